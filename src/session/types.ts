@@ -1,0 +1,107 @@
+/**
+ * Ports and event maps of the voice session (src/session). No React, no sockets in these types.
+ */
+
+/** Connection state of the Realtime session, as the status bar shows it. */
+export type ConnectionState =
+  | { kind: 'disabled'; reason: string }
+  | { kind: 'connecting'; attempt: number }
+  | { kind: 'ready'; sessionId: string; expiresAt: number }
+  | { kind: 'reconnecting'; attempt: number; retryAt: number; lastError?: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'closed' };
+
+/** A Realtime function tool (flat GA shape). `parameters` is a JSON schema object. */
+export interface ToolDefinition {
+  type: 'function';
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * What the session needs from the command layer: the tools to offer and a way to run one.
+ * `callTool` never throws: unknown tools, bad JSON and refusals come back as a sentence the
+ * model can say.
+ */
+export interface ToolHost {
+  tools(): ToolDefinition[];
+  /** Runs a tool call; `argsJson` is the raw `arguments` string from the model. */
+  callTool(name: string, argsJson: string, callId: string): Promise<string>;
+  /** A compact, speakable summary of all tasks, and a counter that changes when the board changes. */
+  taskBoard(): { version: number; summary: string };
+}
+
+/** A task event the assistant should tell the user about. */
+export interface TaskNotice {
+  taskId: number;
+  taskName: string;
+  kind: 'finished' | 'failed' | 'stalled' | 'attention' | 'cancelled';
+  /** One or two sentences, already shaped for speech. */
+  text: string;
+  at: number;
+}
+
+/** How notices are delivered: spoken by the assistant, an earcon only, or not at all. */
+export type NoticeMode = 'speak' | 'chime' | 'off';
+
+/** One line of the conversation transcript. Streaming entries are re-emitted with the same id. */
+export interface TranscriptEntry {
+  id: string;
+  role: 'user' | 'assistant' | 'tool' | 'notice' | 'system';
+  text: string;
+  /** False while deltas are still arriving. */
+  final: boolean;
+  at: number;
+}
+
+/** Session cost so far and of the last response, in USD. */
+export interface CostSnapshot {
+  sessionUsd: number;
+  lastTurnUsd: number;
+}
+
+/** Latency figures of the last turn, in milliseconds (undefined when not measured). */
+export interface LatencySnapshot {
+  talkEndToCommitMs?: number;
+  commitToFirstAudioMs?: number;
+  firstAudioToPlaybackMs?: number;
+  toolCallToOutputMs?: number;
+}
+
+/** Typed event map of the voice session. */
+export interface VoiceSessionEvents {
+  state: [state: ConnectionState];
+  transcript: [entry: TranscriptEntry];
+  /** Whether assistant audio is audible (local playback not drained). */
+  speaking: [speaking: boolean];
+  cost: [cost: CostSnapshot];
+  latency: [latency: LatencySnapshot];
+  /** Short user-facing messages ("too short, nothing sent", "rate limited, retrying in 7 s"). */
+  info: [message: string];
+  error: [error: Error];
+}
+
+/** The voice session as the command layer and the composition root see it. */
+export interface VoiceSessionPort {
+  state(): ConnectionState;
+  /** Open the socket (and keep reconnecting until close()). */
+  start(): void;
+  /** Push-to-talk went down: barge-in if the assistant is audible, start a user turn. */
+  talkStart(): void;
+  /** PCM16 mono 24 kHz from the microphone, only between talkStart and talkEnd. */
+  appendAudio(pcm: Buffer): void;
+  /** Push-to-talk went up: commit (≥ 100 ms) and ask for a response, or discard as too short. */
+  talkEnd(): void;
+  /** The user aborted the turn (Esc): drop what was appended. */
+  talkDiscard(): void;
+  /** A typed message to the assistant. */
+  sendText(text: string): void;
+  /** Queue a task notice; delivered at the next idle moment. */
+  notify(notice: TaskNotice): void;
+  setNoticeMode(mode: NoticeMode): void;
+  noticeMode(): NoticeMode;
+  close(): Promise<void>;
+  on<K extends keyof VoiceSessionEvents>(event: K, listener: (...args: VoiceSessionEvents[K]) => void): unknown;
+  off<K extends keyof VoiceSessionEvents>(event: K, listener: (...args: VoiceSessionEvents[K]) => void): unknown;
+}

@@ -1,0 +1,212 @@
+/**
+ * Types shared by the task engine and everything that drives it (commands, state, session).
+ * No React, no process handles: plain data that can be written to disk and sent to the UI.
+ */
+
+/** Lifecycle of a task. `queued → running → completed | failed | cancelled | interrupted`. */
+export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Statuses after which a task will not change again until a follow-up starts a new run. */
+export const FINISHED_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
+
+/** True while a task is queued or running (it owns or waits for its project directory). */
+export function isLive(status: TaskStatus): boolean {
+  return status === 'queued' || status === 'running';
+}
+
+/** Why a task failed, as a kind (for colour/logic) and a sentence a person understands. */
+export interface TaskFailure {
+  kind: 'api_error' | 'max_turns' | 'budget' | 'crashed' | 'could_not_start' | 'stalled' | 'execution_error';
+  /** e.g. "API error 401: Invalid API key · Fix external API key", "crashed with exit code 3". */
+  message: string;
+}
+
+/** Which agent runs the task: Claude Code stream-json, or any argv with the prompt substituted. */
+export type BackendKind = 'claude' | 'command';
+
+/** Claude permission modes accepted by the CLI; `bypassPermissions` only when configured explicitly. */
+export type PermissionMode = 'acceptEdits' | 'auto' | 'bypassPermissions' | 'manual' | 'default' | 'dontAsk' | 'plan';
+
+/** Options for {@link TaskManagerPort.spawn}. */
+export interface SpawnOptions {
+  name: string;
+  prompt: string;
+  /** Absolute path or a name under the allowed roots; resolved and checked by the manager. */
+  projectDir: string;
+  model?: string;
+  permissionMode?: PermissionMode;
+  maxTurns?: number;
+  maxBudgetUsd?: number;
+  appendSystemPrompt?: string;
+  backend?: BackendKind;
+}
+
+/** One run of a task: the first spawn, then one per follow-up. */
+export interface TaskRun {
+  /** 1-based. */
+  runNo: number;
+  prompt: string;
+  startedAt?: number;
+  endedAt?: number;
+  pid?: number;
+  /** Process start time (clock ticks since boot, from /proc/<pid>/stat) to detect pid reuse. */
+  pidStartTime?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  status: TaskStatus;
+  failure?: TaskFailure;
+  /** Final text of this run (from the `result` line). */
+  resultText?: string;
+  turns?: number;
+  costUsd?: number;
+  /** Byte offset in the task's log file where this run's output begins. */
+  logOffset?: number;
+}
+
+/** The record every view and tool reads. Timestamps are epoch milliseconds. */
+export interface TaskRecord {
+  /** Small integer, never reused (also across restarts). */
+  id: number;
+  name: string;
+  status: TaskStatus;
+  projectDir: string;
+  backend: BackendKind;
+  prompt: string;
+  model?: string;
+  permissionMode: PermissionMode;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  updatedAt: number;
+  /** Why the task is queued ("waiting for task 3 in /p/api", "4 tasks already running"). */
+  queuedReason?: string;
+  failure?: TaskFailure;
+  /** True while no output has arrived for the stall timeout; cleared on new output. */
+  stalled: boolean;
+  /** Latest activity line, one line, for the table ("Edit src/auth.ts", "Bash: npm test"). */
+  activity: string;
+  /** Turns and cost summed over all runs. */
+  turns: number;
+  costUsd: number;
+  claudeSessionId?: string;
+  /** Final text of the latest finished run. */
+  resultText?: string;
+  /** Files the agent wrote or edited (from tool uses), de-duplicated, in order. */
+  filesTouched: string[];
+  runs: TaskRun[];
+}
+
+/** One entry of a task's output, as shown by tail views and read back to the user. */
+export interface TaskOutputEntry {
+  /** Increasing per task, across runs. */
+  seq: number;
+  ts: number;
+  runNo: number;
+  kind: 'text' | 'tool' | 'tool_result' | 'system' | 'error' | 'result' | 'raw' | 'stderr';
+  /** Display text, ANSI-stripped, one entry may span lines. */
+  text: string;
+  /** Set when the source line was cut at the line cap. */
+  truncated?: boolean;
+  /** For tool_result entries: the tool reported an error. */
+  isError?: boolean;
+}
+
+/** Usage summed over a run, as reported by the CLI's `result` line. */
+export interface AgentUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+/** One parsed stream-json line. A line may produce no event (ignored types) or exactly one. */
+export type AgentEvent =
+  | { type: 'init'; sessionId: string; model: string; cwd?: string; permissionMode?: string; tools?: string[] }
+  | { type: 'text'; text: string; aborted?: boolean }
+  | { type: 'tool_use'; id: string; name: string; input: unknown; summary: string; filePath?: string }
+  | { type: 'tool_result'; toolUseId: string; isError: boolean; text: string }
+  | { type: 'permission_denied'; toolName: string; toolUseId?: string; message: string }
+  | {
+      type: 'api_retry';
+      attempt: number;
+      maxRetries: number;
+      retryDelayMs: number;
+      errorStatus: number | null;
+      error: string;
+    }
+  | { type: 'api_error'; status: number | null; errorType?: string; message: string }
+  | { type: 'interrupted'; text: string }
+  | {
+      type: 'result';
+      subtype: string;
+      isError: boolean;
+      text?: string;
+      errors: string[];
+      turns: number;
+      costUsd: number;
+      durationMs?: number;
+      usage?: AgentUsage;
+      terminalReason?: string;
+      apiErrorStatus?: number | null;
+      permissionDenials: { toolName: string; toolUseId?: string }[];
+      sessionId?: string;
+    }
+  | { type: 'partial_text'; text: string }
+  | { type: 'other'; lineType: string; subtype?: string }
+  | { type: 'raw'; text: string; truncated?: boolean };
+
+/** Outcome of {@link TaskManagerPort.resolve}. */
+export type ResolveResult =
+  | { ok: true; task: TaskRecord; how: 'id' | 'exact' | 'prefix' | 'substring' | 'fuzzy' }
+  | { ok: false; reason: 'not_found'; message: string }
+  | { ok: false; reason: 'ambiguous'; message: string; candidates: TaskRecord[] };
+
+/** What to do with live tasks when voice-orch quits. */
+export type ShutdownPolicy = 'keep' | 'cancel';
+
+/** Result of an action that can be refused: a value, never an exception. */
+export type ActionResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Typed event map of the task engine (for `EventEmitter<TaskManagerEvents>`).
+ * Handlers must not throw; the manager isolates them anyway.
+ */
+export interface TaskManagerEvents {
+  /** A task record was created (spawn) or re-adopted at start. */
+  added: [task: TaskRecord];
+  /** Any field of the record changed (status, activity, cost, stalled…). */
+  updated: [task: TaskRecord];
+  /** New output entries, batched (at most one event per task per flush interval). */
+  output: [taskId: number, entries: TaskOutputEntry[]];
+  /** The task reached a finished status (completed, failed, cancelled, interrupted). */
+  finished: [task: TaskRecord];
+  /** The stall watchdog fired (no output for the stall timeout). */
+  stalled: [task: TaskRecord];
+  /** An internal failure that did not stop the engine (disk full, registry write failed…). */
+  error: [error: Error];
+}
+
+/**
+ * The task engine as the command layer, the voice session and the UI see it.
+ * Implemented by `TaskManager` in `task-manager.ts`.
+ */
+export interface TaskManagerPort {
+  spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>>;
+  followUp(ref: number, prompt: string): Promise<ActionResult<TaskRecord>>;
+  cancel(ref: number): Promise<ActionResult<TaskRecord>>;
+  resolve(text: string): ResolveResult;
+  list(): TaskRecord[];
+  get(id: number): TaskRecord | undefined;
+  /** The in-memory tail (bounded), oldest first. */
+  tail(id: number, limit?: number): TaskOutputEntry[];
+  /** The whole output of a task, read from its on-disk log. */
+  readLog(id: number): Promise<TaskOutputEntry[]>;
+  /** Allowed project roots (absolute, symlinks resolved). */
+  roots(): string[];
+  /** Directory names under the roots, for completion in the new-task form. */
+  listProjects(): Promise<string[]>;
+  on<K extends keyof TaskManagerEvents>(event: K, listener: (...args: TaskManagerEvents[K]) => void): unknown;
+  off<K extends keyof TaskManagerEvents>(event: K, listener: (...args: TaskManagerEvents[K]) => void): unknown;
+  /** Stop watchers; with 'cancel' cancel every live task, with 'keep' leave them running for the next start. */
+  shutdown(policy: ShutdownPolicy): Promise<void>;
+}
