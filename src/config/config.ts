@@ -1,0 +1,268 @@
+/**
+ * Settings from flags, environment and `$XDG_CONFIG_HOME/voice-orch/config.json`, validated with
+ * zod. Precedence: flags > environment > config file > defaults. Errors name the bad field and
+ * where it came from; nothing here exits the process.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const PERMISSION_MODES = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'default', 'dontAsk', 'plan'] as const;
+const NOTICE_MODES = ['speak', 'chime', 'off'] as const;
+
+/** The schema of config.json (every field optional) and of the merged settings. */
+export const configFileSchema = z
+  .object({
+    roots: z.array(z.string().min(1)).optional(),
+    realtimeUrl: z.string().url().optional(),
+    model: z.string().min(1).optional(),
+    voice: z.string().min(1).optional(),
+    pttKey: z.string().min(1).optional(),
+    inputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
+    outputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
+    audio: z.boolean().optional(),
+    stateDir: z.string().min(1).optional(),
+    claudePath: z.string().min(1).optional(),
+    maxConcurrent: z.number().int().min(1).max(64).optional(),
+    permissionMode: z.enum(PERMISSION_MODES).optional(),
+    sameDirPolicy: z.enum(['queue', 'refuse']).optional(),
+    notices: z.enum(NOTICE_MODES).optional(),
+    stallTimeoutMinutes: z.number().positive().max(24 * 60).optional(),
+    pricing: z
+      .record(
+        z.string(),
+        z.object({
+          textIn: z.number().nonnegative(),
+          textCached: z.number().nonnegative(),
+          textOut: z.number().nonnegative(),
+          audioIn: z.number().nonnegative(),
+          audioCached: z.number().nonnegative(),
+          audioOut: z.number().nonnegative(),
+        }),
+      )
+      .optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** Everything the composition root needs, with defaults applied. */
+export interface Settings {
+  command: 'run' | 'doctor' | 'devices' | 'help' | 'version';
+  roots: string[];
+  realtimeUrl: string;
+  model: string;
+  voice: string;
+  pttKey: string;
+  inputDevice?: string | number;
+  outputDevice?: string | number;
+  audio: boolean;
+  stateDir: string;
+  configPath: string;
+  claudePath?: string;
+  maxConcurrent: number;
+  permissionMode: (typeof PERMISSION_MODES)[number];
+  /** True only when the user configured bypassPermissions explicitly. */
+  allowBypassPermissions: boolean;
+  sameDirPolicy: 'queue' | 'refuse';
+  notices: (typeof NOTICE_MODES)[number];
+  stallTimeoutMs: number;
+  apiKey?: string;
+  pricing?: ConfigFile['pricing'];
+  /** Directory voice-orch was started in (always an allowed root). */
+  cwd: string;
+}
+
+export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
+
+export const HELP_TEXT = `voice-orch — talk to your background Claude Code tasks
+
+Usage:
+  voice-orch [options]          start the app (keyboard-only without OPENAI_API_KEY)
+  voice-orch doctor             check audio devices, the global key and push-to-talk mode
+  voice-orch devices            list audio devices
+
+Options:
+  --root DIR               allow tasks in DIR (repeatable; the start directory is always allowed)
+  --realtime-url URL       Realtime endpoint (default ${DEFAULT_REALTIME_URL})
+  --model ID               Realtime model (default gpt-realtime)
+  --voice NAME             assistant voice (default marin)
+  --ptt-key KEY            global hold-to-talk key (default RightCtrl; e.g. ScrollLock, F12)
+  --input-device NAME|ID   microphone
+  --output-device NAME|ID  speaker
+  --no-audio               no microphone or speaker (type with ':' instead)
+  --state-dir DIR          task registry, logs, transcript (default $XDG_STATE_HOME/voice-orch)
+  --config FILE            config file (default $XDG_CONFIG_HOME/voice-orch/config.json)
+  --claude-path PATH       the claude executable (default: found on PATH)
+  --max-concurrent N       tasks running at once (default 4; the rest queue)
+  --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
+  --same-dir refuse|queue  a second task in a busy project folder: queue it (default) or refuse it
+  --notices speak|chime|off  how finished tasks are announced (default speak)
+  -h, --help               this text
+  -v, --version            the version
+
+Environment: OPENAI_API_KEY, VOICE_ORCH_REALTIME_URL, VOICE_ORCH_MODEL, VOICE_ORCH_ROOTS (colon-separated),
+VOICE_ORCH_STATE_DIR, VOICE_ORCH_CLAUDE_PATH, XDG_STATE_HOME, XDG_CONFIG_HOME.
+`;
+
+/** Result of loading settings: a value or a message that names the bad field. */
+export type LoadResult = { ok: true; settings: Settings } | { ok: false; message: string };
+
+function formatZodIssues(error: z.ZodError, where: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.join('.') : '(root)';
+      return `${where}: field "${path}": ${issue.message}`;
+    })
+    .join('\n');
+}
+
+function intFlag(value: string | undefined, name: string): number | string | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) return `--${name} must be a whole number, got "${value}"`;
+  return n;
+}
+
+function deviceValue(value: string | undefined): string | number | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Builds the settings from argv (without node and script), an environment and the config file it
+ * names. Pure apart from reading the config file.
+ */
+export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): LoadResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        root: { type: 'string', multiple: true },
+        'realtime-url': { type: 'string' },
+        model: { type: 'string' },
+        voice: { type: 'string' },
+        'ptt-key': { type: 'string' },
+        'input-device': { type: 'string' },
+        'output-device': { type: 'string' },
+        'no-audio': { type: 'boolean' },
+        'state-dir': { type: 'string' },
+        config: { type: 'string' },
+        'claude-path': { type: 'string' },
+        'max-concurrent': { type: 'string' },
+        'permission-mode': { type: 'string' },
+        'same-dir': { type: 'string' },
+        notices: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    return { ok: false, message: `${(err as Error).message}\nRun voice-orch --help for the options.` };
+  }
+  const { values: v, positionals } = parsed;
+
+  let command: Settings['command'] = 'run';
+  if (v.help) command = 'help';
+  else if (v.version) command = 'version';
+  else if (positionals[0] === 'doctor') command = 'doctor';
+  else if (positionals[0] === 'devices') command = 'devices';
+  else if (positionals.length > 0) {
+    return { ok: false, message: `Unknown command "${positionals[0]}". Commands: doctor, devices. Run voice-orch --help.` };
+  }
+
+  const home = env.HOME || homedir();
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
+  const stateHome = env.XDG_STATE_HOME || join(home, '.local', 'state');
+  const configPath = resolve(cwd, v.config ?? join(configHome, 'voice-orch', 'config.json'));
+
+  let file: ConfigFile = {};
+  let raw: string | undefined;
+  try {
+    raw = readFileSync(configPath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || v.config) {
+      return { ok: false, message: `Cannot read config file ${configPath}: ${(err as Error).message}` };
+    }
+  }
+  if (raw !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (err) {
+      return { ok: false, message: `Config file ${configPath} is not valid JSON: ${(err as Error).message}` };
+    }
+    const res = configFileSchema.safeParse(json);
+    if (!res.success) return { ok: false, message: formatZodIssues(res.error, `Config file ${configPath}`) };
+    file = res.data;
+  }
+
+  const maxConcurrent = intFlag(v['max-concurrent'], 'max-concurrent');
+  if (typeof maxConcurrent === 'string') return { ok: false, message: maxConcurrent };
+
+  // Flags and env are validated with the same schema as the file so every source gets the same messages.
+  const fromFlagsAndEnv = {
+    roots: v.root ?? (env.VOICE_ORCH_ROOTS ? env.VOICE_ORCH_ROOTS.split(':').filter(Boolean) : undefined),
+    realtimeUrl: v['realtime-url'] ?? env.VOICE_ORCH_REALTIME_URL,
+    model: v.model ?? env.VOICE_ORCH_MODEL,
+    voice: v.voice,
+    pttKey: v['ptt-key'],
+    inputDevice: deviceValue(v['input-device']),
+    outputDevice: deviceValue(v['output-device']),
+    audio: v['no-audio'] ? false : undefined,
+    stateDir: v['state-dir'] ?? env.VOICE_ORCH_STATE_DIR,
+    claudePath: v['claude-path'] ?? env.VOICE_ORCH_CLAUDE_PATH,
+    maxConcurrent,
+    permissionMode: v['permission-mode'],
+    sameDirPolicy: v['same-dir'],
+    notices: v.notices,
+  };
+  const cleaned = Object.fromEntries(Object.entries(fromFlagsAndEnv).filter(([, val]) => val !== undefined));
+  const overRes = configFileSchema.safeParse(cleaned);
+  if (!overRes.success) {
+    return {
+      ok: false,
+      message: formatZodIssues(overRes.error, 'Flags/environment').replace(/field "([a-zA-Z]+)"/g, (_m, f: string) => {
+        const flag = f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        return `option --${flag === 'same-dir-policy' ? 'same-dir' : flag}`;
+      }),
+    };
+  }
+  const over = overRes.data;
+  const merged: ConfigFile = { ...file, ...over };
+
+  const roots = [cwd, ...(merged.roots ?? [])].map((r) => resolve(cwd, r.replace(/^~(?=$|\/)/, home)));
+  const permissionMode = merged.permissionMode ?? 'acceptEdits';
+
+  return {
+    ok: true,
+    settings: {
+      command,
+      roots: [...new Set(roots)],
+      realtimeUrl: merged.realtimeUrl ?? DEFAULT_REALTIME_URL,
+      model: merged.model ?? 'gpt-realtime',
+      voice: merged.voice ?? 'marin',
+      pttKey: merged.pttKey ?? 'RightCtrl',
+      inputDevice: merged.inputDevice,
+      outputDevice: merged.outputDevice,
+      audio: merged.audio ?? true,
+      stateDir: resolve(cwd, merged.stateDir ?? join(stateHome, 'voice-orch')),
+      configPath,
+      claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,
+      maxConcurrent: merged.maxConcurrent ?? 4,
+      permissionMode,
+      allowBypassPermissions: permissionMode === 'bypassPermissions',
+      sameDirPolicy: merged.sameDirPolicy ?? 'queue',
+      notices: merged.notices ?? 'speak',
+      stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
+      apiKey: env.OPENAI_API_KEY || undefined,
+      pricing: merged.pricing,
+      cwd,
+    },
+  };
+}
