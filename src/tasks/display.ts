@@ -1,0 +1,145 @@
+import { stripVTControlCharacters } from 'node:util';
+import type { AgentEvent, TaskOutputEntry } from './types.js';
+import { describeResult } from './outcome.js';
+
+/** Characters that cannot be shown in a terminal cell: C0 except \t and \n, DEL, C1. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const NEEDS_STRIP = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+/**
+ * Text safe to print in a terminal pane: ANSI/VT escape sequences removed (node's
+ * `stripVTControlCharacters`), then every other control character except `\n` and `\t`
+ * (a lone `\r` would move the cursor and tear the Ink frame).
+ */
+export function stripAnsi(s: string): string {
+  if (!NEEDS_STRIP.test(s)) return s;
+  return stripVTControlCharacters(s).replace(CONTROL, '');
+}
+
+/** ANSI-free, on one line (whitespace runs collapsed), cut to `max` characters with "…". */
+export function oneLine(s: string, max = 80): string {
+  const flat = stripAnsi(s).replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  return `${flat.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
+}
+
+/** First non-empty line of `s`, ANSI-free, cut to `max` characters. */
+export function firstLineOf(s: string, max = 80): string {
+  const clean = stripAnsi(s);
+  for (const line of clean.split('\n')) {
+    if (line.trim() !== '') return oneLine(line, max);
+  }
+  return '';
+}
+
+/** Longest tool_result text shown in a tail view. */
+const TOOL_RESULT_MAX = 400;
+
+type Entry = Pick<TaskOutputEntry, 'kind' | 'text' | 'truncated' | 'isError'>;
+
+function cut(s: string, max: number): { text: string; truncated: boolean } {
+  if (s.length <= max) return { text: s, truncated: false };
+  return { text: `${s.slice(0, max - 1)}…`, truncated: true };
+}
+
+/** "1.5 s", "300 ms". */
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+/** "API retry 3/10 (overloaded, HTTP 529), next try in 2.1 s". */
+function retryText(ev: Extract<AgentEvent, { type: 'api_retry' }>): string {
+  const why = [ev.error, ev.errorStatus !== null ? `HTTP ${ev.errorStatus}` : ''].filter(Boolean).join(', ');
+  return `API retry ${ev.attempt}/${ev.maxRetries}${why ? ` (${oneLine(why, 60)})` : ''}, next try in ${seconds(ev.retryDelayMs)}…`;
+}
+
+/** "API error 401: Invalid API key · Fix external API key". */
+export function apiErrorText(ev: Extract<AgentEvent, { type: 'api_error' }>): string {
+  const msg = oneLine(ev.message, 200);
+  if (ev.status !== null) return `API error ${ev.status}: ${msg}`;
+  return /^api error/i.test(msg) ? msg : `API error: ${msg}`;
+}
+
+/**
+ * What a tail view shows for one parsed event (zero or more entries; no `seq`/`ts`, the
+ * manager adds them). Streaming deltas (`partial_text`) and bookkeeping lines produce nothing:
+ * the complete `assistant` line that follows carries the same text.
+ */
+export function toOutputEntries(ev: AgentEvent): Entry[] {
+  switch (ev.type) {
+    case 'init':
+      return [{ kind: 'system', text: `session started · ${oneLine(ev.model || 'default model', 60)}` }];
+    case 'text': {
+      const text = stripAnsi(ev.text).trim();
+      if (text === '' && !ev.aborted) return [];
+      return [{ kind: 'text', text: ev.aborted ? `${text} [cut off]`.trim() : text }];
+    }
+    case 'tool_use':
+      return [{ kind: 'tool', text: `→ ${ev.summary}` }];
+    case 'tool_result': {
+      const { text, truncated } = cut(stripAnsi(ev.text).trimEnd(), TOOL_RESULT_MAX);
+      const entry: Entry = { kind: 'tool_result', text: text === '' ? '(no output)' : text, isError: ev.isError };
+      if (truncated) entry.truncated = true;
+      return [entry];
+    }
+    case 'permission_denied':
+      return [{ kind: 'error', text: `✗ permission denied for ${oneLine(ev.toolName, 40)}: ${oneLine(ev.message, 200)}` }];
+    case 'api_retry':
+      return [{ kind: 'system', text: retryText(ev) }];
+    case 'api_error':
+      return [{ kind: 'error', text: apiErrorText(ev) }];
+    case 'interrupted':
+      return [{ kind: 'system', text: oneLine(ev.text, 120) }];
+    case 'result': {
+      const d = describeResult(ev);
+      return [{ kind: 'result', text: d.ok ? `✓ ${d.text}` : `✗ ${d.text}` }];
+    }
+    case 'partial_text':
+    case 'other':
+      return [];
+    case 'raw': {
+      const entry: Entry = { kind: 'raw', text: stripAnsi(ev.text) };
+      if (ev.truncated) entry.truncated = true;
+      return [entry];
+    }
+  }
+}
+
+/**
+ * The one-line "latest activity" for the task table, or undefined when the event should not
+ * replace the current one (bookkeeping lines, successful tool results).
+ */
+export function activityLine(ev: AgentEvent): string | undefined {
+  switch (ev.type) {
+    case 'init':
+      return 'started';
+    case 'text': {
+      const line = firstLineOf(ev.text);
+      return line === '' ? undefined : line;
+    }
+    case 'partial_text':
+      return 'writing…';
+    case 'tool_use':
+      return ev.summary;
+    case 'tool_result':
+      return ev.isError ? `tool error: ${firstLineOf(ev.text, 60) || 'no details'}` : undefined;
+    case 'permission_denied':
+      return `permission denied: ${oneLine(ev.toolName, 40)}`;
+    case 'api_retry':
+      return `retrying API (${ev.attempt}/${ev.maxRetries})${ev.errorStatus !== null ? `: HTTP ${ev.errorStatus}` : ev.error ? `: ${oneLine(ev.error, 30)}` : ''}`;
+    case 'api_error':
+      return oneLine(apiErrorText(ev));
+    case 'interrupted':
+      return 'interrupted';
+    case 'result':
+      return oneLine(describeResult(ev).text);
+    case 'raw': {
+      const line = firstLineOf(ev.text);
+      return line === '' ? undefined : line;
+    }
+    case 'other':
+      return undefined;
+  }
+}
