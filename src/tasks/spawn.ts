@@ -1,0 +1,106 @@
+/**
+ * The one place that starts agent processes (and the only execa import of the project).
+ *
+ * Agents must outlive voice-orch, so the child gets its own process group (detached), is
+ * unref'd, and writes straight into its log files: stdout and stderr are file descriptors
+ * opened with O_APPEND, not pipes to us. When voice-orch dies, nothing of the agent breaks.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { execa } from 'execa';
+import type { ActionResult } from './types.js';
+
+/** What to run and where its output goes. */
+export interface DetachedSpawnOptions {
+  file: string;
+  args: readonly string[];
+  cwd: string;
+  /** The complete environment of the child (nothing else is inherited). */
+  env: Record<string, string>;
+  /** Appended to (O_APPEND), created 0600 if missing. */
+  stdoutPath: string;
+  stderrPath: string;
+}
+
+/** How a child we started ended. */
+export interface ChildExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the process could not be started or waited for (ENOENT, EACCES…). */
+  error?: string;
+}
+
+/** A started child: its pid and a promise of its end (never rejects). */
+export interface DetachedChild {
+  pid: number;
+  exited: Promise<ChildExit>;
+}
+
+/**
+ * Starts a detached child with stdin ignored and stdout/stderr appended to files.
+ * Returns a refusal (never throws) when the files cannot be opened or the process cannot start.
+ */
+export async function spawnDetached(opts: DetachedSpawnOptions): Promise<ActionResult<DetachedChild>> {
+  const started = startChild(opts);
+  if (!started.ok || started.value.pid > 0) return started;
+  // No pid: the spawn failed (ENOENT, EACCES, bad cwd) and execa reports why through the promise.
+  const exit = await started.value.exited;
+  return { ok: false, message: exit.error ?? 'the process did not start' };
+}
+
+function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
+  let outFd: number | undefined;
+  let errFd: number | undefined;
+  try {
+    outFd = openSync(opts.stdoutPath, 'a', 0o600);
+    errFd = openSync(opts.stderrPath, 'a', 0o600);
+  } catch (e) {
+    closeQuietly(outFd);
+    return { ok: false, message: `cannot open the task log: ${(e as Error).message}` };
+  }
+  // execa's types only list the literals 3–9 for a bare descriptor; at run time any fd is handed
+  // to the child as is (no stream through us), which is the point.
+  const stdout = outFd as 3;
+  const stderr = errFd as 3;
+  try {
+    const sub = execa(opts.file, [...opts.args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      extendEnv: false,
+      stdin: 'ignore',
+      stdout,
+      stderr,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      buffer: false,
+      windowsHide: true,
+    });
+    const pid = sub.pid;
+    const exited: Promise<ChildExit> = sub.then(
+      (r) => {
+        const exit: ChildExit = { exitCode: r.exitCode ?? null, signal: r.signal ?? null };
+        if (r.failed && r.exitCode === undefined && r.signal === undefined) exit.error = r.originalMessage || r.shortMessage;
+        return exit;
+      },
+      (e: unknown) => ({ exitCode: null, signal: null, error: e instanceof Error ? e.message : String(e) }),
+    );
+    if (pid === undefined) return { ok: true, value: { pid: -1, exited } };
+    // The child holds its own copies of the descriptors; ours are not needed any more.
+    sub.unref();
+    return { ok: true, value: { pid, exited } };
+  } catch (e) {
+    return { ok: false, message: (e as Error).message };
+  } finally {
+    closeQuietly(outFd);
+    closeQuietly(errFd);
+  }
+}
+
+function closeQuietly(fd: number | undefined): void {
+  if (fd === undefined) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed: nothing to release
+  }
+}
