@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { AgentEvent, TaskOutputEntry } from './types.js';
-import { describeResult } from './outcome.js';
+import { apiErrorMessage, describeResult } from './outcome.js';
 
 /** Characters that cannot be shown in a terminal cell: C0 except \t and \n, DEL, C1. */
 // eslint-disable-next-line no-control-regex
@@ -57,9 +57,7 @@ function retryText(ev: Extract<AgentEvent, { type: 'api_retry' }>): string {
 
 /** "API error 401: Invalid API key · Fix external API key". */
 export function apiErrorText(ev: Extract<AgentEvent, { type: 'api_error' }>): string {
-  const msg = oneLine(ev.message, 200);
-  if (ev.status !== null) return `API error ${ev.status}: ${msg}`;
-  return /^api error/i.test(msg) ? msg : `API error: ${msg}`;
+  return apiErrorMessage(ev.message, ev.status);
 }
 
 /**

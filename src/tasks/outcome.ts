@@ -68,7 +68,7 @@ export function apiErrorMessage(text: string | undefined, status: number | null 
   let code = status ?? null;
   if (m) {
     if (code === null && m[1]) code = Number(m[1]);
-    // Keep the number when it was the subject of the text ("Repeated 529 Overloaded errors").
+    // Drop a leading status only when it repeats the code; another number belongs to the text.
     body = m[1] && Number(m[1]) === code ? (m[2] ?? '') : `${m[1] ? `${m[1]} ` : ''}${m[2] ?? ''}`;
     body = body.trim();
   }
@@ -108,7 +108,8 @@ export function describeResult(
 ): { ok: boolean; text: string; failure?: TaskFailure } {
   const spent = `${plural(ev.turns, 'turn')}, ${formatCost(ev.costUsd)}`;
   if (ev.subtype === 'success' && !ev.isError) {
-    return { ok: true, text: `done in ${spent}` };
+    const denied = ev.permissionDenials.length;
+    return { ok: true, text: `done in ${spent}${denied > 0 ? `, ${plural(denied, 'tool call')} denied` : ''}` };
   }
   let failure: TaskFailure;
   switch (ev.subtype) {

@@ -45,6 +45,9 @@ function flattenContent(content: unknown): string {
   return parts.join('\n');
 }
 
+/** The CLI wraps tool failures in `<tool_use_error>` tags; a person needs only the text inside. */
+const TOOL_ERROR_TAG = /<\/?tool_use_error>/g;
+
 const INTERRUPTED = /^\[Request interrupted by user[^\]]*\]/;
 
 function parseSystem(o: Obj): AgentEvent[] {
@@ -151,7 +154,7 @@ function parseUser(o: Obj): AgentEvent[] {
         type: 'tool_result',
         toolUseId: s(block.tool_use_id) ?? '',
         isError: block.is_error === true,
-        text: cutText(flattenContent(block.content), TOOL_RESULT_TEXT_MAX),
+        text: cutText(flattenContent(block.content).replace(TOOL_ERROR_TAG, ''), TOOL_RESULT_TEXT_MAX),
       });
     }
   }

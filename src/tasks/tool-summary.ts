@@ -91,8 +91,8 @@ export function summarizeToolUse(name: string, input: unknown, cwd?: string): st
     case 'Grep': {
       const pat = str(inp, 'pattern');
       if (!pat) return label;
-      const where = path ? ` in ${displayPath(path, cwd)}` : '';
-      return `${label}: ${oneLine(pat, 40)}${oneLine(where, 30)}`;
+      const where = path ? ` in ${oneLine(displayPath(path, cwd), 30)}` : '';
+      return `${label}: ${oneLine(pat, 40)}${where}`;
     }
     case 'Glob': {
       const pat = str(inp, 'pattern');
