@@ -76,8 +76,11 @@ async function checkPath(shown: string, abs: string, roots: string[]): Promise<A
   return { ok: true, value: d.path };
 }
 
-/** Directory entries of one root (real directories and links to directories), hidden ones skipped. */
-async function dirsUnder(root: string): Promise<string[]> {
+/**
+ * Directory entries of one root (real directories and links to directories), hidden ones skipped.
+ * With `within`, links whose target lies outside those roots are skipped too.
+ */
+async function dirsUnder(root: string, within?: string[]): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(root, { withFileTypes: true });
@@ -89,11 +92,10 @@ async function dirsUnder(root: string): Promise<string[]> {
     if (e.name.startsWith('.')) continue;
     if (e.isDirectory()) out.push(e.name);
     else if (e.isSymbolicLink()) {
-      try {
-        if ((await stat(join(root, e.name))).isDirectory()) out.push(e.name);
-      } catch {
-        // A dangling link is not a project.
-      }
+      // A dangling link (realDir error) is not a project.
+      const d = await realDir(join(root, e.name));
+      if ('error' in d) continue;
+      if (!within || within.some((r) => isInside(d.path, r))) out.push(e.name);
     }
   }
   return out;
@@ -183,12 +185,14 @@ export async function resolveProjectDir(input: string, roots: string[]): Promise
 
 /**
  * Names of the directories directly under the roots (for completion), sorted, de-duplicated,
- * hidden ones skipped, at most {@link MAX_PROJECTS}.
+ * hidden ones and links leading outside the roots skipped, at most {@link MAX_PROJECTS}.
  */
 export async function listProjects(roots: string[]): Promise<string[]> {
   const names = new Set<string>();
-  for (const r of await normalizeRoots(roots)) {
-    for (const n of await dirsUnder(r)) names.add(n);
+  const realRoots = await normalizeRoots(roots);
+  for (const r of realRoots) {
+    // Links leading out of the roots would only be refused later, so they are not offered.
+    for (const n of await dirsUnder(r, realRoots)) names.add(n);
   }
   return [...names].sort((a, b) => a.localeCompare(b)).slice(0, MAX_PROJECTS);
 }

@@ -155,7 +155,8 @@ function decide(cands: TaskRecord[], how: 'exact' | 'prefix' | 'substring' | 'fu
 /**
  * Finds the task a spoken or typed reference means. Levels, first match wins:
  * id ("3", "#3", "task 3", "task number three") → exact name (case-insensitive, punctuation
- * ignored) → unique prefix → unique substring (or all words present in any order) → close fuzzy
+ * ignored) → unique prefix (unless other names contain the query as a word) → unique substring
+ * (or all words present in any order) → close fuzzy
  * match (edit distance relative to length). Several candidates at one level give `ambiguous`
  * with a question the assistant can ask, except for the live tie-break ({@link ResolveOptions}).
  * Never picks by age.
@@ -189,6 +190,12 @@ export function resolveTaskRef(text: string, tasks: TaskRecord[], opts?: Resolve
       'substring',
     ],
   ];
+  // A unique prefix does not win when other names contain the query as a word: "login" with
+  // "login page", "fix login bug" and "write login tests" must ask, not take the first.
+  const wordHits = matching((n, q) => ` ${n}`.includes(` ${q}`));
+  if (levels[0]?.[0].length === 0 && levels[1]?.[0].length === 1 && wordHits.length > 1) {
+    levels[1][0] = wordHits;
+  }
   for (const [cands, how] of levels) {
     const r = decide(cands, how, preferLive);
     if (r) return r;

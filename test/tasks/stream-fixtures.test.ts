@@ -79,7 +79,7 @@ describe('recorded Claude CLI streams', () => {
     expect(r.events.filter((e) => e.type === 'raw')).toEqual([]);
     for (const ev of r.events) {
       for (const entry of toOutputEntries(ev)) {
-        expect(entry.text).not.toMatch(/\x1b/);
+        expect(entry.text).not.toContain('\x1b');
         if (entry.kind !== 'text' && entry.kind !== 'tool_result') expect(entry.text).not.toContain('\n');
       }
       const act = activityLine(ev);
