@@ -8,7 +8,7 @@
 import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { TaskRecord } from './types.js';
+import type { AgentEvent, TaskRecord } from './types.js';
 
 /** One task as persisted: the record plus what the engine needs to continue tailing it. */
 export interface PersistedTask {
@@ -17,6 +17,16 @@ export interface PersistedTask {
   readOffset: number;
   /** Next output entry sequence number. */
   nextSeq: number;
+  /** Size of the `.stderr` file when the current run started (its stderr begins there). */
+  stderrOffset?: number;
+  /** The current run's last `result` line, needed to decide its outcome after a restart. */
+  lastResult?: Extract<AgentEvent, { type: 'result' }>;
+  /** The current run's last API error, for a crash explanation after a restart. */
+  lastApiError?: Extract<AgentEvent, { type: 'api_error' }>;
+  /** A cancel was requested for the current run (so its end counts as cancelled). */
+  cancelling?: boolean;
+  /** Limits given at spawn that are not part of the record; every run of the task uses them. */
+  spawnExtras?: { maxTurns?: number; maxBudgetUsd?: number; appendSystemPrompt?: string };
 }
 
 /** The whole registry file. */

@@ -1,0 +1,1150 @@
+/**
+ * The task engine: starts background agent runs (Claude Code in stream-json mode, or any
+ * command), follows their output, decides their outcome, and keeps a registry on disk so tasks
+ * survive voice-orch itself.
+ *
+ * Design in one paragraph: each run is a detached child whose stdout/stderr are log files opened
+ * with O_APPEND; the manager tails the stdout log (the source of truth) through a line splitter
+ * and the stream-json parser, keeps a bounded tail per task for views, and batches `output`
+ * events. Liveness of processes it did not start (after a restart) comes from /proc with the
+ * process start time guarding against pid reuse. One task writes in a directory at a time;
+ * the global cap queues the rest; the queue drains FIFO.
+ */
+import { EventEmitter } from 'node:events';
+import { open, stat } from 'node:fs/promises';
+import { agentEnv, buildAgentCommand } from './backends.js';
+import { activityLine, toOutputEntries } from './display.js';
+import { LineSplitter } from './line-splitter.js';
+import { LogTailer } from './log-tailer.js';
+import { decideOutcome, type Outcome } from './outcome.js';
+import {
+  descendantsOf,
+  isProcessRunning,
+  isRunningStat,
+  listProcesses,
+  readProcStatSync,
+  signalGroup,
+  signalProcess,
+  signalRefs,
+  type ProcRef,
+} from './process-tree.js';
+import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
+import { resolveTaskRef } from './resolve.js';
+import { RingBuffer } from './ring-buffer.js';
+import { spawnDetached, type ChildExit } from './spawn.js';
+import { parseStreamJsonLine } from './stream-json.js';
+import { defaultStateDir, TaskStore, type PersistedTask, type RegistryData } from './task-store.js';
+import {
+  isLive,
+  type ActionResult,
+  type AgentEvent,
+  type BackendKind,
+  type PermissionMode,
+  type ResolveResult,
+  type ShutdownPolicy,
+  type SpawnOptions,
+  type TaskManagerEvents,
+  type TaskManagerPort,
+  type TaskOutputEntry,
+  type TaskRecord,
+  type TaskRun,
+} from './types.js';
+
+type ResultEvent = Extract<AgentEvent, { type: 'result' }>;
+type ApiErrorEvent = Extract<AgentEvent, { type: 'api_error' }>;
+
+/** Options of {@link TaskManager}. Durations in milliseconds. */
+export interface TaskManagerOptions {
+  /** Registry and logs; default `$XDG_STATE_HOME/voice-orch` (else `~/.local/state/voice-orch`). */
+  stateDir?: string;
+  /** Allowed project roots; spawns outside them are refused. */
+  roots: string[];
+  /** The claude executable: a name looked up on PATH (default `claude`) or a path. */
+  claudePath?: string;
+  /** Runs at the same time (default 4); the rest wait in the queue. */
+  maxConcurrent?: number;
+  /** A spawn into a directory with a live task: wait behind it (default) or refuse. */
+  sameDirPolicy?: 'queue' | 'refuse';
+  /** Between SIGTERM and SIGKILL when cancelling (default 5000). */
+  cancelGraceMs?: number;
+  /** No output for this long marks a task stalled (default 10 min); it does not kill. */
+  stallTimeoutMs?: number;
+  /** A process still alive this long after its `result` line is ended (default 10 s). */
+  resultHangMs?: number;
+  /** Output entries kept in memory per task (default 2000). */
+  tailSize?: number;
+  /** Longest line kept (bytes); longer lines are cut and marked truncated (default 1 MiB). */
+  maxLineBytes?: number;
+  /** Permission mode when a spawn names none (default acceptEdits). */
+  defaultPermissionMode?: PermissionMode;
+  /** Allow `bypassPermissions` (default false). */
+  allowBypassPermissions?: boolean;
+  /** Environment for agents (default `process.env`); CLAUDECODE and CLAUDE_CODE_ENTRYPOINT are removed. */
+  env?: Record<string, string | undefined>;
+  /** Backend when a spawn names none (default claude). */
+  backend?: BackendKind;
+  /** The command backend's argv, `{prompt}` substituted, e.g. `['aider', '--message', '{prompt}']`. */
+  commandArgv?: string[];
+  /** Added: poll interval of the log tailers (default 150). */
+  tailPollMs?: number;
+  /** Added: how often /proc is checked for re-adopted processes' exits and stalls (default 250). */
+  watchIntervalMs?: number;
+  /** Added: how often descendants of running agents are recorded (default 1000). */
+  descendantScanMs?: number;
+  /** Added: output batching interval (default 50). */
+  flushMs?: number;
+}
+
+/** Per-run process state (not persisted except through the record and {@link PersistedTask}). */
+interface RunState {
+  runNo: number;
+  pid: number;
+  startTime?: number;
+  /** Our own child (exit known from waitpid) or re-adopted (exit noticed by polling /proc). */
+  own: boolean;
+  cwd: string;
+  tailer: LogTailer;
+  descendants: Map<number, ProcRef>;
+  cancelRequested: boolean;
+  hangKilled: boolean;
+  killTimer?: NodeJS.Timeout;
+  hangTimer?: NodeJS.Timeout;
+  lastOutputAt: number;
+  ended: boolean;
+}
+
+interface TaskState {
+  rec: TaskRecord;
+  tail: RingBuffer<TaskOutputEntry>;
+  nextSeq: number;
+  readOffset: number;
+  stderrOffset: number;
+  lastResult?: ResultEvent;
+  lastApiError?: ApiErrorEvent;
+  cancelling: boolean;
+  /** Output waiting for the next flush (capped at the tail size). */
+  pending: TaskOutputEntry[];
+  /** The record changed since the last `updated` event. */
+  dirty: boolean;
+  files: Set<string>;
+  run?: RunState;
+  waiters: (() => void)[];
+  /** Limits given at spawn; they apply to every run of the task. */
+  spawnExtras?: SpawnExtras;
+}
+
+type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
+
+const STDERR_TAIL_BYTES = 8192;
+
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A copy of a record that the receiver may keep or change without affecting the engine. */
+function snapshot(rec: TaskRecord): TaskRecord {
+  const copy: TaskRecord = { ...rec, filesTouched: [...rec.filesTouched], runs: rec.runs.map((r) => ({ ...r })) };
+  if (rec.failure) copy.failure = { ...rec.failure };
+  for (const r of copy.runs) if (r.failure) r.failure = { ...r.failure };
+  return copy;
+}
+
+function currentRun(rec: TaskRecord): TaskRun {
+  return rec.runs[rec.runs.length - 1] as TaskRun;
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function readRange(path: string, from: number, maxBytes: number): Promise<string> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const size = (await fh.stat()).size;
+    const start = Math.max(from, size - maxBytes);
+    if (size <= start) return '';
+    const buf = Buffer.alloc(size - start);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+    return buf.toString('utf8', 0, bytesRead);
+  } catch {
+    return '';
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The task engine (implements {@link TaskManagerPort}). Construct, then `await start()`.
+ * All actions return values; failures that do not belong to an action become `error` events.
+ * Its timers are unref'd: the owner keeps the process alive.
+ */
+export class TaskManager extends EventEmitter<TaskManagerEvents> implements TaskManagerPort {
+  private readonly store: TaskStore;
+  private readonly tasks = new Map<number, TaskState>();
+  /** Queued task ids in arrival order. */
+  private queue: number[] = [];
+  private nextId = 1;
+  private rootList: string[] = [];
+  private started = false;
+  private closing = false;
+  private closed = false;
+  private readonly o: Required<
+    Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath'>
+  > & { claudePath: string; commandArgv?: string[]; env: Record<string, string | undefined> };
+  private flushTimer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private watching = false;
+  private lastScan = 0;
+
+  constructor(opts: TaskManagerOptions) {
+    super();
+    this.o = {
+      roots: opts.roots,
+      claudePath: opts.claudePath ?? 'claude',
+      maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 4)),
+      sameDirPolicy: opts.sameDirPolicy ?? 'queue',
+      cancelGraceMs: opts.cancelGraceMs ?? 5000,
+      stallTimeoutMs: opts.stallTimeoutMs ?? 600_000,
+      resultHangMs: opts.resultHangMs ?? 10_000,
+      tailSize: Math.max(1, Math.floor(opts.tailSize ?? 2000)),
+      maxLineBytes: opts.maxLineBytes ?? 1024 * 1024,
+      defaultPermissionMode: opts.defaultPermissionMode ?? 'acceptEdits',
+      allowBypassPermissions: opts.allowBypassPermissions ?? false,
+      env: opts.env ?? process.env,
+      backend: opts.backend ?? 'claude',
+      commandArgv: opts.commandArgv,
+      tailPollMs: opts.tailPollMs ?? 150,
+      watchIntervalMs: opts.watchIntervalMs ?? 250,
+      descendantScanMs: opts.descendantScanMs ?? 1000,
+      flushMs: opts.flushMs ?? 50,
+    };
+    this.store = new TaskStore(opts.stateDir ?? defaultStateDir(this.o.env));
+  }
+
+  /** The state directory (registry and logs). */
+  get stateDir(): string {
+    return this.store.stateDir;
+  }
+
+  /** Path of a task's stdout log (NDJSON for claude tasks). */
+  logPath(id: number): string {
+    return this.store.logPath(id);
+  }
+
+  /**
+   * Loads the registry and deals with what the previous session left: runs whose process still
+   * lives (same pid and start time) are re-adopted and followed from the saved log offset; runs
+   * whose process is gone get their final status from the log's `result` line, else
+   * `interrupted`. Tasks that were queued are queued again (in their old order) and start when
+   * their turn comes: the user asked for them and nothing has run yet.
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    try {
+      await this.store.init();
+    } catch (e) {
+      this.fire('error', new Error(`cannot create the state directory ${this.store.stateDir}: ${toError(e).message}`));
+    }
+    this.rootList = await normalizeRoots(this.o.roots);
+    const { data, problem } = await this.store.load();
+    if (problem) this.fire('error', new Error(problem));
+    this.nextId = data.nextId;
+    const toFinalize: TaskState[] = [];
+    for (const p of data.tasks.sort((a, b) => a.record.id - b.record.id)) {
+      const st = this.restoreState(p);
+      this.tasks.set(st.rec.id, st);
+      await this.refillTail(st);
+      if (st.rec.status === 'queued') {
+        this.queue.push(st.rec.id);
+      } else if (st.rec.status === 'running') {
+        const run = currentRun(st.rec);
+        if (run.pid !== undefined && run.pid > 0 && (await isProcessRunning(run.pid, run.pidStartTime))) {
+          this.adopt(st, run);
+        } else {
+          toFinalize.push(st);
+        }
+      }
+    }
+    for (const st of this.tasks.values()) this.fire('added', snapshot(st.rec));
+    for (const st of toFinalize) await this.finalizeDead(st);
+    this.watchTimer = setInterval(() => void this.watchTick(), this.o.watchIntervalMs);
+    this.watchTimer.unref();
+    this.schedule();
+    await this.saveNow();
+  }
+
+  /**
+   * Creates a task and starts it, or queues it (directory busy, or the concurrency cap reached).
+   * Resolves as soon as the record exists; never waits for the agent.
+   */
+  async spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>> {
+    if (!this.started) return { ok: false, message: 'the task engine has not started yet' };
+    if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
+    const name = (opts.name ?? '').trim();
+    const prompt = opts.prompt ?? '';
+    if (name === '') return { ok: false, message: 'A task needs a name. What should I call it?' };
+    if (prompt.trim() === '') return { ok: false, message: 'A task needs a prompt: what should the agent do?' };
+    const mode = opts.permissionMode ?? this.o.defaultPermissionMode;
+    if (mode === 'bypassPermissions' && !this.o.allowBypassPermissions) {
+      return {
+        ok: false,
+        message: 'Bypassing permissions is turned off. Enable allowBypassPermissions in the config to use it, or use acceptEdits.',
+      };
+    }
+    const backend = opts.backend ?? this.o.backend;
+    if (backend === 'command' && (this.o.commandArgv === undefined || this.o.commandArgv.length === 0)) {
+      return { ok: false, message: 'The command backend has no command configured.' };
+    }
+    if (opts.maxTurns !== undefined && !(Number.isInteger(opts.maxTurns) && opts.maxTurns > 0)) {
+      return { ok: false, message: 'The turn limit must be a whole number above zero.' };
+    }
+    if (opts.maxBudgetUsd !== undefined && !(Number.isFinite(opts.maxBudgetUsd) && opts.maxBudgetUsd > 0)) {
+      return { ok: false, message: 'The budget must be an amount of dollars above zero.' };
+    }
+    const dir = await resolveProjectDir(opts.projectDir, this.rootList);
+    if (!dir.ok) return dir;
+    // From here to the return there is no await: two spawns can never both see a free directory.
+    if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
+    const projectDir = dir.value;
+    if (this.o.sameDirPolicy === 'refuse') {
+      const busy = this.liveInDir(projectDir);
+      if (busy) return { ok: false, message: this.busyMessage(busy, projectDir) };
+    }
+    const now = Date.now();
+    const rec: TaskRecord = {
+      id: this.nextId++,
+      name,
+      status: 'queued',
+      projectDir,
+      backend,
+      prompt,
+      permissionMode: mode,
+      createdAt: now,
+      updatedAt: now,
+      stalled: false,
+      activity: 'queued',
+      turns: 0,
+      costUsd: 0,
+      filesTouched: [],
+      runs: [{ runNo: 1, prompt, status: 'queued' }],
+    };
+    if (opts.model !== undefined && opts.model !== '') rec.model = opts.model;
+    const st = this.newState(rec);
+    const extras: SpawnExtras = {};
+    if (opts.maxTurns !== undefined) extras.maxTurns = opts.maxTurns;
+    if (opts.maxBudgetUsd !== undefined) extras.maxBudgetUsd = opts.maxBudgetUsd;
+    if (opts.appendSystemPrompt !== undefined && opts.appendSystemPrompt !== '') extras.appendSystemPrompt = opts.appendSystemPrompt;
+    st.spawnExtras = extras;
+    this.tasks.set(rec.id, st);
+    this.queue.push(rec.id);
+    const toStart = this.schedule(false);
+    st.dirty = false;
+    this.fire('added', snapshot(rec));
+    this.launch(toStart);
+    this.saveSoon();
+    return { ok: true, value: snapshot(rec) };
+  }
+
+  /**
+   * Continues a finished task's Claude session (`--resume <session id>`) in the same directory
+   * as a new run. Refused while the task is live or when no session id is known.
+   */
+  async followUp(ref: number, prompt: string): Promise<ActionResult<TaskRecord>> {
+    if (!this.started) return { ok: false, message: 'the task engine has not started yet' };
+    if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no follow-ups now' };
+    const st = this.tasks.get(ref);
+    if (!st) return { ok: false, message: `There is no task ${ref}.` };
+    const rec = st.rec;
+    if (isLive(rec.status)) {
+      return { ok: false, message: `Task ${rec.id} (${rec.name}) is still ${rec.status}; wait for it to finish or cancel it first.` };
+    }
+    if ((prompt ?? '').trim() === '') return { ok: false, message: 'What should the follow-up say?' };
+    if (rec.claudeSessionId === undefined || rec.claudeSessionId === '') {
+      return { ok: false, message: `Task ${rec.id} (${rec.name}) has no agent session to continue; start a new task instead.` };
+    }
+    if (this.o.sameDirPolicy === 'refuse') {
+      const busy = this.liveInDir(rec.projectDir);
+      if (busy) return { ok: false, message: this.busyMessage(busy, rec.projectDir) };
+    }
+    const now = Date.now();
+    rec.runs.push({ runNo: rec.runs.length + 1, prompt, status: 'queued' });
+    rec.status = 'queued';
+    delete rec.failure;
+    delete rec.endedAt;
+    rec.stalled = false;
+    rec.activity = 'queued (follow-up)';
+    rec.updatedAt = now;
+    this.queue.push(rec.id);
+    const toStart = this.schedule(false);
+    this.fire('updated', snapshot(rec));
+    st.dirty = false;
+    this.launch(toStart);
+    this.saveSoon();
+    return { ok: true, value: snapshot(rec) };
+  }
+
+  /**
+   * Cancels a queued task at once, or a running one: SIGTERM to the agent, then after the grace
+   * period SIGKILL to its process group and every descendant seen while it ran. Resolves when
+   * the task has ended and its record is saved.
+   */
+  async cancel(ref: number): Promise<ActionResult<TaskRecord>> {
+    const st = this.tasks.get(ref);
+    if (!st) return { ok: false, message: `There is no task ${ref}.` };
+    const rec = st.rec;
+    if (rec.status === 'queued') {
+      this.queue = this.queue.filter((id) => id !== rec.id);
+      this.finishRun(st, { status: 'cancelled' }, {});
+      await this.saveNow();
+      return { ok: true, value: snapshot(rec) };
+    }
+    if (rec.status !== 'running') {
+      return { ok: false, message: `Task ${rec.id} (${rec.name}) has already ${rec.status === 'completed' ? 'completed' : `ended (${rec.status})`}.` };
+    }
+    const ended = this.waitEnd(st);
+    if (!st.cancelling) {
+      st.cancelling = true;
+      rec.activity = 'cancelling…';
+      this.markDirty(st);
+      if (st.run) void this.beginCancel(st, st.run);
+      this.saveSoon();
+    }
+    await ended;
+    return { ok: true, value: snapshot(rec) };
+  }
+
+  /** Finds the task a spoken or typed reference means (ambiguity is reported, never guessed). */
+  resolve(text: string): ResolveResult {
+    return resolveTaskRef(text, this.list());
+  }
+
+  /** All tasks, by id. */
+  list(): TaskRecord[] {
+    return [...this.tasks.values()].sort((a, b) => a.rec.id - b.rec.id).map((s) => snapshot(s.rec));
+  }
+
+  get(id: number): TaskRecord | undefined {
+    const st = this.tasks.get(id);
+    return st ? snapshot(st.rec) : undefined;
+  }
+
+  tail(id: number, limit?: number): TaskOutputEntry[] {
+    const st = this.tasks.get(id);
+    if (!st) return [];
+    return st.tail.last(limit ?? st.tail.size);
+  }
+
+  /**
+   * Every output entry of a task, re-parsed from its log (lines cut at the line cap), followed by
+   * the end of its stderr log as `stderr` entries.
+   */
+  async readLog(id: number): Promise<TaskOutputEntry[]> {
+    const st = this.tasks.get(id);
+    if (!st) return [];
+    const rec = st.rec;
+    const runs = [...rec.runs].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
+    const runAt = (offset: number): TaskRun => {
+      let found = runs[0] as TaskRun;
+      for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
+      return found;
+    };
+    const out: TaskOutputEntry[] = [];
+    let seq = 0;
+    const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
+    let pos = 0;
+    const take = (lines: ReturnType<LineSplitter['push']>): void => {
+      for (const line of lines) {
+        const run = runAt(pos);
+        pos += line.bytes + 1;
+        for (const ev of this.parse(rec, line.text, line.truncated)) {
+          for (const e of toOutputEntries(ev)) {
+            out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
+          }
+        }
+      }
+    };
+    let fh;
+    try {
+      fh = await open(this.store.logPath(id), 'r');
+      const buf = Buffer.allocUnsafe(1 << 20);
+      let at = 0;
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+        take(splitter.push(buf.subarray(0, bytesRead)));
+      }
+      take(splitter.end());
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
+    } finally {
+      await fh?.close().catch(() => undefined);
+    }
+    const errText = await readRange(this.store.stderrPath(id), 0, 64 * 1024);
+    const last = currentRun(rec);
+    for (const line of errText.split('\n')) {
+      if (line.trim() === '') continue;
+      out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+    }
+    return out;
+  }
+
+  roots(): string[] {
+    return [...this.rootList];
+  }
+
+  listProjects(): Promise<string[]> {
+    return listProjectDirs(this.rootList);
+  }
+
+  /**
+   * Stops watchers and tailers and saves the registry. 'cancel' cancels every live task first
+   * (and waits for them); 'keep' leaves agents running and queued tasks queued for the next start.
+   */
+  async shutdown(policy: ShutdownPolicy): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    if (policy === 'cancel') {
+      const live = [...this.tasks.values()].filter((s) => isLive(s.rec.status));
+      // Queued ones first, so none of them starts when a running one frees its slot.
+      for (const s of live) if (s.rec.status === 'queued') await this.cancel(s.rec.id);
+      await Promise.all(live.filter((s) => s.rec.status === 'running').map((s) => this.cancel(s.rec.id)));
+    }
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
+    for (const st of this.tasks.values()) {
+      const rs = st.run;
+      if (!rs) continue;
+      if (rs.hangTimer) clearTimeout(rs.hangTimer);
+      if (rs.killTimer) clearTimeout(rs.killTimer);
+      await rs.tailer.stop();
+      st.readOffset = rs.tailer.offset;
+    }
+    this.flush();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.closed = true;
+    await this.saveNow();
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private newState(rec: TaskRecord): TaskState {
+    return {
+      rec,
+      tail: new RingBuffer<TaskOutputEntry>(this.o.tailSize),
+      nextSeq: 0,
+      readOffset: 0,
+      stderrOffset: 0,
+      cancelling: false,
+      pending: [],
+      dirty: false,
+      files: new Set(rec.filesTouched),
+      waiters: [],
+    };
+  }
+
+  private restoreState(p: PersistedTask): TaskState {
+    const st = this.newState(p.record);
+    st.nextSeq = p.nextSeq;
+    st.readOffset = p.readOffset;
+    st.stderrOffset = p.stderrOffset ?? 0;
+    if (p.lastResult) st.lastResult = p.lastResult;
+    if (p.lastApiError) st.lastApiError = p.lastApiError;
+    st.cancelling = p.cancelling ?? false;
+    if (p.spawnExtras) st.spawnExtras = p.spawnExtras;
+    return st;
+  }
+
+  /** Fills the in-memory tail of a loaded task from the end of its log (up to the ingested offset). */
+  private async refillTail(st: TaskState): Promise<void> {
+    const end = st.readOffset;
+    if (end <= 0) return;
+    const budget = Math.min(end, Math.max(256 * 1024, this.o.tailSize * 512));
+    let fh;
+    try {
+      fh = await open(this.store.logPath(st.rec.id), 'r');
+      const buf = Buffer.allocUnsafe(budget);
+      const { bytesRead } = await fh.read(buf, 0, budget, end - budget);
+      let chunk = buf.subarray(0, bytesRead);
+      if (end - budget > 0) {
+        // Started mid-line: skip to the first line boundary.
+        const nl = chunk.indexOf(0x0a);
+        chunk = nl >= 0 ? chunk.subarray(nl + 1) : chunk.subarray(chunk.length);
+      }
+      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
+      const entries: Omit<TaskOutputEntry, 'seq'>[] = [];
+      const run = currentRun(st.rec);
+      for (const line of splitter.push(chunk)) {
+        for (const ev of this.parse(st.rec, line.text, line.truncated)) {
+          for (const e of toOutputEntries(ev)) entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, ...e });
+        }
+      }
+      const keep = entries.slice(-this.o.tailSize);
+      let seq = Math.max(0, st.nextSeq - keep.length);
+      for (const e of keep) st.tail.push({ seq: seq++, ...e });
+    } catch {
+      // A missing or unreadable log only means an empty tail view.
+    } finally {
+      await fh?.close().catch(() => undefined);
+    }
+  }
+
+  private liveInDir(dir: string): TaskRecord | undefined {
+    let found: TaskRecord | undefined;
+    for (const s of this.tasks.values()) {
+      if (s.rec.projectDir !== dir || !isLive(s.rec.status)) continue;
+      // Prefer the running one: that is what everybody waits for.
+      if (!found || (s.rec.status === 'running' && found.status !== 'running')) found = s.rec;
+    }
+    return found;
+  }
+
+  private busyMessage(busy: TaskRecord, dir: string): string {
+    return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${dir}; only one task works in a folder at a time. Wait for it or cancel it.`;
+  }
+
+  private markDirty(st: TaskState): void {
+    st.rec.updatedAt = Date.now();
+    st.dirty = true;
+    this.scheduleFlush();
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /**
+   * Decides which queued tasks start now (FIFO; a directory with a live task ahead blocks only
+   * that directory; the cap blocks everything) and marks them running synchronously. Returns
+   * them so the caller starts their processes; `launchNow` does that at once.
+   */
+  private schedule(launchNow = true): TaskState[] {
+    if (this.closing) return [];
+    const claimed = new Map<string, TaskRecord>();
+    let running = 0;
+    for (const s of this.tasks.values()) {
+      if (s.rec.status !== 'running') continue;
+      running++;
+      claimed.set(s.rec.projectDir, s.rec);
+    }
+    const toStart: TaskState[] = [];
+    const rest: number[] = [];
+    for (const id of this.queue) {
+      const st = this.tasks.get(id);
+      if (!st || st.rec.status !== 'queued') continue;
+      const rec = st.rec;
+      const ahead = claimed.get(rec.projectDir);
+      let reason: string | undefined;
+      if (ahead) reason = `waiting for task ${ahead.id} (${ahead.name}) in ${rec.projectDir}`;
+      else if (running >= this.o.maxConcurrent) reason = `${plural(running, 'task')} already running`;
+      claimed.set(rec.projectDir, rec);
+      if (reason !== undefined) {
+        if (rec.queuedReason !== reason) {
+          rec.queuedReason = reason;
+          rec.activity = reason;
+          this.markDirty(st);
+        }
+        rest.push(id);
+        continue;
+      }
+      running++;
+      const now = Date.now();
+      rec.status = 'running';
+      delete rec.queuedReason;
+      rec.startedAt = now;
+      rec.activity = 'starting…';
+      const run = currentRun(rec);
+      run.status = 'running';
+      run.startedAt = now;
+      this.markDirty(st);
+      toStart.push(st);
+    }
+    this.queue = rest;
+    if (launchNow) this.launch(toStart);
+    return toStart;
+  }
+
+  private launch(toStart: TaskState[]): void {
+    for (const st of toStart) {
+      void this.startRun(st).catch((e: unknown) => {
+        this.fire('error', toError(e));
+        if (st.rec.status === 'running' && !st.run) {
+          this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message: `could not start: ${toError(e).message}` } }, {});
+        }
+      });
+    }
+  }
+
+  private async startRun(st: TaskState): Promise<void> {
+    const rec = st.rec;
+    const run = currentRun(rec);
+    const env = agentEnv(this.o.env);
+    const extras = st.spawnExtras ?? {};
+    const cmd = await buildAgentCommand({
+      backend: rec.backend,
+      run: {
+        prompt: run.prompt,
+        permissionMode: rec.permissionMode,
+        model: rec.model,
+        maxTurns: extras.maxTurns,
+        maxBudgetUsd: extras.maxBudgetUsd,
+        appendSystemPrompt: extras.appendSystemPrompt,
+        resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
+      },
+      claudePath: this.o.claudePath,
+      commandArgv: this.o.commandArgv,
+      env,
+      cwd: rec.projectDir,
+    });
+    if (!cmd.ok) {
+      this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message: cmd.message } }, {});
+      return;
+    }
+    if (st.cancelling) {
+      this.finishRun(st, { status: 'cancelled' }, {});
+      return;
+    }
+    const logPath = this.store.logPath(rec.id);
+    const errPath = this.store.stderrPath(rec.id);
+    const [logSize, errSize] = await Promise.all([fileSize(logPath), fileSize(errPath)]);
+    run.logOffset = logSize;
+    st.readOffset = logSize;
+    st.stderrOffset = errSize;
+    delete st.lastResult;
+    delete st.lastApiError;
+    const child = await spawnDetached({ file: cmd.value.file, args: cmd.value.args, cwd: rec.projectDir, env, stdoutPath: logPath, stderrPath: errPath });
+    if (!child.ok) {
+      const outcome = decideOutcome({ startError: child.message, exitCode: null, signal: null, cancelled: false, backend: rec.backend });
+      this.finishRun(st, outcome, {});
+      return;
+    }
+    const pid = child.value.pid;
+    const startTime = readProcStatSync(pid)?.startTime;
+    run.pid = pid;
+    if (startTime !== undefined) run.pidStartTime = startTime;
+    rec.activity = 'started';
+    this.markDirty(st);
+    const rs = this.attachRun(st, run, true);
+    void this.saveNow();
+    if (st.cancelling) void this.beginCancel(st, rs);
+    const exit = await child.value.exited;
+    await this.onRunExit(st, rs, exit);
+  }
+
+  /** Follows a process that an earlier session started (tail from the saved offset; exit by /proc). */
+  private adopt(st: TaskState, run: TaskRun): void {
+    const rs = this.attachRun(st, run, false);
+    if (st.cancelling) void this.beginCancel(st, rs);
+    if (st.lastResult) this.armHangTimer(st, rs);
+  }
+
+  private attachRun(st: TaskState, run: TaskRun, own: boolean): RunState {
+    const rs: RunState = {
+      runNo: run.runNo,
+      pid: run.pid ?? -1,
+      own,
+      cwd: st.rec.projectDir,
+      descendants: new Map(),
+      cancelRequested: false,
+      hangKilled: false,
+      lastOutputAt: Date.now(),
+      ended: false,
+      tailer: undefined as unknown as LogTailer,
+    };
+    if (run.pidStartTime !== undefined) rs.startTime = run.pidStartTime;
+    rs.tailer = new LogTailer({
+      path: this.store.logPath(st.rec.id),
+      startOffset: st.readOffset,
+      maxLineBytes: this.o.maxLineBytes,
+      pollMs: this.o.tailPollMs,
+      onLines: (lines, endOffset) => this.ingest(st, rs, lines, endOffset),
+      onError: (e) => this.fire('error', new Error(`reading the log of task ${st.rec.id}: ${e.message}`)),
+    });
+    st.run = rs;
+    rs.tailer.start();
+    return rs;
+  }
+
+  /** A run's process is gone: read the rest of its log, decide, record. */
+  private async onRunExit(st: TaskState, rs: RunState, exit: ChildExit): Promise<void> {
+    if (rs.ended || this.closed) return;
+    rs.ended = true;
+    if (rs.hangTimer) clearTimeout(rs.hangTimer);
+    if (rs.killTimer) clearTimeout(rs.killTimer);
+    if (rs.cancelRequested || rs.hangKilled) {
+      // Tool subprocesses in their own process groups outlive the agent; end them too.
+      signalRefs(rs.descendants.values(), 'SIGKILL');
+    }
+    await rs.tailer.finish();
+    st.readOffset = rs.tailer.offset;
+    const stderrTail = await readRange(this.store.stderrPath(st.rec.id), st.stderrOffset, STDERR_TAIL_BYTES);
+    this.addStderrEntries(st, rs.runNo, stderrTail);
+    let outcome: Outcome;
+    const cancelled = rs.cancelRequested && !rs.hangKilled;
+    if (!rs.own && !st.lastResult && !cancelled) {
+      outcome = {
+        status: 'failed',
+        failure: {
+          kind: 'crashed',
+          message: 'ended without a result; it was started by an earlier voice-orch session, so its exit code is unknown',
+        },
+      };
+    } else {
+      outcome = decideOutcome({
+        lastResult: st.lastResult,
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        cancelled,
+        stderrTail,
+        backend: st.rec.backend,
+        lastApiError: st.lastApiError,
+        startError: exit.error,
+      });
+    }
+    this.finishRun(st, outcome, { exitCode: exit.exitCode, signal: exit.signal });
+    await this.saveNow();
+  }
+
+  /** A run that was live in the registry but whose process is gone: the log decides. */
+  private async finalizeDead(st: TaskState): Promise<void> {
+    const rec = st.rec;
+    const run = currentRun(rec);
+    if (run.pid !== undefined && run.pid > 0) {
+      const rs: RunState = {
+        runNo: run.runNo,
+        pid: run.pid,
+        own: false,
+        cwd: rec.projectDir,
+        descendants: new Map(),
+        cancelRequested: false,
+        hangKilled: false,
+        lastOutputAt: Date.now(),
+        ended: true,
+        tailer: undefined as unknown as LogTailer,
+      };
+      rs.tailer = new LogTailer({
+        path: this.store.logPath(rec.id),
+        startOffset: st.readOffset,
+        maxLineBytes: this.o.maxLineBytes,
+        onLines: (lines, endOffset) => this.ingest(st, rs, lines, endOffset),
+      });
+      await rs.tailer.finish();
+      st.readOffset = rs.tailer.offset;
+    }
+    let outcome: Outcome;
+    if (st.lastResult) {
+      outcome = decideOutcome({
+        lastResult: st.lastResult,
+        exitCode: null,
+        signal: null,
+        cancelled: st.cancelling,
+        backend: 'claude',
+        lastApiError: st.lastApiError,
+      });
+    } else if (st.cancelling) {
+      outcome = { status: 'cancelled' };
+    } else {
+      outcome = { status: 'interrupted' };
+      rec.activity = 'ended while voice-orch was not running, without a result';
+    }
+    this.finishRun(st, outcome, {});
+  }
+
+  private finishRun(st: TaskState, outcome: Outcome, exit: { exitCode?: number | null; signal?: string | null }): void {
+    const rec = st.rec;
+    const run = currentRun(rec);
+    const now = Date.now();
+    rec.status = outcome.status;
+    run.status = outcome.status;
+    if (outcome.failure) {
+      rec.failure = outcome.failure;
+      run.failure = outcome.failure;
+      rec.activity = outcome.failure.message;
+    } else {
+      delete rec.failure;
+      if (outcome.status === 'cancelled') rec.activity = 'cancelled';
+      else if (outcome.status === 'completed' && (rec.activity === 'starting…' || rec.activity === 'started')) rec.activity = 'done';
+    }
+    if (exit.exitCode !== undefined) run.exitCode = exit.exitCode;
+    if (exit.signal !== undefined) run.signal = exit.signal;
+    run.endedAt = now;
+    rec.endedAt = now;
+    delete rec.queuedReason;
+    rec.stalled = false;
+    rec.updatedAt = now;
+    st.cancelling = false;
+    st.run = undefined;
+    delete st.lastResult;
+    delete st.lastApiError;
+    st.dirty = true;
+    this.flushTask(st);
+    this.fire('finished', snapshot(rec));
+    const waiters = st.waiters;
+    st.waiters = [];
+    for (const w of waiters) w();
+    this.schedule();
+    this.saveSoon();
+  }
+
+  private waitEnd(st: TaskState): Promise<void> {
+    return new Promise((resolve) => st.waiters.push(resolve));
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private parse(rec: TaskRecord, text: string, truncated: boolean): AgentEvent[] {
+    return parseStreamJsonLine(text, truncated, rec.projectDir);
+  }
+
+  private ingest(st: TaskState, rs: RunState, lines: { text: string; truncated: boolean }[], endOffset: number): void {
+    const rec = st.rec;
+    const now = Date.now();
+    const cap = this.o.tailSize;
+    let activity: string | undefined;
+    for (const line of lines) {
+      const events = this.parse(rec, line.text, line.truncated);
+      for (const ev of events) {
+        this.apply(st, rs, ev);
+        const a = activityLine(ev);
+        if (a !== undefined) activity = a;
+        for (const e of toOutputEntries(ev)) {
+          const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: now, runNo: rs.runNo, kind: e.kind, text: e.text };
+          if (e.truncated) entry.truncated = true;
+          if (e.isError !== undefined) entry.isError = e.isError;
+          st.tail.push(entry);
+          st.pending.push(entry);
+        }
+      }
+    }
+    // Views never see more than the tail, so older unflushed entries are dropped in bulk.
+    if (st.pending.length > 2 * cap) st.pending = st.pending.slice(-cap);
+    st.readOffset = endOffset;
+    rs.lastOutputAt = now;
+    if (activity !== undefined && activity !== rec.activity && !st.cancelling) rec.activity = activity;
+    if (rec.stalled) rec.stalled = false;
+    this.markDirty(st);
+    this.saveSoon();
+  }
+
+  private apply(st: TaskState, rs: RunState, ev: AgentEvent): void {
+    const rec = st.rec;
+    switch (ev.type) {
+      case 'init':
+        if (ev.sessionId !== '') rec.claudeSessionId = ev.sessionId;
+        break;
+      case 'tool_use':
+        if (ev.filePath !== undefined && !st.files.has(ev.filePath)) {
+          st.files.add(ev.filePath);
+          rec.filesTouched.push(ev.filePath);
+        }
+        break;
+      case 'api_error':
+        st.lastApiError = ev;
+        break;
+      case 'result': {
+        st.lastResult = ev;
+        const run = rec.runs.find((r) => r.runNo === rs.runNo) ?? currentRun(rec);
+        run.turns = ev.turns;
+        run.costUsd = ev.costUsd;
+        if (ev.text !== undefined) {
+          run.resultText = ev.text;
+          rec.resultText = ev.text;
+        }
+        if (ev.sessionId && !rec.claudeSessionId) rec.claudeSessionId = ev.sessionId;
+        rec.turns = rec.runs.reduce((n, r) => n + (r.turns ?? 0), 0);
+        rec.costUsd = rec.runs.reduce((n, r) => n + (r.costUsd ?? 0), 0);
+        if (!rs.ended) this.armHangTimer(st, rs);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private addStderrEntries(st: TaskState, runNo: number, text: string): void {
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length === 0) return;
+    const now = Date.now();
+    for (const l of lines.slice(-20)) {
+      const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: now, runNo, kind: 'stderr', text: l };
+      st.tail.push(entry);
+      st.pending.push(entry);
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined || this.closed) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.o.flushMs);
+    this.flushTimer.unref();
+  }
+
+  private flush(): void {
+    for (const st of this.tasks.values()) this.flushTask(st);
+  }
+
+  private flushTask(st: TaskState): void {
+    if (st.pending.length > 0) {
+      const entries = st.pending.length > this.o.tailSize ? st.pending.slice(-this.o.tailSize) : st.pending;
+      st.pending = [];
+      this.fire('output', st.rec.id, entries);
+    }
+    if (st.dirty) {
+      st.dirty = false;
+      this.fire('updated', snapshot(st.rec));
+    }
+  }
+
+  // ---------------------------------------------------------------- signals and watchdogs
+
+  private async beginCancel(st: TaskState, rs: RunState): Promise<void> {
+    if (rs.cancelRequested || rs.ended) return;
+    rs.cancelRequested = true;
+    // Record the tree before the agent starts tearing it down (its tools may reparent to init).
+    await this.scanDescendants();
+    if (rs.ended) return;
+    this.terminate(rs);
+  }
+
+  /** SIGTERM to the agent (the CLI ends its tools itself), SIGKILL to everything after the grace period. */
+  private terminate(rs: RunState): void {
+    if (!this.isSameProcess(rs)) return;
+    signalProcess(rs.pid, 'SIGTERM');
+    if (rs.killTimer) clearTimeout(rs.killTimer);
+    rs.killTimer = setTimeout(() => void this.hardKill(rs), this.o.cancelGraceMs);
+    rs.killTimer.unref();
+  }
+
+  private async hardKill(rs: RunState): Promise<void> {
+    if (rs.ended) return;
+    await this.scanDescendants();
+    signalRefs(rs.descendants.values(), 'SIGKILL');
+    if (this.isSameProcess(rs)) {
+      // The agent leads its own group (detached): this reaches helpers that stayed in it.
+      signalGroup(rs.pid, 'SIGKILL');
+      signalProcess(rs.pid, 'SIGKILL');
+    }
+  }
+
+  private isSameProcess(rs: RunState): boolean {
+    if (rs.pid <= 0) return false;
+    return isRunningStat(readProcStatSync(rs.pid), rs.startTime);
+  }
+
+  private armHangTimer(st: TaskState, rs: RunState): void {
+    if (rs.hangTimer || rs.ended) return;
+    rs.hangTimer = setTimeout(() => {
+      if (rs.ended || !this.isSameProcess(rs)) return;
+      rs.hangKilled = true;
+      void this.scanDescendants().then(() => {
+        if (rs.ended) return;
+        st.rec.activity = `still running ${Math.round(this.o.resultHangMs / 1000)} s after its result; ending it`;
+        this.markDirty(st);
+        this.terminate(rs);
+      });
+    }, this.o.resultHangMs);
+    rs.hangTimer.unref();
+  }
+
+  private runningStates(): { st: TaskState; rs: RunState }[] {
+    const out: { st: TaskState; rs: RunState }[] = [];
+    for (const st of this.tasks.values()) if (st.run && !st.run.ended) out.push({ st, rs: st.run });
+    return out;
+  }
+
+  /** Records every descendant of every running agent (pid + start time). */
+  private async scanDescendants(): Promise<void> {
+    const runs = this.runningStates();
+    if (runs.length === 0) return;
+    this.lastScan = Date.now();
+    const procs = await listProcesses();
+    for (const { rs } of runs) {
+      if (rs.pid <= 0) continue;
+      for (const d of descendantsOf([rs.pid], procs)) {
+        if (!rs.descendants.has(d.pid)) rs.descendants.set(d.pid, { pid: d.pid, startTime: d.startTime });
+      }
+    }
+  }
+
+  /** Periodic: exits of re-adopted processes, the stall watchdog, descendant scans. */
+  private async watchTick(): Promise<void> {
+    if (this.watching || this.closed) return;
+    this.watching = true;
+    try {
+      const now = Date.now();
+      for (const { st, rs } of this.runningStates()) {
+        if (!rs.own && !(await isProcessRunning(rs.pid, rs.startTime))) {
+          void this.onRunExit(st, rs, { exitCode: null, signal: null }).catch((e: unknown) => this.fire('error', toError(e)));
+          continue;
+        }
+        if (!st.rec.stalled && now - rs.lastOutputAt >= this.o.stallTimeoutMs) {
+          st.rec.stalled = true;
+          st.rec.updatedAt = now;
+          st.dirty = false;
+          this.fire('updated', snapshot(st.rec));
+          this.fire('stalled', snapshot(st.rec));
+        }
+      }
+      if (now - this.lastScan >= this.o.descendantScanMs) await this.scanDescendants();
+    } catch (e) {
+      this.fire('error', toError(e));
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- persistence and events
+
+  private serialize(): RegistryData {
+    const tasks: PersistedTask[] = [];
+    for (const st of [...this.tasks.values()].sort((a, b) => a.rec.id - b.rec.id)) {
+      const p: PersistedTask = { record: st.rec, readOffset: st.readOffset, nextSeq: st.nextSeq, stderrOffset: st.stderrOffset };
+      if (st.lastResult) p.lastResult = st.lastResult;
+      if (st.lastApiError) p.lastApiError = st.lastApiError;
+      if (st.cancelling) p.cancelling = true;
+      if (st.spawnExtras) p.spawnExtras = st.spawnExtras;
+      tasks.push(p);
+    }
+    return { version: 1, nextId: this.nextId, tasks };
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer !== undefined || this.closed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.saveNow();
+    }, 200);
+    this.saveTimer.unref();
+  }
+
+  private async saveNow(): Promise<void> {
+    try {
+      await this.store.save(this.serialize());
+    } catch (e) {
+      this.fire('error', new Error(`could not save the task registry: ${toError(e).message}`));
+    }
+  }
+
+  /** Calls each listener in isolation: a throwing listener becomes an `error` event, never a broken engine. */
+  private fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
+    for (const listener of this.listeners(event)) {
+      try {
+        (listener as (...a: unknown[]) => void).apply(this, args);
+      } catch (e) {
+        if (event !== 'error') this.fire('error', new Error(`a "${String(event)}" listener threw: ${toError(e).message}`));
+      }
+    }
+  }
+}
