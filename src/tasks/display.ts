@@ -83,7 +83,9 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
       return [entry];
     }
     case 'permission_denied':
-      return [{ kind: 'error', text: `✗ permission denied for ${oneLine(ev.toolName, 40)}: ${oneLine(ev.message, 200)}` }];
+      return [
+        { kind: 'error', text: `✗ permission denied for ${oneLine(ev.toolName, 40)}: ${oneLine(ev.message, 200)}` },
+      ];
     case 'api_retry':
       return [{ kind: 'system', text: retryText(ev) }];
     case 'api_error':

@@ -79,7 +79,11 @@ export class LineSplitter {
         if (n <= this.max) {
           out.push({ text: chunk.toString('utf8', pos, end), truncated: false, bytes: n });
         } else {
-          out.push({ text: chunk.toString('utf8', pos, utf8SafeEnd(chunk, pos + this.max)), truncated: true, bytes: n });
+          out.push({
+            text: chunk.toString('utf8', pos, utf8SafeEnd(chunk, pos + this.max)),
+            truncated: true,
+            bytes: n,
+          });
         }
       } else {
         this.append(chunk, pos, nl);

@@ -32,7 +32,10 @@ export interface Outcome {
 /** One line, no escape sequences or control characters, cut to `max` characters. */
 function clean(s: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
-  const flat = stripVTControlCharacters(s).replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = stripVTControlCharacters(s)
+    .replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
@@ -124,7 +127,10 @@ export function describeResult(
       const n = maxTurnsOf(ev);
       failure = {
         kind: 'max_turns',
-        message: n !== undefined ? `stopped after reaching the maximum of ${plural(n, 'turn')}` : 'stopped after reaching the maximum number of turns',
+        message:
+          n !== undefined
+            ? `stopped after reaching the maximum of ${plural(n, 'turn')}`
+            : 'stopped after reaching the maximum number of turns',
       };
       break;
     }
@@ -196,7 +202,10 @@ function crashMessage(input: OutcomeInput): string {
  */
 export function decideOutcome(input: OutcomeInput): Outcome {
   if (input.startError !== undefined) {
-    return { status: 'failed', failure: { kind: 'could_not_start', message: startErrorMessage(input.startError, input.backend) } };
+    return {
+      status: 'failed',
+      failure: { kind: 'could_not_start', message: startErrorMessage(input.startError, input.backend) },
+    };
   }
 
   if (input.backend === 'claude' && input.lastResult) {
@@ -204,7 +213,9 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     if (r.subtype === 'success' && !r.isError) return { status: 'completed' };
     if (input.cancelled && r.subtype === 'error_during_execution') return { status: 'cancelled' };
     const d = describeResult(r, { stderrTail: input.stderrTail, lastApiError: input.lastApiError });
-    return d.failure ? { status: 'failed', failure: d.failure } : { status: 'failed', failure: { kind: 'execution_error', message: d.text } };
+    return d.failure
+      ? { status: 'failed', failure: d.failure }
+      : { status: 'failed', failure: { kind: 'execution_error', message: d.text } };
   }
 
   if (input.cancelled) return { status: 'cancelled' };
@@ -212,7 +223,10 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     const err = lastStderrLine(input.stderrTail);
     return {
       status: 'failed',
-      failure: { kind: 'stalled', message: `stopped because it produced no output for too long${err ? ` (last error: ${err})` : ''}` },
+      failure: {
+        kind: 'stalled',
+        message: `stopped because it produced no output for too long${err ? ` (last error: ${err})` : ''}`,
+      },
     };
   }
 
@@ -223,7 +237,10 @@ export function decideOutcome(input: OutcomeInput): Outcome {
 
   if (input.exitCode === 0 && !input.signal) {
     const err = lastStderrLine(input.stderrTail);
-    return { status: 'failed', failure: { kind: 'crashed', message: `exited without a result${err ? `: ${err}` : ''}` } };
+    return {
+      status: 'failed',
+      failure: { kind: 'crashed', message: `exited without a result${err ? `: ${err}` : ''}` },
+    };
   }
   return { status: 'failed', failure: { kind: 'crashed', message: crashMessage(input) } };
 }

@@ -17,7 +17,9 @@ function expandHome(p: string): string {
   return p;
 }
 
-async function realDir(p: string): Promise<{ path: string } | { error: 'missing' | 'not_dir' | 'unreadable'; path: string }> {
+async function realDir(
+  p: string,
+): Promise<{ path: string } | { error: 'missing' | 'not_dir' | 'unreadable'; path: string }> {
   let real: string;
   try {
     real = await realpath(p);
@@ -127,7 +129,11 @@ export async function resolveProjectDir(input: string, roots: string[]): Promise
     return { ok: false, message: `Which project folder? Say a folder name under ${rootsText(realRoots)}.` };
   }
   if (realRoots.length === 0) {
-    return { ok: false, message: 'No project folders are allowed: none of the configured roots exists. Start voice-orch with --root <folder>.' };
+    return {
+      ok: false,
+      message:
+        'No project folders are allowed: none of the configured roots exists. Start voice-orch with --root <folder>.',
+    };
   }
 
   const expanded = expandHome(text);
@@ -173,7 +179,10 @@ export async function resolveProjectDir(input: string, roots: string[]): Promise
     }
     if (checked.length === 1) return { ok: true, value: checked[0] as string };
     if (checked.length > 1) {
-      return { ok: false, message: `"${text}" matches several project folders: ${listCandidates(checked)}. Say the full name or path.` };
+      return {
+        ok: false,
+        message: `"${text}" matches several project folders: ${listCandidates(checked)}. Say the full name or path.`,
+      };
     }
     return { ok: false, message: refusals[0] ?? `"${text}" is not a usable project folder.` };
   }

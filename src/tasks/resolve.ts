@@ -13,12 +13,36 @@ export interface ResolveOptions {
 }
 
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
-  eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Record<string, number> = {
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 /** Words speech-to-text produces for a spoken digit after "task"/"number" ("task to"). */
 const HOMOPHONES: Record<string, number> = { won: 1, to: 2, too: 2, for: 4, fore: 4, ate: 8 };
@@ -85,7 +109,12 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     for (let j = 1; j <= n; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
         v = Math.min(v, (prev2[j - 2] as number) + 1);
       }
       cur[j] = v;
@@ -142,7 +171,11 @@ function notFound(message: string, tasks: TaskRecord[]): ResolveResult {
 }
 
 /** One level of matching: one candidate wins; several are ambiguous unless the live tie-break applies. */
-function decide(cands: TaskRecord[], how: 'exact' | 'prefix' | 'substring' | 'fuzzy', preferLive: boolean): ResolveResult | undefined {
+function decide(
+  cands: TaskRecord[],
+  how: 'exact' | 'prefix' | 'substring' | 'fuzzy',
+  preferLive: boolean,
+): ResolveResult | undefined {
   if (cands.length === 0) return undefined;
   if (cands.length === 1) return { ok: true, task: cands[0] as TaskRecord, how };
   if (preferLive) {

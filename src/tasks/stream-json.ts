@@ -141,7 +141,11 @@ function parseAssistant(o: Obj, cwd: string | undefined): AgentEvent[] {
 
 function parseUser(o: Obj): AgentEvent[] {
   const msg = isObj(o.message) ? o.message : {};
-  const content: unknown[] = Array.isArray(msg.content) ? msg.content : typeof msg.content === 'string' ? [msg.content] : [];
+  const content: unknown[] = Array.isArray(msg.content)
+    ? msg.content
+    : typeof msg.content === 'string'
+      ? [msg.content]
+      : [];
   const out: AgentEvent[] = [];
   for (const block of content) {
     if (typeof block === 'string' || (isObj(block) && block.type === 'text' && typeof block.text === 'string')) {
@@ -176,7 +180,7 @@ function parseResult(o: Obj): AgentEvent[] {
     type: 'result',
     subtype: s(o.subtype) ?? 'unknown',
     isError: o.is_error === true,
-    errors: Array.isArray(o.errors) ? o.errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e) ?? '')) : [],
+    errors: Array.isArray(o.errors) ? o.errors.map((e) => (typeof e === 'string' ? e : (JSON.stringify(e) ?? ''))) : [],
     turns: n(o.num_turns),
     costUsd: n(o.total_cost_usd),
     permissionDenials: [],
@@ -206,7 +210,13 @@ function parseResult(o: Obj): AgentEvent[] {
 function parseStreamEvent(o: Obj): AgentEvent[] {
   const e = isObj(o.event) ? o.event : undefined;
   const et = e ? s(e.type) : undefined;
-  if (e && et === 'content_block_delta' && isObj(e.delta) && e.delta.type === 'text_delta' && typeof e.delta.text === 'string') {
+  if (
+    e &&
+    et === 'content_block_delta' &&
+    isObj(e.delta) &&
+    e.delta.type === 'text_delta' &&
+    typeof e.delta.text === 'string'
+  ) {
     return [{ type: 'partial_text', text: e.delta.text }];
   }
   const ev: Extract<AgentEvent, { type: 'other' }> = { type: 'other', lineType: 'stream_event' };
@@ -222,7 +232,9 @@ function parseStreamEvent(o: Obj): AgentEvent[] {
  * @param cwd the run's working directory, so tool summaries show project-relative paths.
  */
 export function parseStreamJsonLine(line: string, truncated?: boolean, cwd?: string): AgentEvent[] {
-  const raw = (): AgentEvent[] => [truncated ? { type: 'raw', text: line, truncated: true } : { type: 'raw', text: line }];
+  const raw = (): AgentEvent[] => [
+    truncated ? { type: 'raw', text: line, truncated: true } : { type: 'raw', text: line },
+  ];
   // Fast path: only JSON objects are stream-json lines; skip JSON.parse for everything else.
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;

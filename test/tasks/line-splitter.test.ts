@@ -83,7 +83,9 @@ describe('LineSplitter', () => {
     for (const chunks of allSplits(Buffer.from('ab日c\n'))) {
       expect(feed(new LineSplitter({ maxLineBytes: 4 }), chunks)).toEqual([{ text: 'ab', truncated: true, bytes: 6 }]);
     }
-    expect(feed(new LineSplitter({ maxLineBytes: 5 }), ['ab日c\n'])).toEqual([{ text: 'ab日', truncated: true, bytes: 6 }]);
+    expect(feed(new LineSplitter({ maxLineBytes: 5 }), ['ab日c\n'])).toEqual([
+      { text: 'ab日', truncated: true, bytes: 6 },
+    ]);
   });
 
   it('a 50 MB line without newline in 64 KiB chunks keeps at most the cap buffered and yields one truncated line', () => {
@@ -138,7 +140,9 @@ describe('LineSplitter', () => {
   });
 
   it('passes ANSI escapes through untouched (display strips them later)', () => {
-    expect(feed(new LineSplitter(), ['\x1b[31mred\x1b[0m\n'])).toEqual([{ text: '\x1b[31mred\x1b[0m', truncated: false, bytes: 12 }]);
+    expect(feed(new LineSplitter(), ['\x1b[31mred\x1b[0m\n'])).toEqual([
+      { text: '\x1b[31mred\x1b[0m', truncated: false, bytes: 12 },
+    ]);
   });
 
   it('handles many lines in one chunk and a chunk that is only newlines', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiErrorMessage, decideOutcome, describeResult, formatCost, type OutcomeInput } from '../../src/tasks/outcome.js';
+import {
+  apiErrorMessage,
+  decideOutcome,
+  describeResult,
+  formatCost,
+  type OutcomeInput,
+} from '../../src/tasks/outcome.js';
 import type { AgentEvent } from '../../src/tasks/types.js';
 
 type Result = Extract<AgentEvent, { type: 'result' }>;
@@ -20,8 +26,16 @@ const base: OutcomeInput = { exitCode: 0, signal: null, cancelled: false, backen
 describe('decideOutcome (claude)', () => {
   it('the result line wins over the exit code', () => {
     expect(decideOutcome({ ...base, exitCode: 1, lastResult: result({}) })).toEqual({ status: 'completed' });
-    expect(decideOutcome({ ...base, exitCode: 143, signal: null, lastResult: result({}) })).toEqual({ status: 'completed' });
-    expect(decideOutcome({ ...base, exitCode: 0, lastResult: result({ isError: true, text: 'Invalid API key · Fix external API key', apiErrorStatus: 401 }) })).toEqual({
+    expect(decideOutcome({ ...base, exitCode: 143, signal: null, lastResult: result({}) })).toEqual({
+      status: 'completed',
+    });
+    expect(
+      decideOutcome({
+        ...base,
+        exitCode: 0,
+        lastResult: result({ isError: true, text: 'Invalid API key · Fix external API key', apiErrorStatus: 401 }),
+      }),
+    ).toEqual({
       status: 'failed',
       failure: { kind: 'api_error', message: 'API error 401: Invalid API key · Fix external API key' },
     });
@@ -36,9 +50,16 @@ describe('decideOutcome (claude)', () => {
       ...base,
       exitCode: 1,
       lastResult: result({ isError: true, text: '' }),
-      lastApiError: { type: 'api_error', status: null, message: 'API Error: Connection refused — a firewall or proxy may be blocking it (ECONNREFUSED)' },
+      lastApiError: {
+        type: 'api_error',
+        status: null,
+        message: 'API Error: Connection refused — a firewall or proxy may be blocking it (ECONNREFUSED)',
+      },
     });
-    expect(o.failure).toEqual({ kind: 'api_error', message: 'API error: Connection refused — a firewall or proxy may be blocking it (ECONNREFUSED)' });
+    expect(o.failure).toEqual({
+      kind: 'api_error',
+      message: 'API error: Connection refused — a firewall or proxy may be blocking it (ECONNREFUSED)',
+    });
   });
 
   it('error_during_execution is cancelled only when we asked', () => {
@@ -51,12 +72,20 @@ describe('decideOutcome (claude)', () => {
   });
 
   it('an unknown error subtype is a failure naming it', () => {
-    const o = decideOutcome({ ...base, lastResult: result({ subtype: 'error_something_new', isError: true, errors: ['detail'] }) });
-    expect(o).toEqual({ status: 'failed', failure: { kind: 'execution_error', message: 'ended with error_something_new: detail' } });
+    const o = decideOutcome({
+      ...base,
+      lastResult: result({ subtype: 'error_something_new', isError: true, errors: ['detail'] }),
+    });
+    expect(o).toEqual({
+      status: 'failed',
+      failure: { kind: 'execution_error', message: 'ended with error_something_new: detail' },
+    });
   });
 
   it('without a result: cancel, then stall, then crash', () => {
-    expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGKILL', cancelled: true })).toEqual({ status: 'cancelled' });
+    expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGKILL', cancelled: true })).toEqual({
+      status: 'cancelled',
+    });
     expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGTERM', stalledKilled: true })).toEqual({
       status: 'failed',
       failure: { kind: 'stalled', message: 'stopped because it produced no output for too long' },
@@ -65,25 +94,46 @@ describe('decideOutcome (claude)', () => {
       status: 'failed',
       failure: { kind: 'crashed', message: 'crashed with exit code 3: Error: something broke' },
     });
-    expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGKILL' })).toEqual({ status: 'failed', failure: { kind: 'crashed', message: 'killed by SIGKILL' } });
-    expect(decideOutcome({ ...base, exitCode: 0 })).toEqual({ status: 'failed', failure: { kind: 'crashed', message: 'exited without a result' } });
-    expect(decideOutcome({ ...base, exitCode: 1, stderrTail: 'Error: When using --print, --output-format=stream-json requires --verbose\n' }).failure?.message).toBe(
-      'crashed with exit code 1: Error: When using --print, --output-format=stream-json requires --verbose',
-    );
+    expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGKILL' })).toEqual({
+      status: 'failed',
+      failure: { kind: 'crashed', message: 'killed by SIGKILL' },
+    });
+    expect(decideOutcome({ ...base, exitCode: 0 })).toEqual({
+      status: 'failed',
+      failure: { kind: 'crashed', message: 'exited without a result' },
+    });
+    expect(
+      decideOutcome({
+        ...base,
+        exitCode: 1,
+        stderrTail: 'Error: When using --print, --output-format=stream-json requires --verbose\n',
+      }).failure?.message,
+    ).toBe('crashed with exit code 1: Error: When using --print, --output-format=stream-json requires --verbose');
   });
 
   it('a crash during API retries mentions the API error', () => {
-    const o = decideOutcome({ ...base, exitCode: 1, lastApiError: { type: 'api_error', status: 529, message: 'Overloaded' } });
+    const o = decideOutcome({
+      ...base,
+      exitCode: 1,
+      lastApiError: { type: 'api_error', status: 529, message: 'Overloaded' },
+    });
     expect(o.failure?.message).toBe('crashed with exit code 1: after API error 529: Overloaded');
   });
 
   it('start errors explain what to do', () => {
     expect(decideOutcome({ ...base, exitCode: null, startError: 'spawn claude ENOENT' })).toEqual({
       status: 'failed',
-      failure: { kind: 'could_not_start', message: 'claude was not found on PATH; install Claude Code or set --claude-path' },
+      failure: {
+        kind: 'could_not_start',
+        message: 'claude was not found on PATH; install Claude Code or set --claude-path',
+      },
     });
-    expect(decideOutcome({ ...base, exitCode: null, startError: 'spawn /x/claude EACCES' }).failure?.message).toMatch(/permission denied/);
-    expect(decideOutcome({ ...base, exitCode: null, startError: 'EMFILE: too many open files' }).failure?.message).toBe('could not start claude: EMFILE: too many open files');
+    expect(decideOutcome({ ...base, exitCode: null, startError: 'spawn /x/claude EACCES' }).failure?.message).toMatch(
+      /permission denied/,
+    );
+    expect(decideOutcome({ ...base, exitCode: null, startError: 'EMFILE: too many open files' }).failure?.message).toBe(
+      'could not start claude: EMFILE: too many open files',
+    );
   });
 
   it('stderr escape sequences never reach the message', () => {
@@ -100,19 +150,27 @@ describe('decideOutcome (command backend)', () => {
       status: 'failed',
       failure: { kind: 'crashed', message: 'crashed with exit code 2: make: *** [all] Error 2' },
     });
-    expect(decideOutcome({ ...cmd, exitCode: null, signal: 'SIGTERM', cancelled: true })).toEqual({ status: 'cancelled' });
-    expect(decideOutcome({ ...cmd, exitCode: null, startError: 'spawn foo ENOENT' }).failure?.kind).toBe('could_not_start');
+    expect(decideOutcome({ ...cmd, exitCode: null, signal: 'SIGTERM', cancelled: true })).toEqual({
+      status: 'cancelled',
+    });
+    expect(decideOutcome({ ...cmd, exitCode: null, startError: 'spawn foo ENOENT' }).failure?.kind).toBe(
+      'could_not_start',
+    );
   });
 });
 
 describe('describeResult and helpers', () => {
   it('success text with turns, cost and denials', () => {
     expect(describeResult(result({ turns: 1, costUsd: 0.004 }))).toEqual({ ok: true, text: 'done in 1 turn, <$0.01' });
-    expect(describeResult(result({ permissionDenials: [{ toolName: 'Write' }] })).text).toBe('done in 3 turns, $0.05, 1 tool call denied');
+    expect(describeResult(result({ permissionDenials: [{ toolName: 'Write' }] })).text).toBe(
+      'done in 3 turns, $0.05, 1 tool call denied',
+    );
   });
 
   it('max_turns without the errors text uses num_turns − 1', () => {
-    expect(describeResult(result({ subtype: 'error_max_turns', isError: true, turns: 6 })).text).toBe('stopped after reaching the maximum of 5 turns');
+    expect(describeResult(result({ subtype: 'error_max_turns', isError: true, turns: 6 })).text).toBe(
+      'stopped after reaching the maximum of 5 turns',
+    );
   });
 
   it.each([

@@ -14,7 +14,18 @@ beforeAll(async () => {
   code = join(base, 'code');
   work = join(base, 'work');
   outside = join(base, 'outside');
-  for (const d of ['code/api', 'code/web', 'code/voice-orch', 'code/Widget', 'code/.hidden', 'code/shared', 'work/shared', 'work/billing-service', 'work/billing-ui', 'outside/secret']) {
+  for (const d of [
+    'code/api',
+    'code/web',
+    'code/voice-orch',
+    'code/Widget',
+    'code/.hidden',
+    'code/shared',
+    'work/shared',
+    'work/billing-service',
+    'work/billing-ui',
+    'outside/secret',
+  ]) {
     await mkdir(join(base, d), { recursive: true });
   }
   await writeFile(join(code, 'notes.txt'), 'not a dir');
@@ -30,7 +41,15 @@ afterAll(async () => {
 describe('normalizeRoots', () => {
   it('makes roots absolute and real, drops missing ones and duplicates, keeps order', async () => {
     await symlink(code, join(base, 'code-link'));
-    const roots = await normalizeRoots([work, join(base, 'code-link'), `${code}/`, join(base, 'missing'), join(code, 'notes.txt'), '', code]);
+    const roots = await normalizeRoots([
+      work,
+      join(base, 'code-link'),
+      `${code}/`,
+      join(base, 'missing'),
+      join(code, 'notes.txt'),
+      '',
+      code,
+    ]);
     expect(roots).toEqual([work, code]);
   });
 
@@ -61,7 +80,9 @@ describe('resolveProjectDir', () => {
   it('ambiguous names are refused with the candidates', async () => {
     const r = await resolveProjectDir('shared', roots());
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.message).toBe(`"shared" matches several project folders: ${join(code, 'shared')}, ${join(work, 'shared')}. Say the full name or path.`);
+    expect(!r.ok && r.message).toBe(
+      `"shared" matches several project folders: ${join(code, 'shared')}, ${join(work, 'shared')}. Say the full name or path.`,
+    );
     const p = await resolveProjectDir('billing', roots());
     expect(!p.ok && p.message).toMatch(/^"billing" matches several project folders: .*billing-service, .*billing-ui\./);
   });
@@ -79,14 +100,19 @@ describe('resolveProjectDir', () => {
     for (const input of ['escape', join(code, 'escape')]) {
       const r = await resolveProjectDir(input, roots());
       expect(r.ok).toBe(false);
-      expect(!r.ok && r.message).toContain(`is outside the allowed project folders (${code}, ${work}). Start voice-orch with --root ${join(outside, 'secret')} to allow it.`);
+      expect(!r.ok && r.message).toContain(
+        `is outside the allowed project folders (${code}, ${work}). Start voice-orch with --root ${join(outside, 'secret')} to allow it.`,
+      );
       expect(!r.ok && r.message).toContain(`(it leads to ${join(outside, 'secret')})`);
     }
   });
 
   it('paths outside the roots are refused with a sentence to say', async () => {
     const r = await resolveProjectDir('/etc', [code]);
-    expect(r).toEqual({ ok: false, message: `/etc is outside the allowed project folders (${code}). Start voice-orch with --root /etc to allow it.` });
+    expect(r).toEqual({
+      ok: false,
+      message: `/etc is outside the allowed project folders (${code}). Start voice-orch with --root /etc to allow it.`,
+    });
   });
 
   it('.. traversal is refused', async () => {
@@ -103,7 +129,10 @@ describe('resolveProjectDir', () => {
   });
 
   it('missing paths and names', async () => {
-    expect(await resolveProjectDir(join(code, 'nope'), roots())).toEqual({ ok: false, message: `${join(code, 'nope')} does not exist.` });
+    expect(await resolveProjectDir(join(code, 'nope'), roots())).toEqual({
+      ok: false,
+      message: `${join(code, 'nope')} does not exist.`,
+    });
     const r = await resolveProjectDir('zzz', roots());
     expect(!r.ok && r.message).toBe(
       `No project folder named "zzz" under ${code}, ${work}. Projects: api, api-link, billing-service, billing-ui, shared, voice-orch and 2 more.`,
@@ -111,7 +140,10 @@ describe('resolveProjectDir', () => {
   });
 
   it('a file is not a folder', async () => {
-    expect(await resolveProjectDir(join(code, 'notes.txt'), roots())).toEqual({ ok: false, message: `${join(code, 'notes.txt')} is a file, not a folder.` });
+    expect(await resolveProjectDir(join(code, 'notes.txt'), roots())).toEqual({
+      ok: false,
+      message: `${join(code, 'notes.txt')} is a file, not a folder.`,
+    });
   });
 
   it('dangling links and hidden folders are not projects by name', async () => {
@@ -122,7 +154,10 @@ describe('resolveProjectDir', () => {
   });
 
   it('empty input and no usable roots', async () => {
-    expect(await resolveProjectDir('  ', roots())).toEqual({ ok: false, message: `Which project folder? Say a folder name under ${code}, ${work}.` });
+    expect(await resolveProjectDir('  ', roots())).toEqual({
+      ok: false,
+      message: `Which project folder? Say a folder name under ${code}, ${work}.`,
+    });
     const r = await resolveProjectDir('api', [join(base, 'missing')]);
     expect(!r.ok && r.message).toMatch(/^No project folders are allowed/);
   });
@@ -134,7 +169,16 @@ describe('resolveProjectDir', () => {
 
 describe('listProjects', () => {
   it('lists directory names under the roots: sorted, de-duplicated; hidden, files, dangling and escaping links skipped', async () => {
-    expect(await listProjects([code, work])).toEqual(['api', 'api-link', 'billing-service', 'billing-ui', 'shared', 'voice-orch', 'web', 'Widget']);
+    expect(await listProjects([code, work])).toEqual([
+      'api',
+      'api-link',
+      'billing-service',
+      'billing-ui',
+      'shared',
+      'voice-orch',
+      'web',
+      'Widget',
+    ]);
   });
 
   it('is bounded', async () => {

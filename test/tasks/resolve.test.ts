@@ -116,7 +116,9 @@ describe('resolveTaskRef', () => {
     expect(r.ok).toBe(false);
     expect(r).toMatchObject({ reason: 'ambiguous' });
     expect(r.ok === false && r.reason === 'ambiguous' && r.candidates.map((t) => t.id)).toEqual([1, 4, 9]);
-    expect(r.ok === false && r.message).toBe("Which one: 1 'fix login bug', 4 'write login tests' or 9 'login page redesign'?");
+    expect(r.ok === false && r.message).toBe(
+      "Which one: 1 'fix login bug', 4 'write login tests' or 9 'login page redesign'?",
+    );
     // A longer prefix that only one name has is unique again.
     expect(ok('login page', tasks)).toEqual({ id: 9, how: 'prefix' });
     // A unique prefix wins when no other name has the query as a word.
@@ -125,7 +127,11 @@ describe('resolveTaskRef', () => {
 
   it('same names twice: ambiguous unless exactly one is live', () => {
     const dup = [task(3, 'deploy'), task(8, 'deploy')];
-    expect(resolveTaskRef('deploy', dup)).toMatchObject({ ok: false, reason: 'ambiguous', message: "Which one: 3 'deploy' or 8 'deploy'?" });
+    expect(resolveTaskRef('deploy', dup)).toMatchObject({
+      ok: false,
+      reason: 'ambiguous',
+      message: "Which one: 3 'deploy' or 8 'deploy'?",
+    });
     expect(ok('deploy', [task(3, 'deploy'), task(8, 'deploy', 'running')])).toEqual({ id: 8, how: 'exact' });
   });
 
@@ -153,7 +159,11 @@ describe('resolveTaskRef', () => {
 
   it('empty input and no tasks', () => {
     expect(resolveTaskRef('  ', TASKS)).toMatchObject({ ok: false, reason: 'not_found' });
-    expect(resolveTaskRef('auth', [])).toEqual({ ok: false, reason: 'not_found', message: 'No task matches "auth". There are no tasks yet.' });
+    expect(resolveTaskRef('auth', [])).toEqual({
+      ok: false,
+      reason: 'not_found',
+      message: 'No task matches "auth". There are no tasks yet.',
+    });
   });
 
   it('a task literally named like a number is found by name when no such id exists', () => {
@@ -163,7 +173,9 @@ describe('resolveTaskRef', () => {
   it('lists at most five candidates in an ambiguous question', () => {
     const many = Array.from({ length: 8 }, (_, i) => task(i + 1, `fix bug ${String.fromCharCode(97 + i)}`));
     const r = resolveTaskRef('fix bug', many);
-    expect(r.ok === false && r.message).toBe("Which one: 1 'fix bug a', 2 'fix bug b', 3 'fix bug c', 4 'fix bug d', 5 'fix bug e' or one of 3 more?");
+    expect(r.ok === false && r.message).toBe(
+      "Which one: 1 'fix bug a', 2 'fix bug b', 3 'fix bug c', 4 'fix bug d', 5 'fix bug e' or one of 3 more?",
+    );
   });
 });
 

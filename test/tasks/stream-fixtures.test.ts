@@ -45,7 +45,8 @@ function replay(name: string, chunkSize = 997): Replay {
   for (const ev of events) {
     if (ev.type === 'result') r.lastResult = ev;
     if (ev.type === 'api_error') r.lastApiError = ev;
-    if (ev.type === 'tool_use' && ev.filePath && !r.filesTouched.includes(ev.filePath)) r.filesTouched.push(ev.filePath);
+    if (ev.type === 'tool_use' && ev.filePath && !r.filesTouched.includes(ev.filePath))
+      r.filesTouched.push(ev.filePath);
   }
   return r;
 }
@@ -74,7 +75,9 @@ describe('recorded Claude CLI streams', () => {
 
   it.each(ALL)('%s: every line parses to typed events, never raw, and each event renders', (name) => {
     const r = replay(name);
-    const nonEmpty = readFileSync(join(DIR, `${name}.ndjson`), 'utf8').split('\n').filter((l) => l !== '').length;
+    const nonEmpty = readFileSync(join(DIR, `${name}.ndjson`), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
     expect(r.lines).toBe(nonEmpty);
     expect(r.events.filter((e) => e.type === 'raw')).toEqual([]);
     for (const ev of r.events) {
@@ -102,15 +105,30 @@ describe('recorded Claude CLI streams', () => {
     expect(res.turns).toBe(2);
     expect(res.costUsd).toBeCloseTo(0.10056, 5);
     expect(res.text).toMatch(/^Done: I created NOTES\.md\./);
-    expect(res.usage).toEqual({ inputTokens: 24495, outputTokens: 129, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
+    expect(res.usage).toEqual({
+      inputTokens: 24495,
+      outputTokens: 129,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+    });
     expect(res.terminalReason).toBe('completed');
     expect(res.sessionId).toBe('e1e9e9fb-1bc4-4b1a-a390-9aaf8b3f5d82');
     expect(res.durationMs).toBeGreaterThan(0);
     expect(r.filesTouched).toEqual(['/home/dev/projects/write-file/NOTES.md']);
     const tool = r.events.find((e) => e.type === 'tool_use');
-    expect(tool).toMatchObject({ name: 'Write', summary: 'Write NOTES.md', filePath: '/home/dev/projects/write-file/NOTES.md' });
+    expect(tool).toMatchObject({
+      name: 'Write',
+      summary: 'Write NOTES.md',
+      filePath: '/home/dev/projects/write-file/NOTES.md',
+    });
     const init = r.events[0];
-    expect(init).toMatchObject({ type: 'init', sessionId: 'e1e9e9fb-1bc4-4b1a-a390-9aaf8b3f5d82', model: 'claude-opus-5-5', cwd: '/home/dev/projects/write-file', permissionMode: 'acceptEdits' });
+    expect(init).toMatchObject({
+      type: 'init',
+      sessionId: 'e1e9e9fb-1bc4-4b1a-a390-9aaf8b3f5d82',
+      model: 'claude-opus-5-5',
+      cwd: '/home/dev/projects/write-file',
+      permissionMode: 'acceptEdits',
+    });
     expect(init?.type === 'init' && init.tools).toContain('Write');
     const tr = r.events.find((e) => e.type === 'tool_result');
     expect(tr).toMatchObject({ isError: false, toolUseId: 'toolu_fakedb3051cae6ff02185c8d' });
@@ -151,9 +169,18 @@ describe('recorded Claude CLI streams', () => {
     const r = replay('error-401-retries');
     const retries = r.events.filter((e) => e.type === 'api_retry');
     expect(retries).toHaveLength(10);
-    expect(retries[0]).toEqual({ type: 'api_retry', attempt: 1, maxRetries: 10, retryDelayMs: 536, errorStatus: 401, error: 'authentication_failed' });
+    expect(retries[0]).toEqual({
+      type: 'api_retry',
+      attempt: 1,
+      maxRetries: 10,
+      retryDelayMs: 536,
+      errorStatus: 401,
+      error: 'authentication_failed',
+    });
     expect(activityLine(retries[2]!)).toBe('retrying API (3/10): HTTP 401');
-    expect(toOutputEntries(retries[2]!)[0]?.text).toBe('API retry 3/10 (authentication_failed, HTTP 401), next try in 2.1 s…');
+    expect(toOutputEntries(retries[2]!)[0]?.text).toBe(
+      'API retry 3/10 (authentication_failed, HTTP 401), next try in 2.1 s…',
+    );
     expect(r.lastApiError).toEqual({
       type: 'api_error',
       status: 401,
@@ -191,9 +218,18 @@ describe('recorded Claude CLI streams', () => {
     const o = outcomeOf(r);
     expect(o.status).toBe('failed');
     expect(o.failure?.kind).toBe('execution_error');
-    expect(o.failure?.message).toMatch(/^could not continue the earlier conversation: No conversation found with session ID: 00000000-0000-4000-8000-000000000000\./);
+    expect(o.failure?.message).toMatch(
+      /^could not continue the earlier conversation: No conversation found with session ID: 00000000-0000-4000-8000-000000000000\./,
+    );
     // Without the errors array the stderr tail alone still explains it.
-    const noErrors = decideOutcome({ lastResult: { ...r.lastResult!, errors: [] }, exitCode: 1, signal: null, cancelled: false, stderrTail: r.summary.stderr, backend: 'claude' });
+    const noErrors = decideOutcome({
+      lastResult: { ...r.lastResult!, errors: [] },
+      exitCode: 1,
+      signal: null,
+      cancelled: false,
+      stderrTail: r.summary.stderr,
+      backend: 'claude',
+    });
     expect(noErrors.failure?.message).toMatch(/no conversation found/i);
   });
 
@@ -203,29 +239,48 @@ describe('recorded Claude CLI streams', () => {
     expect(r.summary.exit_code).toBe(143);
     expect(outcomeOf(r, true)).toEqual({ status: 'cancelled' });
     // The same death without a cancel request is a crash.
-    expect(outcomeOf(r, false)).toEqual({ status: 'failed', failure: { kind: 'crashed', message: 'crashed with exit code 143' } });
+    expect(outcomeOf(r, false)).toEqual({
+      status: 'failed',
+      failure: { kind: 'crashed', message: 'crashed with exit code 143' },
+    });
   });
 
-  it.each(['bash-sleep-sigint', 'slow-sigint'])('%s: error_during_execution after SIGINT (exit 0) is cancelled', (name) => {
-    const r = replay(name);
-    expect(r.summary.exit_code).toBe(0);
-    expect(r.lastResult?.subtype).toBe('error_during_execution');
-    expect(r.events.some((e) => e.type === 'interrupted')).toBe(true);
-    expect(outcomeOf(r, true)).toEqual({ status: 'cancelled' });
-    // Not requested by us: a failure, without the CLI's internal diagnostic text.
-    expect(outcomeOf(r, false)).toEqual({ status: 'failed', failure: { kind: 'execution_error', message: 'interrupted before it finished' } });
-  });
+  it.each(['bash-sleep-sigint', 'slow-sigint'])(
+    '%s: error_during_execution after SIGINT (exit 0) is cancelled',
+    (name) => {
+      const r = replay(name);
+      expect(r.summary.exit_code).toBe(0);
+      expect(r.lastResult?.subtype).toBe('error_during_execution');
+      expect(r.events.some((e) => e.type === 'interrupted')).toBe(true);
+      expect(outcomeOf(r, true)).toEqual({ status: 'cancelled' });
+      // Not requested by us: a failure, without the CLI's internal diagnostic text.
+      expect(outcomeOf(r, false)).toEqual({
+        status: 'failed',
+        failure: { kind: 'execution_error', message: 'interrupted before it finished' },
+      });
+    },
+  );
 
   it('slow-sigint: the partial assistant block is marked aborted', () => {
     const r = replay('slow-sigint');
-    expect(r.events.find((e) => e.type === 'text')).toEqual({ type: 'text', text: 'chunk 1 of 20. chunk 2 of 20. chunk 3 of 20. ', aborted: true });
+    expect(r.events.find((e) => e.type === 'text')).toEqual({
+      type: 'text',
+      text: 'chunk 1 of 20. chunk 2 of 20. chunk 3 of 20. ',
+      aborted: true,
+    });
   });
 
   it('bash-sleep-sigint: the rejected tool result and the interruption', () => {
     const r = replay('bash-sleep-sigint');
-    expect(r.events.find((e) => e.type === 'tool_use')).toMatchObject({ name: 'Bash', summary: 'Bash: sleep 20; echo slept' });
+    expect(r.events.find((e) => e.type === 'tool_use')).toMatchObject({
+      name: 'Bash',
+      summary: 'Bash: sleep 20; echo slept',
+    });
     expect(r.events.find((e) => e.type === 'tool_result')).toMatchObject({ isError: true });
-    expect(r.events.find((e) => e.type === 'interrupted')).toEqual({ type: 'interrupted', text: '[Request interrupted by user for tool use]' });
+    expect(r.events.find((e) => e.type === 'interrupted')).toEqual({
+      type: 'interrupted',
+      text: '[Request interrupted by user for tool use]',
+    });
   });
 
   it('write-file-denied: completed, with the denial as an event and in the result', () => {
@@ -234,7 +289,9 @@ describe('recorded Claude CLI streams', () => {
     const denied = r.events.find((e) => e.type === 'permission_denied');
     expect(denied).toMatchObject({ toolName: 'Write', toolUseId: 'toolu_fakef674b819a9d2dcc570b1' });
     expect(denied?.type === 'permission_denied' && denied.message).toMatch(/haven't granted it yet/);
-    expect(r.lastResult?.permissionDenials).toEqual([{ toolName: 'Write', toolUseId: 'toolu_fakef674b819a9d2dcc570b1' }]);
+    expect(r.lastResult?.permissionDenials).toEqual([
+      { toolName: 'Write', toolUseId: 'toolu_fakef674b819a9d2dcc570b1' },
+    ]);
     expect(activityLine(denied!)).toBe('permission denied: Write');
   });
 
@@ -245,20 +302,28 @@ describe('recorded Claude CLI streams', () => {
     expect(outcomeOf(r)).toEqual({ status: 'completed' });
   });
 
-  it.each(['plain-partial', 'slow-partial'])('%s: text deltas become partial_text that add up to the final text', (name) => {
-    const r = replay(name);
-    const partial = r.events.filter((e): e is Extract<AgentEvent, { type: 'partial_text' }> => e.type === 'partial_text');
-    expect(partial.length).toBeGreaterThan(1);
-    const text = r.events.find((e) => e.type === 'text');
-    expect(partial.map((p) => p.text).join('')).toBe(text?.type === 'text' ? text.text : '');
-    expect(r.events).toContainEqual({ type: 'other', lineType: 'system', subtype: 'status' });
-    expect(r.events).toContainEqual({ type: 'other', lineType: 'stream_event', subtype: 'message_stop' });
-  });
+  it.each(['plain-partial', 'slow-partial'])(
+    '%s: text deltas become partial_text that add up to the final text',
+    (name) => {
+      const r = replay(name);
+      const partial = r.events.filter(
+        (e): e is Extract<AgentEvent, { type: 'partial_text' }> => e.type === 'partial_text',
+      );
+      expect(partial.length).toBeGreaterThan(1);
+      const text = r.events.find((e) => e.type === 'text');
+      expect(partial.map((p) => p.text).join('')).toBe(text?.type === 'text' ? text.text : '');
+      expect(r.events).toContainEqual({ type: 'other', lineType: 'system', subtype: 'status' });
+      expect(r.events).toContainEqual({ type: 'other', lineType: 'stream_event', subtype: 'message_stop' });
+    },
+  );
 
   it('bash: Bash tool summary and its output', () => {
     const r = replay('bash');
     expect(r.events.find((e) => e.type === 'tool_use')).toMatchObject({ summary: 'Bash: echo hello-from-fake-bash' });
-    expect(r.events.find((e) => e.type === 'tool_result')).toMatchObject({ isError: false, text: 'hello-from-fake-bash' });
+    expect(r.events.find((e) => e.type === 'tool_result')).toMatchObject({
+      isError: false,
+      text: 'hello-from-fake-bash',
+    });
     expect(outcomeOf(r)).toEqual({ status: 'completed' });
   });
 

@@ -24,7 +24,9 @@ describe('parseStreamJsonLine: not stream-json', () => {
   });
 
   it('accepts leading whitespace before a JSON object', () => {
-    expect(parseStreamJsonLine('  {"type":"system","subtype":"status"}')).toEqual([{ type: 'other', lineType: 'system', subtype: 'status' }]);
+    expect(parseStreamJsonLine('  {"type":"system","subtype":"status"}')).toEqual([
+      { type: 'other', lineType: 'system', subtype: 'status' },
+    ]);
   });
 
   it('never throws on odd shapes', () => {
@@ -44,16 +46,20 @@ describe('parseStreamJsonLine: not stream-json', () => {
     expect(parseStreamJsonLine(line({ type: 'result' }))).toEqual([
       { type: 'result', subtype: 'unknown', isError: false, errors: [], turns: 0, costUsd: 0, permissionDenials: [] },
     ]);
-    expect(parseStreamJsonLine(line({ type: 'assistant', message: { content: [null, { type: 'tool_use' }] } }))).toEqual([
-      { type: 'tool_use', id: '', name: 'tool', input: undefined, summary: 'tool' },
-    ]);
+    expect(
+      parseStreamJsonLine(line({ type: 'assistant', message: { content: [null, { type: 'tool_use' }] } })),
+    ).toEqual([{ type: 'tool_use', id: '', name: 'tool', input: undefined, summary: 'tool' }]);
   });
 });
 
 describe('parseStreamJsonLine: line types', () => {
   it('unknown types and other system subtypes → other', () => {
-    expect(parseStreamJsonLine(line({ type: 'control_request', subtype: 'x' }))).toEqual([{ type: 'other', lineType: 'control_request', subtype: 'x' }]);
-    expect(parseStreamJsonLine(line({ type: 'system', subtype: 'compact_boundary' }))).toEqual([{ type: 'other', lineType: 'system', subtype: 'compact_boundary' }]);
+    expect(parseStreamJsonLine(line({ type: 'control_request', subtype: 'x' }))).toEqual([
+      { type: 'other', lineType: 'control_request', subtype: 'x' },
+    ]);
+    expect(parseStreamJsonLine(line({ type: 'system', subtype: 'compact_boundary' }))).toEqual([
+      { type: 'other', lineType: 'system', subtype: 'compact_boundary' },
+    ]);
   });
 
   it('an assistant line with several blocks yields one event per block, in order', () => {
@@ -65,7 +71,12 @@ describe('parseStreamJsonLine: line types', () => {
           content: [
             { type: 'thinking', thinking: '...' },
             { type: 'text', text: 'Editing now.' },
-            { type: 'tool_use', id: 't1', name: 'Edit', input: { file_path: '/p/src/a.ts', old_string: 'x', new_string: 'y' } },
+            {
+              type: 'tool_use',
+              id: 't1',
+              name: 'Edit',
+              input: { file_path: '/p/src/a.ts', old_string: 'x', new_string: 'y' },
+            },
           ],
         },
       }),
@@ -75,14 +86,33 @@ describe('parseStreamJsonLine: line types', () => {
     expect(evs).toEqual([
       { type: 'other', lineType: 'assistant', subtype: 'thinking' },
       { type: 'text', text: 'Editing now.' },
-      { type: 'tool_use', id: 't1', name: 'Edit', input: { file_path: '/p/src/a.ts', old_string: 'x', new_string: 'y' }, summary: 'Edit src/a.ts', filePath: '/p/src/a.ts' },
+      {
+        type: 'tool_use',
+        id: 't1',
+        name: 'Edit',
+        input: { file_path: '/p/src/a.ts', old_string: 'x', new_string: 'y' },
+        summary: 'Edit src/a.ts',
+        filePath: '/p/src/a.ts',
+      },
     ]);
   });
 
   it('filePath only for tools that write', () => {
-    const read = parseStreamJsonLine(line({ type: 'assistant', message: { content: [{ type: 'tool_use', id: 'r', name: 'Read', input: { file_path: '/p/a' } }] } }));
+    const read = parseStreamJsonLine(
+      line({
+        type: 'assistant',
+        message: { content: [{ type: 'tool_use', id: 'r', name: 'Read', input: { file_path: '/p/a' } }] },
+      }),
+    );
     expect(read[0]).not.toHaveProperty('filePath');
-    const nb = parseStreamJsonLine(line({ type: 'assistant', message: { content: [{ type: 'tool_use', id: 'n', name: 'NotebookEdit', input: { notebook_path: '/p/n.ipynb' } }] } }));
+    const nb = parseStreamJsonLine(
+      line({
+        type: 'assistant',
+        message: {
+          content: [{ type: 'tool_use', id: 'n', name: 'NotebookEdit', input: { notebook_path: '/p/n.ipynb' } }],
+        },
+      }),
+    );
     expect(nb[0]).toMatchObject({ filePath: '/p/n.ipynb' });
   });
 
@@ -95,11 +125,23 @@ describe('parseStreamJsonLine: line types', () => {
         is_api_error_message: true,
       }),
     );
-    expect(evs).toEqual([{ type: 'api_error', status: null, errorType: 'authentication_failed', message: 'Not logged in · Please run /login' }]);
+    expect(evs).toEqual([
+      {
+        type: 'api_error',
+        status: null,
+        errorType: 'authentication_failed',
+        message: 'Not logged in · Please run /login',
+      },
+    ]);
   });
 
   it('a synthetic assistant message that is not an error stays text', () => {
-    const evs = parseStreamJsonLine(line({ type: 'assistant', message: { model: '<synthetic>', content: [{ type: 'text', text: 'No response requested.' }] } }));
+    const evs = parseStreamJsonLine(
+      line({
+        type: 'assistant',
+        message: { model: '<synthetic>', content: [{ type: 'text', text: 'No response requested.' }] },
+      }),
+    );
     expect(evs).toEqual([{ type: 'text', text: 'No response requested.' }]);
   });
 
@@ -110,9 +152,22 @@ describe('parseStreamJsonLine: line types', () => {
         type: 'user',
         message: {
           content: [
-            { type: 'tool_result', tool_use_id: 'a', content: [{ type: 'text', text: 'first' }, { type: 'image', source: {} }, { type: 'text', text: 'second' }] },
+            {
+              type: 'tool_result',
+              tool_use_id: 'a',
+              content: [
+                { type: 'text', text: 'first' },
+                { type: 'image', source: {} },
+                { type: 'text', text: 'second' },
+              ],
+            },
             { type: 'tool_result', tool_use_id: 'b', content: long, is_error: true },
-            { type: 'tool_result', tool_use_id: 'c', content: '<tool_use_error>Error: No such tool</tool_use_error>', is_error: true },
+            {
+              type: 'tool_result',
+              tool_use_id: 'c',
+              content: '<tool_use_error>Error: No such tool</tool_use_error>',
+              is_error: true,
+            },
           ],
         },
       }),
@@ -124,17 +179,28 @@ describe('parseStreamJsonLine: line types', () => {
   });
 
   it('user interruptions in both forms, also as a plain string', () => {
-    expect(parseStreamJsonLine(line({ type: 'user', message: { content: [{ type: 'text', text: '[Request interrupted by user]' }] } }))).toEqual([
-      { type: 'interrupted', text: '[Request interrupted by user]' },
-    ]);
-    expect(parseStreamJsonLine(line({ type: 'user', message: { content: '[Request interrupted by user for tool use]' } }))).toEqual([
-      { type: 'interrupted', text: '[Request interrupted by user for tool use]' },
-    ]);
+    expect(
+      parseStreamJsonLine(
+        line({ type: 'user', message: { content: [{ type: 'text', text: '[Request interrupted by user]' }] } }),
+      ),
+    ).toEqual([{ type: 'interrupted', text: '[Request interrupted by user]' }]);
+    expect(
+      parseStreamJsonLine(line({ type: 'user', message: { content: '[Request interrupted by user for tool use]' } })),
+    ).toEqual([{ type: 'interrupted', text: '[Request interrupted by user for tool use]' }]);
   });
 
   it('an error result keeps errors, has no text, and reads api_error_status', () => {
     const [ev] = parseStreamJsonLine(
-      line({ type: 'result', subtype: 'error_max_turns', is_error: true, num_turns: 4, total_cost_usd: 0.15, errors: ['Reached maximum number of turns (3)'], terminal_reason: 'max_turns', api_error_status: null }),
+      line({
+        type: 'result',
+        subtype: 'error_max_turns',
+        is_error: true,
+        num_turns: 4,
+        total_cost_usd: 0.15,
+        errors: ['Reached maximum number of turns (3)'],
+        terminal_reason: 'max_turns',
+        api_error_status: null,
+      }),
     );
     expect(ev).toEqual({
       type: 'result',
@@ -150,11 +216,21 @@ describe('parseStreamJsonLine: line types', () => {
   });
 
   it('stream_event text deltas → partial_text, other deltas → other', () => {
-    expect(parseStreamJsonLine(line({ type: 'stream_event', event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } } }))).toEqual([
-      { type: 'partial_text', text: 'Hel' },
-    ]);
-    expect(parseStreamJsonLine(line({ type: 'stream_event', event: { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a' } } }))).toEqual([
-      { type: 'other', lineType: 'stream_event', subtype: 'content_block_delta' },
-    ]);
+    expect(
+      parseStreamJsonLine(
+        line({
+          type: 'stream_event',
+          event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } },
+        }),
+      ),
+    ).toEqual([{ type: 'partial_text', text: 'Hel' }]);
+    expect(
+      parseStreamJsonLine(
+        line({
+          type: 'stream_event',
+          event: { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a' } },
+        }),
+      ),
+    ).toEqual([{ type: 'other', lineType: 'stream_event', subtype: 'content_block_delta' }]);
   });
 });

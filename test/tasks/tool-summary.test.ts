@@ -22,7 +22,17 @@ describe('summarizeToolUse', () => {
     ['WebSearch', { query: 'vitest fake timers' }, 'WebSearch: vitest fake timers'],
     ['Task', { description: 'Review auth', prompt: 'long' }, 'Task: Review auth'],
     ['Agent', { description: 'Find callers', subagent_type: 'Explore' }, 'Agent: Find callers'],
-    ['TodoWrite', { todos: [{ content: 'a', status: 'completed' }, { content: 'b', status: 'in_progress', activeForm: 'Writing tests' }, { content: 'c', status: 'pending' }] }, 'TodoWrite: 1/3 done · Writing tests'],
+    [
+      'TodoWrite',
+      {
+        todos: [
+          { content: 'a', status: 'completed' },
+          { content: 'b', status: 'in_progress', activeForm: 'Writing tests' },
+          { content: 'c', status: 'pending' },
+        ],
+      },
+      'TodoWrite: 1/3 done · Writing tests',
+    ],
     ['TodoWrite', {}, 'TodoWrite: update plan'],
     ['mcp__github__create_issue', { title: 'Crash on start' }, 'github.create_issue: Crash on start'],
     ['FancyTool', { query: 'what' }, 'FancyTool: what'],
@@ -47,7 +57,9 @@ describe('summarizeToolUse', () => {
   });
 
   it('without cwd shows absolute paths, shortened from the left when long', () => {
-    expect(summarizeToolUse('Write', { file_path: '/home/dev/projects/write-file/NOTES.md' })).toBe('Write /home/dev/projects/write-file/NOTES.md');
+    expect(summarizeToolUse('Write', { file_path: '/home/dev/projects/write-file/NOTES.md' })).toBe(
+      'Write /home/dev/projects/write-file/NOTES.md',
+    );
     const deep = `/very/${'long/'.repeat(20)}file.ts`;
     const shown = displayPath(deep);
     expect(shown.length).toBeLessThanOrEqual(60);
