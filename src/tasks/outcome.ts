@@ -29,11 +29,13 @@ export interface Outcome {
   failure?: TaskFailure;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]+/g;
+
 /** One line, no escape sequences or control characters, cut to `max` characters. */
 function clean(s: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
   const flat = stripVTControlCharacters(s)
-    .replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ')
+    .replace(CONTROLS, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
