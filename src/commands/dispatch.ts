@@ -1,0 +1,209 @@
+/**
+ * The one path every command takes, from a key or from the voice assistant:
+ * validate (zod) → disabled? → confirm? (keys only) → run → activity line.
+ */
+import { z } from 'zod';
+import type { FormKey } from '../state/actions.js';
+import { createForm, formArgs } from './forms.js';
+import { commands, findCommand } from './registry.js';
+import { oneLine } from './speech.js';
+import type { AnyCommandSpec, CommandContext, CommandResult, CommandSource, RunContext } from './types.js';
+
+const anyArgs = z.object({}).passthrough();
+
+/** The zod schema args of `spec` are checked with on the given path. */
+function schemaOf(spec: AnyCommandSpec, source: CommandSource): z.ZodType {
+  if (source === 'voice' && spec.voice) return spec.voice.parameters;
+  return spec.args ?? spec.voice?.parameters ?? anyArgs;
+}
+
+/** "name: name is required; project: project is required". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.join('.');
+      return path && !i.message.startsWith(path) ? `${path}: ${i.message}` : i.message;
+    })
+    .join('; ');
+}
+
+/** "3", "fix-login", "speak": the argument shown in an activity line. */
+function argLabel(args: Record<string, unknown>, result: CommandResult): string {
+  const data = result.data as { taskId?: unknown } | undefined;
+  if (data && typeof data.taskId === 'number') return String(data.taskId);
+  for (const k of ['task', 'name', 'mode', 'policy']) {
+    const v = args[k];
+    if (typeof v === 'string' || typeof v === 'number') return oneLine(String(v), 30);
+  }
+  return '';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+interface Options {
+  /** Skip the confirm step: the user already answered the dialog. */
+  confirmed?: boolean;
+}
+
+async function execute(
+  ctx: CommandContext,
+  registry: readonly AnyCommandSpec[],
+  id: string,
+  rawArgs: unknown,
+  source: CommandSource,
+  opts: Options = {},
+): Promise<CommandResult> {
+  const now = ctx.now ?? Date.now;
+  const spec = findCommand(id, registry);
+  if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+
+  const record = (args: Record<string, unknown>, result: CommandResult): CommandResult => {
+    if (source === 'voice' || !spec.quiet) {
+      const what = result.activity ?? result.notice ?? (result.say || (result.ok ? 'done' : 'failed'));
+      ctx.store.dispatch({
+        type: 'activity/add',
+        at: now(),
+        source,
+        commandId: id,
+        ok: result.ok,
+        text: `${source} → ${id}(${argLabel(args, result)}): ${oneLine(what, 80)}`,
+      });
+    }
+    const notice = source === 'key' ? (result.notice ?? (result.ok ? undefined : result.say)) : result.notice;
+    if (notice) {
+      ctx.store.dispatch({ type: 'notice/add', text: oneLine(notice, 120), level: result.ok ? 'success' : 'warning', at: now() });
+    }
+    return result;
+  };
+
+  const raw = rawArgs ?? {};
+  const parsed = schemaOf(spec, source).safeParse(raw);
+  const argsForLine = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (!parsed.success) {
+    const why = describeIssues(parsed.error);
+    return record(argsForLine, { ok: false, say: `Invalid arguments for ${id}: ${why}.`, activity: `invalid: ${why}` });
+  }
+  const args = parsed.data as Record<string, unknown>;
+  const state = ctx.store.getState();
+  const reason = spec.disabledReason?.(state, args);
+  if (reason) return record(args, { ok: false, say: `Cannot ${spec.title} now: ${reason}.`, activity: `unavailable: ${reason}` });
+
+  // By voice the user asked explicitly ("cancel the auth task"), so a second question would only
+  // slow them down; the dialog guards against a stray key press.
+  if (source === 'key' && !opts.confirmed && spec.confirm) {
+    const request = spec.confirm(args as never, state);
+    if (request) {
+      ctx.store.dispatch({ type: 'confirm/open', commandId: id, args, request });
+      return { ok: true, say: request.title, data: { pending: true } };
+    }
+  }
+
+  const runCtx: RunContext = { ...ctx, source, now };
+  let result: CommandResult;
+  try {
+    result = await spec.run(runCtx, args as never);
+  } catch (e) {
+    result = { ok: false, say: `${spec.title} failed: ${errorText(e)}`, activity: `error: ${errorText(e)}` };
+  }
+  return record(args, result);
+}
+
+/** Runs one command by id from a key or voice path. Never throws. */
+export function dispatchCommand(
+  ctx: CommandContext,
+  id: string,
+  args: unknown,
+  source: CommandSource,
+  registry: readonly AnyCommandSpec[] = commands,
+): Promise<CommandResult> {
+  return execute(ctx, registry, id, args, source).catch((e: unknown) => ({ ok: false, say: errorText(e) }));
+}
+
+/** What the UI uses to act: commands by id, key presses, confirm answers and form editing. */
+export interface Dispatcher {
+  readonly ctx: CommandContext;
+  readonly registry: readonly AnyCommandSpec[];
+  /** {@link dispatchCommand} bound to the context. */
+  dispatch(id: string, args: unknown, source: CommandSource): Promise<CommandResult>;
+  /**
+   * A key press for a command: args from the state; disabled → a notice with the reason; a form
+   * command opens its form; everything else dispatches with source 'key'.
+   */
+  press(id: string): Promise<CommandResult>;
+  /** Answers the open confirm dialog with the choice bound to `key`; undefined when no choice has that key. */
+  answerConfirm(key: string): Promise<CommandResult | undefined>;
+  /** Edits the open form. */
+  formKey(key: FormKey): void;
+  /** Submits the open form; a refusal stays in the form as an inline error with every value kept. */
+  submitForm(): Promise<CommandResult | undefined>;
+  /** Closes the overlay (form, help, confirm) without doing anything. */
+  close(): void;
+}
+
+/** Binds the command layer to a context. */
+export function createDispatcher(ctx: CommandContext, registry: readonly AnyCommandSpec[] = commands): Dispatcher {
+  const store = ctx.store;
+  const now = ctx.now ?? Date.now;
+  const dispatch = (id: string, args: unknown, source: CommandSource): Promise<CommandResult> =>
+    dispatchCommand(ctx, id, args, source, registry);
+
+  return {
+    ctx,
+    registry,
+    dispatch,
+    async press(id) {
+      const spec = findCommand(id, registry);
+      if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+      const state = store.getState();
+      const args = spec.argsFromState?.(state) ?? {};
+      const reason = spec.disabledReason?.(state, args);
+      if (reason) {
+        store.dispatch({ type: 'notice/add', text: `${spec.title}: ${reason}`, level: 'warning', at: now() });
+        return { ok: false, say: reason };
+      }
+      if (spec.form) {
+        store.dispatch({ type: 'form/open', form: createForm(spec.form, spec.id, state) });
+        if (spec.form === 'new-task') {
+          ctx.tasks.listProjects().then(
+            (projects) => store.dispatch({ type: 'form/projects', projects }),
+            // Completion is a convenience; typing the name still works without it.
+            () => undefined,
+          );
+        }
+        return { ok: true, say: '', data: { form: spec.form } };
+      }
+      return dispatch(id, args, 'key');
+    },
+    async answerConfirm(key) {
+      const o = store.getState().overlay;
+      if (o?.kind !== 'confirm') return undefined;
+      const choice = o.request.choices.find((c) => c.key === key);
+      if (!choice) return undefined;
+      store.dispatch({ type: 'overlay/close' });
+      if (!choice.args) return { ok: true, say: 'Nothing done.' };
+      return execute(ctx, registry, o.commandId, { ...o.args, ...choice.args }, 'key', { confirmed: true }).catch(
+        (e: unknown) => ({ ok: false, say: errorText(e) }),
+      );
+    },
+    formKey(key) {
+      store.dispatch({ type: 'form/key', key });
+    },
+    async submitForm() {
+      const o = store.getState().overlay;
+      if (o?.kind !== 'form' || o.form.busy) return undefined;
+      const form = o.form;
+      store.dispatch({ type: 'form/busy', busy: true });
+      const result = await dispatch(form.commandId, formArgs(form), 'key');
+      const still = store.getState().overlay;
+      if (still?.kind !== 'form' || still.form.kind !== form.kind) return result;
+      if (result.ok) store.dispatch({ type: 'overlay/close' });
+      else store.dispatch({ type: 'form/error', error: result.say });
+      return result;
+    },
+    close() {
+      store.dispatch({ type: 'overlay/close' });
+    },
+  };
+}

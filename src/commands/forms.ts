@@ -1,0 +1,55 @@
+/**
+ * The forms a key press opens, and how a filled form becomes command args.
+ */
+import type { AppState, FormKind, FormState } from '../state/types.js';
+
+/** A fresh form for a command. Follow-ups go to the selected task. */
+export function createForm(kind: FormKind, commandId: string, state: AppState): FormState {
+  switch (kind) {
+    case 'new-task':
+      return {
+        kind,
+        commandId,
+        title: 'New task',
+        focus: 0,
+        fields: [
+          { name: 'name', label: 'Name', value: '', placeholder: 'fix-login' },
+          { name: 'project', label: 'Project', value: '', placeholder: 'directory under a root (Tab completes)' },
+          { name: 'prompt', label: 'Prompt', value: '', placeholder: 'what the agent should do' },
+          { name: 'model', label: 'Model', value: '', optional: true, placeholder: 'default' },
+          { name: 'permissionMode', label: 'Permissions', value: '', optional: true, placeholder: 'default (acceptEdits, plan…)' },
+        ],
+      };
+    case 'follow-up': {
+      const t = state.selectedId === null ? undefined : state.tasks[state.selectedId];
+      return {
+        kind,
+        commandId,
+        title: t ? `Follow-up to task ${t.id} ${t.name}` : 'Follow-up',
+        focus: 0,
+        ...(t ? { taskId: t.id } : {}),
+        fields: [{ name: 'prompt', label: 'Prompt', value: '', placeholder: 'what to do next' }],
+      };
+    }
+    case 'message':
+      return {
+        kind,
+        commandId,
+        title: 'Message to the assistant',
+        focus: 0,
+        fields: [{ name: 'text', label: 'Message', value: '', placeholder: 'type and press Enter' }],
+      };
+  }
+}
+
+/** Args for the form's command: trimmed values, empty optional fields left out, the task id added. */
+export function formArgs(form: FormState): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const f of form.fields) {
+    const v = f.value.trim();
+    if (f.optional && v === '') continue;
+    args[f.name] = v;
+  }
+  if (form.taskId !== undefined) args.task = form.taskId;
+  return args;
+}

@@ -1,0 +1,180 @@
+/**
+ * Keys → command ids, derived from the registry. Ink-free: it takes the shape of Ink's `Key`
+ * object structurally.
+ */
+import { selectedTask } from '../state/selectors.js';
+import type { AppState, Scope } from '../state/types.js';
+import { commands } from './registry.js';
+import type { AnyCommandSpec, KeyName } from './types.js';
+
+/** The fields of Ink's `useInput` key object the key map reads. */
+export interface KeyLike {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+/** The key map's name for an Ink key event ('enter', 'ctrl+c', 'F', ' ' → 'space'), or undefined. */
+export function keyNameOf(input: string, key: KeyLike): KeyName | undefined {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  if (input.length === 1) return input;
+  return undefined;
+}
+
+const LABELS: Readonly<Record<string, string>> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  enter: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  'shift+tab': 'Shift+Tab',
+  space: 'Space',
+  backspace: 'Backspace',
+};
+
+/** How a key is printed in hints and help ("↑", "Ctrl+C", "Esc"). */
+export function keyLabel(name: KeyName): string {
+  const known = LABELS[name];
+  if (known) return known;
+  if (name.startsWith('ctrl+')) return `Ctrl+${name.slice(5).toUpperCase()}`;
+  return name;
+}
+
+/** Key name → command ids, per scope, in registry order. */
+export type Keymap = ReadonlyMap<Scope, ReadonlyMap<KeyName, readonly string[]>>;
+
+/** Builds the key map of a registry. */
+export function buildKeymap(registry: readonly AnyCommandSpec[] = commands): Keymap {
+  const map = new Map<Scope, Map<KeyName, string[]>>();
+  for (const spec of registry) {
+    for (const [scope, keys] of Object.entries(spec.keys ?? {}) as [Scope, KeyName[]][]) {
+      const byKey = map.get(scope) ?? new Map<KeyName, string[]>();
+      map.set(scope, byKey);
+      for (const k of keys) byKey.set(k, [...(byKey.get(k) ?? []), spec.id]);
+    }
+  }
+  return map;
+}
+
+/** Why a command is unavailable right now, with key-press args; undefined when it can run. */
+export function disabledNow(spec: AnyCommandSpec, state: AppState): string | undefined {
+  return spec.disabledReason?.(state, spec.argsFromState?.(state) ?? {});
+}
+
+/**
+ * The command a key runs in a scope: the first enabled one bound to it; when all are disabled,
+ * the first that is not hidden (pressing it shows its reason); otherwise none.
+ */
+export function resolveKey(
+  state: AppState,
+  scope: Scope,
+  name: KeyName | undefined,
+  registry: readonly AnyCommandSpec[] = commands,
+  keymap: Keymap = buildKeymap(registry),
+): string | undefined {
+  if (!name) return undefined;
+  const ids = keymap.get(scope)?.get(name) ?? [];
+  const specs = ids.map((id) => registry.find((c) => c.id === id)).filter((s): s is AnyCommandSpec => !!s);
+  const enabled = specs.find((s) => !disabledNow(s, state));
+  if (enabled) return enabled.id;
+  return specs.find((s) => !s.hideWhenDisabled)?.id;
+}
+
+/** One footer hint: keys, a short title, and why it is dimmed (if it is). */
+export interface KeyHint {
+  id: string;
+  keys: string;
+  title: string;
+  disabled?: string;
+}
+
+/** Footer hints for the current scope and selection: hidden commands left out, others dimmed with a reason. */
+export function footerHints(state: AppState, scope: Scope, registry: readonly AnyCommandSpec[] = commands): KeyHint[] {
+  const hints: KeyHint[] = [];
+  const seen = new Set<string>();
+  for (const spec of registry) {
+    const keys = spec.keys?.[scope];
+    if (!keys?.length) continue;
+    const reason = disabledNow(spec, state);
+    if (reason && spec.hideWhenDisabled) continue;
+    const label = keys.map(keyLabel).join('/');
+    // Next/previous share one hint ("↓/j/↑/k select").
+    const dup = `${spec.title}|${reason ?? ''}`;
+    if (seen.has(dup)) {
+      const h = hints.find((x) => `${x.title}|${x.disabled ?? ''}` === dup);
+      if (h) h.keys = `${h.keys}/${label}`;
+      continue;
+    }
+    seen.add(dup);
+    hints.push({ id: spec.id, keys: label, title: spec.title, ...(reason ? { disabled: reason } : {}) });
+  }
+  // Without a selection every task hint would be dimmed for the same reason: show none of them.
+  return selectedTask(state) ? hints : hints.filter((h) => !h.disabled || h.id === 'spawn_task');
+}
+
+/** One row of the help overlay. */
+export interface HelpRow {
+  id: string;
+  title: string;
+  description: string;
+  /** "main: n · tail: r", empty when keyless. */
+  keys: string;
+  /** Voice tool name, when there is one. */
+  tool?: string;
+  /** Written reason for a missing key or missing tool. */
+  note?: string;
+}
+
+const SCOPE_ORDER: readonly Scope[] = ['main', 'tail', 'result', 'help', 'form', 'confirm'];
+
+/** Help overlay rows, straight from the registry. */
+export function helpRows(registry: readonly AnyCommandSpec[] = commands): HelpRow[] {
+  return registry.map((spec) => {
+    const perScope = SCOPE_ORDER.filter((s) => spec.keys?.[s]?.length).map(
+      (s) => [s, spec.keys![s]!.map(keyLabel).join('/')] as const,
+    );
+    const allSame = perScope.length > 0 && perScope.every(([, k]) => k === perScope[0]![1]);
+    const keys = allSame ? perScope[0]![1] : perScope.map(([s, k]) => `${s}: ${k}`).join(' · ');
+    const note = !spec.voice ? spec.noVoiceReason : !spec.keys ? spec.noKeyReason : undefined;
+    return {
+      id: spec.id,
+      title: spec.title,
+      description: spec.description,
+      keys,
+      ...(spec.voice ? { tool: spec.voice.name } : {}),
+      ...(note ? { note } : {}),
+    };
+  });
+}

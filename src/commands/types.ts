@@ -1,0 +1,89 @@
+/**
+ * The one command layer: every action a user can take by key or by voice is one CommandSpec.
+ * Key map, footer hints, help rows, Realtime tools and the model's tool list derive from them.
+ */
+import type { z } from 'zod';
+import type { VoiceSessionPort } from '../session/types.js';
+import type { AppStore } from '../state/bind.js';
+import type { AppState, ConfirmRequest, FormKind, Scope } from '../state/types.js';
+import type { ShutdownPolicy, TaskManagerPort } from '../tasks/types.js';
+
+/** Where a command came from. */
+export type CommandSource = 'key' | 'voice';
+
+/**
+ * The outcome of a command, as a value (nothing throws across the boundary).
+ * `say` is shaped for speech (the tool result); `notice` is a short line for the screen.
+ */
+export interface CommandResult {
+  ok: boolean;
+  say: string;
+  notice?: string;
+  data?: unknown;
+  /** Short text for the activity line ("cancelled"); defaults to the notice or `say`. */
+  activity?: string;
+}
+
+/** Names of keys as the key map uses them: 'n', 'enter', 'escape', 'up', 'pageup', 'ctrl+c', 'space', '?'. */
+export type KeyName = string;
+
+/** The terminal push-to-talk source as the UI feeds it (Ink-free: it only needs key names). */
+export interface PttKeySink {
+  key(name: 'space' | 'escape'): void;
+}
+
+/** What commands run against. Built once by the composition root. */
+export interface CommandContext {
+  tasks: TaskManagerPort;
+  /** Absent when voice is disabled (no API key, --no-voice). */
+  voice?: VoiceSessionPort;
+  store: AppStore;
+  /** The tap-toggle push-to-talk source, when it is the active mode. */
+  ptt?: PttKeySink;
+  /** Ends the app: the composition root shuts services down with this policy for live tasks. */
+  quit(policy: ShutdownPolicy): void;
+  /** Clock for activity lines and notices (tests pass a fixed one). */
+  now?: () => number;
+}
+
+/** The context a command runs with: the shared context plus where the call came from. */
+export interface RunContext extends CommandContext {
+  source: CommandSource;
+  now: () => number;
+}
+
+/** One command. `A` is the parsed argument type. */
+export interface CommandSpec<A = Record<string, unknown>> {
+  /** Stable id; equal to the voice tool name when there is one. */
+  id: string;
+  /** Short label for footer hints ("cancel"). */
+  title: string;
+  /** Help text and tool description (one source). */
+  description: string;
+  /** Keys per scope. */
+  keys?: Partial<Record<Scope, KeyName[]>>;
+  /** Why there is no key (required when `voice` is set and `keys` is not). */
+  noKeyReason?: string;
+  /** The Realtime tool; its `parameters` also validate key-path args unless `args` is given. */
+  voice?: { name: string; parameters: z.ZodObject & z.ZodType<A> };
+  /** Why there is no voice tool (required when `keys` is set and `voice` is not). */
+  noVoiceReason?: string;
+  /** Validation for args (key path, forms); defaults to `voice.parameters`, else any object. */
+  args?: z.ZodType<A>;
+  /** A key press opens this form instead of running at once; the form submits to this command. */
+  form?: FormKind;
+  /** How a key press fills args (e.g. the selected task). */
+  argsFromState?(state: AppState): Record<string, unknown>;
+  /** Why the command cannot run now; undefined when it can. */
+  disabledReason?(state: AppState, args: Record<string, unknown>): string | undefined;
+  /** Hide the footer hint while disabled (instead of showing it dimmed with the reason). */
+  hideWhenDisabled?: boolean;
+  /** A question to ask before a key press runs it; undefined = run at once. Not asked on the voice path. */
+  confirm?(args: A, state: AppState): ConfirmRequest | undefined;
+  run(ctx: RunContext, args: A): Promise<CommandResult>;
+  /** UI-only commands (selection, scrolling) leave no activity line. */
+  quiet?: boolean;
+}
+
+/** A spec with its argument type erased, as the registry holds it. */
+export type AnyCommandSpec = CommandSpec<never>;

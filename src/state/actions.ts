@@ -1,0 +1,67 @@
+/**
+ * Everything that can change the UI state. Port events become these in bind.ts; commands and
+ * components dispatch them through the store.
+ */
+import type { AudioLevel, AudioStatus } from '../audio/types.js';
+import type { PttMode } from '../input/types.js';
+import type {
+  ConnectionState,
+  CostSnapshot,
+  LatencySnapshot,
+  NoticeMode,
+  TranscriptEntry,
+} from '../session/types.js';
+import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+import type { ConfirmRequest, FormState, Notice, TailFilter } from './types.js';
+
+/** A key as the form editor understands it (normalised by the UI layer). */
+export type FormKey =
+  | { name: 'text'; text: string }
+  | { name: 'backspace' }
+  | { name: 'next' }
+  | { name: 'prev' }
+  /** Tab: complete the project name, or go to the next field when there is nothing to complete. */
+  | { name: 'complete' };
+
+/** Every action of the reducer. */
+export type Action =
+  | { type: 'tasks/reset'; tasks: TaskRecord[] }
+  | { type: 'task/upsert'; task: TaskRecord }
+  | { type: 'task/output'; taskId: number; entries: TaskOutputEntry[] }
+  | { type: 'select/move'; delta: number }
+  | { type: 'select/set'; taskId: number }
+  | { type: 'transcript/upsert'; entry: TranscriptEntry }
+  | { type: 'activity/add'; at: number; source: 'key' | 'voice'; commandId: string; text: string; ok: boolean }
+  | { type: 'notice/add'; text: string; level?: Notice['level']; at: number; ttlMs?: number }
+  | { type: 'notice/expire'; now: number }
+  | { type: 'notice/dismiss'; id: number }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'model'; model: string }
+  | { type: 'noticeMode'; mode: NoticeMode }
+  | { type: 'ptt/mode'; mode: PttMode }
+  | { type: 'ptt/talking'; talking: boolean }
+  | { type: 'ptt/level'; level: AudioLevel }
+  | { type: 'speaking'; speaking: boolean }
+  | { type: 'cost'; cost: CostSnapshot }
+  | { type: 'latency'; latency: LatencySnapshot }
+  | { type: 'audio/input'; status: AudioStatus }
+  | { type: 'audio/output'; status: AudioStatus }
+  | { type: 'view/tail'; taskId: number }
+  | { type: 'view/result'; taskId: number }
+  /** Esc: close the overlay, else go back to the main view. */
+  | { type: 'view/back' }
+  | { type: 'tail/loaded'; taskId: number; entries: TaskOutputEntry[] }
+  | { type: 'tail/load-failed'; taskId: number; error: string }
+  /** Next filter, or the given one. */
+  | { type: 'tail/filter'; filter?: TailFilter }
+  /** Positive = towards older entries. */
+  | { type: 'tail/scroll'; delta: number }
+  | { type: 'tail/follow' }
+  | { type: 'overlay/help' }
+  | { type: 'overlay/close' }
+  | { type: 'form/open'; form: FormState }
+  | { type: 'form/key'; key: FormKey }
+  | { type: 'form/projects'; projects: string[] }
+  | { type: 'form/error'; error: string }
+  | { type: 'form/busy'; busy: boolean }
+  | { type: 'confirm/open'; commandId: string; args: Record<string, unknown>; request: ConfirmRequest };

@@ -1,0 +1,304 @@
+/**
+ * The pure reducer of the UI state. Every list it keeps is bounded.
+ */
+import type { PttMode } from '../input/types.js';
+import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+import type { Action, FormKey } from './actions.js';
+import { matchesFilter } from './selectors.js';
+import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './types.js';
+
+/** Output entries kept per task in the store (the full output stays in the task manager). */
+export const TAIL_MAX = 50;
+/** Entries of the log open in the tail view. */
+export const TAIL_LOG_MAX = 5_000;
+export const TRANSCRIPT_MAX = 200;
+export const ACTIVITY_MAX = 100;
+export const NOTICES_MAX = 4;
+/** How long a notice stays when the action does not say. */
+export const NOTICE_TTL_MS = 5_000;
+/** Longest text a form field accepts (a pasted prompt can be long, but not unbounded). */
+export const FIELD_MAX = 4_000;
+
+/** Options for {@link createInitialState}. */
+export interface InitialStateOptions {
+  model?: string;
+  pttMode?: PttMode;
+  tasks?: TaskRecord[];
+}
+
+/** The state before any port reported anything. */
+export function createInitialState(opts: InitialStateOptions = {}): AppState {
+  const base: AppState = {
+    tasks: {},
+    order: [],
+    selectedId: null,
+    tails: {},
+    tailLog: null,
+    transcript: [],
+    activity: [],
+    notices: [],
+    connection: { kind: 'closed' },
+    model: opts.model ?? '',
+    noticeMode: 'speak',
+    ptt: { mode: opts.pttMode ?? { kind: 'none', key: '' }, talking: false, level: null },
+    speaking: false,
+    cost: { sessionUsd: 0, lastTurnUsd: 0 },
+    latency: {},
+    audio: { input: { kind: 'starting' }, output: { kind: 'starting' } },
+    view: { kind: 'main' },
+    overlay: null,
+    seq: { notice: 0, activity: 0 },
+  };
+  return opts.tasks ? reducer(base, { type: 'tasks/reset', tasks: opts.tasks }) : base;
+}
+
+function lastN<T>(list: readonly T[], n: number): T[] {
+  return list.length > n ? list.slice(list.length - n) : list.slice();
+}
+
+function withTask(state: AppState, task: TaskRecord): AppState {
+  const known = task.id in state.tasks;
+  const tasks = { ...state.tasks, [task.id]: task };
+  const order = known ? state.order : [...state.order, task.id].sort((a, b) => a - b);
+  const selectedId = state.selectedId ?? task.id;
+  return { ...state, tasks, order, selectedId };
+}
+
+function appendTail(state: AppState, taskId: number, entries: TaskOutputEntry[]): AppState {
+  const prev = state.tails[taskId] ?? [];
+  const tails = { ...state.tails, [taskId]: lastN([...prev, ...entries], TAIL_MAX) };
+  let next: AppState = { ...state, tails };
+  const log = state.tailLog;
+  if (log && log.taskId === taskId) {
+    const lastSeq = log.entries.length ? log.entries[log.entries.length - 1]!.seq : -Infinity;
+    const fresh = entries.filter((e) => e.seq > lastSeq);
+    if (fresh.length) {
+      next = { ...next, tailLog: { ...log, entries: lastN([...log.entries, ...fresh], TAIL_LOG_MAX) } };
+      const v = state.view;
+      // Keep the lines the user is reading in place while new output arrives below them.
+      if (v.kind === 'tail' && v.taskId === taskId && !v.follow) {
+        const added = fresh.filter((e) => matchesFilter(e, v.filter)).length;
+        next = { ...next, view: { ...v, scroll: v.scroll + added } };
+      }
+    }
+  }
+  return next;
+}
+
+function mergeLog(loaded: TaskOutputEntry[], live: readonly TaskOutputEntry[]): TaskOutputEntry[] {
+  const lastSeq = loaded.length ? loaded[loaded.length - 1]!.seq : -Infinity;
+  return lastN([...loaded, ...live.filter((e) => e.seq > lastSeq)], TAIL_LOG_MAX);
+}
+
+function tailCount(state: AppState): number {
+  const v = state.view;
+  if (v.kind !== 'tail' || !state.tailLog || state.tailLog.taskId !== v.taskId) return 0;
+  return state.tailLog.entries.filter((e) => matchesFilter(e, v.filter)).length;
+}
+
+function commonPrefix(words: string[]): string {
+  if (words.length === 0) return '';
+  let p = words[0]!;
+  for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+function editForm(form: FormState, key: FormKey): FormState {
+  const field = form.fields[form.focus];
+  if (!field) return form;
+  const setValue = (value: string): FormState => ({
+    ...form,
+    error: undefined,
+    fields: form.fields.map((f, i) => (i === form.focus ? { ...f, value } : f)),
+  });
+  const move = (d: number): FormState => ({
+    ...form,
+    focus: (form.focus + d + form.fields.length) % form.fields.length,
+  });
+  switch (key.name) {
+    case 'text': {
+      // Line breaks and other control characters would tear the one-line field; tabs become spaces.
+      // eslint-disable-next-line no-control-regex
+      const clean = key.text.replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
+      if (!clean) return form;
+      return setValue((field.value + clean).slice(0, FIELD_MAX));
+    }
+    case 'backspace':
+      return field.value ? setValue(Array.from(field.value).slice(0, -1).join('')) : form;
+    case 'next':
+      return move(1);
+    case 'prev':
+      return move(-1);
+    case 'complete': {
+      if (field.name === 'project' && form.projects?.length) {
+        const matches = form.projects.filter((p) => p.startsWith(field.value));
+        const completed = matches.length === 1 ? matches[0]! : commonPrefix(matches);
+        if (completed.length > field.value.length) return setValue(completed);
+      }
+      return move(1);
+    }
+  }
+}
+
+function addNotice(state: AppState, text: string, level: Notice['level'], at: number, ttlMs: number): AppState {
+  const id = state.seq.notice + 1;
+  const notice: Notice = { id, text, level, expiresAt: at + ttlMs };
+  // The same text twice in a row (a retrying error) refreshes the one notice instead of stacking.
+  const others = state.notices.filter((n) => n.text !== text);
+  return { ...state, notices: lastN([...others, notice], NOTICES_MAX), seq: { ...state.seq, notice: id } };
+}
+
+/** The reducer: pure, returns the same object when nothing changed. */
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'tasks/reset': {
+      let next: AppState = { ...state, tasks: {}, order: [] };
+      for (const t of action.tasks) next = withTask(next, t);
+      const selectedId =
+        state.selectedId !== null && state.selectedId in next.tasks ? state.selectedId : (next.order[0] ?? null);
+      return { ...next, selectedId };
+    }
+    case 'task/upsert':
+      return withTask(state, action.task);
+    case 'task/output':
+      return action.entries.length ? appendTail(state, action.taskId, action.entries) : state;
+    case 'select/move': {
+      if (state.order.length === 0) return state;
+      const at = state.selectedId === null ? -1 : state.order.indexOf(state.selectedId);
+      const from = at < 0 ? (action.delta > 0 ? -1 : state.order.length) : at;
+      const to = Math.min(state.order.length - 1, Math.max(0, from + action.delta));
+      const selectedId = state.order[to]!;
+      return selectedId === state.selectedId ? state : { ...state, selectedId };
+    }
+    case 'select/set':
+      return action.taskId in state.tasks && state.selectedId !== action.taskId
+        ? { ...state, selectedId: action.taskId }
+        : state;
+    case 'transcript/upsert': {
+      const i = state.transcript.findIndex((e) => e.id === action.entry.id);
+      if (i >= 0) {
+        const transcript = state.transcript.slice();
+        transcript[i] = action.entry;
+        return { ...state, transcript };
+      }
+      return { ...state, transcript: lastN([...state.transcript, action.entry], TRANSCRIPT_MAX) };
+    }
+    case 'activity/add': {
+      const id = state.seq.activity + 1;
+      const { at, source, commandId, text, ok } = action;
+      const line = { id, at, source, commandId, text, ok };
+      const entry = { id: `activity-${id}`, role: 'tool' as const, text, final: true, at };
+      return {
+        ...state,
+        activity: lastN([...state.activity, line], ACTIVITY_MAX),
+        transcript: lastN([...state.transcript, entry], TRANSCRIPT_MAX),
+        seq: { ...state.seq, activity: id },
+      };
+    }
+    case 'notice/add':
+      return addNotice(state, action.text, action.level ?? 'info', action.at, action.ttlMs ?? NOTICE_TTL_MS);
+    case 'notice/expire': {
+      const notices = state.notices.filter((n) => n.expiresAt > action.now);
+      return notices.length === state.notices.length ? state : { ...state, notices };
+    }
+    case 'notice/dismiss':
+      return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
+    case 'connection':
+      return { ...state, connection: action.state };
+    case 'model':
+      return { ...state, model: action.model };
+    case 'noticeMode':
+      return { ...state, noticeMode: action.mode };
+    case 'ptt/mode':
+      return { ...state, ptt: { ...state.ptt, mode: action.mode } };
+    case 'ptt/talking':
+      return { ...state, ptt: { ...state.ptt, talking: action.talking, level: action.talking ? state.ptt.level : null } };
+    case 'ptt/level':
+      return { ...state, ptt: { ...state.ptt, level: action.level } };
+    case 'speaking':
+      return state.speaking === action.speaking ? state : { ...state, speaking: action.speaking };
+    case 'cost':
+      return { ...state, cost: action.cost };
+    case 'latency':
+      return { ...state, latency: action.latency };
+    case 'audio/input':
+      return { ...state, audio: { ...state.audio, input: action.status } };
+    case 'audio/output':
+      return { ...state, audio: { ...state.audio, output: action.status } };
+    case 'view/tail': {
+      if (!(action.taskId in state.tasks)) return state;
+      const live = state.tails[action.taskId] ?? [];
+      return {
+        ...state,
+        selectedId: action.taskId,
+        overlay: null,
+        view: { kind: 'tail', taskId: action.taskId, filter: 'all', scroll: 0, follow: true },
+        tailLog: { taskId: action.taskId, loading: true, entries: live.slice() },
+      };
+    }
+    case 'view/result':
+      if (!(action.taskId in state.tasks)) return state;
+      return { ...state, selectedId: action.taskId, overlay: null, view: { kind: 'result', taskId: action.taskId } };
+    case 'view/back':
+      if (state.overlay) return { ...state, overlay: null };
+      if (state.view.kind === 'main') return state;
+      return { ...state, view: { kind: 'main' }, tailLog: null };
+    case 'tail/loaded': {
+      const log = state.tailLog;
+      if (!log || log.taskId !== action.taskId) return state;
+      return { ...state, tailLog: { taskId: log.taskId, loading: false, entries: mergeLog(action.entries, log.entries) } };
+    }
+    case 'tail/load-failed': {
+      const log = state.tailLog;
+      if (!log || log.taskId !== action.taskId) return state;
+      return { ...state, tailLog: { ...log, loading: false, error: action.error } };
+    }
+    case 'tail/filter': {
+      const v = state.view;
+      if (v.kind !== 'tail') return state;
+      const filter = action.filter ?? TAIL_FILTERS[(TAIL_FILTERS.indexOf(v.filter) + 1) % TAIL_FILTERS.length]!;
+      return { ...state, view: { ...v, filter, scroll: 0, follow: true } };
+    }
+    case 'tail/scroll': {
+      const v = state.view;
+      if (v.kind !== 'tail') return state;
+      const max = Math.max(0, tailCount(state) - 1);
+      const scroll = Math.min(max, Math.max(0, v.scroll + action.delta));
+      return { ...state, view: { ...v, scroll, follow: scroll === 0 && action.delta < 0 ? true : scroll === 0 && v.follow } };
+    }
+    case 'tail/follow': {
+      const v = state.view;
+      if (v.kind !== 'tail') return state;
+      return { ...state, view: { ...v, scroll: 0, follow: true } };
+    }
+    case 'overlay/help':
+      return { ...state, overlay: { kind: 'help' } };
+    case 'overlay/close':
+      return state.overlay ? { ...state, overlay: null } : state;
+    case 'form/open':
+      return { ...state, overlay: { kind: 'form', form: action.form } };
+    case 'form/key': {
+      const o = state.overlay;
+      if (o?.kind !== 'form' || o.form.busy) return state;
+      const form = editForm(o.form, action.key);
+      return form === o.form ? state : { ...state, overlay: { kind: 'form', form } };
+    }
+    case 'form/projects': {
+      const o = state.overlay;
+      if (o?.kind !== 'form') return state;
+      return { ...state, overlay: { kind: 'form', form: { ...o.form, projects: action.projects } } };
+    }
+    case 'form/error': {
+      const o = state.overlay;
+      if (o?.kind !== 'form') return state;
+      return { ...state, overlay: { kind: 'form', form: { ...o.form, error: action.error, busy: false } } };
+    }
+    case 'form/busy': {
+      const o = state.overlay;
+      if (o?.kind !== 'form') return state;
+      return { ...state, overlay: { kind: 'form', form: { ...o.form, busy: action.busy } } };
+    }
+    case 'confirm/open':
+      return { ...state, overlay: { kind: 'confirm', commandId: action.commandId, args: action.args, request: action.request } };
+  }
+}

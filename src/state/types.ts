@@ -1,0 +1,160 @@
+/**
+ * The UI state of voice-orch: one plain, immutable object that the reducer produces and the
+ * components render. No React, no Ink, no process handles.
+ */
+import type { AudioLevel, AudioStatus } from '../audio/types.js';
+import type { PttMode } from '../input/types.js';
+import type {
+  ConnectionState,
+  CostSnapshot,
+  LatencySnapshot,
+  NoticeMode,
+  TranscriptEntry,
+} from '../session/types.js';
+import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+
+/** Which kinds of output the tail view shows. */
+export type TailFilter = 'all' | 'text' | 'tools' | 'errors';
+
+/** The tail view cycles through the filters in this order. */
+export const TAIL_FILTERS: readonly TailFilter[] = ['all', 'text', 'tools', 'errors'];
+
+/** The full log of the task open in the tail view (read once from disk, then live output appended). */
+export interface TailLog {
+  taskId: number;
+  /** True until `readLog` answered; live output that arrives meanwhile is kept and merged by `seq`. */
+  loading: boolean;
+  entries: TaskOutputEntry[];
+  /** Set when the log could not be read. */
+  error?: string;
+}
+
+/** The main screens. Exactly one is shown; overlays draw over it. */
+export type BaseView =
+  | { kind: 'main' }
+  | {
+      kind: 'tail';
+      taskId: number;
+      filter: TailFilter;
+      /** Entries hidden below the bottom edge (0 = the newest entry is visible). */
+      scroll: number;
+      /** Stick to the newest entry as output arrives. */
+      follow: boolean;
+    }
+  | { kind: 'result'; taskId: number };
+
+/** Forms that collect text before a command runs. */
+export type FormKind = 'new-task' | 'follow-up' | 'message';
+
+/** One text field of a form. */
+export interface FormField {
+  name: string;
+  label: string;
+  value: string;
+  optional?: boolean;
+  /** Shown dimmed when the field is empty. */
+  placeholder?: string;
+}
+
+/** An open form. Values stay in the store, so a refused submit loses nothing typed. */
+export interface FormState {
+  kind: FormKind;
+  /** The command the form submits to. */
+  commandId: string;
+  title: string;
+  fields: FormField[];
+  /** Index of the focused field. */
+  focus: number;
+  /** For follow-ups: the task the prompt goes to. */
+  taskId?: number;
+  /** Completion candidates for a `project` field. */
+  projects?: string[];
+  /** Why the last submit was refused (shown inline). */
+  error?: string;
+  /** True while the submitted command runs. */
+  busy?: boolean;
+}
+
+/** One answer of a confirm dialog. `args` are merged into the command's args; null = do nothing. */
+export interface ConfirmChoice {
+  /** The key that picks it: 'y', 'n', 'k', 'c', 'escape'. */
+  key: string;
+  label: string;
+  args: Record<string, unknown> | null;
+}
+
+/** What a command asks before it runs from a key press. */
+export interface ConfirmRequest {
+  kind: 'cancel-task' | 'quit';
+  title: string;
+  /** One or two sentences under the title. */
+  detail?: string;
+  choices: ConfirmChoice[];
+}
+
+/** Overlays drawn over the base view. */
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'form'; form: FormState }
+  | { kind: 'confirm'; commandId: string; args: Record<string, unknown>; request: ConfirmRequest };
+
+/** Where keys are interpreted: the base view, or the overlay on top of it. */
+export type Scope = 'main' | 'tail' | 'result' | 'help' | 'form' | 'confirm';
+
+/** A short message that clears itself at `expiresAt`. */
+export interface Notice {
+  id: number;
+  text: string;
+  level: 'info' | 'success' | 'warning' | 'error';
+  expiresAt: number;
+}
+
+/** One line saying a command ran: "voice → cancel_task(3): cancelled". */
+export interface ActivityLine {
+  id: number;
+  at: number;
+  source: 'key' | 'voice';
+  commandId: string;
+  text: string;
+  ok: boolean;
+}
+
+/** Push-to-talk as the status bar shows it. */
+export interface PttState {
+  mode: PttMode;
+  talking: boolean;
+  /** Latest microphone level; only meaningful while talking. */
+  level: AudioLevel | null;
+}
+
+/** The whole UI state. */
+export interface AppState {
+  /** Every known task by id. */
+  tasks: Readonly<Record<number, TaskRecord>>;
+  /** Task ids in table order (ascending id). */
+  order: readonly number[];
+  selectedId: number | null;
+  /** A short, bounded output tail per task (the full output stays in the task manager). */
+  tails: Readonly<Record<number, readonly TaskOutputEntry[]>>;
+  /** The log of the task open in the tail view. */
+  tailLog: TailLog | null;
+  /** Conversation, tool calls and activity lines, oldest first, bounded. */
+  transcript: readonly TranscriptEntry[];
+  /** Commands that ran, oldest first, bounded. */
+  activity: readonly ActivityLine[];
+  notices: readonly Notice[];
+  connection: ConnectionState;
+  /** Realtime model name, for the status bar. */
+  model: string;
+  noticeMode: NoticeMode;
+  ptt: PttState;
+  /** Assistant audio is audible. */
+  speaking: boolean;
+  cost: CostSnapshot;
+  latency: LatencySnapshot;
+  audio: { input: AudioStatus; output: AudioStatus };
+  view: BaseView;
+  overlay: Overlay | null;
+  /** Counters for ids the reducer hands out. */
+  seq: { notice: number; activity: number };
+}
