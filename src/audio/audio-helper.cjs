@@ -1,0 +1,389 @@
+// Audio helper: owns naudiodon (PortAudio) in its own process. PortAudio prints to fd 1 from native
+// code, which would tear the app's Ink frames; here fd 1 is a pipe the app drains.
+//
+// Protocol (IPC, serialization 'advanced'):
+//   app → helper  {t:'configure', inputDevice?, outputDevice?, captureRate?, chunkMs?, leadMs?}
+//                 {t:'list', r} | {t:'capture', on, s} | {t:'play', itemId, pcm} | {t:'stop-playback', r}
+//                 {t:'shutdown'}
+//   helper → app  {t:'hello', devices} | {t:'fatal', reason}
+//                 {t:'configured', input:{ok, device?, reason?}, output:{ok, device?, reason?}}
+//                 {t:'devices', r, devices} | {t:'capture-open', s, device, rate} | {t:'capture-closed', s}
+//                 {t:'chunk', s, pcm} | {t:'input-error', s, reason} | {t:'played', itemId, bytes}
+//                 {t:'drained', n} | {t:'stopped', r, itemId, playedMs, flushedBytes} | {t:'output-error', reason}
+'use strict';
+
+const { PlaybackQueue } = require('./playback-queue.cjs');
+
+const RATE = 24000;
+const send = (m) => {
+  try {
+    if (process.connected) process.send(m);
+  } catch {
+    // parent gone; 'disconnect' ends the process
+  }
+};
+
+if (!process.send) {
+  console.error('audio-helper: must be started with an IPC channel (child_process.fork)');
+  process.exit(2);
+}
+
+let pa;
+try {
+  pa = require('naudiodon');
+} catch (err) {
+  send({ t: 'fatal', reason: `audio library failed to load: ${firstLine(err)}` });
+  setTimeout(() => process.exit(3), 50);
+  return;
+}
+
+function firstLine(err) {
+  return String((err && err.message) || err).split('\n')[0];
+}
+
+/** Turns PortAudio/ALSA errors into the reasons the status bar shows. */
+function reasonOf(err) {
+  const msg = firstLine(err);
+  if (/No default device|Invalid device|paNoDevice|no (input|output) device/i.test(msg)) return `no audio device (${msg})`;
+  if (/unavailable|busy|-9985/i.test(msg)) return `device busy (${msg})`;
+  return msg;
+}
+
+function listDevices() {
+  let apis = [];
+  try {
+    apis = pa.getHostAPIs().HostAPIs || [];
+  } catch {
+    apis = [];
+  }
+  return pa.getDevices().map((d) => ({
+    id: d.id,
+    name: d.name,
+    maxInputChannels: d.maxInputChannels,
+    maxOutputChannels: d.maxOutputChannels,
+    defaultSampleRate: d.defaultSampleRate,
+    hostApi: d.hostAPIName || (apis.find((a) => a.id === d.hostApi) || {}).name,
+  }));
+}
+
+/** Picks a device by id or name (exact, then case-insensitive, then substring); default: "default". */
+function chooseDevice(devices, want, dir) {
+  const key = dir === 'input' ? 'maxInputChannels' : 'maxOutputChannels';
+  const usable = devices.filter((d) => d[key] > 0);
+  if (usable.length === 0) throw new Error(`no audio device: PortAudio lists no ${dir} device`);
+  if (want === undefined || want === null || want === '') {
+    let dflt = usable.find((d) => d.name === 'default');
+    if (!dflt) {
+      try {
+        const h = pa.getHostAPIs();
+        const api = h.HostAPIs.find((a) => a.id === h.defaultHostAPI);
+        const id = api && (dir === 'input' ? api.defaultInput : api.defaultOutput);
+        dflt = usable.find((d) => d.id === id);
+      } catch {
+        dflt = undefined;
+      }
+    }
+    return dflt || usable[0];
+  }
+  const s = String(want).trim();
+  if (/^\d+$/.test(s)) {
+    const d = usable.find((x) => x.id === Number(s));
+    if (d) return d;
+  }
+  const lower = s.toLowerCase();
+  const d =
+    usable.find((x) => x.name === s) ||
+    usable.find((x) => x.name.toLowerCase() === lower) ||
+    usable.find((x) => x.name.toLowerCase().includes(lower));
+  if (!d) throw new Error(`no audio device: no ${dir} device matches "${s}" (have: ${usable.map((x) => `${x.id} ${x.name}`).join(', ')})`);
+  return d;
+}
+
+// ---- resampling (libsamplerate compiled to wasm) ----
+let srcLib = null;
+async function makeResampler(from, to) {
+  srcLib = srcLib || require('@alexanderolsen/libsamplerate-js');
+  const src = await srcLib.create(1, from, to, { converterType: srcLib.ConverterType.SRC_SINC_MEDIUM_QUALITY });
+  return {
+    /** PCM16 LE buffer in, PCM16 LE buffer out (streaming: keeps filter state across calls). */
+    process(buf) {
+      const n = buf.length >> 1;
+      const f = new Float32Array(n);
+      for (let i = 0; i < n; i++) f[i] = buf.readInt16LE(i * 2) / 32768;
+      const out = src.full(f);
+      const b = Buffer.alloc(out.length * 2);
+      for (let i = 0; i < out.length; i++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(out[i] * 32768))), i * 2);
+      return b;
+    },
+    destroy() {
+      try {
+        src.destroy();
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+// ---- state ----
+let cfg = { chunkMs: 20, leadMs: 30 };
+let devices = [];
+let inDev = null;
+let outDev = null;
+
+function configure(m) {
+  cfg = { chunkMs: m.chunkMs || 20, leadMs: m.leadMs == null ? 30 : m.leadMs, captureRate: m.captureRate, playbackRate: m.playbackRate };
+  queue = new PlaybackQueue({ bytesPerMs: RATE / 500, leadMs: cfg.leadMs, pieceBytes: Math.round(RATE / 100) * 2 });
+  const res = { t: 'configured', input: { ok: false }, output: { ok: false } };
+  try {
+    devices = listDevices();
+  } catch (err) {
+    const reason = reasonOf(err);
+    send({ ...res, input: { ok: false, reason }, output: { ok: false, reason } });
+    return;
+  }
+  try {
+    inDev = chooseDevice(devices, m.inputDevice, 'input');
+    res.input = { ok: true, device: inDev.name, id: inDev.id };
+  } catch (err) {
+    inDev = null;
+    res.input = { ok: false, reason: reasonOf(err) };
+  }
+  try {
+    outDev = chooseDevice(devices, m.outputDevice, 'output');
+    res.output = { ok: true, device: outDev.name, id: outDev.id };
+  } catch (err) {
+    outDev = null;
+    res.output = { ok: false, reason: reasonOf(err) };
+  }
+  send(res);
+}
+
+// ---- capture: one input stream per turn, so nothing is read while push-to-talk is up ----
+let capture = null;
+
+async function startCapture(s) {
+  if (capture) stopCapture();
+  if (!inDev) {
+    send({ t: 'input-error', s, reason: 'no audio device' });
+    return;
+  }
+  const cur = { s, ai: null, stopped: false, resampler: null, rest: Buffer.alloc(0) };
+  capture = cur;
+  const chunkBytes = Math.round((RATE * cfg.chunkMs) / 1000) * 2;
+  const rates = [...new Set([cfg.captureRate || RATE, Math.round(inDev.defaultSampleRate) || RATE])];
+  let lastErr = null;
+  for (const rate of rates) {
+    try {
+      if (rate !== RATE) cur.resampler = await makeResampler(rate, RATE);
+      if (cur.stopped) return;
+      const frames = Math.round((rate * cfg.chunkMs) / 1000);
+      cur.ai = new pa.AudioIO({
+        inOptions: {
+          channelCount: 1,
+          sampleFormat: pa.SampleFormat16Bit,
+          sampleRate: rate,
+          deviceId: inDev.id,
+          closeOnError: false,
+          framesPerBuffer: frames,
+          highwaterMark: frames * 2,
+        },
+      });
+      cur.rate = rate;
+      break;
+    } catch (err) {
+      lastErr = err;
+      if (cur.resampler) cur.resampler.destroy();
+      cur.resampler = null;
+    }
+  }
+  if (!cur.ai) {
+    capture = null;
+    send({ t: 'input-error', s, reason: reasonOf(lastErr) });
+    return;
+  }
+  cur.ai.on('data', (buf) => {
+    if (cur.stopped) return; // quit() is asynchronous and data keeps coming until it completes
+    const pcm = cur.resampler ? cur.resampler.process(buf) : buf;
+    let all = cur.rest.length ? Buffer.concat([cur.rest, pcm]) : pcm;
+    while (all.length >= chunkBytes) {
+      send({ t: 'chunk', s, pcm: all.subarray(0, chunkBytes) });
+      all = all.subarray(chunkBytes);
+    }
+    cur.rest = Buffer.from(all);
+  });
+  cur.ai.on('error', (err) => send({ t: 'input-error', s, reason: reasonOf(err) }));
+  try {
+    cur.ai.start();
+  } catch (err) {
+    capture = null;
+    send({ t: 'input-error', s, reason: reasonOf(err) });
+    return;
+  }
+  send({ t: 'capture-open', s, device: inDev.name, rate: cur.rate });
+}
+
+function stopCapture() {
+  const cur = capture;
+  if (!cur) return;
+  capture = null;
+  cur.stopped = true;
+  if (cur.rest.length >= 2) send({ t: 'chunk', s: cur.s, pcm: cur.rest.subarray(0, cur.rest.length - (cur.rest.length & 1)) });
+  const done = () => {
+    if (cur.resampler) cur.resampler.destroy();
+    send({ t: 'capture-closed', s: cur.s });
+  };
+  if (cur.ai) cur.ai.quit(done);
+  else done();
+}
+
+// ---- playback: one long-lived output stream, fed at most leadMs ahead of real time ----
+let queue = new PlaybackQueue({ bytesPerMs: RATE / 500, leadMs: cfg.leadMs });
+let out = null; // { ao, resampler }
+let writing = false;
+let timer = null;
+let wasPlaying = false;
+let plays = 0; // 'play' messages received: lets the app ignore a 'drained' that crossed a newer play
+
+async function openOutput() {
+  if (!outDev) throw new Error('no audio device');
+  const rates = [...new Set([cfg.playbackRate || RATE, Math.round(outDev.defaultSampleRate) || RATE])];
+  let lastErr = null;
+  for (const rate of rates) {
+    let resampler = null;
+    try {
+      if (rate !== RATE) resampler = await makeResampler(RATE, rate);
+      const ao = new pa.AudioIO({
+        outOptions: {
+          channelCount: 1,
+          sampleFormat: pa.SampleFormat16Bit,
+          sampleRate: rate,
+          deviceId: outDev.id,
+          closeOnError: false,
+          framesPerBuffer: Math.round(rate / 100),
+        },
+      });
+      ao.on('error', (err) => send({ t: 'output-error', reason: reasonOf(err) }));
+      ao.start();
+      return { ao, resampler, rate };
+    } catch (err) {
+      lastErr = err;
+      if (resampler) resampler.destroy();
+    }
+  }
+  throw lastErr;
+}
+
+let opening = null;
+function pump() {
+  if (timer) {
+    clearTimeout(timer);
+    timer = null;
+  }
+  if (writing || opening) return;
+  const now = performance.now();
+  if (!out && queue.pending() > 0) {
+    opening = openOutput().then(
+      (o) => {
+        out = o;
+        opening = null;
+        pump();
+      },
+      (err) => {
+        opening = null;
+        queue.flush();
+        wasPlaying = false;
+        send({ t: 'output-error', reason: reasonOf(err) });
+        send({ t: 'drained', n: plays });
+      },
+    );
+    return;
+  }
+  const piece = queue.next(now);
+  if (piece) {
+    wasPlaying = true;
+    writing = true;
+    const data = out.resampler ? out.resampler.process(Buffer.from(piece.pcm)) : Buffer.from(piece.pcm);
+    out.ao.write(data, () => {
+      writing = false;
+      pump();
+    });
+    if (piece.itemId !== null) send({ t: 'played', itemId: piece.itemId, bytes: queue.handedBytes(piece.itemId) });
+    return;
+  }
+  const wait = queue.waitMs(now);
+  if (Number.isFinite(wait)) {
+    timer = setTimeout(pump, Math.max(1, Math.ceil(wait)));
+  } else if (wasPlaying) {
+    const ahead = queue.aheadMs(now);
+    if (ahead > 0) timer = setTimeout(pump, Math.max(1, Math.ceil(ahead)));
+    else {
+      wasPlaying = false;
+      send({ t: 'drained', n: plays });
+    }
+  }
+}
+
+function stopPlayback(r) {
+  const res = queue.flush();
+  wasPlaying = false;
+  if (timer) clearTimeout(timer);
+  timer = null;
+  send({ t: 'stopped', r, itemId: res.itemId, playedMs: res.playedMs, flushedBytes: res.flushedBytes });
+}
+
+function shutdown() {
+  stopCapture();
+  queue.flush();
+  const o = out;
+  out = null;
+  const bye = setTimeout(() => process.exit(0), 1500);
+  if (o) o.ao.quit(() => {
+    clearTimeout(bye);
+    process.exit(0);
+  });
+  else setTimeout(() => process.exit(0), 30);
+}
+
+process.on('message', (m) => {
+  try {
+    switch (m && m.t) {
+      case 'configure':
+        configure(m);
+        break;
+      case 'list':
+        send({ t: 'devices', r: m.r, devices: listDevices() });
+        break;
+      case 'capture':
+        if (m.on) startCapture(m.s).catch((err) => send({ t: 'input-error', s: m.s, reason: reasonOf(err) }));
+        else if (capture && capture.s === m.s) stopCapture();
+        break;
+      case 'play': {
+        const pcm = Buffer.from(m.pcm.buffer, m.pcm.byteOffset, m.pcm.byteLength);
+        plays++;
+        queue.enqueue(m.itemId === undefined ? null : m.itemId, pcm);
+        pump();
+        break;
+      }
+      case 'stop-playback':
+        stopPlayback(m.r);
+        break;
+      case 'shutdown':
+        shutdown();
+        break;
+      default:
+        break;
+    }
+  } catch (err) {
+    send({ t: 'error', reason: firstLine(err) });
+  }
+});
+process.on('disconnect', () => shutdown());
+
+try {
+  devices = listDevices();
+  send({ t: 'hello', devices });
+} catch (err) {
+  send({ t: 'fatal', reason: reasonOf(err) });
+  setTimeout(() => process.exit(3), 50);
+}

@@ -1,0 +1,514 @@
+import { EventEmitter } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
+import {
+  BYTES_PER_MS,
+  type AudioDevice,
+  type AudioInputEvents,
+  type AudioInputPort,
+  type AudioOutputEvents,
+  type AudioOutputPort,
+  type AudioStatus,
+  type EarconKind,
+  type PlaybackStopped,
+} from './types.js';
+import { describeExit, helperScript, spawnHelper, type HelperExit } from './helper-process.js';
+import { LevelMeter } from './level.js';
+import { earconPcm } from './earcons.js';
+
+/** Options of {@link AudioService}. */
+export interface AudioServiceOptions {
+  /** Input device: PortAudio id or name (exact, case-insensitive, or a substring). Default: "default". */
+  inputDevice?: string | number;
+  /** Output device, chosen the same way. */
+  outputDevice?: string | number;
+  /** Open the input device at this rate instead of 24 kHz; the helper resamples to 24 kHz. */
+  captureRate?: number;
+  /** Open the output device at this rate instead of 24 kHz; the helper resamples from 24 kHz. */
+  playbackRate?: number;
+  /** Capture chunk length (ms). Default 20. */
+  chunkMs?: number;
+  /** How far ahead of real time playback is handed to the device (ms); bounds barge-in latency. Default 30. */
+  leadMs?: number;
+  /** Level meter interval (ms of audio). Default 50 (20 Hz). */
+  levelIntervalMs?: number;
+  /** Environment of the helper (ALSA_CONFIG_PATH, PULSE_SERVER, …). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Restarts after a helper crash before reporting `unavailable`. Default 1. */
+  maxRestarts?: number;
+  /** Helper script override (tests). */
+  helperPath?: string;
+  /** Time to wait for the helper to start and open devices (ms). Default 10 000. */
+  startTimeoutMs?: number;
+}
+
+type HelperMsg =
+  | { t: 'hello'; devices: AudioDevice[] }
+  | { t: 'fatal'; reason: string }
+  | { t: 'configured'; input: PortResult; output: PortResult }
+  | { t: 'devices'; r: number; devices: AudioDevice[] }
+  | { t: 'capture-open'; s: number; device: string; rate: number }
+  | { t: 'capture-closed'; s: number }
+  | { t: 'chunk'; s: number; pcm: Uint8Array }
+  | { t: 'input-error'; s: number; reason: string }
+  | { t: 'played'; itemId: string; bytes: number }
+  | { t: 'drained'; n: number }
+  | { t: 'stopped'; r: number; itemId: string | null; playedMs: number; flushedBytes: number }
+  | { t: 'output-error'; reason: string }
+  | { t: 'error'; reason: string };
+
+interface PortResult {
+  ok: boolean;
+  device?: string;
+  reason?: string;
+}
+
+/**
+ * Real audio through the audio helper process (naudiodon). Exposes the microphone as `input`
+ * ({@link AudioInputPort}) and the speaker as `output` ({@link AudioOutputPort}). A crashed helper is
+ * restarted once; after that both ports report `unavailable` ("audio helper crashed: SIGSEGV…").
+ */
+export class AudioService {
+  readonly input: AudioInput;
+  readonly output: AudioOutput;
+  private readonly opts: AudioServiceOptions;
+  private child: ChildProcess | null = null;
+  private restarts = 0;
+  private closing = false;
+  private fatal: string | null = null;
+  private readonly log: string[] = [];
+  private reqId = 0;
+  private readonly pending = new Map<number, (m: HelperMsg) => void>();
+  private readyResolve: (() => void) | null = null;
+  private readonly readyPromise: Promise<void>;
+  private lastDevices: AudioDevice[] = [];
+
+  constructor(opts: AudioServiceOptions = {}) {
+    this.opts = opts;
+    this.input = new AudioInput(this, opts.levelIntervalMs ?? 50);
+    this.output = new AudioOutput(this);
+    this.readyPromise = new Promise<void>((resolve) => {
+      this.readyResolve = resolve;
+    });
+    const t = setTimeout(() => {
+      if (this.input.status().kind === 'starting') this.input.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
+      if (this.output.status().kind === 'starting') this.output.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
+      this.resolveReady();
+    }, opts.startTimeoutMs ?? 10_000);
+    t.unref();
+    this.spawn();
+  }
+
+  /** Resolves once both ports are `ready` or `unavailable` (never rejects). */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** Devices PortAudio lists (as of the helper's start, or freshly when the helper is up). */
+  async listDevices(): Promise<AudioDevice[]> {
+    const m = await this.request({ t: 'list' }, 3000);
+    if (m && m.t === 'devices') this.lastDevices = m.devices;
+    return this.lastDevices;
+  }
+
+  /** Last lines of the helper's stdout/stderr (PortAudio/ALSA chatter), for `doctor` and bug reports. */
+  diagnostics(): string[] {
+    return [...this.log];
+  }
+
+  /** Pid of the running helper (tests), or null. */
+  helperPid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Stops capture and playback and ends the helper. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.input.closeLocal();
+    this.output.closeLocal();
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 2000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      this.send({ t: 'shutdown' });
+    });
+  }
+
+  /** @internal */
+  send(m: object): boolean {
+    const child = this.child;
+    if (!child || !child.connected) return false;
+    try {
+      child.send(m);
+      return true;
+    } catch (err) {
+      this.log.push(`app: send failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /** @internal Sends a request and waits for the reply with the same `r` (null on timeout or no helper). */
+  request(m: object, timeoutMs: number): Promise<HelperMsg | null> {
+    const r = ++this.reqId;
+    return new Promise((resolve) => {
+      if (!this.send({ ...m, r })) {
+        resolve(null);
+        return;
+      }
+      const t = setTimeout(() => {
+        this.pending.delete(r);
+        resolve(null);
+      }, timeoutMs);
+      this.pending.set(r, (reply) => {
+        clearTimeout(t);
+        resolve(reply);
+      });
+    });
+  }
+
+  private resolveReady(): void {
+    const r = this.readyResolve;
+    this.readyResolve = null;
+    r?.();
+  }
+
+  private spawn(): void {
+    this.input.setStatus({ kind: 'starting' });
+    this.output.setStatus({ kind: 'starting' });
+    let child: ChildProcess;
+    try {
+      child = spawnHelper(this.opts.helperPath ?? helperScript('audio-helper.cjs'), {
+        env: this.opts.env ?? process.env,
+        log: this.log,
+        onMessage: (m) => this.onMessage(m as HelperMsg),
+        onExit: (e) => this.onExit(child, e),
+      });
+    } catch (err) {
+      this.giveUp(`audio helper did not start: ${(err as Error).message}`);
+      return;
+    }
+    this.child = child;
+  }
+
+  private onMessage(m: HelperMsg): void {
+    switch (m.t) {
+      case 'hello':
+        this.lastDevices = m.devices;
+        this.send({
+          t: 'configure',
+          inputDevice: this.opts.inputDevice,
+          outputDevice: this.opts.outputDevice,
+          captureRate: this.opts.captureRate,
+          playbackRate: this.opts.playbackRate,
+          chunkMs: this.opts.chunkMs ?? 20,
+          leadMs: this.opts.leadMs ?? 30,
+        });
+        break;
+      case 'fatal':
+        this.fatal = m.reason;
+        break;
+      case 'configured':
+        this.input.setStatus(m.input.ok ? { kind: 'ready', device: m.input.device ?? '?' } : { kind: 'unavailable', reason: m.input.reason ?? 'no audio device' });
+        this.output.setStatus(m.output.ok ? { kind: 'ready', device: m.output.device ?? '?' } : { kind: 'unavailable', reason: m.output.reason ?? 'no audio device' });
+        this.input.onHelperReady();
+        this.output.onHelperReady();
+        this.resolveReady();
+        break;
+      case 'devices':
+      case 'stopped': {
+        const cb = this.pending.get(m.r);
+        this.pending.delete(m.r);
+        cb?.(m);
+        break;
+      }
+      case 'chunk':
+      case 'capture-open':
+      case 'capture-closed':
+      case 'input-error':
+        this.input.onHelperMessage(m);
+        break;
+      case 'played':
+      case 'drained':
+      case 'output-error':
+        this.output.onHelperMessage(m);
+        break;
+      case 'error':
+        this.log.push(`helper: ${m.reason}`);
+        break;
+    }
+  }
+
+  private onExit(child: ChildProcess, e: HelperExit): void {
+    if (this.child !== child) return;
+    this.child = null;
+    for (const [r, cb] of this.pending) {
+      this.pending.delete(r);
+      cb({ t: 'error', reason: 'helper exited' });
+    }
+    if (this.closing) return;
+    if (this.fatal) {
+      this.giveUp(this.fatal);
+      return;
+    }
+    const how = `audio helper crashed: ${describeExit(e)}`;
+    this.input.onHelperLost(how);
+    this.output.onHelperLost(how);
+    if (this.restarts < (this.opts.maxRestarts ?? 1)) {
+      this.restarts++;
+      this.log.push(`app: ${how}; restarting (${this.restarts})`);
+      this.spawn();
+      return;
+    }
+    this.giveUp(how);
+  }
+
+  private giveUp(reason: string): void {
+    this.input.setStatus({ kind: 'unavailable', reason });
+    this.output.setStatus({ kind: 'unavailable', reason });
+    this.resolveReady();
+  }
+}
+
+/** Microphone port over the audio helper. Capture runs only between start() and stop(). */
+export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioInputPort {
+  private st: AudioStatus = { kind: 'starting' };
+  private capturing = false;
+  private session = 0;
+  private readonly meter: LevelMeter;
+  private capturedBytes = 0;
+
+  /** @internal */
+  constructor(
+    private readonly svc: AudioService,
+    levelIntervalMs: number,
+  ) {
+    super();
+    this.meter = new LevelMeter(levelIntervalMs);
+  }
+
+  start(): void {
+    if (this.capturing) return;
+    if (this.st.kind === 'unavailable' || this.st.kind === 'disabled') {
+      this.emit('error', new Error(`microphone unavailable: ${this.st.reason}`));
+      return;
+    }
+    this.capturing = true;
+    this.session++;
+    this.capturedBytes = 0;
+    this.meter.reset();
+    if (this.st.kind === 'ready') this.svc.send({ t: 'capture', on: true, s: this.session });
+    // while 'starting', onHelperReady() opens the capture
+  }
+
+  stop(): void {
+    if (!this.capturing) return;
+    this.capturing = false;
+    this.meter.reset();
+    this.svc.send({ t: 'capture', on: false, s: this.session });
+    this.svc.output.releaseHeldEarcons();
+  }
+
+  /** True between start() and stop(). */
+  isCapturing(): boolean {
+    return this.capturing;
+  }
+
+  /** Milliseconds of audio delivered since the last start(). */
+  capturedMs(): number {
+    return this.capturedBytes / BYTES_PER_MS;
+  }
+
+  status(): AudioStatus {
+    return this.st;
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+  }
+
+  /** @internal */
+  closeLocal(): void {
+    this.stop();
+  }
+
+  /** @internal */
+  setStatus(s: AudioStatus): void {
+    if (JSON.stringify(s) === JSON.stringify(this.st)) return;
+    this.st = s;
+    this.emit('status', s);
+    if (s.kind === 'unavailable' && this.capturing) {
+      this.capturing = false;
+      this.svc.output.releaseHeldEarcons();
+    }
+  }
+
+  /** @internal */
+  onHelperReady(): void {
+    if (this.capturing && this.st.kind === 'ready') this.svc.send({ t: 'capture', on: true, s: this.session });
+  }
+
+  /** @internal */
+  onHelperLost(reason: string): void {
+    if (this.capturing) this.emit('error', new Error(`capture interrupted: ${reason}`));
+  }
+
+  /** @internal */
+  onHelperMessage(m: HelperMsg): void {
+    if (m.t === 'chunk') {
+      if (!this.capturing || m.s !== this.session) return;
+      const pcm = Buffer.from(m.pcm.buffer, m.pcm.byteOffset, m.pcm.byteLength);
+      const at = performance.now();
+      this.capturedBytes += pcm.length;
+      this.emit('chunk', pcm, at);
+      for (const level of this.meter.push(pcm)) this.emit('level', level);
+    } else if (m.t === 'input-error') {
+      if (m.s !== this.session) return;
+      const wasCapturing = this.capturing;
+      this.capturing = false;
+      this.emit('error', new Error(`microphone: ${m.reason}`));
+      if (wasCapturing) this.svc.output.releaseHeldEarcons();
+    }
+  }
+}
+
+/** Speaker port over the audio helper: assistant audio per item, barge-in, earcons. */
+export class AudioOutput extends EventEmitter<AudioOutputEvents> implements AudioOutputPort {
+  private st: AudioStatus = { kind: 'starting' };
+  private playing = false;
+  private readonly played = new Map<string, number>();
+  private heldEarcons: EarconKind[] = [];
+  private readonly beforeReady: { itemId: string | null; pcm: Buffer }[] = [];
+  /** 'play' messages sent to the current helper (see the helper's `drained` count). */
+  private playsSent = 0;
+
+  /** @internal */
+  constructor(private readonly svc: AudioService) {
+    super();
+  }
+
+  play(itemId: string, pcm: Buffer): void {
+    this.enqueue(itemId, pcm);
+  }
+
+  async stop(): Promise<PlaybackStopped> {
+    this.heldEarcons = [];
+    this.beforeReady.length = 0;
+    const wasPlaying = this.playing;
+    this.playing = false;
+    const reply = await this.svc.request({ t: 'stop-playback' }, 2000);
+    if (reply && reply.t === 'stopped') {
+      if (reply.itemId !== null) this.played.set(reply.itemId, reply.playedMs);
+      return { itemId: reply.itemId, playedMs: reply.playedMs };
+    }
+    if (wasPlaying) this.emit('error', new Error('playback stop: no answer from the audio helper'));
+    const last = [...this.played.entries()].pop();
+    return { itemId: last?.[0] ?? null, playedMs: last?.[1] ?? 0 };
+  }
+
+  isPlaying(): boolean {
+    return this.playing;
+  }
+
+  playedMs(itemId: string): number {
+    return this.played.get(itemId) ?? 0;
+  }
+
+  /**
+   * Plays a short earcon. While the microphone captures, earcons wait until capture stops, so they
+   * never play over the user's own talking.
+   */
+  earcon(kind: EarconKind): void {
+    if (this.svc.input.isCapturing()) {
+      if (this.heldEarcons.length < 8) this.heldEarcons.push(kind);
+      return;
+    }
+    this.enqueue(null, earconPcm(kind));
+  }
+
+  status(): AudioStatus {
+    return this.st;
+  }
+
+  async close(): Promise<void> {
+    if (this.playing) await this.stop();
+  }
+
+  /** @internal */
+  closeLocal(): void {
+    this.heldEarcons = [];
+    this.playing = false;
+  }
+
+  /** @internal */
+  releaseHeldEarcons(): void {
+    const held = this.heldEarcons;
+    this.heldEarcons = [];
+    for (const k of held) this.enqueue(null, earconPcm(k));
+  }
+
+  /** @internal */
+  setStatus(s: AudioStatus): void {
+    if (JSON.stringify(s) === JSON.stringify(this.st)) return;
+    this.st = s;
+    this.emit('status', s);
+    if (s.kind === 'unavailable' || s.kind === 'disabled') {
+      this.beforeReady.length = 0;
+      if (this.playing) {
+        this.playing = false;
+        this.emit('drained');
+      }
+    }
+  }
+
+  /** @internal */
+  onHelperReady(): void {
+    const queued = this.beforeReady.splice(0);
+    if (this.st.kind !== 'ready') return;
+    for (const q of queued) if (this.svc.send({ t: 'play', itemId: q.itemId, pcm: q.pcm })) this.playsSent++;
+  }
+
+  /** @internal */
+  onHelperLost(reason: string): void {
+    this.playsSent = 0;
+    if (this.playing) {
+      this.playing = false;
+      this.emit('error', new Error(`playback interrupted: ${reason}`));
+      this.emit('drained');
+    }
+  }
+
+  /** @internal */
+  onHelperMessage(m: HelperMsg): void {
+    if (m.t === 'played') {
+      this.played.set(m.itemId, Math.round(m.bytes / BYTES_PER_MS));
+      if (this.played.size > 64) this.played.delete(this.played.keys().next().value as string);
+    } else if (m.t === 'drained') {
+      if (!this.playing || m.n !== this.playsSent) return;
+      this.playing = false;
+      this.emit('drained');
+    } else if (m.t === 'output-error') {
+      this.emit('error', new Error(`speaker: ${m.reason}`));
+    }
+  }
+
+  private enqueue(itemId: string | null, pcm: Buffer): void {
+    if (this.st.kind === 'unavailable' || this.st.kind === 'disabled') return;
+    if (pcm.length < 2) return;
+    if (!this.playing) {
+      this.playing = true;
+      this.emit('started');
+    }
+    if (this.st.kind === 'starting') {
+      this.beforeReady.push({ itemId, pcm });
+      return;
+    }
+    if (this.svc.send({ t: 'play', itemId, pcm })) this.playsSent++;
+  }
+}
