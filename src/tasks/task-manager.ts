@@ -806,7 +806,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         signal: exit.signal,
         cancelled,
         stderrTail,
-        backend: st.rec.backend,
+        // A run we ended for hanging after its result line: that line decides, whatever the backend.
+        backend: rs.hangKilled && st.lastResult ? 'claude' : st.rec.backend,
         lastApiError: st.lastApiError,
         startError: exit.error,
       });

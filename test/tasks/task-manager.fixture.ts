@@ -1,0 +1,145 @@
+// Shared setup for the task engine tests: temp roots, a manager wired to the fixture agents, waits.
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TaskManager, type TaskManagerOptions } from '../../src/tasks/task-manager.js';
+import type { TaskManagerEvents, TaskRecord } from '../../src/tasks/types.js';
+
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
+export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');
+export const FAKE_CLAUDE = join(FIXTURES, 'fake-claude');
+
+/** A temp world: project roots with subdirectories, a state dir, an agent environment. */
+export interface World {
+  root: string;
+  stateDir: string;
+  /** Creates (if needed) and returns the absolute path of project `name` under the root. */
+  dir(name: string): string;
+  env: Record<string, string | undefined>;
+  managers: TaskManager[];
+  make(opts?: Partial<TaskManagerOptions>): TaskManager;
+  cleanup(): Promise<void>;
+}
+
+export function makeWorld(extraEnv: Record<string, string> = {}): World {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'vo-tasks-')));
+  const stateDir = join(root, '.state');
+  const home = join(root, '.home');
+  mkdirSync(home);
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    FAKE_CLAUDE_SPEED: '5',
+    ...extraEnv,
+  };
+  const managers: TaskManager[] = [];
+  const world: World = {
+    root,
+    stateDir,
+    env,
+    managers,
+    dir(name) {
+      const p = join(root, name);
+      mkdirSync(p, { recursive: true });
+      return p;
+    },
+    make(opts = {}) {
+      const m = new TaskManager({
+        stateDir,
+        roots: [root],
+        claudePath: FAKE_CLAUDE,
+        env,
+        cancelGraceMs: 300,
+        tailPollMs: 50,
+        watchIntervalMs: 50,
+        descendantScanMs: 200,
+        ...opts,
+      });
+      managers.push(m);
+      return m;
+    },
+    async cleanup() {
+      for (const m of managers) await m.shutdown('cancel');
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Resolves with the first `event` whose arguments pass `pred`. */
+export function nextEvent<K extends keyof TaskManagerEvents>(
+  m: TaskManager,
+  event: K,
+  pred: (...args: TaskManagerEvents[K]) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<TaskManagerEvents[K]> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      m.off(event, listener);
+      reject(new Error(`timed out waiting for "${String(event)}"`));
+    }, timeoutMs);
+    const listener = (...args: TaskManagerEvents[K]): void => {
+      if (!pred(...args)) return;
+      clearTimeout(timer);
+      m.off(event, listener);
+      resolvePromise(args);
+    };
+    m.on(event, listener);
+  });
+}
+
+/** Waits for task `id` to finish and returns its record. */
+export async function finished(m: TaskManager, id: number, timeoutMs = 15_000): Promise<TaskRecord> {
+  const now = m.get(id);
+  if (now && !['queued', 'running'].includes(now.status)) return now;
+  const [t] = await nextEvent(m, 'finished', (t) => t.id === id, timeoutMs);
+  return t;
+}
+
+/** Process state letter from /proc, or undefined when the pid does not exist. */
+export function procState(pid: number): string | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parsed JSON lines of a task's log that have the given `subtype` (fixture agents' fact lines). */
+export function factLines(m: TaskManager, id: number, subtype: string): Record<string, unknown>[] {
+  let text = '';
+  try {
+    text = readFileSync(m.logPath(id), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes(`"subtype":"${subtype}"`)) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a partly written line: the caller polls again
+    }
+  }
+  return out;
+}
+
+/** argv of the command backend running the fake agent with `args`. */
+export function agentArgv(...args: string[]): string[] {
+  return [process.execPath, FAKE_AGENT, ...args];
+}
