@@ -27,7 +27,8 @@ export function oneLine(s: string, max = 80): string {
 
 /** First non-empty line of `s`, ANSI-free, cut to `max` characters. */
 export function firstLineOf(s: string, max = 80): string {
-  const clean = stripAnsi(s);
+  // Only the head matters; a huge text must not be scanned (or copied) whole.
+  const clean = stripAnsi(s.length > 4096 ? s.slice(0, 4096) : s);
   for (const line of clean.split('\n')) {
     if (line.trim() !== '') return oneLine(line, max);
   }
@@ -36,6 +37,11 @@ export function firstLineOf(s: string, max = 80): string {
 
 /** Longest tool_result text shown in a tail view. */
 const TOOL_RESULT_MAX = 400;
+/**
+ * Longest text or raw entry. Keeps the in-memory tail bounded (a 1 MiB line × tail size would
+ * not be); nobody reads more than this in a pane or aloud, and the raw line stays in the log.
+ */
+export const ENTRY_TEXT_MAX = 16_000;
 
 type Entry = Pick<TaskOutputEntry, 'kind' | 'text' | 'truncated' | 'isError'>;
 
@@ -70,9 +76,11 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
     case 'init':
       return [{ kind: 'system', text: `session started · ${oneLine(ev.model || 'default model', 60)}` }];
     case 'text': {
-      const text = stripAnsi(ev.text).trim();
+      const { text, truncated } = cut(stripAnsi(ev.text).trim(), ENTRY_TEXT_MAX);
       if (text === '' && !ev.aborted) return [];
-      return [{ kind: 'text', text: ev.aborted ? `${text} [cut off]`.trim() : text }];
+      const entry: Entry = { kind: 'text', text: ev.aborted ? `${text} [cut off]`.trim() : text };
+      if (truncated) entry.truncated = true;
+      return [entry];
     }
     case 'tool_use':
       return [{ kind: 'tool', text: `→ ${ev.summary}` }];
@@ -100,8 +108,9 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
     case 'other':
       return [];
     case 'raw': {
-      const entry: Entry = { kind: 'raw', text: stripAnsi(ev.text) };
-      if (ev.truncated) entry.truncated = true;
+      const { text, truncated } = cut(stripAnsi(ev.text), ENTRY_TEXT_MAX);
+      const entry: Entry = { kind: 'raw', text };
+      if (ev.truncated || truncated) entry.truncated = true;
       return [entry];
     }
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { activityLine, firstLineOf, oneLine, stripAnsi, toOutputEntries } from '../../src/tasks/display.js';
+import {
+  activityLine,
+  ENTRY_TEXT_MAX,
+  firstLineOf,
+  oneLine,
+  stripAnsi,
+  toOutputEntries,
+} from '../../src/tasks/display.js';
 
 describe('stripAnsi', () => {
   it('removes SGR, cursor and OSC sequences and C0/C1 controls but keeps \\n and \\t', () => {
@@ -95,6 +102,15 @@ describe('toOutputEntries', () => {
         errors: ['Reached maximum budget ($1)'],
       }),
     ).toEqual([{ kind: 'result', text: '✗ stopped after reaching the budget limit of $1 ($0.05 spent)' }]);
+  });
+
+  it('very long text and raw entries are cut and flagged, keeping the tail bounded', () => {
+    const [t] = toOutputEntries({ type: 'text', text: 'a'.repeat(100_000) });
+    expect(t?.truncated).toBe(true);
+    expect(t?.text.length).toBe(ENTRY_TEXT_MAX);
+    const [r] = toOutputEntries({ type: 'raw', text: 'b'.repeat(100_000) });
+    expect(r).toMatchObject({ kind: 'raw', truncated: true });
+    expect(r?.text.length).toBe(ENTRY_TEXT_MAX);
   });
 
   it('raw lines stay raw (stripped), keep truncated; deltas and bookkeeping show nothing', () => {

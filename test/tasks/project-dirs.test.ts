@@ -115,6 +115,16 @@ describe('resolveProjectDir', () => {
     });
   });
 
+  it('~ paths are expanded before the checks', async () => {
+    const home = await realpath(homedir());
+    const r = await resolveProjectDir('~', [code]);
+    expect(r).toEqual({
+      ok: false,
+      message: `~ (it leads to ${home}) is outside the allowed project folders (${code}). Start voice-orch with --root ${home} to allow it.`,
+    });
+    expect(await resolveProjectDir('~', [home])).toEqual({ ok: true, value: home });
+  });
+
   it('.. traversal is refused', async () => {
     for (const input of ['../outside/secret', `${code}/../outside/secret`, '..', 'api/../../outside']) {
       const r = await resolveProjectDir(input, roots());
