@@ -4,7 +4,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AudioOutputEvents, AudioOutputPort, AudioStatus, EarconKind, PlaybackStopped } from '../../src/audio/types.js';
-import type { ToolDefinition, ToolHost } from '../../src/session/types.js';
+import type { ConnectionState, ToolDefinition, ToolHost, TranscriptEntry } from '../../src/session/types.js';
+import { VoiceSession, type VoiceSessionOptions } from '../../src/session/voice-session.js';
+import { FakeRealtimeServer, type FakeRealtimeOptions } from './fake-realtime-server.js';
 
 interface Segment {
   itemId: string;
@@ -193,3 +195,80 @@ export async function until(pred: () => boolean, what: string, timeoutMs = 5000)
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+// ───────────── harness: a VoiceSession against the loopback fake ─────────────
+
+export const FAST: FakeRealtimeOptions = {
+  committedDelayMs: 5,
+  transcriptionDelayMs: 10,
+  deltaIntervalMs: 1,
+  rateLimitDelayMs: 5,
+  pingIntervalMs: 0,
+  msPerWord: 40,
+};
+
+export interface Harness {
+  server: FakeRealtimeServer;
+  session: VoiceSession;
+  host: FakeToolHost;
+  audio: FakeAudioOutput;
+  infos: string[];
+  errors: Error[];
+  states: ConnectionState[];
+  transcript: TranscriptEntry[];
+}
+
+const open: Harness[] = [];
+
+
+export async function setup(
+  fake: FakeRealtimeOptions = {},
+  opts: Partial<VoiceSessionOptions> & { audioSpeed?: number } = {},
+): Promise<Harness> {
+  const server = await FakeRealtimeServer.start({ ...FAST, ...fake });
+  const host = new FakeToolHost();
+  const audio = new FakeAudioOutput(opts.audioSpeed ?? 50);
+  const session = new VoiceSession({
+    apiKey: 'test-key',
+    baseUrl: server.url,
+    toolHost: host,
+    audio,
+    backoff: { initialMs: 20, maxMs: 160 },
+    ...opts,
+  });
+  const h: Harness = { server, session, host, audio, infos: [], errors: [], states: [], transcript: [] };
+  session.on('info', (m) => h.infos.push(m));
+  session.on('error', (e) => h.errors.push(e));
+  session.on('state', (s) => h.states.push(s));
+  session.on('transcript', (e) => h.transcript.push(e));
+  open.push(h);
+  return h;
+}
+
+export async function ready(h: Harness, n = 1): Promise<void> {
+  await until(() => h.session.state().kind === 'ready' && h.server.connections.length >= n, 'session ready');
+}
+
+/** Hold the key for `ms` of audio in 20 ms chunks, then release. */
+export function speak(h: Harness, ms = 300): void {
+  h.session.talkStart();
+  for (let t = 0; t < ms; t += 20) h.session.appendAudio(pcm(20));
+  h.session.talkEnd();
+}
+
+export function types(h: Harness, conn = 1): string[] {
+  return h.server.connections[conn - 1]!.received.map((r) => r.event.type as string);
+}
+
+export function responsesDone(h: Harness, conn = 1): number {
+  return h.server.connections[conn - 1]?.sentOfType('response.done').length ?? 0;
+}
+
+/** Closes every harness made by setup() (use in afterEach). */
+export async function closeHarnesses(): Promise<void> {
+  for (const h of open.splice(0)) {
+    await h.session.close();
+    await h.server.close();
+  }
+}
+

@@ -1,80 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeRealtimeServer, type FakeRealtimeOptions } from '../helpers/fake-realtime-server.js';
-import { FakeAudioOutput, FakeToolHost, pcm, sleep, until } from '../helpers/voice-doubles.js';
-import { VoiceSession, type VoiceSessionOptions } from '../../src/session/voice-session.js';
-import type { ConnectionState, TranscriptEntry } from '../../src/session/types.js';
+import { closeHarnesses, pcm, ready, responsesDone, setup, sleep, speak, types, until } from '../helpers/voice-doubles.js';
+import type { ConnectionState } from '../../src/session/types.js';
 
-const FAST: FakeRealtimeOptions = {
-  committedDelayMs: 5,
-  transcriptionDelayMs: 10,
-  deltaIntervalMs: 1,
-  rateLimitDelayMs: 5,
-  pingIntervalMs: 0,
-  msPerWord: 40,
-};
+afterEach(closeHarnesses);
 
-interface Harness {
-  server: FakeRealtimeServer;
-  session: VoiceSession;
-  host: FakeToolHost;
-  audio: FakeAudioOutput;
-  infos: string[];
-  errors: Error[];
-  states: ConnectionState[];
-  transcript: TranscriptEntry[];
-}
-
-const open: Harness[] = [];
-
-async function setup(
-  fake: FakeRealtimeOptions = {},
-  opts: Partial<VoiceSessionOptions> & { audioSpeed?: number } = {},
-): Promise<Harness> {
-  const server = await FakeRealtimeServer.start({ ...FAST, ...fake });
-  const host = new FakeToolHost();
-  const audio = new FakeAudioOutput(opts.audioSpeed ?? 50);
-  const session = new VoiceSession({
-    apiKey: 'test-key',
-    baseUrl: server.url,
-    toolHost: host,
-    audio,
-    backoff: { initialMs: 20, maxMs: 160 },
-    ...opts,
-  });
-  const h: Harness = { server, session, host, audio, infos: [], errors: [], states: [], transcript: [] };
-  session.on('info', (m) => h.infos.push(m));
-  session.on('error', (e) => h.errors.push(e));
-  session.on('state', (s) => h.states.push(s));
-  session.on('transcript', (e) => h.transcript.push(e));
-  open.push(h);
-  return h;
-}
-
-async function ready(h: Harness, n = 1): Promise<void> {
-  await until(() => h.session.state().kind === 'ready' && h.server.connections.length >= n, 'session ready');
-}
-
-/** Hold the key for `ms` of audio in 20 ms chunks, then release. */
-function speak(h: Harness, ms = 300): void {
-  h.session.talkStart();
-  for (let t = 0; t < ms; t += 20) h.session.appendAudio(pcm(20));
-  h.session.talkEnd();
-}
-
-function types(h: Harness, conn = 1): string[] {
-  return h.server.connections[conn - 1]!.received.map((r) => r.event.type as string);
-}
-
-function responsesDone(h: Harness, conn = 1): number {
-  return h.server.connections[conn - 1]?.sentOfType('response.done').length ?? 0;
-}
-
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.session.close();
-    await h.server.close();
-  }
-});
 
 describe('VoiceSession connection', () => {
   it('connects with the GA handshake and one session.update; ready only after session.updated', async () => {
