@@ -43,8 +43,12 @@ export interface ReplyContext {
   request: any;
   /** Latest user text: scripted transcript of the last commit or text of the last user input_text item. */
   lastUserText?: string;
+  /** User text that arrived since the previous response.create (typed or scripted transcript), if any. */
+  newUserText?: string;
   /** function_call_output items created since the previous response.create. */
   lastToolOutputs: { callId: string; output: string }[];
+  /** Text of system messages created since the previous response.create (e.g. task notifications). */
+  newSystemTexts: string[];
   /** Effective instructions (per-response override or session). */
   instructions: string;
   /** Effective tool_choice. */
@@ -67,8 +71,12 @@ export interface FakeRealtimeOptions {
   commitErrorDelayMs?: number;
   /** Delay between commit and the first transcription event (default 500). */
   transcriptionDelayMs?: number;
-  /** Transcripts of the user's committed audio, popped per commit (default transcript: 'Hello.'). */
-  userTranscripts?: string[];
+  /**
+   * Transcripts of the user's committed audio, popped per commit (default transcript: 'Hello.').
+   * An entry `{ fail: {...} }` makes that commit's transcription fail
+   * (`conversation.item.input_audio_transcription.failed`).
+   */
+  userTranscripts?: (string | ScriptedTranscriptFailure)[];
   defaultUserTranscript?: string;
   /** Scripted replies, popped per response.create. Empty → a short spoken "OK.". */
   replies?: ScriptedReply[];
@@ -99,16 +107,28 @@ export interface FakeRealtimeOptions {
   port?: number;
   /** Observer for every received client event, error sent, note and lifecycle entry (CLI log). */
   onLog?: (entry: FakeLogEntry) => void;
+  /** Also pass every sent server event to onLog (audio deltas elided). Default false. */
+  logServerEvents?: boolean;
+}
+
+export interface ScriptedTranscriptFailure {
+  fail: { code: string; message: string; type?: string };
 }
 
 export interface FakeLogEntry {
   at: number;
   conn: number;
-  kind: 'client_event' | 'error_sent' | 'note' | 'connection' | 'invalid_frame';
+  kind: 'client_event' | 'error_sent' | 'server_event' | 'note' | 'connection' | 'invalid_frame';
   data: any;
 }
 
-export const DEFAULT_MODELS = ['gpt-realtime', 'gpt-realtime-1.5', 'gpt-realtime-2', 'gpt-realtime-2.1', 'gpt-realtime-mini'];
+export const DEFAULT_MODELS = [
+  'gpt-realtime',
+  'gpt-realtime-1.5',
+  'gpt-realtime-2',
+  'gpt-realtime-2.1',
+  'gpt-realtime-mini',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Constants and helpers
@@ -189,7 +209,11 @@ interface VErr {
   param: string | null;
   type?: string;
 }
-const unknownParam = (p: string): VErr => ({ code: 'unknown_parameter', message: `Unknown parameter: '${p}'.`, param: p });
+const unknownParam = (p: string): VErr => ({
+  code: 'unknown_parameter',
+  message: `Unknown parameter: '${p}'.`,
+  param: p,
+});
 const missingParam = (p: string): VErr => ({
   code: 'missing_required_parameter',
   message: `Missing required parameter: '${p}'.`,
@@ -220,7 +244,8 @@ function validateFormat(f: unknown, path: string): VErr | null {
   if (f.type === undefined) return missingParam(`${path}.type`);
   if (!['audio/pcm', 'audio/pcmu', 'audio/pcma'].includes(f.type))
     return invalidValue(`${path}.type`, f.type, ['audio/pcm', 'audio/pcmu', 'audio/pcma']);
-  if (f.type === 'audio/pcm' && f.rate !== undefined && f.rate !== 24000) return invalidValue(`${path}.rate`, f.rate, [24000]);
+  if (f.type === 'audio/pcm' && f.rate !== undefined && f.rate !== 24000)
+    return invalidValue(`${path}.rate`, f.rate, [24000]);
   if (f.type !== 'audio/pcm' && f.rate !== undefined) return unknownParam(`${path}.rate`);
   return null;
 }
@@ -231,7 +256,15 @@ function validateTurnDetection(td: unknown, path: string): VErr | null {
   if (td.type === 'server_vad') {
     const e = checkKeys(
       td,
-      ['type', 'threshold', 'prefix_padding_ms', 'silence_duration_ms', 'idle_timeout_ms', 'create_response', 'interrupt_response'],
+      [
+        'type',
+        'threshold',
+        'prefix_padding_ms',
+        'silence_duration_ms',
+        'idle_timeout_ms',
+        'create_response',
+        'interrupt_response',
+      ],
       path,
     );
     if (e) return e;
@@ -268,13 +301,15 @@ function validateTools(tools: unknown, path: string): VErr | null {
     if (e) return e;
     if (typeof t.name !== 'string' || t.name === '') return missingParam(`${p}.name`);
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(t.name)) return invalidValue(`${p}.name`, t.name);
-    if (t.parameters !== undefined && !isObj(t.parameters)) return invalidType(`${p}.parameters`, 'an object', t.parameters);
+    if (t.parameters !== undefined && !isObj(t.parameters))
+      return invalidType(`${p}.parameters`, 'an object', t.parameters);
   }
   return null;
 }
 
 function validateToolChoice(tc: unknown, path: string): VErr | null {
-  if (typeof tc === 'string') return ['auto', 'none', 'required'].includes(tc) ? null : invalidValue(path, tc, ['auto', 'none', 'required']);
+  if (typeof tc === 'string')
+    return ['auto', 'none', 'required'].includes(tc) ? null : invalidValue(path, tc, ['auto', 'none', 'required']);
   if (isObj(tc)) {
     if (tc.type === 'function') {
       const e = checkKeys(tc, ['type', 'name'], path);
@@ -289,7 +324,12 @@ function validateToolChoice(tc: unknown, path: string): VErr | null {
 
 function validateModalities(m: unknown, path: string): VErr | null {
   if (!Array.isArray(m)) return invalidType(path, 'an array', m);
-  if (m.length !== 1 || (m[0] !== 'audio' && m[0] !== 'text')) return invalidValue(path, m, [['audio'], ['text']].map((x) => JSON.stringify(x)));
+  if (m.length !== 1 || (m[0] !== 'audio' && m[0] !== 'text'))
+    return invalidValue(
+      path,
+      m,
+      [['audio'], ['text']].map((x) => JSON.stringify(x)),
+    );
   return null;
 }
 
@@ -321,11 +361,14 @@ function validateSession(s: Record<string, any>, model: string, current: Record<
   let e = checkKeys(s, allowed, 'session');
   if (e) return e;
   if (s.model !== undefined && s.model !== model) return invalidValue('session.model', s.model, [model]);
-  if (s.instructions !== undefined && typeof s.instructions !== 'string') return invalidType('session.instructions', 'a string', s.instructions);
-  if (s.output_modalities !== undefined && (e = validateModalities(s.output_modalities, 'session.output_modalities'))) return e;
+  if (s.instructions !== undefined && typeof s.instructions !== 'string')
+    return invalidType('session.instructions', 'a string', s.instructions);
+  if (s.output_modalities !== undefined && (e = validateModalities(s.output_modalities, 'session.output_modalities')))
+    return e;
   if (s.tools !== undefined && (e = validateTools(s.tools, 'session.tools'))) return e;
   if (s.tool_choice !== undefined && (e = validateToolChoice(s.tool_choice, 'session.tool_choice'))) return e;
-  if (s.max_output_tokens !== undefined && (e = validateMaxTokens(s.max_output_tokens, 'session.max_output_tokens'))) return e;
+  if (s.max_output_tokens !== undefined && (e = validateMaxTokens(s.max_output_tokens, 'session.max_output_tokens')))
+    return e;
   if (s.truncation !== undefined) {
     const t = s.truncation;
     if (typeof t === 'string') {
@@ -366,9 +409,11 @@ function validateSession(s: Record<string, any>, model: string, current: Record<
         const n = i.noise_reduction;
         if (!isObj(n)) return invalidType(`${p}.noise_reduction`, 'an object', n);
         if ((e = checkKeys(n, ['type'], `${p}.noise_reduction`))) return e;
-        if (!['near_field', 'far_field'].includes(n.type)) return invalidValue(`${p}.noise_reduction.type`, n.type, ['near_field', 'far_field']);
+        if (!['near_field', 'far_field'].includes(n.type))
+          return invalidValue(`${p}.noise_reduction.type`, n.type, ['near_field', 'far_field']);
       }
-      if (i.turn_detection !== undefined && (e = validateTurnDetection(i.turn_detection, `${p}.turn_detection`))) return e;
+      if (i.turn_detection !== undefined && (e = validateTurnDetection(i.turn_detection, `${p}.turn_detection`)))
+        return e;
     }
     if (a.output !== undefined) {
       const o = a.output;
@@ -469,7 +514,7 @@ export interface FakeResponseRecord {
   metadata: Record<string, string> | null;
   conversation: 'auto' | 'none';
   reply: ScriptedReply;
-  status: 'pending' | 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'dropped';
+  status: 'pending' | 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'dropped';
   audioDeltas: number;
   usage: any;
 }
@@ -538,7 +583,8 @@ export class FakeConnection {
   /** @internal */ ws: WebSocket | null = null;
   /** @internal */ socket: Duplex | null = null;
   private readonly server: FakeRealtimeServer;
-  private readonly opts: Required<Pick<FakeRealtimeOptions, 'committedDelayMs' | 'transcriptionDelayMs'>> & FakeRealtimeOptions;
+  private readonly opts: Required<Pick<FakeRealtimeOptions, 'committedDelayMs' | 'transcriptionDelayMs'>> &
+    FakeRealtimeOptions;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly conversationId = newId('conv');
   private bufferBytes = 0;
@@ -547,6 +593,8 @@ export class FakeConnection {
   private readonly knownCallIds = new Set<string>();
   private readonly itemAudioMs = new Map<string, number>();
   private lastUserText: string | undefined;
+  private newUserText: string | undefined;
+  private newSystemTexts: string[] = [];
   private toolOutputsSinceResponse: { callId: string; output: string }[] = [];
   private pendingCommits: Promise<void> = Promise.resolve();
   private active: RunState | null = null;
@@ -588,14 +636,22 @@ export class FakeConnection {
   expire(): void {
     if (this.closed) return;
     this.sendError(
-      { type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 60 minutes.', param: null },
+      {
+        type: 'invalid_request_error',
+        code: 'session_expired',
+        message: 'Your session hit the maximum duration of 60 minutes.',
+        param: null,
+      },
       null,
     );
     this.closeAfterQueue(this.opts.expiryCloseCode ?? 1001, 'invalid_request_error.session_expired');
   }
 
   /** Send any `error` event; with `close`, close afterwards with reason `<type>.<code>`. */
-  injectError(err: { code: string; message: string; type?: string; param?: string | null; event_id?: string | null }, opts?: { close?: number }): void {
+  injectError(
+    err: { code: string; message: string; type?: string; param?: string | null; event_id?: string | null },
+    opts?: { close?: number },
+  ): void {
     if (this.closed) return;
     const type = err.type ?? 'invalid_request_error';
     this.sendError({ type, code: err.code, message: err.message, param: err.param ?? null }, err.event_id ?? null);
@@ -681,7 +737,8 @@ export class FakeConnection {
     this.timers.clear();
     if (this.active) {
       this.active.ended = true;
-      if (this.active.record.status === 'in_progress' || this.active.record.status === 'pending') this.active.record.status = 'dropped';
+      if (this.active.record.status === 'in_progress' || this.active.record.status === 'pending')
+        this.active.record.status = 'dropped';
       this.active = null;
     }
     for (const r of this.outOfBand) r.ended = true;
@@ -726,6 +783,13 @@ export class FakeConnection {
   private rawSend(ev: Record<string, any>): void {
     if (this.closed || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     this.sent.push({ at: Date.now(), event: ev });
+    if (this.opts.logServerEvents && ev.type !== 'error') {
+      const logged =
+        ev.type === 'response.output_audio.delta'
+          ? { ...ev, delta: `<${Math.floor((ev.delta.length * 3) / 4)} bytes base64>` }
+          : ev;
+      this.server.log(this.id, 'server_event', logged);
+    }
     if (ev.type === 'error') {
       this.errorsSent.push(ev);
       this.server.log(this.id, 'error_sent', ev);
@@ -762,7 +826,11 @@ export class FakeConnection {
       this.invalidFrames.push({ at, binary: true, text: `<${buf.length} bytes>` });
       this.server.log(this.id, 'invalid_frame', { binary: true, bytes: buf.length });
       this.sendError(
-        { code: 'invalid_event', message: 'Binary frames are not supported. Send events as JSON text frames.', param: null },
+        {
+          code: 'invalid_event',
+          message: 'Binary frames are not supported. Send events as JSON text frames.',
+          param: null,
+        },
         null,
       );
       return;
@@ -809,7 +877,15 @@ export class FakeConnection {
       this.dispatch(event, eventId);
     } catch (err) {
       this.note(`fake internal error handling ${event.type}: ${(err as Error).stack ?? String(err)}`);
-      this.sendError({ type: 'server_error', code: 'server_error', message: 'The server had an error while processing your request.', param: null }, eventId);
+      this.sendError(
+        {
+          type: 'server_error',
+          code: 'server_error',
+          message: 'The server had an error while processing your request.',
+          param: null,
+        },
+        eventId,
+      );
     }
   }
 
@@ -846,7 +922,11 @@ export class FakeConnection {
 
   private onSessionUpdate(ev: Record<string, any>, eventId: string | null): void {
     const e0 = checkKeys(ev, ['type', 'event_id', 'session'], 'event');
-    if (e0) return this.sendError({ ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") }, eventId);
+    if (e0)
+      return this.sendError(
+        { ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") },
+        eventId,
+      );
     const s = ev.session;
     if (s === undefined) return this.sendError(missingParam('session'), eventId);
     if (!isObj(s)) return this.sendError(invalidType('session', 'an object', s), eventId);
@@ -857,7 +937,11 @@ export class FakeConnection {
       return this.sendError(err, eventId);
     }
     const newVoice = s.audio?.output?.voice;
-    if (newVoice !== undefined && this.audioProduced && JSON.stringify(newVoice) !== JSON.stringify(this.session.audio.output.voice)) {
+    if (
+      newVoice !== undefined &&
+      this.audioProduced &&
+      JSON.stringify(newVoice) !== JSON.stringify(this.session.audio.output.voice)
+    ) {
       return this.sendError(
         {
           code: 'invalid_value',
@@ -871,7 +955,11 @@ export class FakeConnection {
     delete patch.model;
     this.session = deepMerge(this.session, patch);
     const td = this.session.audio?.input?.turn_detection;
-    if (td) this.note(`session keeps turn_detection ${td.type} (server VAD commits and answers on its own)`, 'vad-after-update');
+    if (td)
+      this.note(
+        `session keeps turn_detection ${td.type} (server VAD commits and answers on its own)`,
+        'vad-after-update',
+      );
     this.send({ type: 'session.updated', session: clone(this.session) });
   }
 
@@ -882,7 +970,8 @@ export class FakeConnection {
     if (typeof ev.audio !== 'string') return this.sendError(invalidType('audio', 'a string', ev.audio), eventId);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(ev.audio)) return this.sendError(invalidValue('audio', '<not base64>'), eventId);
     const bytes = Buffer.from(ev.audio, 'base64');
-    if (bytes.length > 15 * 1024 * 1024) return this.sendError(invalidValue('audio', `<${bytes.length} bytes>`), eventId);
+    if (bytes.length > 15 * 1024 * 1024)
+      return this.sendError(invalidValue('audio', `<${bytes.length} bytes>`), eventId);
     const format = this.session.audio?.input?.format;
     const chunkMs = bytes.length / bytesPerMs(format);
     const startMs = this.totalAppendedMs;
@@ -895,11 +984,17 @@ export class FakeConnection {
 
   /** Energy-based stand-in for server/semantic VAD (only when turn_detection is not null). */
   private vadStep(td: any, chunk: Buffer, startMs: number, chunkMs: number): void {
-    this.note('audio appended while turn_detection is not null: the fake runs server VAD (auto-commit, auto-response)', 'vad-audio');
+    this.note(
+      'audio appended while turn_detection is not null: the fake runs server VAD (auto-commit, auto-response)',
+      'vad-audio',
+    );
     const threshold = 0.01 + 0.04 * (typeof td.threshold === 'number' ? td.threshold : 0.5);
     const speech = rms16(chunk) > threshold;
     const silenceNeeded =
-      td.type === 'semantic_vad' ? ({ low: 8000, medium: 4000, high: 2000, auto: 4000 } as Record<string, number>)[td.eagerness ?? 'auto'] ?? 4000 : (td.silence_duration_ms ?? 500);
+      td.type === 'semantic_vad'
+        ? (({ low: 8000, medium: 4000, high: 2000, auto: 4000 } as Record<string, number>)[td.eagerness ?? 'auto'] ??
+          4000)
+        : (td.silence_duration_ms ?? 500);
     if (speech) {
       this.vad.silenceMs = 0;
       if (!this.vad.speaking) {
@@ -953,9 +1048,19 @@ export class FakeConnection {
     const ms = this.bufferBytes / bytesPerMs(format);
     this.bufferBytes = 0;
     this.bufferChunks = [];
-    const transcript = this.server.popUserTranscript();
-    this.lastUserText = transcript;
-    const item = { id: itemId, type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+    const scripted = this.server.popUserTranscript();
+    const transcript = typeof scripted === 'string' ? scripted : '';
+    if (typeof scripted === 'string') {
+      this.lastUserText = transcript;
+      this.newUserText = this.newUserText ? `${this.newUserText} ${transcript}` : transcript;
+    }
+    const item = {
+      id: itemId,
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
     this.items.push(item);
     this.itemAudioMs.set(itemId, ms);
     const prev = this.previousItemId(itemId) ?? null;
@@ -977,6 +1082,20 @@ export class FakeConnection {
     if (transcription) {
       const model: string = transcription.model ?? 'whisper-1';
       this.later(this.opts.committedDelayMs + this.opts.transcriptionDelayMs, () => {
+        if (typeof scripted !== 'string') {
+          this.send({
+            type: 'conversation.item.input_audio_transcription.failed',
+            item_id: itemId,
+            content_index: 0,
+            error: {
+              type: scripted.fail.type ?? 'transcription_error',
+              code: scripted.fail.code,
+              message: scripted.fail.message,
+              param: null,
+            },
+          });
+          return;
+        }
         if (model !== 'whisper-1') {
           const words = transcript.split(/(?<=\s)/);
           for (let i = 0; i < words.length; i += 2) {
@@ -1028,11 +1147,16 @@ export class FakeConnection {
       const e = checkKeys(item, ['id', 'type', 'object', 'status', 'role', 'content'], 'item');
       if (e) return e;
       if (item.role === undefined) return missingParam('item.role');
-      if (!['system', 'user', 'assistant'].includes(item.role)) return invalidValue('item.role', item.role, ['system', 'user', 'assistant']);
+      if (!['system', 'user', 'assistant'].includes(item.role))
+        return invalidValue('item.role', item.role, ['system', 'user', 'assistant']);
       if (item.content === undefined) return missingParam('item.content');
       if (!Array.isArray(item.content)) return invalidType('item.content', 'an array', item.content);
       const allowed =
-        item.role === 'system' ? ['input_text'] : item.role === 'assistant' ? ['output_text'] : ['input_text', 'input_audio', 'input_image'];
+        item.role === 'system'
+          ? ['input_text']
+          : item.role === 'assistant'
+            ? ['output_text']
+            : ['input_text', 'input_audio', 'input_image'];
       for (let i = 0; i < item.content.length; i++) {
         const c = item.content[i];
         const p = `item.content[${i}]`;
@@ -1041,11 +1165,13 @@ export class FakeConnection {
         if (c.type === 'input_text' || c.type === 'output_text') {
           const ek = checkKeys(c, ['type', 'text'], p);
           if (ek) return ek;
-          if (typeof c.text !== 'string') return c.text === undefined ? missingParam(`${p}.text`) : invalidType(`${p}.text`, 'a string', c.text);
+          if (typeof c.text !== 'string')
+            return c.text === undefined ? missingParam(`${p}.text`) : invalidType(`${p}.text`, 'a string', c.text);
         } else if (c.type === 'input_audio') {
           const ek = checkKeys(c, ['type', 'audio', 'transcript'], p);
           if (ek) return ek;
-          if (typeof c.audio !== 'string') return c.audio === undefined ? missingParam(`${p}.audio`) : invalidType(`${p}.audio`, 'a string', c.audio);
+          if (typeof c.audio !== 'string')
+            return c.audio === undefined ? missingParam(`${p}.audio`) : invalidType(`${p}.audio`, 'a string', c.audio);
         } else if (c.type === 'input_image') {
           const ek = checkKeys(c, ['type', 'image_url', 'detail'], p);
           if (ek) return ek;
@@ -1073,7 +1199,10 @@ export class FakeConnection {
       const e = checkKeys(item, ['id', 'type', 'object', 'status', 'call_id', 'name', 'arguments'], 'item');
       if (e) return e;
       if (typeof item.name !== 'string') return missingParam('item.name');
-      if (typeof item.arguments !== 'string') return item.arguments === undefined ? missingParam('item.arguments') : invalidType('item.arguments', 'a string', item.arguments);
+      if (typeof item.arguments !== 'string')
+        return item.arguments === undefined
+          ? missingParam('item.arguments')
+          : invalidType('item.arguments', 'a string', item.arguments);
       return null;
     }
     return invalidValue('item.type', type, ['message', 'function_call', 'function_call_output']);
@@ -1081,7 +1210,11 @@ export class FakeConnection {
 
   private onItemCreate(ev: Record<string, any>, eventId: string | null): void {
     const e0 = checkKeys(ev, ['type', 'event_id', 'item', 'previous_item_id'], 'event');
-    if (e0) return this.sendError({ ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") }, eventId);
+    if (e0)
+      return this.sendError(
+        { ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") },
+        eventId,
+      );
     const err = this.validateItem(ev.item);
     if (err) return this.sendError(err, eventId);
     let index = this.items.length;
@@ -1092,7 +1225,11 @@ export class FakeConnection {
         const i = this.items.findIndex((it) => it.id === prevReq);
         if (i < 0)
           return this.sendError(
-            { code: 'invalid_value', message: `Previous item with id '${String(prevReq)}' does not exist.`, param: 'previous_item_id' },
+            {
+              code: 'invalid_value',
+              message: `Previous item with id '${String(prevReq)}' does not exist.`,
+              param: 'previous_item_id',
+            },
             eventId,
           );
         index = i + 1;
@@ -1113,17 +1250,34 @@ export class FakeConnection {
         }),
       };
       if (src.role === 'user') {
-        const text = src.content.filter((c: any) => c.type === 'input_text').map((c: any) => c.text).join(' ');
-        if (text) this.lastUserText = text;
+        const text = src.content
+          .filter((c: any) => c.type === 'input_text')
+          .map((c: any) => c.text)
+          .join(' ');
+        if (text) {
+          this.lastUserText = text;
+          this.newUserText = this.newUserText ? `${this.newUserText} ${text}` : text;
+        }
         const audio = src.content.find((c: any) => c.type === 'input_audio');
         if (audio) this.itemAudioMs.set(item.id, Buffer.from(audio.audio, 'base64').length / 48);
+      }
+      if (src.role === 'system') {
+        const text = src.content.map((c: any) => c.text).join(' ');
+        if (text) this.newSystemTexts.push(text);
       }
     } else if (type === 'function_call_output') {
       item = { id: src.id ?? newId('item'), type, status: 'completed', call_id: src.call_id, output: src.output };
       this.toolOutputsSinceResponse.push({ callId: src.call_id, output: src.output });
     } else {
       const callId = src.call_id ?? newCallId();
-      item = { id: src.id ?? newId('item'), type, status: 'completed', call_id: callId, name: src.name, arguments: src.arguments };
+      item = {
+        id: src.id ?? newId('item'),
+        type,
+        status: 'completed',
+        call_id: callId,
+        name: src.name,
+        arguments: src.arguments,
+      };
       this.knownCallIds.add(callId);
     }
     this.items.splice(index, 0, item);
@@ -1139,7 +1293,14 @@ export class FakeConnection {
     }
     const item = this.items.find((it) => it.id === ev.item_id);
     if (!item)
-      this.sendError({ code: 'invalid_value', message: `Conversation item with id '${String(ev.item_id)}' not found.`, param: 'item_id' }, eventId);
+      this.sendError(
+        {
+          code: 'invalid_value',
+          message: `Conversation item with id '${String(ev.item_id)}' not found.`,
+          param: 'item_id',
+        },
+        eventId,
+      );
     return item;
   }
 
@@ -1157,7 +1318,11 @@ export class FakeConnection {
 
   private onTruncate(ev: Record<string, any>, eventId: string | null): void {
     const e0 = checkKeys(ev, ['type', 'event_id', 'item_id', 'content_index', 'audio_end_ms'], 'event');
-    if (e0) return this.sendError({ ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") }, eventId);
+    if (e0)
+      return this.sendError(
+        { ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") },
+        eventId,
+      );
     if (ev.content_index === undefined) return this.sendError(missingParam('content_index'), eventId);
     if (ev.audio_end_ms === undefined) return this.sendError(missingParam('audio_end_ms'), eventId);
     if (typeof ev.audio_end_ms !== 'number' || !Number.isInteger(ev.audio_end_ms))
@@ -1166,40 +1331,82 @@ export class FakeConnection {
     const item = this.findItem(ev, eventId);
     if (!item) return;
     const isAssistantAudio =
-      item.type === 'message' && item.role === 'assistant' && this.itemAudioMs.has(item.id) && !(item.content ?? []).some((c: any) => c.type === 'output_text');
+      item.type === 'message' &&
+      item.role === 'assistant' &&
+      this.itemAudioMs.has(item.id) &&
+      !(item.content ?? []).some((c: any) => c.type === 'output_text');
     if (!isAssistantAudio)
-      return this.sendError({ code: 'invalid_value', message: 'Only model output audio messages can be truncated', param: null }, eventId);
+      return this.sendError(
+        { code: 'invalid_value', message: 'Only model output audio messages can be truncated', param: null },
+        eventId,
+      );
     if (ev.content_index !== 0) return this.sendError(invalidValue('content_index', ev.content_index, [0]), eventId);
     const dur = Math.floor(this.itemAudioMs.get(item.id) ?? 0);
     if (ev.audio_end_ms > dur)
       return this.sendError(
-        { code: 'invalid_value', message: `Audio content of ${dur}ms is already shorter than ${ev.audio_end_ms}ms`, param: null },
+        {
+          code: 'invalid_value',
+          message: `Audio content of ${dur}ms is already shorter than ${ev.audio_end_ms}ms`,
+          param: null,
+        },
         eventId,
       );
     this.itemAudioMs.set(item.id, ev.audio_end_ms);
-    this.truncations.push({ itemId: item.id, contentIndex: ev.content_index, audioEndMs: ev.audio_end_ms, at: Date.now() });
+    this.truncations.push({
+      itemId: item.id,
+      contentIndex: ev.content_index,
+      audioEndMs: ev.audio_end_ms,
+      at: Date.now(),
+    });
     for (const c of item.content ?? []) if (c.type === 'output_audio') c.transcript = '';
-    this.send({ type: 'conversation.item.truncated', item_id: item.id, content_index: ev.content_index, audio_end_ms: ev.audio_end_ms });
+    this.send({
+      type: 'conversation.item.truncated',
+      item_id: item.id,
+      content_index: ev.content_index,
+      audio_end_ms: ev.audio_end_ms,
+    });
   }
 
   // ----- responses -------------------------------------------------------------------------
 
   private onResponseCreate(ev: Record<string, any>, eventId: string | null, byVad: boolean): void {
     const e0 = checkKeys(ev, ['type', 'event_id', 'response'], 'event');
-    if (e0) return this.sendError({ ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") }, eventId);
+    if (e0)
+      return this.sendError(
+        { ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") },
+        eventId,
+      );
     const r = ev.response ?? {};
     if (!isObj(r)) return this.sendError(invalidType('response', 'an object', r), eventId);
     let e = checkKeys(
       r,
-      ['audio', 'conversation', 'input', 'instructions', 'max_output_tokens', 'metadata', 'output_modalities', 'prompt', 'tool_choice', 'tools'],
+      [
+        'audio',
+        'conversation',
+        'input',
+        'instructions',
+        'max_output_tokens',
+        'metadata',
+        'output_modalities',
+        'prompt',
+        'tool_choice',
+        'tools',
+      ],
       'response',
     );
     if (e) return this.sendError(e, eventId);
-    if (r.instructions !== undefined && typeof r.instructions !== 'string') return this.sendError(invalidType('response.instructions', 'a string', r.instructions), eventId);
-    if (r.output_modalities !== undefined && (e = validateModalities(r.output_modalities, 'response.output_modalities'))) return this.sendError(e, eventId);
+    if (r.instructions !== undefined && typeof r.instructions !== 'string')
+      return this.sendError(invalidType('response.instructions', 'a string', r.instructions), eventId);
+    if (
+      r.output_modalities !== undefined &&
+      (e = validateModalities(r.output_modalities, 'response.output_modalities'))
+    )
+      return this.sendError(e, eventId);
     if (r.tools !== undefined && (e = validateTools(r.tools, 'response.tools'))) return this.sendError(e, eventId);
-    if (r.tool_choice !== undefined && (e = validateToolChoice(r.tool_choice, 'response.tool_choice'))) return this.sendError(e, eventId);
-    if (r.max_output_tokens !== undefined && (e = validateMaxTokens(r.max_output_tokens, 'response.max_output_tokens'))) return this.sendError(e, eventId);
+    if (r.tool_choice !== undefined && (e = validateToolChoice(r.tool_choice, 'response.tool_choice')))
+      return this.sendError(e, eventId);
+    if (r.max_output_tokens !== undefined && (e = validateMaxTokens(r.max_output_tokens, 'response.max_output_tokens')))
+      return this.sendError(e, eventId);
     if (r.conversation !== undefined && r.conversation !== 'auto' && r.conversation !== 'none')
       return this.sendError(invalidValue('response.conversation', r.conversation, ['auto', 'none']), eventId);
     if (r.metadata !== undefined && r.metadata !== null) {
@@ -1218,8 +1425,10 @@ export class FakeConnection {
       if (o !== undefined) {
         if (!isObj(o)) return this.sendError(invalidType('response.audio.output', 'an object', o), eventId);
         if ((e = checkKeys(o, ['format', 'voice'], 'response.audio.output'))) return this.sendError(e, eventId);
-        if (o.format !== undefined && (e = validateFormat(o.format, 'response.audio.output.format'))) return this.sendError(e, eventId);
-        if (o.voice !== undefined && (e = validateVoice(o.voice, 'response.audio.output.voice'))) return this.sendError(e, eventId);
+        if (o.format !== undefined && (e = validateFormat(o.format, 'response.audio.output.format')))
+          return this.sendError(e, eventId);
+        if (o.voice !== undefined && (e = validateVoice(o.voice, 'response.audio.output.voice')))
+          return this.sendError(e, eventId);
       }
     }
     const oob = r.conversation === 'none';
@@ -1242,13 +1451,17 @@ export class FakeConnection {
       connection: this,
       request: r,
       lastUserText: this.lastUserText,
+      newUserText: this.newUserText,
       lastToolOutputs: this.toolOutputsSinceResponse,
+      newSystemTexts: this.newSystemTexts,
       instructions,
       toolChoice,
       toolNames,
       metadata,
     };
     this.toolOutputsSinceResponse = [];
+    this.newUserText = undefined;
+    this.newSystemTexts = [];
     const reply = this.shapeReply(this.server.nextReply(ctx), toolChoice, toolNames);
     const record: FakeResponseRecord = {
       id: newId('resp'),
@@ -1297,13 +1510,17 @@ export class FakeConnection {
         calls = [];
       } else if (isObj(toolChoice) && toolChoice.type === 'function') {
         const kept = calls.filter((c) => c.name === toolChoice.name);
-        if (kept.length !== calls.length) this.note(`scripted function calls not named ${toolChoice.name} dropped (tool_choice)`);
+        if (kept.length !== calls.length)
+          this.note(`scripted function calls not named ${toolChoice.name} dropped (tool_choice)`);
         calls = kept;
       }
       if (this.opts.requireDeclaredTools !== false) {
         const kept = calls.filter((c) => toolNames.includes(c.name));
         for (const c of calls)
-          if (!toolNames.includes(c.name)) this.note(`scripted call to undeclared tool '${c.name}' dropped (the model cannot call a tool it was not given)`);
+          if (!toolNames.includes(c.name))
+            this.note(
+              `scripted call to undeclared tool '${c.name}' dropped (the model cannot call a tool it was not given)`,
+            );
         calls = kept;
       }
       out.functionCalls = calls;
@@ -1392,11 +1609,29 @@ export class FakeConnection {
     const inConv = run.record.conversation === 'auto';
     const rid = run.record.id;
     if (reply.text) {
-      const item = { id: newId('item'), type: 'message', status: 'in_progress', role: 'assistant', content: [] as any[] };
-      const cur: ActiveItem = { item, outputIndex: run.output.length, kind: 'message', partAdded: false, transcript: '', audioBytes: 0 };
+      const item = {
+        id: newId('item'),
+        type: 'message',
+        status: 'in_progress',
+        role: 'assistant',
+        content: [] as any[],
+      };
+      const cur: ActiveItem = {
+        item,
+        outputIndex: run.output.length,
+        kind: 'message',
+        partAdded: false,
+        transcript: '',
+        audioBytes: 0,
+      };
       run.current = cur;
       run.output.push(item);
-      this.send({ type: 'response.output_item.added', response_id: rid, output_index: cur.outputIndex, item: clone(item) });
+      this.send({
+        type: 'response.output_item.added',
+        response_id: rid,
+        output_index: cur.outputIndex,
+        item: clone(item),
+      });
       if (inConv) this.addAssistantItem(item);
       const base = { response_id: rid, item_id: item.id, output_index: cur.outputIndex, content_index: 0 };
       const words = reply.text.split(/(?<=\s)/).filter((w) => w.length > 0);
@@ -1404,7 +1639,10 @@ export class FakeConnection {
         if (inConv) this.itemAudioMs.set(item.id, 0);
         this.send({ type: 'response.content_part.added', ...base, part: { type: 'audio', transcript: '' } });
         cur.partAdded = true;
-        const totalMs = Math.max(10, Math.round(reply.audioMs ?? Math.max(1, reply.text.trim().split(/\s+/).length) * (this.opts.msPerWord ?? 70)));
+        const totalMs = Math.max(
+          10,
+          Math.round(reply.audioMs ?? Math.max(1, reply.text.trim().split(/\s+/).length) * (this.opts.msPerWord ?? 70)),
+        );
         const pattern = [80, 60, 100, 40];
         const chunks: number[] = [];
         for (let left = totalMs, k = 0; left > 0; k++) {
@@ -1423,12 +1661,21 @@ export class FakeConnection {
             run.outTextTokens = tokensOfText(cur.transcript);
             this.send({ type: 'response.output_audio_transcript.delta', ...base, delta, obfuscation: obfuscation() });
           }
-          const n = Math.round((chunks[i]! * 24000) / 1000);
-          const pcm = tone(n, samples);
-          samples += n;
+          if (this.overBudget(run, chunks[i]!)) {
+            this.closeMessageItem(run, 'incomplete');
+            this.finish(run, 'incomplete', { type: 'incomplete', reason: 'max_output_tokens' });
+            return;
+          }
+          const outBpm = bytesPerMs(run.format);
+          let pcm: Buffer;
+          if (outBpm === 48) {
+            const n = Math.round((chunks[i]! * 24000) / 1000);
+            pcm = tone(n, samples);
+            samples += n;
+          } else pcm = Buffer.alloc(chunks[i]! * 8, run.format?.type === 'audio/pcma' ? 0xd5 : 0xff);
           cur.audioBytes += pcm.length;
           run.outAudioMs += chunks[i]!;
-          if (inConv) this.itemAudioMs.set(item.id, cur.audioBytes / 48);
+          if (inConv) this.itemAudioMs.set(item.id, cur.audioBytes / outBpm);
           this.audioProduced = true;
           this.send({ type: 'response.output_audio.delta', ...base, delta: pcm.toString('base64') });
           run.record.audioDeltas++;
@@ -1457,11 +1704,30 @@ export class FakeConnection {
     for (const call of reply.functionCalls ?? []) {
       const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
       const callId = call.callId ?? newCallId();
-      const item = { id: newId('item'), type: 'function_call', status: 'in_progress', name: call.name, call_id: callId, arguments: '' };
-      const cur: ActiveItem = { item, outputIndex: run.output.length, kind: 'function_call', partAdded: false, transcript: '', audioBytes: 0 };
+      const item = {
+        id: newId('item'),
+        type: 'function_call',
+        status: 'in_progress',
+        name: call.name,
+        call_id: callId,
+        arguments: '',
+      };
+      const cur: ActiveItem = {
+        item,
+        outputIndex: run.output.length,
+        kind: 'function_call',
+        partAdded: false,
+        transcript: '',
+        audioBytes: 0,
+      };
       run.current = cur;
       run.output.push(item);
-      this.send({ type: 'response.output_item.added', response_id: rid, output_index: cur.outputIndex, item: clone(item) });
+      this.send({
+        type: 'response.output_item.added',
+        response_id: rid,
+        output_index: cur.outputIndex,
+        item: clone(item),
+      });
       if (inConv) {
         this.knownCallIds.add(callId);
         this.addAssistantItem(item);
@@ -1480,7 +1746,12 @@ export class FakeConnection {
       this.send({ type: 'response.function_call_arguments.done', ...base, name: call.name, arguments: args });
       item.status = 'completed';
       run.current = null;
-      this.send({ type: 'response.output_item.done', response_id: rid, output_index: cur.outputIndex, item: clone(item) });
+      this.send({
+        type: 'response.output_item.done',
+        response_id: rid,
+        output_index: cur.outputIndex,
+        item: clone(item),
+      });
       if (inConv) this.itemDone(item);
       if (!(await tick())) return;
     }
@@ -1515,11 +1786,18 @@ export class FakeConnection {
         this.send({ type: 'response.output_text.done', ...base, text: cur.transcript });
         this.send({ type: 'response.content_part.done', ...base, part: { type: 'text', text: cur.transcript } });
       }
-      cur.item.content = [audio ? { type: 'output_audio', transcript: cur.transcript } : { type: 'output_text', text: cur.transcript }];
+      cur.item.content = [
+        audio ? { type: 'output_audio', transcript: cur.transcript } : { type: 'output_text', text: cur.transcript },
+      ];
     }
     cur.item.status = status;
     run.current = null;
-    this.send({ type: 'response.output_item.done', response_id: rid, output_index: cur.outputIndex, item: clone(cur.item) });
+    this.send({
+      type: 'response.output_item.done',
+      response_id: rid,
+      output_index: cur.outputIndex,
+      item: clone(cur.item),
+    });
     if (run.record.conversation === 'auto') this.itemDone(cur.item);
   }
 
@@ -1530,13 +1808,25 @@ export class FakeConnection {
       cur.item.status = 'incomplete';
       cur.item.arguments = cur.transcript;
       run.current = null;
-      this.send({ type: 'response.output_item.done', response_id: run.record.id, output_index: cur.outputIndex, item: clone(cur.item) });
+      this.send({
+        type: 'response.output_item.done',
+        response_id: run.record.id,
+        output_index: cur.outputIndex,
+        item: clone(cur.item),
+      });
       if (run.record.conversation === 'auto') this.itemDone(cur.item);
     }
     this.finish(run, 'cancelled', { type: 'cancelled', reason });
   }
 
-  private finish(run: RunState, status: 'completed' | 'cancelled' | 'failed', details: any): void {
+  /** True when emitting `nextAudioMs` more audio would exceed a numeric max_output_tokens. */
+  private overBudget(run: RunState, nextAudioMs: number): boolean {
+    if (typeof run.maxOutputTokens !== 'number') return false;
+    const out = Math.ceil((run.outAudioMs + nextAudioMs) / 50) + run.outTextTokens;
+    return out > run.maxOutputTokens;
+  }
+
+  private finish(run: RunState, status: 'completed' | 'cancelled' | 'failed' | 'incomplete', details: any): void {
     if (run.ended) return;
     run.ended = true;
     run.record.status = status;
@@ -1551,15 +1841,25 @@ export class FakeConnection {
     const used = usage?.total_tokens ?? 0;
     this.later(this.opts.rateLimitDelayMs ?? 40, () => {
       const limit = this.opts.tokensPerMinute ?? 40_000;
-      const remaining = status === 'failed' && run.record.reply.fail?.code === 'rate_limit_exceeded' ? 0 : this.server.consumeTokens(used, limit);
+      const remaining =
+        status === 'failed' && run.record.reply.fail?.code === 'rate_limit_exceeded'
+          ? 0
+          : this.server.consumeTokens(used, limit);
       const resetSeconds = Math.round(((limit - remaining) / limit) * 60 * 1000) / 1000;
-      this.send({ type: 'rate_limits.updated', rate_limits: [{ name: 'tokens', limit, remaining, reset_seconds: resetSeconds }] });
+      this.send({
+        type: 'rate_limits.updated',
+        rate_limits: [{ name: 'tokens', limit, remaining, reset_seconds: resetSeconds }],
+      });
     });
   }
 
   private onResponseCancel(ev: Record<string, any>, eventId: string | null): void {
     const e0 = checkKeys(ev, ['type', 'event_id', 'response_id'], 'event');
-    if (e0) return this.sendError({ ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") }, eventId);
+    if (e0)
+      return this.sendError(
+        { ...e0, param: e0.param!.replace(/^event\./, ''), message: e0.message.replace("'event.", "'") },
+        eventId,
+      );
     let run: RunState | null = null;
     if (ev.response_id !== undefined) {
       if (this.active?.record.id === ev.response_id) run = this.active;
@@ -1600,7 +1900,7 @@ export class FakeRealtimeServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly replies: ScriptedReply[];
-  private readonly userTranscripts: string[];
+  private readonly userTranscripts: (string | ScriptedTranscriptFailure)[];
   private connWaiters: ConnWaiter[] = [];
   private eventWaiters: EventWaiter[] = [];
   private tokenLog: { at: number; tokens: number }[] = [];
@@ -1619,7 +1919,11 @@ export class FakeRealtimeServer {
   static async start(opts: FakeRealtimeOptions = {}): Promise<FakeRealtimeServer> {
     const http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'Upgrade required: connect with a WebSocket.', type: 'invalid_request_error' } }));
+      res.end(
+        JSON.stringify({
+          error: { message: 'Upgrade required: connect with a WebSocket.', type: 'invalid_request_error' },
+        }),
+      );
     });
     const wss = new WebSocketServer({
       noServer: true,
@@ -1642,7 +1946,7 @@ export class FakeRealtimeServer {
   queueReply(...r: ScriptedReply[]): void {
     this.replies.push(...r);
   }
-  queueUserTranscript(...t: string[]): void {
+  queueUserTranscript(...t: (string | ScriptedTranscriptFailure)[]): void {
     this.userTranscripts.push(...t);
   }
   /** Remaining scripted replies. */
@@ -1661,7 +1965,10 @@ export class FakeRealtimeServer {
   expireAll(): void {
     for (const c of this.open()) c.expire();
   }
-  injectError(err: { code: string; message: string; type?: string; param?: string | null }, opts?: { close?: number }): void {
+  injectError(
+    err: { code: string; message: string; type?: string; param?: string | null },
+    opts?: { close?: number },
+  ): void {
     for (const c of this.open()) c.injectError(err, opts);
   }
   setFrameDelay(ms: number): void {
@@ -1685,7 +1992,11 @@ export class FakeRealtimeServer {
       };
       const t = setTimeout(() => {
         this.connWaiters = this.connWaiters.filter((x) => x !== w);
-        reject(new Error(`waitForConnection(${n}): timed out after ${timeoutMs} ms (${this.connections.length} connections)`));
+        reject(
+          new Error(
+            `waitForConnection(${n}): timed out after ${timeoutMs} ms (${this.connections.length} connections)`,
+          ),
+        );
       }, timeoutMs);
       this.connWaiters.push(w);
     });
@@ -1751,7 +2062,10 @@ export class FakeRealtimeServer {
   /** @internal */
   onClientEvent(conn: FakeConnection, event: any, at: number): void {
     if (this.options.onLog) {
-      const logged = event.type === 'input_audio_buffer.append' && typeof event.audio === 'string' ? { ...event, audio: `<${Math.floor((event.audio.length * 3) / 4)} bytes base64>` } : event;
+      const logged =
+        event.type === 'input_audio_buffer.append' && typeof event.audio === 'string'
+          ? { ...event, audio: `<${Math.floor((event.audio.length * 3) / 4)} bytes base64>` }
+          : event;
       this.options.onLog({ at, conn: conn.id, kind: 'client_event', data: logged });
     }
     const hits = this.eventWaiters.filter((w) => {
@@ -1773,7 +2087,7 @@ export class FakeRealtimeServer {
   }
 
   /** @internal */
-  popUserTranscript(): string {
+  popUserTranscript(): string | ScriptedTranscriptFailure {
     return this.userTranscripts.shift() ?? this.options.defaultUserTranscript ?? 'Hello.';
   }
 
@@ -1793,7 +2107,9 @@ export class FakeRealtimeServer {
       return;
     }
     if (url.pathname !== '/v1/realtime') {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"message":"Not found","type":"invalid_request_error"}}');
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"message":"Not found","type":"invalid_request_error"}}',
+      );
       return;
     }
     const auth = req.headers.authorization;
@@ -1814,7 +2130,8 @@ export class FakeRealtimeServer {
     if (key === undefined) {
       const body = JSON.stringify({
         error: {
-          message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+          message:
+            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
           type: 'invalid_request_error',
           param: null,
           code: null,

@@ -1,5 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw wire JSON */
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { FakeRealtimeServer, type FakeRealtimeOptions } from '../helpers/fake-realtime-server.js';
 
@@ -30,7 +35,9 @@ class RawClient {
         }
       }
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     ws.on('error', () => {});
   }
 
@@ -39,7 +46,9 @@ class RawClient {
     const c = new RawClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(c));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })),
+      );
       ws.once('error', reject);
     });
   }
@@ -54,7 +63,10 @@ class RawClient {
     const hit = this.events.slice(from).find(p);
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timeout waiting (types so far: ${this.types().join(', ')})`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`timeout waiting (types so far: ${this.types().join(', ')})`)),
+        timeoutMs,
+      );
       this.waiters.push({
         pred: p,
         from,
@@ -100,7 +112,12 @@ const PTT_SESSION = {
       description: 'Start a background task.',
       parameters: { type: 'object', properties: { prompt: { type: 'string' } }, required: ['prompt'] },
     },
-    { type: 'function', name: 'list_tasks', description: 'List tasks.', parameters: { type: 'object', properties: {} } },
+    {
+      type: 'function',
+      name: 'list_tasks',
+      description: 'List tasks.',
+      parameters: { type: 'object', properties: {} },
+    },
   ],
   tool_choice: 'auto',
   max_output_tokens: 'inf',
@@ -151,7 +168,8 @@ async function ready(s: FakeRealtimeServer, session: Record<string, unknown> = P
 
 /** Push-to-talk turn: append `ms` of silence, commit. */
 function talk(c: RawClient, ms = 300): void {
-  for (let sent = 0; sent < ms; sent += 100) c.send({ type: 'input_audio_buffer.append', audio: silence(Math.min(100, ms - sent)) });
+  for (let sent = 0; sent < ms; sent += 100)
+    c.send({ type: 'input_audio_buffer.append', audio: silence(Math.min(100, ms - sent)) });
   c.send({ type: 'input_audio_buffer.commit', event_id: c.nextId('commit') });
 }
 
@@ -218,7 +236,9 @@ describe('transport and auth', () => {
     const closed = await c.closed;
     expect(c.types()).toEqual(['error']);
     expect(c.events[0].error.code).toBe('beta_api_shape_disabled');
-    expect(c.events[0].error.message).toBe('The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.');
+    expect(c.events[0].error.message).toBe(
+      'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
+    );
     expect(closed).toEqual({ code: 4000, reason: 'invalid_request_error.beta_api_shape_disabled' });
   });
 
@@ -251,9 +271,17 @@ describe('transport and auth', () => {
     c.send({ event_id: 'no_type' });
     await c.waitFor((e) => e.error?.event_id === 'no_type');
     const errs = c.events.filter((e) => e.type === 'error').map((e) => e.error);
-    expect(errs.map((e) => e.code)).toEqual(['invalid_json', 'invalid_event', 'invalid_value', 'invalid_value', 'missing_required_parameter']);
+    expect(errs.map((e) => e.code)).toEqual([
+      'invalid_json',
+      'invalid_event',
+      'invalid_value',
+      'invalid_value',
+      'missing_required_parameter',
+    ]);
     expect(errs[2]).toMatchObject({ param: 'type', event_id: 'oabc_1' });
-    expect(errs[2].message).toMatch(/^Invalid value: 'output_audio_buffer.clear'. Supported values are: 'session.update'/);
+    expect(errs[2].message).toMatch(
+      /^Invalid value: 'output_audio_buffer.clear'. Supported values are: 'session.update'/,
+    );
     c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'x' } });
     await c.waitFor('session.updated');
     expect(s.connections[0]!.closed).toBe(false);
@@ -270,7 +298,11 @@ describe('session.update', () => {
     const s = await start();
     const c = await connect(s);
     await c.waitFor('session.created');
-    c.send({ type: 'session.update', event_id: 'cfg_1', session: { instructions: 'new', audio: { input: { turn_detection: null } } } });
+    c.send({
+      type: 'session.update',
+      event_id: 'cfg_1',
+      session: { instructions: 'new', audio: { input: { turn_detection: null } } },
+    });
     const err = await c.waitFor('error');
     expect(err.error).toMatchObject({
       code: 'missing_required_parameter',
@@ -314,21 +346,29 @@ describe('session.update', () => {
       [{ type: 'realtime', output_modalities: ['text', 'audio'] }, 'session.output_modalities'],
       [{ type: 'realtime', tool_choice: 'sometimes' }, 'session.tool_choice'],
       [{ type: 'realtime', max_output_tokens: 99999 }, 'session.max_output_tokens'],
-      [{ type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'eager' } } } }, 'session.audio.input.turn_detection.eagerness'],
+      [
+        { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'eager' } } } },
+        'session.audio.input.turn_detection.eagerness',
+      ],
     ];
     for (const [i, [session, param]] of cases.entries()) {
       c.send({ type: 'session.update', event_id: `v_${i}`, session });
       const err = await c.waitFor((e) => e.type === 'error' && e.error.event_id === `v_${i}`);
       expect(err.error).toMatchObject({ code: 'invalid_value', param });
     }
-    expect(c.events.find((e) => e.error?.event_id === 'v_0').error.message).toMatch(/^Invalid value: 'robot'. Supported values are: 'alloy'/);
+    expect(c.events.find((e) => e.error?.event_id === 'v_0').error.message).toMatch(
+      /^Invalid value: 'robot'. Supported values are: 'alloy'/,
+    );
   });
 
   it('deep-merges updates and replies with the full session', async () => {
     const s = await start();
     const c = await connect(s);
     const created = (await c.waitFor('session.created')).session;
-    c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'A', audio: { input: { turn_detection: null } } } });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', instructions: 'A', audio: { input: { turn_detection: null } } },
+    });
     const u1 = (await c.waitFor('session.updated')).session;
     expect(u1.instructions).toBe('A');
     expect(u1.audio.input.turn_detection).toBeNull();
@@ -337,7 +377,10 @@ describe('session.update', () => {
     expect(u1.id).toBe(created.id);
     expect(u1.expires_at).toBe(created.expires_at);
     const m = c.mark();
-    c.send({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 'marin' } }, tools: PTT_SESSION.tools } });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { output: { voice: 'marin' } }, tools: PTT_SESSION.tools },
+    });
     const u2 = (await c.waitFor('session.updated', m)).session;
     expect(u2.instructions).toBe('A');
     expect(u2.audio.input.turn_detection).toBeNull();
@@ -350,16 +393,27 @@ describe('session.update', () => {
   it('locks the voice once assistant audio was produced', async () => {
     const s = await start({ replies: [{ text: 'Hi.' }] });
     const c = await ready(s);
-    c.send({ type: 'session.update', event_id: 'v_early', session: { type: 'realtime', audio: { output: { voice: 'cedar' } } } });
+    c.send({
+      type: 'session.update',
+      event_id: 'v_early',
+      session: { type: 'realtime', audio: { output: { voice: 'cedar' } } },
+    });
     await c.waitFor('session.updated', 2);
     c.send({ type: 'response.create', event_id: 'rc_1' });
     await c.waitFor('response.done');
-    c.send({ type: 'session.update', event_id: 'v_late', session: { type: 'realtime', audio: { output: { voice: 'marin' } } } });
+    c.send({
+      type: 'session.update',
+      event_id: 'v_late',
+      session: { type: 'realtime', audio: { output: { voice: 'marin' } } },
+    });
     const err = await c.waitFor('error');
     expect(err.error).toMatchObject({ code: 'invalid_value', param: 'session.audio.output.voice', event_id: 'v_late' });
     // Same voice and other fields are still fine.
     const m = c.mark();
-    c.send({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 'cedar', speed: 1.2 } } } });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { output: { voice: 'cedar', speed: 1.2 } } },
+    });
     expect((await c.waitFor('session.updated', m)).session.audio.output.speed).toBe(1.2);
   });
 });
@@ -370,7 +424,11 @@ describe('session.update', () => {
 
 describe('orderings on the wire', () => {
   it('6.1 push-to-talk turn with a spoken answer', async () => {
-    const s = await start({ replies: [{ text: 'Two tasks are running.', audioMs: 400 }], userTranscripts: ['How many tasks run?'], transcriptionDelayMs: 20 });
+    const s = await start({
+      replies: [{ text: 'Two tasks are running.', audioMs: 400 }],
+      userTranscripts: ['How many tasks run?'],
+      transcriptionDelayMs: 20,
+    });
     const c = await ready(s);
     const m = c.mark();
     talk(c, 300);
@@ -378,7 +436,9 @@ describe('orderings on the wire', () => {
     await c.waitFor('rate_limits.updated', m);
     await c.waitFor('conversation.item.input_audio_transcription.completed', m);
     const evs = c.events.slice(m);
-    const main = evs.filter((e) => !e.type.startsWith('conversation.item.input_audio_transcription')).map((e) => e.type);
+    const main = evs
+      .filter((e) => !e.type.startsWith('conversation.item.input_audio_transcription'))
+      .map((e) => e.type);
     const audioDeltas = main.filter((t) => t === 'response.output_audio.delta').length;
     expect(audioDeltas).toBeGreaterThanOrEqual(4);
     const collapsed = main.filter((t, i) => !(t.endsWith('.delta') && main[i - 1]?.endsWith('.delta')));
@@ -401,23 +461,43 @@ describe('orderings on the wire', () => {
     ]);
     const committed = evs.find((e) => e.type === 'input_audio_buffer.committed');
     const userAdded = evs.find((e) => e.type === 'conversation.item.added');
-    expect(userAdded.item).toMatchObject({ id: committed.item_id, role: 'user', status: 'completed', content: [{ type: 'input_audio', transcript: null }] });
+    expect(userAdded.item).toMatchObject({
+      id: committed.item_id,
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_audio', transcript: null }],
+    });
     const done = evs.find((e) => e.type === 'response.done').response;
     expect(done.status).toBe('completed');
     expect(done.id).toMatch(/^resp_/);
-    expect(done.output[0]).toMatchObject({ role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: 'Two tasks are running.' }] });
+    expect(done.output[0]).toMatchObject({
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_audio', transcript: 'Two tasks are running.' }],
+    });
     // Audio totals 400 ms of PCM16 in 40-100 ms deltas; transcript deltas concatenate to the text.
-    const bytes = evs.filter((e) => e.type === 'response.output_audio.delta').map((e) => Buffer.from(e.delta, 'base64').length);
+    const bytes = evs
+      .filter((e) => e.type === 'response.output_audio.delta')
+      .map((e) => Buffer.from(e.delta, 'base64').length);
     expect(bytes.reduce((a, b) => a + b, 0)).toBe(400 * 48);
     for (const b of bytes) expect(b / 48).toBeGreaterThanOrEqual(40);
     for (const b of bytes) expect(b / 48).toBeLessThanOrEqual(100);
-    expect(evs.filter((e) => e.type === 'response.output_audio_transcript.delta').map((e) => e.delta).join('')).toBe('Two tasks are running.');
+    expect(
+      evs
+        .filter((e) => e.type === 'response.output_audio_transcript.delta')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe('Two tasks are running.');
     // Usage from durations: user 300 ms = 3 audio tokens in; 400 ms assistant audio = 8 tokens out.
     expect(done.usage.input_token_details.audio_tokens).toBe(3);
     expect(done.usage.output_token_details.audio_tokens).toBe(8);
     expect(done.usage.total_tokens).toBe(done.usage.input_tokens + done.usage.output_tokens);
     const transcript = evs.find((e) => e.type === 'conversation.item.input_audio_transcription.completed');
-    expect(transcript).toMatchObject({ item_id: committed.item_id, content_index: 0, transcript: 'How many tasks run?' });
+    expect(transcript).toMatchObject({
+      item_id: committed.item_id,
+      content_index: 0,
+      transcript: 'How many tasks run?',
+    });
     expect(transcript.usage.type).toBe('tokens');
     expect(
       evs
@@ -435,14 +515,20 @@ describe('orderings on the wire', () => {
 
   it('6.2 function call → function_call_output → response.create → spoken answer', async () => {
     const s = await start({
-      replies: [{ functionCalls: [{ name: 'spawn_task', arguments: { prompt: 'fix the flaky test' } }] }, { text: 'Started task one.' }],
+      replies: [
+        { functionCalls: [{ name: 'spawn_task', arguments: { prompt: 'fix the flaky test' } }] },
+        { text: 'Started task one.' },
+      ],
     });
     const c = await ready(s);
-    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'start a task' }] } });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'start a task' }] },
+    });
     c.send({ type: 'response.create', event_id: 'rc_1' });
     const done1 = await c.waitFor('response.done');
     const m1 = c.events.findIndex((e) => e.type === 'response.created');
-    const types = c.types(m1, ).filter((t, i, a) => !(t.endsWith('.delta') && a[i - 1]?.endsWith('.delta')));
+    const types = c.types(m1).filter((t, i, a) => !(t.endsWith('.delta') && a[i - 1]?.endsWith('.delta')));
     expect(types.slice(0, types.indexOf('response.done') + 1)).toEqual([
       'response.created',
       'response.output_item.added',
@@ -454,12 +540,21 @@ describe('orderings on the wire', () => {
       'response.done',
     ]);
     const fc = done1.response.output[0];
-    expect(fc).toMatchObject({ type: 'function_call', status: 'completed', name: 'spawn_task', arguments: '{"prompt":"fix the flaky test"}' });
+    expect(fc).toMatchObject({
+      type: 'function_call',
+      status: 'completed',
+      name: 'spawn_task',
+      arguments: '{"prompt":"fix the flaky test"}',
+    });
     expect(fc.call_id).toMatch(/^call_[A-Za-z0-9]{16,24}$/);
     const argsDone = c.events.find((e) => e.type === 'response.function_call_arguments.done');
     expect(argsDone).toMatchObject({ call_id: fc.call_id, name: 'spawn_task', item_id: fc.id });
     const m = c.mark();
-    c.send({ type: 'conversation.item.create', event_id: 'fco_1', item: { type: 'function_call_output', call_id: fc.call_id, output: '{"task_id":1}' } });
+    c.send({
+      type: 'conversation.item.create',
+      event_id: 'fco_1',
+      item: { type: 'function_call_output', call_id: fc.call_id, output: '{"task_id":1}' },
+    });
     c.send({ type: 'response.create', event_id: 'rc_2' });
     const done2 = await c.waitFor('response.done', m);
     expect(c.types(m).slice(0, 3)).toEqual(['conversation.item.added', 'conversation.item.done', 'response.created']);
@@ -476,18 +571,32 @@ describe('orderings on the wire', () => {
   });
 
   it('6.3 barge-in: cancel ends the response incomplete, truncate is recorded', async () => {
-    const s = await start({ replies: [{ text: 'A long answer about many things that goes on and on.', audioMs: 3000, deltaIntervalMs: 15 }] });
+    const s = await start({
+      replies: [{ text: 'A long answer about many things that goes on and on.', audioMs: 3000, deltaIntervalMs: 15 }],
+    });
     const c = await ready(s);
     talk(c, 200);
     c.send({ type: 'response.create', event_id: 'rc_1' });
-    await c.waitFor((e) => e.type === 'response.output_audio.delta' && c.events.filter((x) => x.type === 'response.output_audio.delta').length >= 3);
+    await c.waitFor(
+      (e) =>
+        e.type === 'response.output_audio.delta' &&
+        c.events.filter((x) => x.type === 'response.output_audio.delta').length >= 3,
+    );
     const itemId = c.events.find((e) => e.type === 'response.output_item.added').item.id;
     const m = c.mark();
     c.send({ type: 'response.cancel', event_id: 'cancel_1' });
-    c.send({ type: 'conversation.item.truncate', event_id: 'trunc_1', item_id: itemId, content_index: 0, audio_end_ms: 120 });
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 'trunc_1',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: 120,
+    });
     const truncated = await c.waitFor('conversation.item.truncated', m);
     expect(truncated).toMatchObject({ item_id: itemId, content_index: 0, audio_end_ms: 120 });
-    const types = c.types(m).filter((t) => t !== 'response.output_audio.delta' && t !== 'response.output_audio_transcript.delta');
+    const types = c
+      .types(m)
+      .filter((t) => t !== 'response.output_audio.delta' && t !== 'response.output_audio_transcript.delta');
     expect(types).toEqual([
       'response.output_audio.done',
       'response.output_audio_transcript.done',
@@ -506,7 +615,9 @@ describe('orderings on the wire', () => {
     await new Promise((r) => setTimeout(r, 80));
     const after = c.types(c.events.findIndex((e) => e === c.events.slice(m).find((x) => x.type === 'response.done')));
     expect(after.filter((t) => t.endsWith('.delta'))).toEqual([]);
-    expect(s.connections[0]!.truncations).toEqual([expect.objectContaining({ itemId, audioEndMs: 120, contentIndex: 0 })]);
+    expect(s.connections[0]!.truncations).toEqual([
+      expect.objectContaining({ itemId, audioEndMs: 120, contentIndex: 0 }),
+    ]);
     // A second cancel has nothing to cancel.
     c.send({ type: 'response.cancel', event_id: 'cancel_2' });
     const err = await c.waitFor('error');
@@ -515,7 +626,10 @@ describe('orderings on the wire', () => {
 
   it('6.4 notification during an active response: create conflicts; after response.done it works', async () => {
     const s = await start({
-      replies: [{ text: 'Working on it, one moment please.', audioMs: 1200, deltaIntervalMs: 10 }, { text: 'Task one finished.' }],
+      replies: [
+        { text: 'Working on it, one moment please.', audioMs: 1200, deltaIntervalMs: 10 },
+        { text: 'Task one finished.' },
+      ],
     });
     const c = await ready(s);
     c.send({ type: 'response.create', event_id: 'rc_1' });
@@ -537,7 +651,11 @@ describe('orderings on the wire', () => {
     c.send({
       type: 'response.create',
       event_id: 'rc_note',
-      response: { instructions: 'Say that task 1 finished.', tool_choice: 'none', metadata: { kind: 'task_notification', task_id: '1' } },
+      response: {
+        instructions: 'Say that task 1 finished.',
+        tool_choice: 'none',
+        metadata: { kind: 'task_notification', task_id: '1' },
+      },
     });
     const created2 = await c.waitFor('response.created', m);
     expect(created2.response.metadata).toEqual({ kind: 'task_notification', task_id: '1' });
@@ -545,7 +663,12 @@ describe('orderings on the wire', () => {
     expect(done2.response.metadata).toEqual({ kind: 'task_notification', task_id: '1' });
     expect(done2.response.output[0].content[0].transcript).toBe('Task one finished.');
     const rec = s.connections[0]!.responses[1]!;
-    expect(rec).toMatchObject({ instructions: 'Say that task 1 finished.', toolChoice: 'none', eventId: 'rc_note', status: 'completed' });
+    expect(rec).toMatchObject({
+      instructions: 'Say that task 1 finished.',
+      toolChoice: 'none',
+      eventId: 'rc_note',
+      status: 'completed',
+    });
     // Only the deliberate conflict was reported.
     expect(s.allErrors().map((e) => e.error.code)).toEqual(['conversation_already_has_active_response']);
   });
@@ -602,7 +725,11 @@ describe('input buffer', () => {
     c.send({ type: 'response.create', event_id: 'ptt_rc' });
     await c.waitFor('response.done');
     const types = c.types();
-    expect(types.slice(0, 3)).toEqual(['session.created', 'input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped']);
+    expect(types.slice(0, 3)).toEqual([
+      'session.created',
+      'input_audio_buffer.speech_started',
+      'input_audio_buffer.speech_stopped',
+    ]);
     const errs = s.allErrors().map((e) => [e.error.code, e.error.event_id]);
     expect(errs).toEqual([
       ['input_audio_buffer_commit_empty', 'ptt_commit'],
@@ -617,10 +744,30 @@ describe('conversation items', () => {
     const s = await start();
     const c = await ready(s);
     const bad: [string, Record<string, unknown>, string, string][] = [
-      ['i1', { type: 'message', role: 'system', content: [{ type: 'output_text', text: 'x' }] }, 'invalid_value', 'item.content[0].type'],
-      ['i2', { type: 'message', role: 'assistant', content: [{ type: 'output_audio', transcript: 'x' }] }, 'invalid_value', 'item.content[0].type'],
-      ['i3', { type: 'message', role: 'user', content: [{ type: 'text', text: 'x' }] }, 'invalid_value', 'item.content[0].type'],
-      ['i4', { type: 'function_call_output', call_id: 'call_nope1234567890', output: '{}' }, 'invalid_value', 'item.call_id'],
+      [
+        'i1',
+        { type: 'message', role: 'system', content: [{ type: 'output_text', text: 'x' }] },
+        'invalid_value',
+        'item.content[0].type',
+      ],
+      [
+        'i2',
+        { type: 'message', role: 'assistant', content: [{ type: 'output_audio', transcript: 'x' }] },
+        'invalid_value',
+        'item.content[0].type',
+      ],
+      [
+        'i3',
+        { type: 'message', role: 'user', content: [{ type: 'text', text: 'x' }] },
+        'invalid_value',
+        'item.content[0].type',
+      ],
+      [
+        'i4',
+        { type: 'function_call_output', call_id: 'call_nope1234567890', output: '{}' },
+        'invalid_value',
+        'item.call_id',
+      ],
       ['i5', { type: 'message', role: 'user' }, 'missing_required_parameter', 'item.content'],
     ];
     for (const [id, item, code, param] of bad) {
@@ -628,10 +775,18 @@ describe('conversation items', () => {
       const err = await c.waitFor((e) => e.error?.event_id === id);
       expect(err.error).toMatchObject({ code, param });
     }
-    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'one' }] } });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'one' }] },
+    });
     const a1 = await c.waitFor('conversation.item.done');
     expect(a1.previous_item_id).toBeNull();
-    c.send({ type: 'conversation.item.create', event_id: 'p_bad', previous_item_id: 'item_missing', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
+    c.send({
+      type: 'conversation.item.create',
+      event_id: 'p_bad',
+      previous_item_id: 'item_missing',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] },
+    });
     expect((await c.waitFor((e) => e.error?.event_id === 'p_bad')).error.param).toBe('previous_item_id');
     c.send({
       type: 'conversation.item.create',
@@ -651,14 +806,37 @@ describe('conversation items', () => {
     c.send({ type: 'response.create', event_id: 'rc_1' });
     const done = await c.waitFor('response.done');
     const itemId = done.response.output[0].id;
-    c.send({ type: 'conversation.item.truncate', event_id: 't_far', item_id: itemId, content_index: 0, audio_end_ms: 500 });
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't_far',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: 500,
+    });
     const err = await c.waitFor((e) => e.error?.event_id === 't_far');
     expect(err.error.message).toBe('Audio content of 300ms is already shorter than 500ms');
-    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+    });
     const user = await c.waitFor((e) => e.type === 'conversation.item.done' && e.item.role === 'user');
-    c.send({ type: 'conversation.item.truncate', event_id: 't_user', item_id: user.item.id, content_index: 0, audio_end_ms: 0 });
-    expect((await c.waitFor((e) => e.error?.event_id === 't_user')).error.message).toBe('Only model output audio messages can be truncated');
-    c.send({ type: 'conversation.item.truncate', event_id: 't_ok', item_id: itemId, content_index: 0, audio_end_ms: 300 });
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't_user',
+      item_id: user.item.id,
+      content_index: 0,
+      audio_end_ms: 0,
+    });
+    expect((await c.waitFor((e) => e.error?.event_id === 't_user')).error.message).toBe(
+      'Only model output audio messages can be truncated',
+    );
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't_ok',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: 300,
+    });
     await c.waitFor('conversation.item.truncated');
     expect(s.connections[0]!.truncations.map((t) => t.audioEndMs)).toEqual([300]);
   });
@@ -669,19 +847,31 @@ describe('conversation items', () => {
     c1.send({ type: 'response.create' });
     const callId = (await c1.waitFor('response.done')).response.output[0].call_id;
     const c2 = await ready(s);
-    c2.send({ type: 'conversation.item.create', event_id: 'fco_stale', item: { type: 'function_call_output', call_id: callId, output: 'done' } });
+    c2.send({
+      type: 'conversation.item.create',
+      event_id: 'fco_stale',
+      item: { type: 'function_call_output', call_id: callId, output: 'done' },
+    });
     const err = await c2.waitFor('error');
     expect(err.error).toMatchObject({ code: 'invalid_value', param: 'item.call_id', event_id: 'fco_stale' });
-    c1.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: 'done' } });
+    c1.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: callId, output: 'done' },
+    });
     await c1.waitFor((e) => e.type === 'conversation.item.done' && e.item.type === 'function_call_output');
-    c1.send({ type: 'conversation.item.create', event_id: 'fco_obj', item: { type: 'function_call_output', call_id: callId, output: { ok: true } } });
+    c1.send({
+      type: 'conversation.item.create',
+      event_id: 'fco_obj',
+      item: { type: 'function_call_output', call_id: callId, output: { ok: true } },
+    });
     expect((await c1.waitFor((e) => e.error?.event_id === 'fco_obj')).error.code).toBe('invalid_type');
   });
 });
 
 describe('responses', () => {
   it('response.done failed with rate_limit_exceeded', async () => {
-    const msg = 'Rate limit reached for gpt-realtime on tokens per min (TPM): Limit 40000, Used 39000, Requested 8196. Please try again in 1.2s. Visit the rate-limits page to learn more.';
+    const msg =
+      'Rate limit reached for gpt-realtime on tokens per min (TPM): Limit 40000, Used 39000, Requested 8196. Please try again in 1.2s. Visit the rate-limits page to learn more.';
     const s = await start({ replies: [{ fail: { code: 'rate_limit_exceeded', message: msg, type: 'tokens' } }] });
     const c = await ready(s);
     c.send({ type: 'response.create', event_id: 'rc_1' });
@@ -704,18 +894,30 @@ describe('responses', () => {
     const s = await start({
       replyFor: ({ lastUserText, lastToolOutputs }) => {
         if (lastToolOutputs.length) return { text: `Done: ${lastToolOutputs[0]!.output}` };
-        if (lastUserText?.includes('start a task')) return { functionCalls: [{ name: 'spawn_task', arguments: { prompt: 'x' } }, { name: 'nuke', arguments: {} }] };
+        if (lastUserText?.includes('start a task'))
+          return {
+            functionCalls: [
+              { name: 'spawn_task', arguments: { prompt: 'x' } },
+              { name: 'nuke', arguments: {} },
+            ],
+          };
         return undefined;
       },
     });
     const c = await ready(s);
-    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'please start a task' }] } });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'please start a task' }] },
+    });
     c.send({ type: 'response.create' });
     const done = await c.waitFor('response.done');
     expect(done.response.output.map((o: any) => o.name)).toEqual(['spawn_task']);
     expect(s.connections[0]!.notes.join('\n')).toMatch(/undeclared tool 'nuke'/);
     const m = c.mark();
-    c.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: done.response.output[0].call_id, output: 'task 7' } });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: done.response.output[0].call_id, output: 'task 7' },
+    });
     c.send({ type: 'response.create' });
     const done2 = await c.waitFor('response.done', m);
     expect(done2.response.output[0].content[0].transcript).toBe('Done: task 7');
@@ -764,7 +966,9 @@ describe('lifetime and knobs', () => {
   });
 
   it('drop mid-response after N audio deltas: the client sees 1006', async () => {
-    const s = await start({ replies: [{ text: 'This will be cut off mid sentence.', audioMs: 2000, dropAfterDeltas: 2 }] });
+    const s = await start({
+      replies: [{ text: 'This will be cut off mid sentence.', audioMs: 2000, dropAfterDeltas: 2 }],
+    });
     const c = await ready(s);
     c.send({ type: 'response.create' });
     const closed = await c.closed;
@@ -790,7 +994,11 @@ describe('lifetime and knobs', () => {
     const s = await start();
     const c = await ready(s);
     s.injectError({ code: 'server_error', message: 'boom', type: 'server_error' });
-    expect((await c.waitFor('error')).error).toMatchObject({ code: 'server_error', type: 'server_error', event_id: null });
+    expect((await c.waitFor('error')).error).toMatchObject({
+      code: 'server_error',
+      type: 'server_error',
+      event_id: null,
+    });
     s.setFrameDelay(120);
     const t0 = Date.now();
     c.send({ type: 'input_audio_buffer.clear' });
@@ -814,4 +1022,156 @@ describe('lifetime and knobs', () => {
     expect(typeof conn.received[0]!.at).toBe('number');
     await expect(s.waitForConnection(3, 50)).rejects.toThrow(/timed out/);
   });
+});
+
+describe('more response rules', () => {
+  it('numeric max_output_tokens ends the response incomplete', async () => {
+    const s = await start({ replies: [{ text: 'A rather long answer.', audioMs: 2000 }] });
+    const c = await ready(s);
+    c.send({ type: 'response.create', response: { max_output_tokens: 10 } });
+    const done = await c.waitFor('response.done');
+    expect(done.response.status).toBe('incomplete');
+    expect(done.response.status_details).toEqual({ type: 'incomplete', reason: 'max_output_tokens' });
+    expect(done.response.output[0].status).toBe('incomplete');
+    expect(done.response.usage.output_tokens).toBeLessThanOrEqual(10);
+  });
+
+  it('a scripted transcription failure emits ...transcription.failed', async () => {
+    const s = await start({
+      userTranscripts: [{ fail: { code: 'audio_unintelligible', message: 'The audio could not be transcribed.' } }],
+      transcriptionDelayMs: 10,
+    });
+    const c = await ready(s);
+    talk(c, 200);
+    const failed = await c.waitFor('conversation.item.input_audio_transcription.failed');
+    expect(failed.error).toMatchObject({ type: 'transcription_error', code: 'audio_unintelligible' });
+    expect(failed.item_id).toBe(c.events.find((e) => e.type === 'input_audio_buffer.committed').item_id);
+  });
+
+  it('replyFor sees new user text, tool outputs and system notes only once', async () => {
+    const seen: any[] = [];
+    const s = await start({
+      userTranscripts: ['start a task'],
+      replyFor: (ctx) => {
+        seen.push({
+          user: ctx.newUserText,
+          last: ctx.lastUserText,
+          sys: ctx.newSystemTexts,
+          tools: ctx.lastToolOutputs.length,
+        });
+        return undefined;
+      },
+    });
+    const c = await ready(s);
+    talk(c, 200);
+    c.send({ type: 'response.create' });
+    await c.waitFor('response.done');
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: 'Task 1 finished.' }] },
+    });
+    const m = c.mark();
+    c.send({ type: 'response.create' });
+    await c.waitFor('response.done', m);
+    expect(seen).toEqual([
+      { user: 'start a task', last: 'start a task', sys: [], tools: 0 },
+      { user: undefined, last: 'start a task', sys: ['Task 1 finished.'], tools: 0 },
+    ]);
+  });
+
+  it('response.cancel while the response waits for a pending commit still reports created + done cancelled', async () => {
+    const s = await start({ committedDelayMs: 100 });
+    const c = await ready(s);
+    talk(c, 200);
+    c.send({ type: 'response.create', event_id: 'rc_1' });
+    c.send({ type: 'response.cancel', event_id: 'cx_1' });
+    const done = await c.waitFor('response.done');
+    expect(done.response.status).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(c.types().filter((t) => t.startsWith('response.'))).toEqual(['response.created', 'response.done']);
+    expect(s.allErrors()).toEqual([]);
+  });
+});
+
+describe('CLI launcher', () => {
+  it('prints its URL, follows rules, logs client events and errors as JSONL, obeys stdin commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-rt-'));
+    const scriptPath = join(dir, 'script.json');
+    const logPath = join(dir, 'log.jsonl');
+    writeFileSync(
+      scriptPath,
+      JSON.stringify({
+        options: { pingIntervalMs: 0 },
+        rules: [
+          {
+            when: 'user',
+            match: 'start (a )?task',
+            reply: { functionCalls: [{ name: 'spawn_task', arguments: { prompt: '${user}' } }] },
+          },
+        ],
+        replies: [{ text: 'Fallback.' }],
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/helpers/fake-realtime-server-cli.ts',
+        '--port',
+        '0',
+        '--script',
+        scriptPath,
+        '--log',
+        logPath,
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      const next = (): Promise<any> => new Promise((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+      const hello = await next();
+      expect(hello.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime$/);
+      const ws = new WebSocket(`${hello.url}?model=gpt-realtime`, { headers: { Authorization: 'Bearer test-key' } });
+      const c = new RawClient(ws);
+      clients.push(c);
+      await c.waitFor('session.created', 0, 8000);
+      c.send({ type: 'session.update', event_id: 'cfg_1', session: PTT_SESSION });
+      await c.waitFor('session.updated');
+      c.send({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'please start a task now' }] },
+      });
+      c.send({ type: 'response.create', event_id: 'rc_1' });
+      const done = await c.waitFor('response.done');
+      expect(done.response.output[0]).toMatchObject({
+        name: 'spawn_task',
+        arguments: JSON.stringify({ prompt: 'please start a task now' }),
+      });
+      c.send({ type: 'input_audio_buffer.commit', event_id: 'commit_bad' });
+      await c.waitFor('error');
+      child.stdin!.write('status\n');
+      const status = await next();
+      expect(status.connections[0]).toMatchObject({ id: 1, errors: 1 });
+      child.stdin!.write('drop\n');
+      expect((await c.closed).code).toBe(1006);
+      const log = readFileSync(logPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(log.filter((e) => e.kind === 'client_event').map((e) => e.data.type)).toEqual([
+        'session.update',
+        'conversation.item.create',
+        'response.create',
+        'input_audio_buffer.commit',
+      ]);
+      expect(log.filter((e) => e.kind === 'error_sent').map((e) => e.data.error.code)).toEqual([
+        'input_audio_buffer_commit_empty',
+      ]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 20_000);
 });
