@@ -34,10 +34,7 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f]+/g;
 
 /** One line, no escape sequences or control characters, cut to `max` characters. */
 function clean(s: string, max = 300): string {
-  const flat = stripVTControlCharacters(s)
-    .replace(CONTROLS, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const flat = stripVTControlCharacters(s).replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
