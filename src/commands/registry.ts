@@ -145,6 +145,8 @@ export const commands: readonly AnyCommandSpec[] = [
       });
       if (!r.ok) return fail(`Could not start the task: ${r.message}`, `refused: ${oneLine(r.message, 60)}`);
       const t = r.value;
+      // The manager's `added` event may not have reached the store yet; the record is the same.
+      ctx.store.dispatch({ type: 'task/upsert', task: t });
       ctx.store.dispatch({ type: 'select/set', taskId: t.id });
       const queued = t.status === 'queued' && t.queuedReason ? ` (${oneLine(t.queuedReason, 80)})` : '';
       return {
@@ -291,6 +293,8 @@ export const commands: readonly AnyCommandSpec[] = [
       const r = await ctx.tasks.followUp(found.task.id, a.prompt);
       if (!r.ok) return fail(`Could not send the follow-up: ${r.message}`, `refused: ${oneLine(r.message, 60)}`);
       const t = r.value;
+      // The manager's `added` event may not have reached the store yet; the record is the same.
+      ctx.store.dispatch({ type: 'task/upsert', task: t });
       ctx.store.dispatch({ type: 'select/set', taskId: t.id });
       return {
         ok: true,

@@ -158,8 +158,12 @@ export function reducer(state: AppState, action: Action): AppState {
         state.selectedId !== null && state.selectedId in next.tasks ? state.selectedId : (next.order[0] ?? null);
       return { ...next, selectedId };
     }
-    case 'task/upsert':
+    case 'task/upsert': {
+      // A command may hand in the record it got back after newer events already arrived.
+      const known = state.tasks[action.task.id];
+      if (known && known.updatedAt > action.task.updatedAt) return state;
       return withTask(state, action.task);
+    }
     case 'task/output':
       return action.entries.length ? appendTail(state, action.taskId, action.entries) : state;
     case 'select/move': {

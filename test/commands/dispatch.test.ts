@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { createDispatcher, dispatchCommand } from '../../src/commands/dispatch.js';
+import type { CommandContext } from '../../src/commands/types.js';
+import { createInitialState, reducer } from '../../src/state/reducer.js';
+import { createStore } from '../../src/state/store.js';
+import type { ShutdownPolicy } from '../../src/tasks/types.js';
+import { entry, FakePtt, FakeTasks, FakeVoice, T0, task } from './fakes.js';
+
+function setup(initial = [task({ id: 3, name: 'fix-login' }), task({ id: 4, name: 'docs', status: 'completed', resultText: 'Wrote the docs.' })]) {
+  const tasks = new FakeTasks(initial);
+  const voice = new FakeVoice();
+  const ptt = new FakePtt();
+  const store = createStore(reducer, createInitialState({ tasks: initial, pttMode: ptt.mode() }), { sync: true });
+  store.dispatch({ type: 'connection', state: voice.state() });
+  const quits: ShutdownPolicy[] = [];
+  const ctx: CommandContext = { tasks, voice, store, ptt, quit: (p) => quits.push(p), now: () => T0 + 65_000 };
+  return { tasks, voice, ptt, store, ctx, quits, d: createDispatcher(ctx) };
+}
+
+describe('dispatchCommand', () => {
+  it('refuses invalid args with the zod reason and records it', async () => {
+    const { ctx, store } = setup();
+    const r = await dispatchCommand(ctx, 'spawn_task', { name: '', prompt: 'x' }, 'voice');
+    expect(r.ok).toBe(false);
+    expect(r.say).toMatch(/name is required/);
+    expect(r.say).toMatch(/project/);
+    expect(store.getState().activity.at(-1)!.text).toMatch(/^voice → spawn_task\(\): invalid: name is required/);
+  });
+
+  it('refuses an unknown command without throwing', async () => {
+    const { ctx } = setup();
+    expect(await dispatchCommand(ctx, 'nope', {}, 'key')).toMatchObject({ ok: false, say: 'Unknown command "nope".' });
+  });
+
+  it('gives the disabled reason: cancelling a finished task', async () => {
+    const { ctx, tasks } = setup();
+    const r = await dispatchCommand(ctx, 'cancel_task', { task: 4 }, 'voice');
+    expect(r).toMatchObject({ ok: false });
+    expect(r.say).toBe('Cannot cancel now: task 4 is already completed.');
+    expect(tasks.calls).toEqual([]);
+  });
+
+  it('by voice, cancel runs at once (the request is the confirmation) and leaves an activity line', async () => {
+    const { ctx, tasks, store } = setup();
+    const r = await dispatchCommand(ctx, 'cancel_task', { task: 'fix-login' }, 'voice');
+    expect(r).toMatchObject({ ok: true, say: 'Cancelled task 3 "fix-login".' });
+    expect(tasks.calls).toEqual(['cancel 3']);
+    expect(store.getState().activity.at(-1)!.text).toBe('voice → cancel_task(3): cancelled');
+  });
+
+  it('by key, cancel asks first; y runs it, n does nothing', async () => {
+    const { d, tasks, store } = setup();
+    const pending = await d.press('cancel_task');
+    expect(pending.data).toEqual({ pending: true });
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.title).toBe('Cancel task 3 "fix-login"?');
+    expect(tasks.calls).toEqual([]);
+    expect(await d.answerConfirm('x')).toBeUndefined(); // not a choice: dialog stays
+    expect(store.getState().overlay?.kind).toBe('confirm');
+    await d.answerConfirm('n');
+    expect(store.getState().overlay).toBeNull();
+    expect(tasks.calls).toEqual([]);
+    await d.press('cancel_task');
+    const r = await d.answerConfirm('y');
+    expect(r).toMatchObject({ ok: true });
+    expect(tasks.calls).toEqual(['cancel 3']);
+    expect(store.getState().activity.at(-1)!.text).toBe('key → cancel_task(3): cancelled');
+    expect(store.getState().notices.at(-1)!.text).toBe('Task 3 fix-login cancelled');
+  });
+
+  it('a key press on a disabled command shows the reason as a notice', async () => {
+    const { d, store } = setup();
+    store.dispatch({ type: 'select/set', taskId: 4 });
+    const r = await d.press('cancel_task');
+    expect(r.ok).toBe(false);
+    expect(store.getState().overlay).toBeNull();
+    expect(store.getState().notices.at(-1)!.text).toBe('cancel: task 4 is already completed');
+  });
+
+  it('quit asks when tasks are live and hands the chosen policy back', async () => {
+    const { d, quits, store } = setup();
+    await d.press('quit');
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.choices.map((c) => c.key)).toEqual(['k', 'c', 'escape']);
+    await d.answerConfirm('escape');
+    expect(quits).toEqual([]);
+    await d.press('quit');
+    await d.answerConfirm('c');
+    expect(quits).toEqual(['cancel']);
+  });
+
+  it('quit with no live tasks does not ask', async () => {
+    const { d, quits, store } = setup([task({ id: 1, name: 'a', status: 'completed' })]);
+    await d.press('quit');
+    expect(store.getState().overlay).toBeNull();
+    expect(quits).toEqual(['keep']);
+  });
+
+  it('Enter opens the tail view and loads the log once', async () => {
+    const { d, tasks, store } = setup();
+    tasks.logs.set(3, [entry(1, 'text', 'hello')]);
+    await d.press('get_task_status');
+    const s = store.getState();
+    expect(s.view).toMatchObject({ kind: 'tail', taskId: 3, follow: true });
+    expect(s.tailLog).toMatchObject({ loading: false, entries: [{ text: 'hello' }] });
+    expect(tasks.calls).toEqual(['readLog 3']);
+    expect(s.activity).toEqual([]); // navigation by key leaves no activity line
+  });
+
+  it('the new-task form: refused submit keeps every value and shows the error inline; a good one spawns', async () => {
+    const { d, tasks, store } = setup();
+    await d.press('spawn_task');
+    await new Promise((r) => setTimeout(r, 0)); // project list arrives
+    const form = () => {
+      const o = store.getState().overlay;
+      if (o?.kind !== 'form') throw new Error('no form');
+      return o.form;
+    };
+    expect(form().projects).toEqual(['api', 'app', 'web']);
+    d.formKey({ name: 'text', text: 'fix-login' });
+    d.formKey({ name: 'next' });
+    d.formKey({ name: 'text', text: 'w' });
+    d.formKey({ name: 'complete' });
+    expect(form().fields[1]!.value).toBe('web');
+    await d.submitForm();
+    expect(form().error).toMatch(/prompt is required/);
+    expect(form().fields.map((f) => f.value)).toEqual(['fix-login', 'web', '', '', '']);
+    d.formKey({ name: 'next' });
+    d.formKey({ name: 'text', text: 'Fix the login bug' });
+    expect(form().error).toBeUndefined();
+    d.formKey({ name: 'next' });
+    d.formKey({ name: 'next' });
+    d.formKey({ name: 'text', text: 'yolo' });
+    await d.submitForm();
+    expect(form().error).toMatch(/permissions must be one of/);
+    d.formKey({ name: 'backspace' });
+    d.formKey({ name: 'backspace' });
+    d.formKey({ name: 'backspace' });
+    d.formKey({ name: 'backspace' });
+    d.formKey({ name: 'text', text: 'plan' });
+    const r = await d.submitForm();
+    expect(r).toMatchObject({ ok: true });
+    expect(store.getState().overlay).toBeNull();
+    expect(tasks.calls).toEqual(['spawn fix-login web plan']);
+    expect(store.getState().selectedId).toBe(5);
+  });
+
+  it('a spawn the task manager refuses (path outside roots) stays in the form with the reason', async () => {
+    const { d, tasks, store } = setup();
+    tasks.spawnRefusal = '/etc is outside the allowed roots (/home/u/src)';
+    await d.press('spawn_task');
+    for (const text of ['x', '/etc', 'do']) {
+      d.formKey({ name: 'text', text });
+      d.formKey({ name: 'next' });
+    }
+    await d.submitForm();
+    const o = store.getState().overlay;
+    expect(o?.kind === 'form' && o.form.error).toBe('Could not start the task: /etc is outside the allowed roots (/home/u/src)');
+  });
+
+  it('message sends typed text to the voice session, and is disabled with a reason when voice is off', async () => {
+    const { d, voice, store } = setup();
+    await d.press('message');
+    d.formKey({ name: 'text', text: 'how is task 3?' });
+    await d.submitForm();
+    expect(voice.sent).toEqual(['how is task 3?']);
+    store.dispatch({ type: 'connection', state: { kind: 'disabled', reason: 'no OPENAI_API_KEY' } });
+    const r = await d.press('message');
+    expect(r.say).toBe('voice is off: no OPENAI_API_KEY');
+    expect(store.getState().overlay).toBeNull();
+  });
+
+  it('Space reaches the PTT source only in toggle mode; Esc discards while talking', async () => {
+    const { d, ptt, store } = setup();
+    await d.press('ptt_tap');
+    expect(ptt.keys).toEqual(['space']);
+    store.dispatch({ type: 'ptt/talking', talking: true });
+    await d.press('ptt_discard');
+    expect(ptt.keys).toEqual(['space', 'escape']);
+    store.dispatch({ type: 'ptt/mode', mode: { kind: 'hold', key: 'Right Ctrl' } });
+    const r = await d.press('ptt_tap');
+    expect(r).toMatchObject({ ok: false, say: 'hold Right Ctrl to talk' });
+    expect(ptt.keys).toHaveLength(2);
+  });
+
+  it('m cycles the notice mode through the voice session', async () => {
+    const { d, voice, store } = setup();
+    await d.press('set_notice_mode');
+    expect(voice.mode).toBe('chime');
+    expect(store.getState().noticeMode).toBe('chime');
+    await d.press('set_notice_mode');
+    await d.press('set_notice_mode');
+    expect(voice.mode).toBe('speak');
+    expect(store.getState().activity.at(-1)!.text).toBe('key → set_notice_mode(speak): speak');
+  });
+
+  it('a command that throws becomes a refusal, not an exception', async () => {
+    const { ctx, tasks } = setup();
+    tasks.cancel = async () => {
+      throw new Error('disk full');
+    };
+    const r = await dispatchCommand(ctx, 'cancel_task', { task: 3 }, 'voice');
+    expect(r).toMatchObject({ ok: false, say: 'cancel failed: disk full' });
+  });
+});
