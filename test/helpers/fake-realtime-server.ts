@@ -189,7 +189,8 @@ function isObj(v: unknown): v is Record<string, any> {
 function deepMerge(target: Record<string, any>, patch: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = { ...target };
   for (const [k, v] of Object.entries(patch)) {
-    if (isObj(v) && isObj(out[k])) out[k] = deepMerge(out[k], v);
+    // A union object whose `type` changes (e.g. server_vad → semantic_vad) is replaced, not merged.
+    if (isObj(v) && isObj(out[k]) && (v.type === undefined || v.type === out[k].type)) out[k] = deepMerge(out[k], v);
     else out[k] = clone(v);
   }
   return out;
@@ -954,6 +955,23 @@ export class FakeConnection {
     const patch = { ...s };
     delete patch.model;
     this.session = deepMerge(this.session, patch);
+    const tdNow = this.session.audio?.input?.turn_detection;
+    if (isObj(tdNow)) {
+      // The service reports the full effective object, defaults filled in.
+      this.session.audio.input.turn_detection =
+        tdNow.type === 'semantic_vad'
+          ? { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true, ...tdNow }
+          : {
+              type: 'server_vad',
+              threshold: 0.5,
+              prefix_padding_ms: 300,
+              silence_duration_ms: 500,
+              idle_timeout_ms: null,
+              create_response: true,
+              interrupt_response: true,
+              ...tdNow,
+            };
+    }
     const td = this.session.audio?.input?.turn_detection;
     if (td)
       this.note(
@@ -1526,6 +1544,10 @@ export class FakeConnection {
       out.functionCalls = calls;
     }
     if (!out.fail && !out.text && !out.functionCalls?.length) out.text = 'OK.';
+    if (toolChoice === 'required' && !out.fail && !out.functionCalls?.length)
+      this.note(
+        'tool_choice is "required" but the scripted reply has no function call (a real model would call a tool)',
+      );
     return out;
   }
 
@@ -1649,6 +1671,12 @@ export class FakeConnection {
           const c = Math.min(left, pattern[k % pattern.length]!);
           chunks.push(c);
           left -= c;
+        }
+        // Keep every delta within 40–100 ms: fold a short remainder into its neighbour.
+        if (chunks.length > 1 && chunks[chunks.length - 1]! < 40) {
+          const sum = chunks.pop()! + chunks.pop()!;
+          if (sum <= 100) chunks.push(sum);
+          else chunks.push(Math.ceil(sum / 2), Math.floor(sum / 2));
         }
         let wordIdx = 0;
         let samples = 0;
@@ -2032,6 +2060,11 @@ export class FakeRealtimeServer {
   /** Every error event sent on any connection, in connection order. */
   allErrors(): any[] {
     return this.connections.flatMap((c) => c.errorsSent);
+  }
+
+  /** Every note (suspicious but legal client behaviour) on any connection, prefixed with the connection id. */
+  allNotes(): string[] {
+    return this.connections.flatMap((c) => c.notes.map((n) => `#${c.id}: ${n}`));
   }
 
   /** Every received client event on any connection. */

@@ -1175,3 +1175,41 @@ describe('CLI launcher', () => {
     }
   }, 20_000);
 });
+
+describe('details', () => {
+  it('audio deltas are 40–100 ms each and total audioMs for any duration', async () => {
+    const durations = [70, 130, 300, 333, 1010];
+    const s = await start({ replies: durations.map((audioMs) => ({ text: 'Some words here.', audioMs })) });
+    const c = await ready(s);
+    for (const ms of durations) {
+      const m = c.mark();
+      c.send({ type: 'response.create' });
+      await c.waitFor('response.done', m);
+      const sizes = c.events
+        .slice(m)
+        .filter((e) => e.type === 'response.output_audio.delta')
+        .map((e) => Buffer.from(e.delta, 'base64').length / 48);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(ms);
+      if (ms >= 40) for (const x of sizes) expect(x).toBeGreaterThanOrEqual(40);
+      for (const x of sizes) expect(x).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('switching turn_detection type replaces the object instead of merging fields', async () => {
+    const s = await start();
+    const c = await connect(s);
+    await c.waitFor('session.created');
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'low' } } } },
+    });
+    const u = await c.waitFor('session.updated');
+    expect(u.session.audio.input.turn_detection).toEqual({
+      type: 'semantic_vad',
+      eagerness: 'low',
+      create_response: true,
+      interrupt_response: true,
+    });
+    expect(s.allNotes().join('\n')).toMatch(/semantic_vad/);
+  });
+});
