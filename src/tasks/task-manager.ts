@@ -892,9 +892,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     this.fire('finished', snapshot(rec));
     const waiters = st.waiters;
     st.waiters = [];
-    for (const w of waiters) w();
     this.schedule();
-    this.saveSoon();
+    // Whoever waits for the end (cancel, shutdown) gets it once the record is on disk.
+    void this.saveNow().finally(() => {
+      for (const w of waiters) w();
+    });
   }
 
   private waitEnd(st: TaskState): Promise<void> {
