@@ -82,7 +82,7 @@ export interface VoiceSessionOptions {
   isTalkHeld?: () => boolean;
   /** Reconnect backoff, default 500 ms doubling to 8 s (never gives up). */
   backoff?: { initialMs: number; maxMs: number };
-  /** Rotate to a fresh session when less than this is left before `expires_at` (default 5 min). */
+  /** Rotate to a fresh session when less than this is left before `expires_at` (default 5 min; 0 = only on session_expired). */
   rotateBeforeExpiryMs?: number;
   /** Give up on a connect attempt that is not configured after this long (default 15 s). */
   connectTimeoutMs?: number;
@@ -549,15 +549,19 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   /** The socket is gone: its ids are gone too. Keep what must survive for the next session. */
   private handleLoss(conn: Conn): void {
     const lost = conn.gate.reset();
+    let hadCalls = false;
     for (const rec of this.inflight.values()) {
       if (rec.gen !== conn.gen) continue;
+      hadCalls = true;
       rec.late = true;
       if (rec.result !== undefined) {
         this.lateResults.push(rec);
         this.inflight.delete(rec.callId);
       }
     }
-    if (lost.some((r) => r.kind === 'user' || r.kind === 'restore' || r.mergedKinds?.includes('user'))) {
+    // Re-ask a lost user turn, unless its answer already called tools: their (late) results
+    // trigger the next answer, and asking again could run the same action twice.
+    if (!hadCalls && lost.some((r) => r.kind === 'user' || r.kind === 'restore' || r.mergedKinds?.includes('user'))) {
       this.answerAfterRestore = true;
     }
     if (this.turn && this.turn.sentGen === conn.gen) this.turn.sentIdx = 0;
@@ -621,19 +625,23 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private scheduleRotation(conn: Conn): void {
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     this.rotationTimer = null;
-    if (!conn.expiresAtMs) return;
+    if (!conn.expiresAtMs || this.rotateBeforeMs <= 0) return;
     const due = conn.expiresAtMs - this.rotateBeforeMs - this.now();
+    // Timers may fire a little early against the wall clock: re-arm until the rotation is due.
     this.rotationTimer = setTimeout(() => {
       this.rotationTimer = null;
+      if (conn !== this.current || conn.retired) return;
+      if (!this.rotationDue(conn) && this.now() >= this.rotationRetryAt) return this.scheduleRotation(conn);
       this.pump();
-    }, Math.max(0, Math.min(due, 2 ** 31 - 1)));
+    }, Math.max(0, Math.min(due + 5, 2 ** 31 - 1)));
     this.rotationTimer.unref();
   }
 
   private rotationDue(conn: Conn): boolean {
     return (
+      this.rotateBeforeMs > 0 &&
       conn.expiresAtMs > 0 &&
-      conn.expiresAtMs - this.now() < this.rotateBeforeMs &&
+      conn.expiresAtMs - this.now() <= this.rotateBeforeMs &&
       this.now() >= this.rotationRetryAt
     );
   }
