@@ -1450,6 +1450,10 @@ export class FakeConnection {
       }
     }
     const oob = r.conversation === 'none';
+    if (byVad && this.active) {
+      this.note('server VAD ended a turn while a response was active: no auto-response created');
+      return;
+    }
     if (!oob && this.active) {
       return this.sendError(
         {
