@@ -44,6 +44,7 @@ function firstLine(err) {
 /** Turns PortAudio/ALSA errors into the reasons the status bar shows. */
 function reasonOf(err) {
   const msg = firstLine(err);
+  if (/^no audio device|^device busy/.test(msg)) return msg;
   if (/No default device|Invalid device|paNoDevice|no (input|output) device/i.test(msg)) return `no audio device (${msg})`;
   if (/unavailable|busy|-9985/i.test(msg)) return `device busy (${msg})`;
   return msg;

@@ -1,0 +1,58 @@
+import type { AudioDevice } from './types.js';
+import { helperScript, spawnHelper, describeExit } from './helper-process.js';
+
+/** Options of {@link listAudioDevices}. */
+export interface ListDevicesOptions {
+  /** Environment of the helper (ALSA_CONFIG_PATH, PULSE_SERVER, …). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Give up after this long (ms). Default 5000. */
+  timeoutMs?: number;
+  /** Helper script override (tests). */
+  helperPath?: string;
+}
+
+/**
+ * Lists PortAudio's devices through a short-lived audio helper (the app process never loads
+ * naudiodon). Rejects with a readable Error when the helper cannot list them.
+ */
+export function listAudioDevices(opts: ListDevicesOptions = {}): Promise<AudioDevice[]> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const log: string[] = [];
+    const finish = (err: Error | null, devices?: AudioDevice[]) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (child.connected) child.send({ t: 'shutdown' });
+      if (err) reject(err);
+      else resolve(devices ?? []);
+    };
+    const child = spawnHelper(opts.helperPath ?? helperScript('audio-helper.cjs'), {
+      ...(opts.env ? { env: opts.env } : {}),
+      log,
+      onMessage: (m) => {
+        const msg = m as { t: string; devices?: AudioDevice[]; reason?: string };
+        if (msg.t === 'hello') finish(null, msg.devices);
+        else if (msg.t === 'fatal') finish(new Error(msg.reason ?? 'audio helper failed'));
+      },
+      onExit: (e) => finish(new Error(`audio helper crashed: ${describeExit(e)}`)),
+    });
+    const timer = setTimeout(() => {
+      finish(new Error('audio helper did not answer'));
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 5000);
+  });
+}
+
+/** One line per device: `  0  default  (in 128, out 128, 44100 Hz, ALSA)`. */
+export function formatDevices(devices: readonly AudioDevice[]): string {
+  if (devices.length === 0) return '  (no audio devices)';
+  return devices
+    .map((d) => {
+      const dirs = [d.maxInputChannels > 0 ? `in ${d.maxInputChannels}` : '', d.maxOutputChannels > 0 ? `out ${d.maxOutputChannels}` : '']
+        .filter(Boolean)
+        .join(', ');
+      return `  ${String(d.id).padStart(2)}  ${d.name}  (${dirs}, ${d.defaultSampleRate} Hz${d.hostApi ? `, ${d.hostApi}` : ''})`;
+    })
+    .join('\n');
+}
