@@ -216,6 +216,8 @@ export interface Harness {
   errors: Error[];
   states: ConnectionState[];
   transcript: TranscriptEntry[];
+  /** response.done events the session has processed (one cost event each). */
+  doneSeen: number;
 }
 
 const open: Harness[] = [];
@@ -236,7 +238,8 @@ export async function setup(
     backoff: { initialMs: 20, maxMs: 160 },
     ...opts,
   });
-  const h: Harness = { server, session, host, audio, infos: [], errors: [], states: [], transcript: [] };
+  const h: Harness = { server, session, host, audio, infos: [], errors: [], states: [], transcript: [], doneSeen: 0 };
+  session.on('cost', () => h.doneSeen++);
   session.on('info', (m) => h.infos.push(m));
   session.on('error', (e) => h.errors.push(e));
   session.on('state', (s) => h.states.push(s));
@@ -260,8 +263,22 @@ export function types(h: Harness, conn = 1): string[] {
   return h.server.connections[conn - 1]!.received.map((r) => r.event.type as string);
 }
 
+/**
+ * response.done events the fake sent on connection `conn`, counted only once the session has
+ * processed all of them (so a test never acts on a response the client still thinks is active).
+ */
 export function responsesDone(h: Harness, conn = 1): number {
+  const total = h.server.connections.reduce((n, c) => n + c.sentOfType('response.done').length, 0);
+  if (h.doneSeen < total) return -1;
   return h.server.connections[conn - 1]?.sentOfType('response.done').length ?? 0;
+}
+
+/** Waits until the session has processed every response.done the fake sent. */
+export async function settled(h: Harness): Promise<void> {
+  await until(
+    () => h.doneSeen >= h.server.connections.reduce((n, c) => n + c.sentOfType('response.done').length, 0),
+    'client caught up with response.done',
+  );
 }
 
 /** Closes every harness made by setup() (use in afterEach). */

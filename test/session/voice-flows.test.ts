@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeHarnesses, pcm, ready, responsesDone, setup, sleep, speak, until } from '../helpers/voice-doubles.js';
+import { closeHarnesses, pcm, ready, responsesDone, settled, setup, sleep, speak, until } from '../helpers/voice-doubles.js';
 import type { TaskNotice } from '../../src/session/types.js';
 
 afterEach(closeHarnesses);
@@ -215,6 +215,7 @@ describe('task board before user turns', () => {
     h.session.sendText('second');
     await until(() => responsesDone(h) === 2, 'r2');
     h.host.board = { version: 7, summary: 'Task 1 running, task 2 failed.' };
+    await settled(h);
     speak(h);
     await until(() => responsesDone(h) === 3, 'r3');
     const conn = h.server.connections[0]!;
@@ -227,7 +228,7 @@ describe('task board before user turns', () => {
     const lastBoard = types.findIndex((e) => e.item?.content?.[0]?.text?.includes('task 2 failed'));
     const commit = types.findIndex((e) => e.type === 'input_audio_buffer.commit');
     expect(lastBoard).toBeLessThan(commit);
-    expect(h.server.allErrors()).toEqual([]);
+    expect(h.server.allErrors().map((e) => [e.error.code, e.error.message, e.error.event_id])).toEqual([]);
   });
 });
 
