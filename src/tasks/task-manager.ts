@@ -205,6 +205,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private watchTimer: NodeJS.Timeout | undefined;
   private watching = false;
   private lastScan = 0;
+  private linesIngested = 0;
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -234,6 +235,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   /** The state directory (registry and logs). */
   get stateDir(): string {
     return this.store.stateDir;
+  }
+
+  /** Added: log lines ingested (parsed and applied) since construction, for benchmarks and diagnostics. */
+  get ingestedLines(): number {
+    return this.linesIngested;
   }
 
   /** Path of a task's stdout log (NDJSON for claude tasks). */
@@ -909,24 +915,48 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     return parseStreamJsonLine(text, truncated, rec.projectDir);
   }
 
+  /**
+   * Applies a batch of log lines: every line is parsed and applied to the record (session,
+   * files, result…), but display work is done only where it can be seen: the activity line from
+   * the newest event that has one, and output entries only for the newest `tailSize` of them
+   * (older ones would be pushed out of the bounded tail by the same batch; their seq numbers
+   * are skipped). This keeps ingestion cheap when an agent floods its log.
+   */
   private ingest(st: TaskState, rs: RunState, lines: { text: string; truncated: boolean }[], endOffset: number): void {
     const rec = st.rec;
     const now = Date.now();
     const cap = this.o.tailSize;
-    let activity: string | undefined;
-    for (const line of lines) {
+    const all: AgentEvent[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as { text: string; truncated: boolean };
       const events = this.parse(rec, line.text, line.truncated);
-      for (const ev of events) {
+      for (let k = 0; k < events.length; k++) {
+        const ev = events[k] as AgentEvent;
         this.apply(st, rs, ev);
-        const a = activityLine(ev);
-        if (a !== undefined) activity = a;
-        for (const e of toOutputEntries(ev)) {
-          const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: now, runNo: rs.runNo, kind: e.kind, text: e.text };
-          if (e.truncated) entry.truncated = true;
-          if (e.isError !== undefined) entry.isError = e.isError;
-          st.tail.push(entry);
-          st.pending.push(entry);
-        }
+        all.push(ev);
+      }
+    }
+    this.linesIngested += lines.length;
+    let activity: string | undefined;
+    for (let i = all.length - 1; i >= 0 && activity === undefined; i--) activity = activityLine(all[i] as AgentEvent);
+    const rendered: ReturnType<typeof toOutputEntries>[] = [];
+    let count = 0;
+    let i = all.length - 1;
+    for (; i >= 0 && count < cap; i--) {
+      const es = toOutputEntries(all[i] as AgentEvent);
+      if (es.length > 0) {
+        rendered.push(es);
+        count += es.length;
+      }
+    }
+    st.nextSeq += i + 1;
+    for (let k = rendered.length - 1; k >= 0; k--) {
+      for (const e of rendered[k] as ReturnType<typeof toOutputEntries>) {
+        const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: now, runNo: rs.runNo, kind: e.kind, text: e.text };
+        if (e.truncated) entry.truncated = true;
+        if (e.isError !== undefined) entry.isError = e.isError;
+        st.tail.push(entry);
+        st.pending.push(entry);
       }
     }
     // Views never see more than the tail, so older unflushed entries are dropped in bulk.

@@ -5,6 +5,8 @@
 //   node --import tsx test/helpers/task-host.mjs <config.json>
 //   config: { stateDir, roots, env, claudePath?, maxConcurrent?, backend?, commandArgv?, spawns: SpawnOptions[] }
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { setInterval } from 'node:timers';
 import { TaskManager } from '../../src/tasks/task-manager.ts';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));

@@ -1,4 +1,5 @@
 // Shared setup for the task engine tests: temp roots, a manager wired to the fixture agents, waits.
+import type { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -86,18 +87,21 @@ export function nextEvent<K extends keyof TaskManagerEvents>(
   pred: (...args: TaskManagerEvents[K]) => boolean = () => true,
   timeoutMs = 15_000,
 ): Promise<TaskManagerEvents[K]> {
+  // The generic EventEmitter's conditional listener type does not narrow for a generic K.
+  const em = m as unknown as EventEmitter;
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
-      m.off(event, listener);
+      em.off(event, listener);
       reject(new Error(`timed out waiting for "${String(event)}"`));
     }, timeoutMs);
-    const listener = (...args: TaskManagerEvents[K]): void => {
+    const listener = (...raw: unknown[]): void => {
+      const args = raw as TaskManagerEvents[K];
       if (!pred(...args)) return;
       clearTimeout(timer);
-      m.off(event, listener);
+      em.off(event, listener);
       resolvePromise(args);
     };
-    m.on(event, listener);
+    em.on(event, listener);
   });
 }
 
