@@ -72,6 +72,12 @@ export function keyLabel(name: KeyName): string {
   return name;
 }
 
+/** "↓/j", or "/ Tab" when one of the keys is itself a slash. */
+export function joinKeys(keys: readonly KeyName[]): string {
+  const labels = keys.map(keyLabel);
+  return labels.join(labels.includes('/') ? ' ' : '/');
+}
+
 /** Key name → command ids, per scope, in registry order. */
 export type Keymap = ReadonlyMap<Scope, ReadonlyMap<KeyName, readonly string[]>>;
 
@@ -129,7 +135,7 @@ export function footerHints(state: AppState, scope: Scope, registry: readonly An
     if (!keys?.length) continue;
     const reason = disabledNow(spec, state);
     if (reason && spec.hideWhenDisabled) continue;
-    const label = keys.map(keyLabel).join('/');
+    const label = joinKeys(keys);
     // Next/previous share one hint ("↓/j/↑/k select").
     const dup = `${spec.title}|${reason ?? ''}`;
     if (seen.has(dup)) {
@@ -149,7 +155,7 @@ export interface HelpRow {
   id: string;
   title: string;
   description: string;
-  /** "main: n · tail: r", empty when keyless. */
+  /** Every key that runs it, in any scope ("Esc/?"); empty when keyless. */
   keys: string;
   /** Voice tool name, when there is one. */
   tool?: string;
@@ -159,22 +165,28 @@ export interface HelpRow {
 
 const SCOPE_ORDER: readonly Scope[] = ['main', 'tail', 'result', 'help', 'form', 'confirm'];
 
-/** Help overlay rows, straight from the registry. */
+/** Help overlay rows, straight from the registry; commands of one help group share a row. */
 export function helpRows(registry: readonly AnyCommandSpec[] = commands): HelpRow[] {
-  return registry.map((spec) => {
-    const perScope = SCOPE_ORDER.filter((s) => spec.keys?.[s]?.length).map(
-      (s) => [s, spec.keys![s]!.map(keyLabel).join('/')] as const,
-    );
-    const allSame = perScope.length > 0 && perScope.every(([, k]) => k === perScope[0]![1]);
-    const keys = allSame ? perScope[0]![1] : perScope.map(([s, k]) => `${s}: ${k}`).join(' · ');
+  const rows: HelpRow[] = [];
+  const byGroup = new Map<string, HelpRow>();
+  for (const spec of registry) {
+    const keys = [...new Set(SCOPE_ORDER.flatMap((s) => spec.keys?.[s] ?? []))];
+    const grouped = spec.helpGroup ? byGroup.get(spec.helpGroup) : undefined;
+    if (grouped) {
+      grouped.keys = `${grouped.keys} ${joinKeys(keys)}`.trim();
+      continue;
+    }
     const note = !spec.voice ? spec.noVoiceReason : !spec.keys ? spec.noKeyReason : undefined;
-    return {
+    const row: HelpRow = {
       id: spec.id,
-      title: spec.title,
+      title: spec.helpGroup ?? spec.title,
       description: spec.description,
-      keys,
+      keys: joinKeys(keys),
       ...(spec.voice ? { tool: spec.voice.name } : {}),
       ...(note ? { note } : {}),
     };
-  });
+    if (spec.helpGroup) byGroup.set(spec.helpGroup, row);
+    rows.push(row);
+  }
+  return rows;
 }

@@ -307,8 +307,9 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'select_next',
+    helpGroup: 'select',
     title: 'select',
-    description: 'Select the next task in the table.',
+    description: 'Select the next task in the table (↑/k selects the previous one).',
     keys: { main: ['down', 'j'] },
     noVoiceReason: 'Selection is a screen action; by voice you name the task instead.',
     quiet: true,
@@ -319,6 +320,7 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'select_prev',
+    helpGroup: 'select',
     title: 'select',
     description: 'Select the previous task in the table.',
     keys: { main: ['up', 'k'] },
@@ -371,8 +373,9 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'tail_scroll_up',
+    helpGroup: 'scroll',
     title: 'scroll',
-    description: 'Scroll the log up one entry (stops following).',
+    description: 'Scroll the log: ↑/↓ one entry (stops following), PgUp/PgDn a page, End or F back to the newest and follow.',
     keys: { tail: ['up', 'k'] },
     noVoiceReason: 'Scrolling is a screen action.',
     quiet: true,
@@ -383,6 +386,7 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'tail_scroll_down',
+    helpGroup: 'scroll',
     title: 'scroll',
     description: 'Scroll the log down one entry.',
     keys: { tail: ['down', 'j'] },
@@ -395,6 +399,7 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'tail_page_up',
+    helpGroup: 'scroll',
     title: 'page',
     description: 'Scroll the log up one page.',
     keys: { tail: ['pageup'] },
@@ -407,6 +412,7 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'tail_page_down',
+    helpGroup: 'scroll',
     title: 'page',
     description: 'Scroll the log down one page.',
     keys: { tail: ['pagedown'] },
@@ -419,6 +425,7 @@ export const commands: readonly AnyCommandSpec[] = [
   }),
   defineCommand({
     id: 'tail_follow',
+    helpGroup: 'scroll',
     title: 'follow',
     description: 'Jump to the newest output and keep following it.',
     keys: { tail: ['end', 'F'] },

@@ -81,6 +81,8 @@ export interface CommandSpec<A = Record<string, unknown>> {
   /** A question to ask before a key press runs it; undefined = run at once. Not asked on the voice path. */
   confirm?(args: A, state: AppState): ConfirmRequest | undefined;
   run(ctx: RunContext, args: A): Promise<CommandResult>;
+  /** Commands with the same group share one help row ("select", "scroll"). */
+  helpGroup?: string;
   /** UI-only commands (selection, scrolling) leave no activity line. */
   quiet?: boolean;
 }

@@ -86,10 +86,12 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    expect(rows).toHaveLength(commands.length);
+    expect(rows).toHaveLength(commands.length - 5); // select ×2 and scroll ×5 share rows
+    expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({ title: 'scroll', keys: '↑/k ↓/j PgUp PgDn End/F' });
     expect(rows.find((r) => r.id === 'cancel_task')).toMatchObject({ keys: 'q', tool: 'cancel_task' });
     expect(rows.find((r) => r.id === 'list_tasks')).toMatchObject({ keys: '', note: 'The task table on screen always shows every task.' });
     expect(rows.find((r) => r.id === 'get_task_result')!.keys).toBe('r');
-    expect(rows.find((r) => r.id === 'back')!.keys).toBe('tail: Esc · result: Esc · help: Esc/?');
+    expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?');
+    expect(rows.find((r) => r.id === 'tail_filter')!.keys).toBe('/ Tab');
   });
 });

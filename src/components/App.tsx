@@ -1,0 +1,155 @@
+import { useCallback, useMemo, type ReactNode } from 'react';
+import { Box, Text, useInput, type Key } from 'ink';
+import type { Dispatcher } from '../commands/dispatch.js';
+import { footerHints, helpRows, keyNameOf, resolveKey, buildKeymap, type KeyHint } from '../commands/keymap.js';
+import type { AppStore } from '../state/bind.js';
+import { scopeOf, taskList } from '../state/selectors.js';
+import type { AppState } from '../state/types.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppContextValue } from './context.js';
+import { FollowUpForm } from './FollowUpForm.js';
+import { Footer } from './Footer.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { MessageInput } from './MessageInput.js';
+import { NewTaskForm } from './NewTaskForm.js';
+import { Notices } from './Notices.js';
+import { ResultCard } from './ResultCard.js';
+import { StatusBar } from './StatusBar.js';
+import { TailView } from './TailView.js';
+import { TaskTable } from './TaskTable.js';
+import { TranscriptPane } from './TranscriptPane.js';
+
+/** Props of {@link App}. */
+export interface AppProps {
+  store: AppStore;
+  /** The command layer bound to its context (`createDispatcher(ctx)`); its registry drives keys, hints and help. */
+  commands: Dispatcher;
+  /** Clock for elapsed times and countdowns (tests pass a fixed one). */
+  now?: () => number;
+  /** Spinner and clock refresh in ms (0 stops the animation, for tests). Default 120. */
+  tickMs?: number;
+}
+
+const FORM_HINTS: KeyHint[] = [];
+
+/** Routes one key event: forms and dialogs take their own keys, everything else goes through the key map. */
+export function handleKey(commands: Dispatcher, keymap: ReturnType<typeof buildKeymap>, input: string, key: Key): void {
+  const state = commands.ctx.store.getState();
+  const scope = scopeOf(state);
+  const name = keyNameOf(input, key);
+  if (scope === 'confirm') {
+    const o = state.overlay;
+    if (o?.kind !== 'confirm') return;
+    // A second Ctrl+C on the quit question means "just quit" (leaving tasks running is the safe answer).
+    if (name === 'ctrl+c') void commands.answerConfirm(o.request.kind === 'quit' ? 'k' : 'escape');
+    else if (name) void commands.answerConfirm(name.length === 1 ? name.toLowerCase() : name);
+    return;
+  }
+  if (scope === 'form') {
+    if (name === 'ctrl+c') void commands.press('quit');
+    else if (name === 'escape') commands.close();
+    else if (name === 'enter') void commands.submitForm();
+    else if (name === 'tab') commands.formKey({ name: 'complete' });
+    else if (name === 'shift+tab' || name === 'up') commands.formKey({ name: 'prev' });
+    else if (name === 'down') commands.formKey({ name: 'next' });
+    else if (name === 'backspace') commands.formKey({ name: 'backspace' });
+    else if (input && !key.ctrl && !key.meta) commands.formKey({ name: 'text', text: input });
+    return;
+  }
+  const id = resolveKey(state, scope, name, commands.registry, keymap);
+  if (id) void commands.press(id);
+}
+
+function Screen({ tickMs }: { tickMs: number }) {
+  const { columns, rows } = useTerminalSize();
+  const s = useAppState((x: AppState) => x);
+  const ctx = useApp();
+  const tasks = taskList(s);
+  const animate = tickMs > 0 && (tasks.some((t) => t.status === 'running') || s.connection.kind === 'reconnecting');
+  const now = useNow(tickMs || 1000, animate, ctx.now);
+  const frame = Math.floor(now / Math.max(1, tickMs || 120));
+  const scope = scopeOf(s);
+  const hints = scope === 'form' || scope === 'confirm' ? FORM_HINTS : footerHints(s, scope, ctx.commands.registry);
+  const help = useMemo(() => helpRows(ctx.commands.registry), [ctx.commands.registry]);
+
+  const width = Math.max(20, columns);
+  const noticeLines = Math.min(2, s.notices.length);
+  const footerLines = hints.length ? 2 : 0;
+  // Status bar (2), notices, footer, and one spare line so Ink never fills the screen (that clears it).
+  const body = Math.max(4, rows - 2 - noticeLines - footerLines - 1);
+
+  let main: ReactNode;
+  const overlay = s.overlay;
+  if (overlay?.kind === 'help') {
+    main = <HelpOverlay rows={help} width={width} height={body} />;
+  } else if (overlay?.kind === 'confirm') {
+    main = <ConfirmDialog request={overlay.request} width={Math.min(width, 72)} />;
+  } else if (overlay?.kind === 'form') {
+    const fw = Math.min(width, 100);
+    main =
+      overlay.form.kind === 'new-task' ? (
+        <NewTaskForm form={overlay.form} width={fw} />
+      ) : overlay.form.kind === 'follow-up' ? (
+        <FollowUpForm form={overlay.form} width={fw} />
+      ) : (
+        <MessageInput form={overlay.form} connection={s.connection} width={fw} />
+      );
+  } else if (s.view.kind === 'tail' && s.tasks[s.view.taskId]) {
+    const v = s.view;
+    main = (
+      <TailView task={s.tasks[v.taskId]!} log={s.tailLog} filter={v.filter} scroll={v.scroll} follow={v.follow} width={width} height={body} />
+    );
+  } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
+    main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
+  } else {
+    const tableRows = tasks.length === 0 ? 1 : Math.min(tasks.length + 1, Math.max(3, Math.floor(body * 0.55)));
+    main = (
+      <>
+        <TaskTable tasks={tasks} selectedId={s.selectedId} width={width} height={tableRows} now={now} frame={frame} />
+        <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
+        <TranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+      </>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <StatusBar
+        connection={s.connection}
+        model={s.model}
+        ptt={s.ptt.mode}
+        talking={s.ptt.talking}
+        level={s.ptt.level}
+        mic={s.audio.input}
+        speaker={s.audio.output}
+        speaking={s.speaking}
+        cost={s.cost}
+        latency={s.latency}
+        noticeMode={s.noticeMode}
+        now={now}
+        width={width}
+      />
+      <Box flexDirection="column" height={body} overflow="hidden">
+        {main}
+      </Box>
+      <Notices notices={s.notices} max={noticeLines} />
+      {hints.length ? <Footer hints={hints} width={width} height={footerLines} /> : null}
+    </Box>
+  );
+}
+
+/**
+ * The whole TUI. Reads the store through selectors and acts only through the command layer.
+ * Render it with `exitOnCtrlC: false` so Ctrl+C reaches the quit command.
+ */
+export function App({ store, commands, now = Date.now, tickMs = 120 }: AppProps) {
+  const value = useMemo<AppContextValue>(() => ({ store, commands, now }), [store, commands, now]);
+  const keymap = useMemo(() => buildKeymap(commands.registry), [commands.registry]);
+  const onInput = useCallback((input: string, key: Key) => handleKey(commands, keymap, input, key), [commands, keymap]);
+  useInput(onInput);
+  return (
+    <AppContext.Provider value={value}>
+      <Screen tickMs={tickMs} />
+    </AppContext.Provider>
+  );
+}

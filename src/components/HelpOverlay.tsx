@@ -1,0 +1,42 @@
+import { Box, Text } from 'ink';
+import type { HelpRow } from '../commands/keymap.js';
+import { fit } from './format.js';
+
+/** Props of {@link HelpOverlay}. */
+export interface HelpOverlayProps {
+  rows: readonly HelpRow[];
+  width: number;
+  /** Lines available. */
+  height: number;
+}
+
+/** Every key and voice tool, generated from the command registry. */
+export function HelpOverlay({ rows, width, height }: HelpOverlayProps) {
+  const merged = rows;
+  const keyW = Math.min(22, Math.max(...merged.map((r) => r.keys.length), 4));
+  const titleW = 12;
+  const toolW = width >= 100 ? 18 : 0;
+  const descW = Math.max(10, width - keyW - titleW - toolW - 4);
+  const room = Math.max(1, height - 2);
+  const shown = merged.slice(0, merged.length > room ? room - 1 : room);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {'Keys and voice tools '}
+        <Text dimColor>(Esc or ? closes; by voice just ask — e.g. “start a task in api to fix the login”)</Text>
+      </Text>
+      {shown.map((r) => (
+        <Text key={r.id} wrap="truncate-end">
+          <Text color="cyan">{fit(r.keys || '—', keyW)}</Text>
+          {' '}
+          <Text bold>{fit(r.title, titleW)}</Text>
+          {' '}
+          {toolW ? <Text color="magenta">{fit(r.tool ?? '', toolW)}</Text> : null}
+          {toolW ? ' ' : ''}
+          <Text dimColor>{fit(r.description, descW)}</Text>
+        </Text>
+      ))}
+      {shown.length < merged.length ? <Text dimColor>{`… ${merged.length - shown.length} more (a taller terminal shows all)`}</Text> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,41 @@
+import { Box, Text } from 'ink';
+import type { TaskRecord } from '../tasks/types.js';
+import { money, shortDuration, STATUS_COLOR } from './format.js';
+
+/** Props of {@link ResultCard}. */
+export interface ResultCardProps {
+  task: TaskRecord;
+  now: number;
+  width: number;
+  /** Lines available. */
+  height: number;
+}
+
+/** What a task produced: final text, status or failure reason, cost, turns, files touched, elapsed. */
+export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
+  const el = t.startedAt === undefined ? '—' : shortDuration((t.endedAt ?? now) - t.startedAt);
+  const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
+  // Header, facts, files, the "final text" label and the border take 7 lines.
+  const textRows = Math.max(1, height - 7);
+  const text = t.resultText ?? (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
+  const lines = text.split('\n');
+  const shown = lines.slice(0, lines.length > textRows ? Math.max(1, textRows - 1) : textRows);
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1} width={Math.max(20, width)}>
+      <Text wrap="truncate-end">
+        <Text bold>{`Task ${t.id} ${t.name}`}</Text>
+        <Text color={STATUS_COLOR[t.status]}>{` — ${t.status}`}</Text>
+        {t.failure ? <Text color="red">{`: ${t.failure.message}`}</Text> : null}
+      </Text>
+      <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${money(t.costUsd)} · ${t.projectDir}`}</Text>
+      <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
+      <Text dimColor>final text:</Text>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate-end">
+          {l || ' '}
+        </Text>
+      ))}
+      {lines.length > shown.length ? <Text dimColor>{`… ${lines.length - shown.length} more lines (open the log with Esc, Enter)`}</Text> : null}
+    </Box>
+  );
+}

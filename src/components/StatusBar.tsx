@@ -1,0 +1,99 @@
+import { Box, Text } from 'ink';
+import type { AudioLevel, AudioStatus } from '../audio/types.js';
+import type { PttMode } from '../input/types.js';
+import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode } from '../session/types.js';
+import { cut, levelMeter, money } from './format.js';
+
+/** Everything the status bar shows. */
+export interface StatusBarProps {
+  connection: ConnectionState;
+  model: string;
+  ptt: PttMode;
+  talking: boolean;
+  level: AudioLevel | null;
+  mic: AudioStatus;
+  speaker: AudioStatus;
+  speaking: boolean;
+  cost: CostSnapshot;
+  latency: LatencySnapshot;
+  noticeMode: NoticeMode;
+  now: number;
+  width: number;
+}
+
+function connectionText(c: ConnectionState, now: number): { text: string; color: string } {
+  switch (c.kind) {
+    case 'disabled':
+      return { text: `voice off: ${c.reason}`, color: 'gray' };
+    case 'connecting':
+      return { text: c.attempt > 1 ? `connecting (attempt ${c.attempt})…` : 'connecting…', color: 'yellow' };
+    case 'ready':
+      return { text: '● ready', color: 'green' };
+    case 'reconnecting': {
+      const s = Math.max(0, Math.ceil((c.retryAt - now) / 1000));
+      return { text: `reconnecting in ${s} s (attempt ${c.attempt})${c.lastError ? ` — ${c.lastError}` : ''}`, color: 'yellow' };
+    }
+    case 'failed':
+      return { text: `✗ voice failed: ${c.message}`, color: 'red' };
+    case 'closed':
+      return { text: '○ closed', color: 'gray' };
+  }
+}
+
+function pttText(m: PttMode): string {
+  switch (m.kind) {
+    case 'hold':
+      return `hold ${m.key} to talk`;
+    case 'toggle':
+      return `${m.key}: tap to talk${m.reason ? ` (${m.reason})` : ''}`;
+    case 'none':
+      return `no push-to-talk${m.reason ? `: ${m.reason}` : ''}`;
+  }
+}
+
+function audioProblem(label: string, s: AudioStatus): string | undefined {
+  if (s.kind === 'unavailable' || s.kind === 'disabled') return `${label}: ${s.reason}`;
+  return undefined;
+}
+
+/** Sum of the measured stages of the last turn (talk end → audible reply). */
+export function replyLatency(l: LatencySnapshot): number | undefined {
+  const parts = [l.talkEndToCommitMs, l.commitToFirstAudioMs, l.firstAudioToPlaybackMs].filter(
+    (x): x is number => typeof x === 'number',
+  );
+  return parts.length ? parts.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/**
+ * Two lines: connection, model, cost and latency; then push-to-talk, the mic (with a live
+ * level meter while talking), the assistant speaking and the notice mode.
+ */
+export function StatusBar(p: StatusBarProps) {
+  const conn = connectionText(p.connection, p.now);
+  const lat = replyLatency(p.latency);
+  const right = [p.model, `session ${money(p.cost.sessionUsd)}`, ...(lat !== undefined ? [`reply ${Math.round(lat)} ms`] : [])].filter(Boolean);
+  const mic = audioProblem('mic', p.mic);
+  const speaker = audioProblem('speaker', p.speaker);
+  const w = Math.max(20, p.width);
+  return (
+    <Box flexDirection="column" width={w}>
+      <Text wrap="truncate-end">
+        <Text bold>voice-orch</Text>
+        <Text> </Text>
+        <Text color={conn.color}>{cut(conn.text, Math.max(10, w - 40))}</Text>
+        <Text dimColor>{` · ${right.join(' · ')}`}</Text>
+      </Text>
+      <Text wrap="truncate-end">
+        {p.talking ? (
+          <Text color="red" bold>{`● talking ${levelMeter(p.level)}`}</Text>
+        ) : (
+          <Text color={p.ptt.kind === 'none' ? 'yellow' : undefined}>{pttText(p.ptt)}</Text>
+        )}
+        {mic ? <Text color="red">{` · ${mic}`}</Text> : null}
+        {speaker ? <Text color="red">{` · ${speaker}`}</Text> : null}
+        {p.speaking ? <Text color="magenta">{' · ♪ assistant speaking'}</Text> : null}
+        <Text dimColor>{` · notices: ${p.noticeMode}`}</Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,74 @@
+import { Box, Text } from 'ink';
+import { FILTER_LABEL, filterEntries } from '../state/selectors.js';
+import type { TailFilter, TailLog } from '../state/types.js';
+import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+import { cut, STATUS_COLOR } from './format.js';
+
+/** Props of {@link TailView}. */
+export interface TailViewProps {
+  task: TaskRecord;
+  log: TailLog | null;
+  filter: TailFilter;
+  scroll: number;
+  follow: boolean;
+  width: number;
+  /** Lines available, header included. */
+  height: number;
+}
+
+function colorOf(e: TaskOutputEntry): string | undefined {
+  switch (e.kind) {
+    case 'tool':
+      return 'cyan';
+    case 'tool_result':
+      return e.isError ? 'red' : 'gray';
+    case 'error':
+    case 'stderr':
+      return 'red';
+    case 'result':
+      return e.text.startsWith('✗') ? 'red' : 'green';
+    case 'system':
+      return 'gray';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The full log of one task: read from disk once, live output appended. Scrolled by entries;
+ * in follow mode the newest entry is always at the bottom.
+ */
+export function TailView({ task, log, filter, scroll, follow, width, height }: TailViewProps) {
+  const entries = filterEntries(log?.entries ?? [], filter);
+  const end = Math.max(0, entries.length - scroll);
+  const body = Math.max(1, height - 1);
+  const lines: { key: string; text: string; color: string | undefined }[] = [];
+  for (let i = end - 1; i >= 0 && lines.length < body; i--) {
+    const e = entries[i]!;
+    const parts = e.text.split('\n');
+    for (let j = parts.length - 1; j >= 0 && lines.length < body; j--) {
+      const suffix = j === parts.length - 1 && e.truncated ? ' [cut]' : '';
+      lines.unshift({ key: `${e.seq}:${j}`, text: `${parts[j]}${suffix}`, color: colorOf(e) });
+    }
+  }
+  const position = follow ? 'following' : `${scroll} newer below · End follows`;
+  const state = log?.loading ? ' · loading log…' : log?.error ? ` · could not read the log: ${log.error}` : '';
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold>{`Task ${task.id} ${task.name}`}</Text>
+        <Text color={STATUS_COLOR[task.status]}>{` · ${task.status}`}</Text>
+        <Text dimColor>{` · ${FILTER_LABEL[filter]} (${entries.length}) · ${position}${state}`}</Text>
+      </Text>
+      {lines.length === 0 ? (
+        <Text dimColor>{log?.loading ? 'Loading…' : filter === 'all' ? 'No output yet.' : `Nothing in ${FILTER_LABEL[filter]}.`}</Text>
+      ) : (
+        lines.map((l) => (
+          <Text key={l.key} color={l.color} wrap="truncate-end">
+            {cut(l.text, Math.max(10, width)) || ' '}
+          </Text>
+        ))
+      )}
+    </Box>
+  );
+}

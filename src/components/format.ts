@@ -1,0 +1,78 @@
+/**
+ * Small formatting helpers for the views: fixed-width cells, durations, money, level meters.
+ */
+import type { AudioLevel } from '../audio/types.js';
+import type { TaskStatus } from '../tasks/types.js';
+
+/** `s` cut (with "…") or padded to exactly `w` characters. */
+export function fit(s: string, w: number): string {
+  if (w <= 0) return '';
+  const flat = s.replace(/\s+/g, ' ');
+  if (flat.length > w) return w === 1 ? '…' : `${flat.slice(0, w - 1)}…`;
+  return flat.padEnd(w);
+}
+
+/** `s` cut to `w` characters with "…", not padded. */
+export function cut(s: string, w: number): string {
+  if (w <= 0) return '';
+  return s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s;
+}
+
+/** "42s", "3m05s", "1h02m": compact elapsed time for the table. */
+export function shortDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** "$0.12", "$0.00" for nothing yet. */
+export function money(usd: number): string {
+  return `$${usd.toFixed(2)}`;
+}
+
+/** Terminal colour of a task status. */
+export const STATUS_COLOR: Readonly<Record<TaskStatus, string>> = {
+  queued: 'yellow',
+  running: 'cyan',
+  completed: 'green',
+  failed: 'red',
+  cancelled: 'gray',
+  interrupted: 'magenta',
+};
+
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
+
+/** Status glyph: a spinner frame while running, a fixed mark otherwise. */
+export function statusGlyph(status: TaskStatus, frame: number): string {
+  switch (status) {
+    case 'running':
+      return SPINNER[frame % SPINNER.length]!;
+    case 'queued':
+      return '…';
+    case 'completed':
+      return '✓';
+    case 'failed':
+      return '✗';
+    case 'cancelled':
+      return '⊘';
+    case 'interrupted':
+      return '!';
+  }
+}
+
+const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+
+/** A bar meter of `width` cells for an RMS level (-60 dBFS = empty, 0 dBFS = full). */
+export function levelMeter(level: AudioLevel | null, width = 6): string {
+  if (!level || !Number.isFinite(level.rmsDb)) return BARS[0].repeat(width);
+  const x = Math.min(1, Math.max(0, (level.rmsDb + 60) / 60));
+  const cells = x * width;
+  let out = '';
+  for (let i = 0; i < width; i++) {
+    const fill = Math.min(1, Math.max(0, cells - i));
+    out += BARS[Math.min(BARS.length - 1, Math.floor(fill * (BARS.length - 1)))];
+  }
+  return out;
+}
