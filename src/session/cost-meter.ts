@@ -53,14 +53,15 @@ export const DEFAULT_PRICING: Readonly<Record<string, ModelPricing>> = {
   'gpt-realtime-mini': MINI,
 };
 
-/** Finds the price row for a model id: exact, else the longest known prefix, else gpt-realtime. */
+/**
+ * Finds the price row for a model id: exact, else without a dated snapshot suffix
+ * (`gpt-realtime-2025-08-28` → `gpt-realtime`), else gpt-realtime.
+ */
 export function pricingFor(model: string, table: Readonly<Record<string, ModelPricing>> = DEFAULT_PRICING): ModelPricing {
   const exact = table[model];
   if (exact) return exact;
-  const prefix = Object.keys(table)
-    .filter((k) => model.startsWith(k))
-    .sort((a, b) => b.length - a.length)[0];
-  return (prefix && table[prefix]) || table['gpt-realtime'] || GPT_REALTIME;
+  const undated = model.replace(/-\d{4}-\d{2}-\d{2}$/, '');
+  return table[undated] ?? table['gpt-realtime'] ?? GPT_REALTIME;
 }
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
