@@ -1,0 +1,56 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultStateDir, TaskStore, type RegistryData } from '../../src/tasks/task-store.js';
+import type { TaskRecord } from '../../src/tasks/types.js';
+
+const rec = (id: number, status: TaskRecord['status'] = 'completed'): TaskRecord => ({
+  id, name: `t${id}`, status, projectDir: '/p', backend: 'claude', prompt: 'x', permissionMode: 'acceptEdits',
+  createdAt: 1, updatedAt: 1, stalled: status === 'running', activity: '', turns: 0, costUsd: 0, filesTouched: [], runs: [{ runNo: 1, prompt: 'x', status }],
+});
+
+describe('TaskStore', () => {
+  it('defaults to $XDG_STATE_HOME/voice-orch, else ~/.local/state/voice-orch', () => {
+    expect(defaultStateDir({ XDG_STATE_HOME: '/x/state', HOME: '/h' })).toBe('/x/state/voice-orch');
+    expect(defaultStateDir({ HOME: '/h' })).toBe('/h/.local/state/voice-orch');
+  });
+
+  it('creates private directories and round-trips the registry atomically', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'vo-store-')), 'state');
+    const s = new TaskStore(dir);
+    await s.init();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(s.logDir).mode & 0o777).toBe(0o700);
+    expect(s.logPath(3)).toBe(join(dir, 'tasks', '3.ndjson'));
+    expect(s.stderrPath(3)).toBe(join(dir, 'tasks', '3.stderr'));
+    expect((await s.load()).data).toEqual({ version: 1, nextId: 1, tasks: [] });
+    const data: RegistryData = { version: 1, nextId: 3, tasks: [{ record: rec(1), readOffset: 10, nextSeq: 4 }, { record: rec(2, 'running'), readOffset: 0, nextSeq: 0 }] };
+    // Concurrent saves coalesce; the newest data wins.
+    await Promise.all([s.save({ ...data, nextId: 2 }), s.save(data)]);
+    expect(statSync(join(dir, 'tasks.json')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const back = (await s.load()).data;
+    expect(back.nextId).toBe(3);
+    expect(back.tasks[0]).toEqual(data.tasks[0]);
+    // `stalled` is a live-only flag.
+    expect(back.tasks[1]?.record.stalled).toBe(false);
+  });
+
+  it('never hands out an id below the highest recorded one, and moves a corrupt file aside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vo-store-'));
+    const s = new TaskStore(dir);
+    await s.init();
+    writeFileSync(join(dir, 'tasks.json'), JSON.stringify({ version: 1, nextId: 2, tasks: [{ record: rec(7), readOffset: 0, nextSeq: 0 }, { junk: true }] }));
+    const loaded = await s.load();
+    expect(loaded.data.nextId).toBe(8);
+    expect(loaded.data.tasks).toHaveLength(1);
+    writeFileSync(join(dir, 'tasks.json'), '{"version":1,"nextId":');
+    const bad = await s.load();
+    expect(bad.problem).toMatch(/unreadable.*moved to/);
+    expect(bad.data.tasks).toEqual([]);
+    expect(existsSync(join(dir, 'tasks.json'))).toBe(false);
+    expect(readdirSync(dir).some((f) => f.startsWith('tasks.json.corrupt-'))).toBe(true);
+    expect(readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('tasks.json.corrupt-')) as string), 'utf8')).toBe('{"version":1,"nextId":');
+  });
+});
