@@ -710,7 +710,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       claudePath: this.o.claudePath,
       commandArgv: this.o.commandArgv,
       env,
-      cwd: rec.projectDir,
+      // A relative claude path or command is meant relative to where voice-orch runs, not the project.
+      cwd: process.cwd(),
     });
     if (!cmd.ok) {
       this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message: cmd.message } }, {});
@@ -738,6 +739,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const startTime = readProcStatSync(pid)?.startTime;
     run.pid = pid;
     if (startTime !== undefined) run.pidStartTime = startTime;
+    if (this.closed) {
+      // Shut down ('keep') while this one was starting: record it for the next session to adopt.
+      await this.saveNow();
+      return;
+    }
     rec.activity = 'started';
     this.markDirty(st);
     const rs = this.attachRun(st, run, true);
