@@ -458,10 +458,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   }
 
   private onWarning(conn: Conn, message: string): void {
-    if (conn !== this.current && conn !== this.pending) return;
-    if (this.listenerCount('error') > 0 && !conn.configured) return;
-    // Socket-level errors are followed by a close; only odd frames on a live socket are worth a note.
-    if (conn.configured && /frame/.test(message)) this.fireInfo(`Realtime: ${message}`);
+    // Socket errors are followed by a close (handled there); odd frames on a live session are worth a note.
+    if (conn === this.current && conn.configured && /frame/.test(message)) this.fireInfo(`Realtime: ${message}`);
   }
 
   private sessionConfig(): SessionUpdateEvent {
@@ -1204,6 +1202,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   }
 
   private setState(state: ConnectionState): void {
+    if (state.kind === 'closed' && this.connState.kind === 'closed') return;
     this.connState = state;
     this.fire('state', state);
   }

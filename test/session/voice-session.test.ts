@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { closeHarnesses, pcm, ready, responsesDone, setup, sleep, speak, types, until } from '../helpers/voice-doubles.js';
 import type { ConnectionState } from '../../src/session/types.js';
 
@@ -89,6 +92,17 @@ describe('VoiceSession connection', () => {
     );
     await until(() => h.session.state().kind === 'failed', 'failed');
     await sleep(150);
+    expect(h.server.connections).toHaveLength(1);
+  });
+
+  it('a rejected session.update fails loudly instead of running with server VAD', async () => {
+    const h = await setup({}, { voice: 'robot' });
+    h.session.start();
+    await until(() => h.session.state().kind === 'failed', 'failed');
+    const st = h.session.state();
+    expect(st.kind === 'failed' && /rejected the session configuration/.test(st.message)).toBe(true);
+    expect(h.errors.some((e) => /session\.audio\.output\.voice|Invalid value/.test(e.message))).toBe(true);
+    await sleep(100);
     expect(h.server.connections).toHaveLength(1);
   });
 
@@ -272,5 +286,33 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     const out = h.server.connections[0]!.eventsOfType('conversation.item.create').find((c) => c.item.type === 'function_call_output');
     expect(out.item.output).toMatch(/Invalid arguments/);
     expect(h.server.allErrors()).toEqual([]);
+  });
+
+  it('writes the transcript (0600, final entries) and the stage-latency log to the given paths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vo-state-'));
+    const latencyLogPath = join(dir, 'latency.jsonl');
+    const h = await setup({ replies: [{ text: 'Logged.' }], userTranscripts: ['Log this.'] }, { stateDir: dir, latencyLogPath });
+    const speaking: boolean[] = [];
+    h.session.on('speaking', (v) => speaking.push(v));
+    h.session.start();
+    await ready(h);
+    speak(h);
+    await until(() => responsesDone(h) === 1, 'response');
+    await until(() => h.session.transcriptEntries().filter((e) => e.final).length >= 2, 'final entries');
+    await until(() => !h.session.isSpeaking(), 'drained');
+    expect(speaking).toEqual([true, false]);
+    await h.session.close();
+    const path = join(dir, 'transcript.jsonl');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.role, l.text])).toEqual(
+      expect.arrayContaining([
+        ['user', 'Log this.'],
+        ['assistant', 'Logged.'],
+      ]),
+    );
+    expect(lines.every((l) => l.final === true)).toBe(true);
+    const stages = readFileSync(latencyLogPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l).stage);
+    expect(stages).toEqual(['talkEndToCommitMs', 'commitToFirstAudioMs', 'firstAudioToPlaybackMs']);
   });
 });
