@@ -13,11 +13,11 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
         title: 'New task',
         focus: 0,
         fields: [
-          { name: 'name', label: 'Name', value: '', placeholder: 'fix-login' },
-          { name: 'project', label: 'Project', value: '', placeholder: 'directory under a root (Tab completes)' },
+          { name: 'name', label: 'Name', value: '', placeholder: 'e.g. fix-login' },
+          { name: 'project', label: 'Project', value: '', placeholder: 'a directory under a root; Tab completes' },
           { name: 'prompt', label: 'Prompt', value: '', placeholder: 'what the agent should do' },
           { name: 'model', label: 'Model', value: '', optional: true, placeholder: 'default' },
-          { name: 'permissionMode', label: 'Permissions', value: '', optional: true, placeholder: 'default (acceptEdits, plan…)' },
+          { name: 'permissionMode', label: 'Permissions', value: '', optional: true, placeholder: 'default, or acceptEdits, plan, …' },
         ],
       };
     case 'follow-up': {

@@ -30,7 +30,7 @@ export function FormView({ form, width, children }: FormViewProps) {
             <Text dimColor={!focused}>{`${f.label}${f.optional ? '?' : ':'}`.padEnd(labelW + 1)}</Text>
             {v ? <Text>{v}</Text> : null}
             {focused ? <Text color="cyan">▍</Text> : null}
-            {v ? null : <Text dimColor>{cut(f.placeholder ? `(${f.placeholder})` : '', valueW)}</Text>}
+            {v ? null : <Text dimColor>{cut(f.placeholder ?? '', valueW)}</Text>}
           </Text>
         );
       })}

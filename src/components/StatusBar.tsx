@@ -71,17 +71,21 @@ export function replyLatency(l: LatencySnapshot): number | undefined {
 export function StatusBar(p: StatusBarProps) {
   const conn = connectionText(p.connection, p.now);
   const lat = replyLatency(p.latency);
-  const right = [p.model, `session ${money(p.cost.sessionUsd)}`, ...(lat !== undefined ? [`reply ${Math.round(lat)} ms`] : [])].filter(Boolean);
+  const facts = [`session ${money(p.cost.sessionUsd)}`, ...(lat !== undefined ? [`reply ${Math.round(lat)} ms`] : []), p.model]
+    .filter(Boolean)
+    .join(' · ');
   const mic = audioProblem('mic', p.mic);
   const speaker = audioProblem('speaker', p.speaker);
   const w = Math.max(20, p.width);
+  // The connection state matters most: the facts (cost, latency, model) get at most a third of the line.
+  const connW = w - 11 - 3 - Math.min(facts.length, Math.floor((w - 11) / 3));
   return (
     <Box flexDirection="column" width={w}>
       <Text wrap="truncate-end">
         <Text bold>voice-orch</Text>
         <Text> </Text>
-        <Text color={conn.color}>{cut(conn.text, Math.max(10, w - 40))}</Text>
-        <Text dimColor>{` · ${right.join(' · ')}`}</Text>
+        <Text color={conn.color}>{cut(conn.text, connW)}</Text>
+        <Text dimColor>{` · ${facts}`}</Text>
       </Text>
       <Text wrap="truncate-end">
         {p.talking ? (

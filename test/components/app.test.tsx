@@ -1,0 +1,255 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { helpRows } from '../../src/commands/keymap.js';
+import { entry, T0, task } from '../commands/fakes.js';
+import { KEY, mount, tick } from './harness.js';
+
+afterEach(() => cleanup());
+
+const four = () => [
+  task({ id: 1, name: 'fix-login', activity: 'Edit src/auth.ts', turns: 3, costUsd: 0.05 }),
+  task({ id: 2, name: 'docs', status: 'completed', endedAt: T0 + 30_000, resultText: 'Wrote the docs.\nAdded examples.', filesTouched: ['/home/u/src/api/README.md'], turns: 7, costUsd: 0.31 }),
+  task({ id: 3, name: 'broken', status: 'failed', endedAt: T0 + 5_000, failure: { kind: 'crashed', message: 'crashed with exit code 3' } }),
+  task({ id: 4, name: 'waiting', status: 'queued', startedAt: undefined, queuedReason: 'waiting for task 1 in /home/u/src/api' }),
+  task({ id: 5, name: 'stopped', status: 'cancelled', endedAt: T0 + 9_000 }),
+];
+
+const lineOf = (frame: string, re: RegExp) => frame.split('\n').find((l) => re.test(l)) ?? '';
+
+describe('task table', () => {
+  it('shows every status with its mark, the failure reason, the queue reason and the selection', async () => {
+    const app = await mount({ tasks: four() });
+    const f = app.frame();
+    expect(lineOf(f, /fix-login/)).toMatch(/^› 1\s+\S running\s+fix-login\s+api\s+1m05s\s+3\s+\$0\.05\s+Edit src\/auth\.ts/);
+    expect(lineOf(f, /docs/)).toMatch(/^ {2}2\s+✓ completed\s+docs\s+api\s+30s\s+7\s+\$0\.31/);
+    expect(lineOf(f, /broken/)).toMatch(/✗ failed .*crashed with exit code 3/);
+    expect(lineOf(f, /waiting/)).toMatch(/… queued .*—.*waiting for task 1/);
+    expect(lineOf(f, /stopped/)).toMatch(/⊘ cancelled/);
+    await app.press(KEY.down, 'j');
+    expect(lineOf(app.frame(), /broken/)).toMatch(/^› 3/);
+    expect(lineOf(app.frame(), /fix-login/)).toMatch(/^ {2}1/);
+  });
+
+  it('says how to start when there are no tasks, and footer hints only offer what works', async () => {
+    const app = await mount();
+    expect(app.frame()).toContain('No tasks yet — press n');
+    expect(app.frame()).toContain('n new task');
+    expect(app.frame()).not.toContain('q cancel');
+  });
+
+  it('dims cancel with the reason when the selected task is finished', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press(KEY.down);
+    expect(app.frame()).toContain('q cancel (task 2 is already completed)');
+  });
+
+  it('handles several keys in one chunk (↓ then Enter opens the second task)', async () => {
+    const app = await mount({ tasks: four() });
+    app.tasks.logs.set(2, [entry(1, 'text', 'docs output')]);
+    await app.press(KEY.down + KEY.enter);
+    expect(app.frame()).toContain('Task 2 docs · completed');
+    expect(app.frame()).toContain('docs output');
+  });
+});
+
+describe('narrow terminals', () => {
+  it('80×24: drops turns and cost, keeps every line inside 80 columns and 24 rows', async () => {
+    const app = await mount({ tasks: four(), columns: 80, rows: 24 });
+    const lines = app.frame().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    const header = lineOf(app.frame(), /status/);
+    expect(header).toMatch(/#\s+status\s+name\s+project\s+time\s+latest activity/);
+    expect(header).not.toContain('cost');
+    expect(app.frame()).toContain('fix-login');
+  });
+
+  it('60 columns: drops the project too', async () => {
+    const app = await mount({ tasks: four(), columns: 60, rows: 24 });
+    expect(lineOf(app.frame(), /status/)).not.toContain('project');
+    for (const l of app.frame().split('\n')) expect(l.length).toBeLessThanOrEqual(60);
+  });
+
+  it('the help overlay fits 80×24 and lists every registry row', async () => {
+    const app = await mount({ tasks: four(), columns: 80, rows: 24 });
+    await app.press('?');
+    const f = app.frame();
+    expect(f.split('\n').length).toBeLessThanOrEqual(24);
+    for (const row of helpRows()) expect(f).toMatch(new RegExp(`\\s${row.title.replace(/[-]/g, '\\-')}\\s`));
+    expect(f).not.toContain('more (a taller terminal');
+    await app.press(KEY.esc);
+    expect(app.frame()).toContain('fix-login');
+    expect(app.frame()).not.toContain('Keys and voice tools');
+  });
+});
+
+describe('tail view', () => {
+  const log = [
+    entry(1, 'system', 'session started · claude-sonnet'),
+    entry(2, 'text', 'Looking at the login code'),
+    entry(3, 'tool', '→ Edit src/auth.ts'),
+    entry(4, 'tool_result', 'permission denied', { isError: true }),
+    entry(5, 'error', 'API error 529: overloaded'),
+    entry(6, 'text', 'Fixed it'),
+  ];
+
+  it('reads the log once, appends live output, cycles filters with Tab and /', async () => {
+    const app = await mount({ tasks: four() });
+    app.tasks.logs.set(1, log);
+    await app.press(KEY.enter);
+    expect(app.tasks.calls).toEqual(['readLog 1']);
+    expect(app.frame()).toContain('all output (6) · following');
+    app.tasks.emit('output', 1, [entry(7, 'text', 'One more thing')]);
+    app.store.dispatch({ type: 'task/output', taskId: 1, entries: [entry(7, 'text', 'One more thing')] });
+    await tick();
+    expect(app.frame()).toContain('One more thing');
+    await app.press(KEY.tab);
+    expect(app.frame()).toContain('assistant text (3)');
+    expect(app.frame()).not.toContain('→ Edit src/auth.ts');
+    await app.press('/');
+    expect(app.frame()).toContain('tool actions (2)');
+    expect(app.frame()).toContain('→ Edit src/auth.ts');
+    expect(app.frame()).not.toContain('Fixed it');
+    await app.press(KEY.tab);
+    expect(app.frame()).toContain('errors (2)');
+    expect(app.frame()).toContain('API error 529');
+    expect(app.frame()).not.toContain('Looking at the login code');
+    await app.press(KEY.esc);
+    expect(app.frame()).toContain('latest activity');
+  });
+
+  it('scrolls with ↑/PgUp, stops following, and End follows again', async () => {
+    const app = await mount({ tasks: four(), rows: 12 });
+    app.tasks.logs.set(1, Array.from({ length: 40 }, (_, i) => entry(i + 1, 'text', `line ${i + 1}`)));
+    await app.press(KEY.enter);
+    expect(app.frame()).toContain('line 40');
+    await app.press(KEY.up);
+    expect(app.frame()).toContain('1 newer below');
+    expect(app.frame()).not.toContain('line 40');
+    expect(app.frame()).toContain('line 39');
+    await app.press(KEY.pageUp);
+    expect(app.frame()).toContain('11 newer below');
+    expect(app.frame()).toContain('line 29');
+    expect(app.frame()).not.toContain('line 30');
+    await app.press(KEY.pageDown, KEY.down);
+    expect(app.frame()).toContain('following');
+    await app.press(KEY.pageUp, 'F');
+    expect(app.frame()).toContain('following');
+    expect(app.frame()).toContain('line 40');
+  });
+});
+
+describe('result card', () => {
+  it('r shows final text, status, cost, turns, files and time; Esc goes back', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press(KEY.down, 'r');
+    const f = app.frame();
+    expect(f).toContain('Task 2 docs — completed');
+    expect(f).toContain('time 30s · turns 7 · cost $0.31');
+    expect(f).toContain('files touched: /home/u/src/api/README.md');
+    expect(f).toContain('Wrote the docs.');
+    expect(f).toContain('Added examples.');
+    await app.press(KEY.down, KEY.down, 'r');
+    await app.press(KEY.esc, KEY.down, 'r');
+    expect(app.frame()).toContain('Task 3 broken — failed: crashed with exit code 3');
+  });
+});
+
+describe('new-task form', () => {
+  it('fills, completes the project with Tab, keeps input on a validation error, then submits', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press('n');
+    expect(app.frame()).toContain('New task');
+    await app.press('fix-signup', KEY.tab, 'w', KEY.tab);
+    expect(app.frame()).toMatch(/Project:\s+web▍/);
+    await app.press(KEY.enter);
+    expect(app.frame()).toContain('prompt is required');
+    expect(app.frame()).toMatch(/Name:\s+fix-signup/);
+    expect(app.frame()).toMatch(/Project:\s+web/);
+    expect(app.tasks.calls).toEqual([]);
+    await app.press(KEY.tab, 'Make signup work', KEY.enter);
+    expect(app.tasks.calls).toEqual(['spawn fix-signup web']);
+    expect(app.frame()).not.toContain('New task');
+    expect(lineOf(app.frame(), /fix-signup/)).toMatch(/^› 6\s+\S running\s+fix-signup\s+web/);
+  });
+
+  it('Esc cancels without spawning; typing q in a form is text, not a command', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press('n', 'q?');
+    expect(app.frame()).toMatch(/Name:\s+q\?▍/);
+    expect(app.store.getState().overlay?.kind).toBe('form');
+    await app.press(KEY.backspace);
+    expect(app.frame()).toMatch(/Name:\s+q▍/);
+    await app.press(KEY.esc);
+    expect(app.frame()).not.toContain('New task');
+    expect(app.tasks.calls).toEqual([]);
+  });
+
+  it('follow-up form names the task and sends the prompt', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press(KEY.down, 'f');
+    expect(app.frame()).toContain('Follow-up to task 2 docs');
+    await app.press('Add a FAQ', KEY.enter);
+    expect(app.tasks.calls).toEqual(['followUp 2 Add a FAQ']);
+  });
+
+  it(': sends a message to the assistant; with voice off the key says why', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press(':', 'status please', KEY.enter);
+    expect(app.voice.sent).toEqual(['status please']);
+    const off = await mount({ tasks: four(), voiceOff: 'no OPENAI_API_KEY' });
+    await off.press(':');
+    expect(off.frame()).toContain('message: voice is off: no OPENAI_API_KEY');
+    expect(off.frame()).not.toContain('Message to the assistant');
+  });
+});
+
+describe('confirm dialogs', () => {
+  it('q asks before cancelling: n keeps the task, y cancels it', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press('q');
+    expect(app.frame()).toContain('Cancel task 1 "fix-login"?');
+    expect(app.frame()).toContain('[y] yes, cancel it');
+    await app.press('n');
+    expect(app.frame()).not.toContain('Cancel task 1');
+    expect(app.tasks.calls).toEqual([]);
+    await app.press('q', 'y');
+    expect(app.tasks.calls).toEqual(['cancel 1']);
+    expect(app.frame()).toContain('Task 1 fix-login cancelled');
+    expect(app.frame()).toContain('key → cancel_task(1): cancelled');
+  });
+
+  it('Ctrl+C with live tasks asks keep / cancel / stay', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press(KEY.ctrlC);
+    expect(app.frame()).toContain('2 tasks are still running. Quit?');
+    expect(app.frame()).toContain('[k] keep them running');
+    expect(app.frame()).toContain('[c] cancel them');
+    expect(app.frame()).toContain('[Esc] stay');
+    await app.press(KEY.esc);
+    expect(app.quits).toEqual([]);
+    await app.press(KEY.ctrlC, 'c');
+    expect(app.quits).toEqual(['cancel']);
+  });
+});
+
+describe('push-to-talk keys', () => {
+  it('Space taps the terminal source in toggle mode; Esc discards while talking', async () => {
+    const app = await mount({ tasks: four(), ptt: { kind: 'toggle', key: 'Space', reason: 'no display' } });
+    const off = (await import('../../src/state/bind.js')).bindPushToTalk(app.store, app.ptt);
+    await app.press(' ');
+    expect(app.ptt.keys).toEqual(['space']);
+    expect(app.frame()).toContain('● talking');
+    await app.press(KEY.esc);
+    expect(app.ptt.keys).toEqual(['space', 'escape']);
+    expect(app.frame()).toContain('Discarded: Esc');
+    off();
+  });
+
+  it('Space does nothing in hold mode', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press(' ');
+    expect(app.ptt.keys).toEqual([]);
+    expect(app.frame()).toContain('hold Right Ctrl to talk');
+  });
+});
