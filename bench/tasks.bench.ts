@@ -22,7 +22,9 @@ const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const LINE_BYTES = 100;
 
 function emit(metric: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ bench: 'tasks', metric, value: Math.round(value * 1000) / 1000, unit, ...extra })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'tasks', metric, value: Math.round(value * 1000) / 1000, unit, ...extra })}\n`,
+  );
 }
 
 async function countLines(path: string): Promise<number> {
@@ -128,7 +130,10 @@ async function hugeLine(root: string): Promise<void> {
   clearInterval(rssTimer);
   clearInterval(keepAlive);
   const tail = m.tail(r.value.id);
-  emit('huge_line_entries', tail.length, 'entries', { truncated: tail.filter((e) => e.truncated).length, status: t?.status });
+  emit('huge_line_entries', tail.length, 'entries', {
+    truncated: tail.filter((e) => e.truncated).length,
+    status: t?.status,
+  });
   emit('rss_growth_mb', (peak - base) / 2 ** 20, 'MiB', { target: 64 });
   await m.shutdown('keep');
 }

@@ -71,7 +71,11 @@ async function isExecutableFile(p: string): Promise<boolean> {
  * Finds an executable the way a shell would: a name with a slash is taken as a path (relative to
  * `cwd`), anything else is looked up in the PATH of `env`. Undefined when not found or not executable.
  */
-export async function findExecutable(name: string, env: Record<string, string | undefined>, cwd = process.cwd()): Promise<string | undefined> {
+export async function findExecutable(
+  name: string,
+  env: Record<string, string | undefined>,
+  cwd = process.cwd(),
+): Promise<string | undefined> {
   if (name === '') return undefined;
   if (name.includes('/')) {
     const p = isAbsolute(name) ? name : resolve(cwd, name);
@@ -115,7 +119,10 @@ export async function buildAgentCommand(input: BuildCommandInput): Promise<Actio
       const where = input.claudePath.includes('/')
         ? `${input.claudePath} does not exist or is not executable`
         : `\`${input.claudePath}\` was not found on PATH`;
-      return { ok: false, message: `could not start: ${where}. Install Claude Code (npm i -g @anthropic-ai/claude-code) or set the claude path in the config.` };
+      return {
+        ok: false,
+        message: `could not start: ${where}. Install Claude Code (npm i -g @anthropic-ai/claude-code) or set the claude path in the config.`,
+      };
     }
     return { ok: true, value: { file, args: claudeArgs(input.run) } };
   }

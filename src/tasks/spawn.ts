@@ -79,7 +79,8 @@ function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
     const exited: Promise<ChildExit> = sub.then(
       (r) => {
         const exit: ChildExit = { exitCode: r.exitCode ?? null, signal: r.signal ?? null };
-        if (r.failed && r.exitCode === undefined && r.signal === undefined) exit.error = r.originalMessage || r.shortMessage;
+        if (r.failed && r.exitCode === undefined && r.signal === undefined)
+          exit.error = r.originalMessage || r.shortMessage;
         return exit;
       },
       (e: unknown) => ({ exitCode: null, signal: null, error: e instanceof Error ? e.message : String(e) }),

@@ -197,9 +197,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private started = false;
   private closing = false;
   private closed = false;
-  private readonly o: Required<
-    Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath'>
-  > & { claudePath: string; commandArgv?: string[]; env: Record<string, string | undefined> };
+  private readonly o: Required<Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath'>> & {
+    claudePath: string;
+    commandArgv?: string[];
+    env: Record<string, string | undefined>;
+  };
   private flushTimer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
@@ -305,7 +307,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     if (mode === 'bypassPermissions' && !this.o.allowBypassPermissions) {
       return {
         ok: false,
-        message: 'Bypassing permissions is turned off. Enable allowBypassPermissions in the config to use it, or use acceptEdits.',
+        message:
+          'Bypassing permissions is turned off. Enable allowBypassPermissions in the config to use it, or use acceptEdits.',
       };
     }
     const backend = opts.backend ?? this.o.backend;
@@ -350,7 +353,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const extras: SpawnExtras = {};
     if (opts.maxTurns !== undefined) extras.maxTurns = opts.maxTurns;
     if (opts.maxBudgetUsd !== undefined) extras.maxBudgetUsd = opts.maxBudgetUsd;
-    if (opts.appendSystemPrompt !== undefined && opts.appendSystemPrompt !== '') extras.appendSystemPrompt = opts.appendSystemPrompt;
+    if (opts.appendSystemPrompt !== undefined && opts.appendSystemPrompt !== '')
+      extras.appendSystemPrompt = opts.appendSystemPrompt;
     st.spawnExtras = extras;
     this.tasks.set(rec.id, st);
     this.queue.push(rec.id);
@@ -373,11 +377,17 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     if (!st) return { ok: false, message: `There is no task ${ref}.` };
     const rec = st.rec;
     if (isLive(rec.status)) {
-      return { ok: false, message: `Task ${rec.id} (${rec.name}) is still ${rec.status}; wait for it to finish or cancel it first.` };
+      return {
+        ok: false,
+        message: `Task ${rec.id} (${rec.name}) is still ${rec.status}; wait for it to finish or cancel it first.`,
+      };
     }
     if ((prompt ?? '').trim() === '') return { ok: false, message: 'What should the follow-up say?' };
     if (rec.claudeSessionId === undefined || rec.claudeSessionId === '') {
-      return { ok: false, message: `Task ${rec.id} (${rec.name}) has no agent session to continue; start a new task instead.` };
+      return {
+        ok: false,
+        message: `Task ${rec.id} (${rec.name}) has no agent session to continue; start a new task instead.`,
+      };
     }
     if (this.o.sameDirPolicy === 'refuse') {
       const busy = this.liveInDir(rec.projectDir);
@@ -416,7 +426,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       return { ok: true, value: snapshot(rec) };
     }
     if (rec.status !== 'running') {
-      return { ok: false, message: `Task ${rec.id} (${rec.name}) has already ${rec.status === 'completed' ? 'completed' : `ended (${rec.status})`}.` };
+      return {
+        ok: false,
+        message: `Task ${rec.id} (${rec.name}) has already ${rec.status === 'completed' ? 'completed' : `ended (${rec.status})`}.`,
+      };
     }
     const ended = this.waitEnd(st);
     if (!st.cancelling) {
@@ -594,7 +607,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const run = currentRun(st.rec);
       for (const line of splitter.push(chunk)) {
         for (const ev of this.parse(st.rec, line.text, line.truncated)) {
-          for (const e of toOutputEntries(ev)) entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, ...e });
+          for (const e of toOutputEntries(ev))
+            entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, ...e });
         }
       }
       const keep = entries.slice(-this.o.tailSize);
@@ -685,7 +699,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       void this.startRun(st).catch((e: unknown) => {
         this.fire('error', toError(e));
         if (st.rec.status === 'running' && !st.run) {
-          this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message: `could not start: ${toError(e).message}` } }, {});
+          this.finishRun(
+            st,
+            {
+              status: 'failed',
+              failure: { kind: 'could_not_start', message: `could not start: ${toError(e).message}` },
+            },
+            {},
+          );
         }
       });
     }
@@ -729,9 +750,22 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     st.stderrOffset = errSize;
     delete st.lastResult;
     delete st.lastApiError;
-    const child = await spawnDetached({ file: cmd.value.file, args: cmd.value.args, cwd: rec.projectDir, env, stdoutPath: logPath, stderrPath: errPath });
+    const child = await spawnDetached({
+      file: cmd.value.file,
+      args: cmd.value.args,
+      cwd: rec.projectDir,
+      env,
+      stdoutPath: logPath,
+      stderrPath: errPath,
+    });
     if (!child.ok) {
-      const outcome = decideOutcome({ startError: child.message, exitCode: null, signal: null, cancelled: false, backend: rec.backend });
+      const outcome = decideOutcome({
+        startError: child.message,
+        exitCode: null,
+        signal: null,
+        cancelled: false,
+        backend: rec.backend,
+      });
       this.finishRun(st, outcome, {});
       return;
     }
@@ -808,7 +842,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         status: 'failed',
         failure: {
           kind: 'crashed',
-          message: 'ended without a result; it was started by an earlier voice-orch session, so its exit code is unknown',
+          message:
+            'ended without a result; it was started by an earlier voice-orch session, so its exit code is unknown',
         },
       };
     } else {
@@ -886,7 +921,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     } else {
       delete rec.failure;
       if (outcome.status === 'cancelled') rec.activity = 'cancelled';
-      else if (outcome.status === 'completed' && (rec.activity === 'starting…' || rec.activity === 'started')) rec.activity = 'done';
+      else if (outcome.status === 'completed' && (rec.activity === 'starting…' || rec.activity === 'started'))
+        rec.activity = 'done';
     }
     if (exit.exitCode !== undefined) run.exitCode = exit.exitCode;
     if (exit.signal !== undefined) run.signal = exit.signal;
@@ -1125,7 +1161,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const now = Date.now();
       for (const { st, rs } of this.runningStates()) {
         if (!rs.own && !(await isProcessRunning(rs.pid, rs.startTime))) {
-          void this.onRunExit(st, rs, { exitCode: null, signal: null }).catch((e: unknown) => this.fire('error', toError(e)));
+          void this.onRunExit(st, rs, { exitCode: null, signal: null }).catch((e: unknown) =>
+            this.fire('error', toError(e)),
+          );
           continue;
         }
         if (!st.rec.stalled && now - rs.lastOutputAt >= this.o.stallTimeoutMs) {
@@ -1149,7 +1187,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private serialize(): RegistryData {
     const tasks: PersistedTask[] = [];
     for (const st of [...this.tasks.values()].sort((a, b) => a.rec.id - b.rec.id)) {
-      const p: PersistedTask = { record: st.rec, readOffset: st.readOffset, nextSeq: st.nextSeq, stderrOffset: st.stderrOffset };
+      const p: PersistedTask = {
+        record: st.rec,
+        readOffset: st.readOffset,
+        nextSeq: st.nextSeq,
+        stderrOffset: st.stderrOffset,
+      };
       if (st.lastResult) p.lastResult = st.lastResult;
       if (st.lastApiError) p.lastApiError = st.lastApiError;
       if (st.cancelling) p.cancelling = true;
@@ -1182,7 +1225,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       try {
         (listener as (...a: unknown[]) => void).apply(this, args);
       } catch (e) {
-        if (event !== 'error') this.fire('error', new Error(`a "${String(event)}" listener threw: ${toError(e).message}`));
+        if (event !== 'error')
+          this.fire('error', new Error(`a "${String(event)}" listener threw: ${toError(e).message}`));
       }
     }
   }

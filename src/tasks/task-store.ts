@@ -120,7 +120,10 @@ export class TaskStore {
     } catch (e) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await rename(this.file, aside).catch(() => undefined);
-      return { data: emptyRegistry(), problem: `the task registry was unreadable (${(e as Error).message}); moved to ${aside}` };
+      return {
+        data: emptyRegistry(),
+        problem: `the task registry was unreadable (${(e as Error).message}); moved to ${aside}`,
+      };
     }
   }
 

@@ -28,11 +28,23 @@ const m = new TaskManager({
 });
 m.on('error', (e) => say({ event: 'error', message: e.message }));
 m.on('finished', (t) => say({ event: 'finished', id: t.id, status: t.status }));
-m.on('updated', (t) => say({ event: 'updated', id: t.id, status: t.status, session: t.claudeSessionId ?? null, pid: t.runs.at(-1)?.pid ?? null }));
+m.on('updated', (t) =>
+  say({
+    event: 'updated',
+    id: t.id,
+    status: t.status,
+    session: t.claudeSessionId ?? null,
+    pid: t.runs.at(-1)?.pid ?? null,
+  }),
+);
 m.on('output', (id, entries) => say({ event: 'output', id, n: entries.length }));
 await m.start();
 for (const s of config.spawns) {
   const r = await m.spawn(s);
-  say(r.ok ? { event: 'spawned', id: r.value.id, name: r.value.name, status: r.value.status } : { event: 'refused', message: r.message });
+  say(
+    r.ok
+      ? { event: 'spawned', id: r.value.id, name: r.value.name, status: r.value.status }
+      : { event: 'refused', message: r.message },
+  );
 }
 say({ event: 'ready', pid: process.pid });

@@ -16,7 +16,16 @@ const until = async (fn: () => boolean, ms = 5000): Promise<void> => {
 function collect(path: string, startOffset = 0, extra: Partial<ConstructorParameters<typeof LogTailer>[0]> = {}) {
   const lines: SplitLine[] = [];
   const offsets: number[] = [];
-  const t = new LogTailer({ path, startOffset, pollMs: 30, onLines: (l, end) => { lines.push(...l); offsets.push(end); }, ...extra });
+  const t = new LogTailer({
+    path,
+    startOffset,
+    pollMs: 30,
+    onLines: (l, end) => {
+      lines.push(...l);
+      offsets.push(end);
+    },
+    ...extra,
+  });
   return { t, lines, offsets };
 }
 
@@ -64,7 +73,12 @@ describe('LogTailer', () => {
       [5, false, 5],
     ]);
     const errors: Error[] = [];
-    const dirAsFile = new LogTailer({ path: join(path, '..'), startOffset: 0, onLines: () => undefined, onError: (e) => errors.push(e) });
+    const dirAsFile = new LogTailer({
+      path: join(path, '..'),
+      startOffset: 0,
+      onLines: () => undefined,
+      onError: (e) => errors.push(e),
+    });
     await dirAsFile.finish();
     expect(errors[0]?.message).toMatch(/EISDIR/);
   });

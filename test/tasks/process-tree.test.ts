@@ -24,7 +24,8 @@ const until = async (fn: () => boolean | Promise<boolean>, ms = 5000): Promise<v
 
 describe('parseProcStat', () => {
   it('counts fields from the last parenthesis (names with spaces and parentheses)', () => {
-    const text = '4242 (we ird) (name) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615';
+    const text =
+      '4242 (we ird) (name) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615';
     expect(parseProcStat(text)).toEqual({ pid: 4242, state: 'S', ppid: 17, pgrp: 4242, sid: 4242, startTime: 987654 });
   });
   it('rejects garbage', () => {
@@ -76,7 +77,11 @@ describe('liveness and trees with real processes', () => {
   it('descendantsOf walks grandchildren and ignores cycles', () => {
     const p = (pid: number, ppid: number): ProcStat => ({ pid, ppid, pgrp: pid, sid: pid, state: 'S', startTime: 1 });
     const procs = [p(10, 1), p(11, 10), p(12, 11), p(13, 12), p(20, 1), p(21, 20), p(30, 31), p(31, 30)];
-    expect(descendantsOf([10], procs).map((x) => x.pid).sort()).toEqual([11, 12, 13]);
+    expect(
+      descendantsOf([10], procs)
+        .map((x) => x.pid)
+        .sort(),
+    ).toEqual([11, 12, 13]);
     expect(descendantsOf([30], procs).map((x) => x.pid)).toEqual([31]);
   });
 });

@@ -14,7 +14,14 @@ describe('spawnDetached', () => {
     const out = join(dir, 'a.ndjson');
     const err = join(dir, 'a.stderr');
     writeFileSync(out, 'earlier line\n', { mode: 0o600 });
-    const r = await spawnDetached({ file: process.execPath, args: [AGENT, '--echo-args', '--stderr', 'to stderr', '--exit', '4'], cwd: dir, env, stdoutPath: out, stderrPath: err });
+    const r = await spawnDetached({
+      file: process.execPath,
+      args: [AGENT, '--echo-args', '--stderr', 'to stderr', '--exit', '4'],
+      cwd: dir,
+      env,
+      stdoutPath: out,
+      stderrPath: err,
+    });
     if (!r.ok) throw new Error(r.message);
     const pid = r.value.pid;
     const stat = readProcStatSync(pid);
@@ -32,7 +39,14 @@ describe('spawnDetached', () => {
   });
 
   it('reports signals', async () => {
-    const r = await spawnDetached({ file: process.execPath, args: [AGENT, '--sleep', '20000'], cwd: dir, env, stdoutPath: join(dir, 'b'), stderrPath: join(dir, 'b.err') });
+    const r = await spawnDetached({
+      file: process.execPath,
+      args: [AGENT, '--sleep', '20000'],
+      cwd: dir,
+      env,
+      stdoutPath: join(dir, 'b'),
+      stderrPath: join(dir, 'b.err'),
+    });
     if (!r.ok) throw new Error(r.message);
     process.kill(r.value.pid, 'SIGKILL');
     expect(await r.value.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
@@ -40,9 +54,17 @@ describe('spawnDetached', () => {
 
   it('refuses (never throws) when the executable, the cwd or the log cannot be used', async () => {
     const base = { args: [], env, stdoutPath: join(dir, 'c'), stderrPath: join(dir, 'c.err') };
-    expect(await spawnDetached({ ...base, file: join(dir, 'missing'), cwd: dir })).toEqual({ ok: false, message: expect.stringMatching(/ENOENT/) });
-    expect(await spawnDetached({ ...base, file: process.execPath, cwd: join(dir, 'no-dir') })).toEqual({ ok: false, message: expect.stringMatching(/cwd|ENOENT/) });
-    expect(await spawnDetached({ ...base, file: process.execPath, cwd: dir, stdoutPath: join(dir, 'no', 'x') })).toEqual({
+    expect(await spawnDetached({ ...base, file: join(dir, 'missing'), cwd: dir })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/ENOENT/),
+    });
+    expect(await spawnDetached({ ...base, file: process.execPath, cwd: join(dir, 'no-dir') })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/cwd|ENOENT/),
+    });
+    expect(
+      await spawnDetached({ ...base, file: process.execPath, cwd: dir, stdoutPath: join(dir, 'no', 'x') }),
+    ).toEqual({
       ok: false,
       message: expect.stringMatching(/^cannot open the task log/),
     });

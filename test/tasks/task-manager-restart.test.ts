@@ -31,10 +31,19 @@ interface HostEvent {
   pid?: number | null;
 }
 
-function startHost(spawns: { name: string; prompt: string; projectDir: string }[]): { events: HostEvent[]; proc: ChildProcess } {
+function startHost(spawns: { name: string; prompt: string; projectDir: string }[]): {
+  events: HostEvent[];
+  proc: ChildProcess;
+} {
   const cfg = join(w.root, 'host.json');
-  writeFileSync(cfg, JSON.stringify({ stateDir: w.stateDir, roots: [w.root], env: w.env, claudePath: FAKE_CLAUDE, spawns }));
-  const proc = spawn(process.execPath, ['--import', 'tsx', HOST, cfg], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  writeFileSync(
+    cfg,
+    JSON.stringify({ stateDir: w.stateDir, roots: [w.root], env: w.env, claudePath: FAKE_CLAUDE, spawns }),
+  );
+  const proc = spawn(process.execPath, ['--import', 'tsx', HOST, cfg], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const events: HostEvent[] = [];
   createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (l) => {
     try {
@@ -84,7 +93,11 @@ describe('restart after the host process is killed (kill -9)', () => {
     // The agents outlive their host.
     for (const pid of [...slowPids, diesUnseenPid]) expect(procState(pid)).toMatch(/[SR]/);
     process.kill(diesUnseenPid, 'SIGKILL');
-    await waitFor(() => procState(endsUnseenPid) === undefined && procState(diesUnseenPid) === undefined, 10_000, 'unseen ends');
+    await waitFor(
+      () => procState(endsUnseenPid) === undefined && procState(diesUnseenPid) === undefined,
+      10_000,
+      'unseen ends',
+    );
 
     const m = w.make();
     const outputs = new Map<number, TaskOutputEntry[]>();

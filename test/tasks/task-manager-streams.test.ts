@@ -23,7 +23,9 @@ interface Case {
 }
 
 const recordedResult = (scenario: string): Record<string, unknown> => {
-  const lines = readFileSync(join(__dirname, '../fixtures/claude-cli', `${scenario}.ndjson`), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(__dirname, '../fixtures/claude-cli', `${scenario}.ndjson`), 'utf8')
+    .trim()
+    .split('\n');
   return JSON.parse(lines[lines.length - 1] as string) as Record<string, unknown>;
 };
 
@@ -66,8 +68,18 @@ const cases: Case[] = [
     speed: 400,
     check: (t) => expect(t.failure?.message).toMatch(/^API error 401: Invalid API key/),
   },
-  { scenario: 'error-400', status: 'failed', failure: 'api_error', check: (t) => expect(t.failure?.message).toBe('API error 400: Invalid request') },
-  { scenario: 'error-529', status: 'failed', failure: 'api_error', check: (t) => expect(t.failure?.message).toMatch(/529/) },
+  {
+    scenario: 'error-400',
+    status: 'failed',
+    failure: 'api_error',
+    check: (t) => expect(t.failure?.message).toBe('API error 400: Invalid request'),
+  },
+  {
+    scenario: 'error-529',
+    status: 'failed',
+    failure: 'api_error',
+    check: (t) => expect(t.failure?.message).toMatch(/529/),
+  },
   {
     scenario: 'max-turns',
     status: 'failed',
@@ -77,7 +89,12 @@ const cases: Case[] = [
       expect(t.turns).toBe(recordedResult('max-turns').num_turns);
     },
   },
-  { scenario: 'loop-max-turns-3', status: 'failed', failure: 'max_turns', check: (t) => expect(t.failure?.message).toMatch(/3 turns/) },
+  {
+    scenario: 'loop-max-turns-3',
+    status: 'failed',
+    failure: 'max_turns',
+    check: (t) => expect(t.failure?.message).toMatch(/3 turns/),
+  },
   {
     scenario: 'max-budget',
     status: 'failed',
@@ -107,32 +124,43 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     const tail = m.tail(t.id);
     const log = await m.readLog(t.id);
     expect(tail.length).toBeGreaterThan(0);
-    expect(log.filter((e) => e.kind !== 'stderr').map((e) => e.text)).toEqual(tail.filter((e) => e.kind !== 'stderr').map((e) => e.text));
+    expect(log.filter((e) => e.kind !== 'stderr').map((e) => e.text)).toEqual(
+      tail.filter((e) => e.kind !== 'stderr').map((e) => e.text),
+    );
   });
 
-  it.each(['slow-sigterm', 'bash-sleep-sigterm', 'slow-sigint'])('%s: cancel (SIGTERM) mid-run → cancelled, exit 143, no result', async (scenario) => {
-    const m = w.make({ env: { ...w.env, FAKE_CLAUDE_SPEED: '4' } });
-    await m.start();
-    const r = await m.spawn({ name: scenario, prompt: `scenario:${scenario}`, projectDir: w.dir(scenario) });
-    if (!r.ok) throw new Error(r.message);
-    // Wait for the recorded pre-signal output, so the cancel lands mid-run like in the recording.
-    await waitFor(() => m.get(r.value.id)?.claudeSessionId, 10_000, 'init line');
-    await new Promise((res) => setTimeout(res, 900));
-    const updates: TaskRecord[] = [];
-    m.on('updated', (t) => updates.push(t));
-    const c = await m.cancel(r.value.id);
-    expect(c.ok).toBe(true);
-    if (!c.ok) return;
-    expect(c.value.status).toBe('cancelled');
-    expect(c.value.runs[0]?.exitCode).toBe(143);
-    expect(c.value.resultText).toBeUndefined();
-    expect(updates.at(-1)?.status).toBe('cancelled');
-  });
+  it.each(['slow-sigterm', 'bash-sleep-sigterm', 'slow-sigint'])(
+    '%s: cancel (SIGTERM) mid-run → cancelled, exit 143, no result',
+    async (scenario) => {
+      const m = w.make({ env: { ...w.env, FAKE_CLAUDE_SPEED: '4' } });
+      await m.start();
+      const r = await m.spawn({ name: scenario, prompt: `scenario:${scenario}`, projectDir: w.dir(scenario) });
+      if (!r.ok) throw new Error(r.message);
+      // Wait for the recorded pre-signal output, so the cancel lands mid-run like in the recording.
+      await waitFor(() => m.get(r.value.id)?.claudeSessionId, 10_000, 'init line');
+      await new Promise((res) => setTimeout(res, 900));
+      const updates: TaskRecord[] = [];
+      m.on('updated', (t) => updates.push(t));
+      const c = await m.cancel(r.value.id);
+      expect(c.ok).toBe(true);
+      if (!c.ok) return;
+      expect(c.value.status).toBe('cancelled');
+      expect(c.value.runs[0]?.exitCode).toBe(143);
+      expect(c.value.resultText).toBeUndefined();
+      expect(updates.at(-1)?.status).toBe('cancelled');
+    },
+  );
 
   it('follow-up continues the same session with --resume and appends a run', async () => {
     const m = w.make({ env: { ...w.env, FAKE_CLAUDE_ECHO_ARGS: '1' } });
     await m.start();
-    const r = await m.spawn({ name: 'notes', prompt: 'scenario:write-file', projectDir: w.dir('notes'), model: 'sonnet', maxTurns: 5 });
+    const r = await m.spawn({
+      name: 'notes',
+      prompt: 'scenario:write-file',
+      projectDir: w.dir('notes'),
+      model: 'sonnet',
+      maxTurns: 5,
+    });
     if (!r.ok) throw new Error(r.message);
     const first = await finished(m, r.value.id);
     expect(first.status).toBe('completed');
@@ -155,12 +183,32 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     const argvs = factLines(m, r.value.id, 'fake_args').map((l) => l.args as string[]);
     expect(argvs).toHaveLength(2);
     expect(argvs[0]).toEqual([
-      '-p', 'scenario:write-file', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits',
-      '--model', 'sonnet', '--max-turns', '5',
+      '-p',
+      'scenario:write-file',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--permission-mode',
+      'acceptEdits',
+      '--model',
+      'sonnet',
+      '--max-turns',
+      '5',
     ]);
     expect(argvs[1]).toEqual([
-      '-p', 'now add a title scenario:plain', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits',
-      '--resume', session, '--model', 'sonnet', '--max-turns', '5',
+      '-p',
+      'now add a title scenario:plain',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--permission-mode',
+      'acceptEdits',
+      '--resume',
+      session,
+      '--model',
+      'sonnet',
+      '--max-turns',
+      '5',
     ]);
     const log = await m.readLog(r.value.id);
     expect(new Set(log.map((e) => e.runNo))).toEqual(new Set([1, 2]));
@@ -193,7 +241,11 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     expect(live).toEqual({ ok: false, message: expect.stringMatching(/still running/) });
     await m.cancel(r.value.id);
 
-    const cmd = w.make({ backend: 'command', commandArgv: [process.execPath, '-e', 'console.log("no session here")'], stateDir: join(w.root, '.state2') });
+    const cmd = w.make({
+      backend: 'command',
+      commandArgv: [process.execPath, '-e', 'console.log("no session here")'],
+      stateDir: join(w.root, '.state2'),
+    });
     await cmd.start();
     const c = await cmd.spawn({ name: 'plain command', prompt: 'x', projectDir: w.dir('cmd') });
     if (!c.ok) throw new Error(c.message);
@@ -204,10 +256,24 @@ describe('recorded Claude CLI streams through fake-claude', () => {
   });
 
   it('passes the environment minus CLAUDECODE/CLAUDE_CODE_ENTRYPOINT, stdin ignored, own process group, cwd = project', async () => {
-    const m = w.make({ env: { ...w.env, FAKE_CLAUDE_ECHO_ARGS: '1', CLAUDECODE: '1', CLAUDE_CODE_ENTRYPOINT: 'cli', VO_TEST_MARK: 'kept' } });
+    const m = w.make({
+      env: {
+        ...w.env,
+        FAKE_CLAUDE_ECHO_ARGS: '1',
+        CLAUDECODE: '1',
+        CLAUDE_CODE_ENTRYPOINT: 'cli',
+        VO_TEST_MARK: 'kept',
+      },
+    });
     await m.start();
     const dir = w.dir('env check');
-    const r = await m.spawn({ name: 'env', prompt: 'scenario:plain', projectDir: dir, appendSystemPrompt: 'be brief', maxBudgetUsd: 0.5 });
+    const r = await m.spawn({
+      name: 'env',
+      prompt: 'scenario:plain',
+      projectDir: dir,
+      appendSystemPrompt: 'be brief',
+      maxBudgetUsd: 0.5,
+    });
     if (!r.ok) throw new Error(r.message);
     const t = await finished(m, r.value.id);
     const [facts] = factLines(m, t.id, 'fake_args');
@@ -216,7 +282,9 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     expect(facts?.pgid).toBe(facts?.pid);
     expect(facts?.pid).toBe(t.runs[0]?.pid);
     expect(facts?.cwd).toBe(dir);
-    expect(facts?.args).toEqual(expect.arrayContaining(['--append-system-prompt', 'be brief', '--max-budget-usd', '0.5']));
+    expect(facts?.args).toEqual(
+      expect.arrayContaining(['--append-system-prompt', 'be brief', '--max-budget-usd', '0.5']),
+    );
   });
 
   it('output events are batched per task and carry increasing seq numbers', async () => {

@@ -5,7 +5,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../src/tasks/types.js';
-import { agentArgv, factLines, finished, makeWorld, nextEvent, procState, waitFor, type World } from './task-manager.fixture.js';
+import {
+  agentArgv,
+  factLines,
+  finished,
+  makeWorld,
+  nextEvent,
+  procState,
+  waitFor,
+  type World,
+} from './task-manager.fixture.js';
 
 let w: World;
 beforeEach(() => {
@@ -56,7 +65,12 @@ describe('one writer per directory (seed bug 2)', () => {
     ]);
     expect(res.filter((r) => r.ok)).toHaveLength(1);
     const refused = res.find((r) => !r.ok);
-    expect(refused).toEqual({ ok: false, message: expect.stringMatching(/^Task \d+ \(one\) is still running in .*web; only one task works in a folder at a time/) });
+    expect(refused).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^Task \d+ \(one\) is still running in .*web; only one task works in a folder at a time/,
+      ),
+    });
     expect(m.list()).toHaveLength(1);
   });
 });
@@ -98,7 +112,10 @@ describe('cancel', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(m.get(b.value.id)?.status).toBe('cancelled');
     expect(existsSync(m.logPath(b.value.id))).toBe(false);
-    expect(await m.cancel(b.value.id)).toEqual({ ok: false, message: expect.stringMatching(/already ended \(cancelled\)/) });
+    expect(await m.cancel(b.value.id)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/already ended \(cancelled\)/),
+    });
   });
 
   it('records a cancel on disk and fires updated + finished (seed bug 4)', async () => {
@@ -121,7 +138,11 @@ describe('cancel', () => {
   });
 
   it('a SIGTERM-ignoring agent with a grandchild in its own process group leaves no process and no zombie', async () => {
-    const m = w.make({ backend: 'command', commandArgv: agentArgv('--grandchild', '--ignore-sigterm', '--sleep', '60000'), cancelGraceMs: 300 });
+    const m = w.make({
+      backend: 'command',
+      commandArgv: agentArgv('--grandchild', '--ignore-sigterm', '--sleep', '60000'),
+      cancelGraceMs: 300,
+    });
     await m.start();
     const r = await m.spawn({ name: 'stubborn', prompt: 'x', projectDir: w.dir('s') });
     if (!r.ok) throw new Error(r.message);
@@ -166,7 +187,11 @@ describe('cancel', () => {
 
 describe('watchdogs', () => {
   it('stall: no output for the timeout marks stalled (without killing); new output clears it', async () => {
-    const m = w.make({ backend: 'command', commandArgv: agentArgv('--lines', '2', '--rate', '1', '--format', 'text', '--sleep', '500'), stallTimeoutMs: 300 });
+    const m = w.make({
+      backend: 'command',
+      commandArgv: agentArgv('--lines', '2', '--rate', '1', '--format', 'text', '--sleep', '500'),
+      stallTimeoutMs: 300,
+    });
     await m.start();
     const r = await m.spawn({ name: 'quiet', prompt: 'x', projectDir: w.dir('quiet') });
     if (!r.ok) throw new Error(r.message);
@@ -199,7 +224,10 @@ describe('watchdogs', () => {
 
 describe('output', () => {
   it('a 50 MB line without a newline becomes one truncated entry', async () => {
-    const m = w.make({ backend: 'command', commandArgv: agentArgv('--lines', '1', '--format', 'text', '--no-newline-bytes', String(50 * 1024 * 1024)) });
+    const m = w.make({
+      backend: 'command',
+      commandArgv: agentArgv('--lines', '1', '--format', 'text', '--no-newline-bytes', String(50 * 1024 * 1024)),
+    });
     await m.start();
     const r = await m.spawn({ name: 'huge', prompt: 'x', projectDir: w.dir('huge') });
     if (!r.ok) throw new Error(r.message);
@@ -218,7 +246,11 @@ describe('output', () => {
   });
 
   it('binary bytes and ANSI escapes become safe text; the tail keeps the newest tailSize entries', async () => {
-    const m = w.make({ backend: 'command', commandArgv: agentArgv('--lines', '50', '--format', 'text', '--binary', '--ansi'), tailSize: 10 });
+    const m = w.make({
+      backend: 'command',
+      commandArgv: agentArgv('--lines', '50', '--format', 'text', '--binary', '--ansi'),
+      tailSize: 10,
+    });
     await m.start();
     const r = await m.spawn({ name: 'bytes', prompt: 'x', projectDir: w.dir('bytes') });
     if (!r.ok) throw new Error(r.message);
@@ -244,7 +276,9 @@ describe('refusals and failures', () => {
     const t = await finished(m, r.value.id);
     expect(t.status).toBe('failed');
     expect(t.failure?.kind).toBe('could_not_start');
-    expect(t.failure?.message).toMatch(/^could not start: `claude-does-not-exist-here` was not found on PATH\. Install Claude Code/);
+    expect(t.failure?.message).toMatch(
+      /^could not start: `claude-does-not-exist-here` was not found on PATH\. Install Claude Code/,
+    );
     const abs = w.make({ claudePath: join(w.root, 'no', 'claude'), stateDir: join(w.root, '.s2') });
     await abs.start();
     const r2 = await abs.spawn({ name: 'nope2', prompt: 'hello', projectDir: w.dir('n2') });
@@ -256,8 +290,14 @@ describe('refusals and failures', () => {
     const m = w.make();
     await m.start();
     const dir = w.dir('ok');
-    expect(await m.spawn({ name: ' ', prompt: 'x', projectDir: dir })).toEqual({ ok: false, message: expect.stringMatching(/name/) });
-    expect(await m.spawn({ name: 'x', prompt: '  ', projectDir: dir })).toEqual({ ok: false, message: expect.stringMatching(/prompt/) });
+    expect(await m.spawn({ name: ' ', prompt: 'x', projectDir: dir })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/name/),
+    });
+    expect(await m.spawn({ name: 'x', prompt: '  ', projectDir: dir })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/prompt/),
+    });
     const outside = await m.spawn({ name: 'x', prompt: 'y', projectDir: '/etc' });
     expect(outside.ok).toBe(false);
     const unknown = await m.spawn({ name: 'x', prompt: 'y', projectDir: 'no-such-project' });
@@ -269,7 +309,12 @@ describe('refusals and failures', () => {
     expect(m.list()).toHaveLength(0);
     const allowed = w.make({ allowBypassPermissions: true, stateDir: join(w.root, '.s3') });
     await allowed.start();
-    const r = await allowed.spawn({ name: 'x', prompt: 'scenario:plain', projectDir: dir, permissionMode: 'bypassPermissions' });
+    const r = await allowed.spawn({
+      name: 'x',
+      prompt: 'scenario:plain',
+      projectDir: dir,
+      permissionMode: 'bypassPermissions',
+    });
     expect(r.ok && r.value.permissionMode).toBe('bypassPermissions');
   });
 

@@ -6,8 +6,21 @@ import { defaultStateDir, TaskStore, type RegistryData } from '../../src/tasks/t
 import type { TaskRecord } from '../../src/tasks/types.js';
 
 const rec = (id: number, status: TaskRecord['status'] = 'completed'): TaskRecord => ({
-  id, name: `t${id}`, status, projectDir: '/p', backend: 'claude', prompt: 'x', permissionMode: 'acceptEdits',
-  createdAt: 1, updatedAt: 1, stalled: status === 'running', activity: '', turns: 0, costUsd: 0, filesTouched: [], runs: [{ runNo: 1, prompt: 'x', status }],
+  id,
+  name: `t${id}`,
+  status,
+  projectDir: '/p',
+  backend: 'claude',
+  prompt: 'x',
+  permissionMode: 'acceptEdits',
+  createdAt: 1,
+  updatedAt: 1,
+  stalled: status === 'running',
+  activity: '',
+  turns: 0,
+  costUsd: 0,
+  filesTouched: [],
+  runs: [{ runNo: 1, prompt: 'x', status }],
 });
 
 describe('TaskStore', () => {
@@ -25,7 +38,14 @@ describe('TaskStore', () => {
     expect(s.logPath(3)).toBe(join(dir, 'tasks', '3.ndjson'));
     expect(s.stderrPath(3)).toBe(join(dir, 'tasks', '3.stderr'));
     expect((await s.load()).data).toEqual({ version: 1, nextId: 1, tasks: [] });
-    const data: RegistryData = { version: 1, nextId: 3, tasks: [{ record: rec(1), readOffset: 10, nextSeq: 4 }, { record: rec(2, 'running'), readOffset: 0, nextSeq: 0 }] };
+    const data: RegistryData = {
+      version: 1,
+      nextId: 3,
+      tasks: [
+        { record: rec(1), readOffset: 10, nextSeq: 4 },
+        { record: rec(2, 'running'), readOffset: 0, nextSeq: 0 },
+      ],
+    };
     // Concurrent saves coalesce; the newest data wins.
     await Promise.all([s.save({ ...data, nextId: 2 }), s.save(data)]);
     expect(statSync(join(dir, 'tasks.json')).mode & 0o777).toBe(0o600);
@@ -41,7 +61,10 @@ describe('TaskStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vo-store-'));
     const s = new TaskStore(dir);
     await s.init();
-    writeFileSync(join(dir, 'tasks.json'), JSON.stringify({ version: 1, nextId: 2, tasks: [{ record: rec(7), readOffset: 0, nextSeq: 0 }, { junk: true }] }));
+    writeFileSync(
+      join(dir, 'tasks.json'),
+      JSON.stringify({ version: 1, nextId: 2, tasks: [{ record: rec(7), readOffset: 0, nextSeq: 0 }, { junk: true }] }),
+    );
     const loaded = await s.load();
     expect(loaded.data.nextId).toBe(8);
     expect(loaded.data.tasks).toHaveLength(1);
@@ -51,6 +74,8 @@ describe('TaskStore', () => {
     expect(bad.data.tasks).toEqual([]);
     expect(existsSync(join(dir, 'tasks.json'))).toBe(false);
     expect(readdirSync(dir).some((f) => f.startsWith('tasks.json.corrupt-'))).toBe(true);
-    expect(readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('tasks.json.corrupt-')) as string), 'utf8')).toBe('{"version":1,"nextId":');
+    expect(
+      readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('tasks.json.corrupt-')) as string), 'utf8'),
+    ).toBe('{"version":1,"nextId":');
   });
 });
