@@ -266,6 +266,37 @@ describe('output', () => {
   });
 });
 
+describe('command backend with a replayed stream-json agent', () => {
+  it('fake-agent --replay emits a recorded stream; the command backend parses it like claude', async () => {
+    const file = join(__dirname, '../fixtures/claude-cli/write-file.ndjson');
+    const m = w.make({ backend: 'command', commandArgv: agentArgv('--replay', file, '--speed', '10') });
+    await m.start();
+    const r = await m.spawn({ name: 'replayed', prompt: 'x', projectDir: w.dir('rp') });
+    if (!r.ok) throw new Error(r.message);
+    const t = await finished(m, r.value.id);
+    expect(t.status).toBe('completed');
+    expect(t.runs[0]?.exitCode).toBe(0);
+    expect(t.turns).toBe(2);
+    expect(t.costUsd).toBeGreaterThan(0.1);
+    expect(t.filesTouched).toEqual(['/home/dev/projects/write-file/NOTES.md']);
+    expect(readFileSync(m.logPath(t.id), 'utf8')).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('a replay of an API-error run exits 1 like the recording (command backend: the exit code decides)', async () => {
+    const file = join(__dirname, '../fixtures/claude-cli/error-400.ndjson');
+    const m = w.make({ backend: 'command', commandArgv: agentArgv('--replay', file, '--speed', '10') });
+    await m.start();
+    const r = await m.spawn({ name: 'replayed error', prompt: 'x', projectDir: w.dir('rp2') });
+    if (!r.ok) throw new Error(r.message);
+    const t = await finished(m, r.value.id);
+    expect(t.status).toBe('failed');
+    expect(t.failure).toEqual({
+      kind: 'crashed',
+      message: 'crashed with exit code 1: after API error 400: Invalid request',
+    });
+  });
+});
+
 describe('refusals and failures', () => {
   it('missing claude executable → failed could_not_start with a clear sentence', async () => {
     const m = w.make({ claudePath: 'claude-does-not-exist-here' });
