@@ -45,6 +45,8 @@ function errorText(e: unknown): string {
 interface Options {
   /** Skip the confirm step: the user already answered the dialog. */
   confirmed?: boolean;
+  /** The caller shows a refusal itself (a form's inline error), so no notice for it. */
+  inlineErrors?: boolean;
 }
 
 async function execute(
@@ -71,7 +73,8 @@ async function execute(
         text: `${source} → ${id}(${argLabel(args, result)}): ${oneLine(what, 80)}`,
       });
     }
-    const notice = source === 'key' ? (result.notice ?? (result.ok ? undefined : result.say)) : result.notice;
+    const refusal = result.ok || opts.inlineErrors ? undefined : result.say;
+    const notice = source === 'key' ? (result.notice ?? refusal) : result.notice;
     if (notice) {
       ctx.store.dispatch({ type: 'notice/add', text: oneLine(notice, 120), level: result.ok ? 'success' : 'warning', at: now() });
     }
@@ -195,7 +198,9 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
       if (o?.kind !== 'form' || o.form.busy) return undefined;
       const form = o.form;
       store.dispatch({ type: 'form/busy', busy: true });
-      const result = await dispatch(form.commandId, formArgs(form), 'key');
+      const result = await execute(ctx, registry, form.commandId, formArgs(form), 'key', { inlineErrors: true }).catch(
+        (e: unknown): CommandResult => ({ ok: false, say: errorText(e) }),
+      );
       const still = store.getState().overlay;
       if (still?.kind !== 'form' || still.form.kind !== form.kind) return result;
       if (result.ok) store.dispatch({ type: 'overlay/close' });

@@ -15,7 +15,8 @@ export function HelpOverlay({ rows, width, height }: HelpOverlayProps) {
   const merged = rows;
   const keyW = Math.min(22, Math.max(...merged.map((r) => r.keys.length), 4));
   const titleW = 12;
-  const toolW = width >= 100 ? 18 : 0;
+  // Wide terminals name the voice tool; narrow ones only mark that there is one.
+  const toolW = width >= 100 ? 18 : 5;
   const descW = Math.max(10, width - keyW - titleW - toolW - 4);
   const room = Math.max(1, height - 2);
   const shown = merged.slice(0, merged.length > room ? room - 1 : room);
@@ -31,8 +32,7 @@ export function HelpOverlay({ rows, width, height }: HelpOverlayProps) {
           {' '}
           <Text bold>{fit(r.title, titleW)}</Text>
           {' '}
-          {toolW ? <Text color="magenta">{fit(r.tool ?? '', toolW)}</Text> : null}
-          {toolW ? ' ' : ''}
+          <Text color="magenta">{fit(r.tool ? (toolW >= 18 ? r.tool : 'voice') : '', toolW)}</Text>{' '}
           <Text dimColor>{fit(r.description, descW)}</Text>
         </Text>
       ))}

@@ -4,4 +4,12 @@ export type { Action, FormKey } from './actions.js';
 export { createInitialState, reducer, type InitialStateOptions } from './reducer.js';
 export { createStore, type Store, type StoreOptions } from './store.js';
 export * from './selectors.js';
+import { createInitialState, reducer, type InitialStateOptions } from './reducer.js';
+import { createStore, type StoreOptions } from './store.js';
+import type { AppStore } from './bind.js';
+
+/** The app's store: the reducer over the initial state, notifications coalesced to ~30 fps. */
+export function createAppStore(opts: InitialStateOptions & StoreOptions = {}): AppStore {
+  return createStore(reducer, createInitialState(opts), opts);
+}
 export { bindAudio, bindNoticeExpiry, bindPushToTalk, bindTaskManager, bindVoiceSession, type AppStore } from './bind.js';

@@ -156,6 +156,9 @@ export function reducer(state: AppState, action: Action): AppState {
       for (const t of action.tasks) next = withTask(next, t);
       const selectedId =
         state.selectedId !== null && state.selectedId in next.tasks ? state.selectedId : (next.order[0] ?? null);
+      const v = state.view;
+      // A view about a task that is gone would route keys to a screen nobody can see.
+      if (v.kind !== 'main' && !(v.taskId in next.tasks)) return { ...next, selectedId, view: { kind: 'main' }, tailLog: null };
       return { ...next, selectedId };
     }
     case 'task/upsert': {

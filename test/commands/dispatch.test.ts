@@ -156,6 +156,7 @@ describe('dispatchCommand', () => {
     await d.submitForm();
     const o = store.getState().overlay;
     expect(o?.kind === 'form' && o.form.error).toBe('Could not start the task: /etc is outside the allowed roots (/home/u/src)');
+    expect(store.getState().notices).toEqual([]); // shown inline, not twice
   });
 
   it('message sends typed text to the voice session, and is disabled with a reason when voice is off', async () => {

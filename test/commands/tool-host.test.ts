@@ -129,6 +129,13 @@ describe('createToolHost.callTool', () => {
     expect(out).toBe('Started task 4 "lint" in web, status running.');
   });
 
+  it('a project outside the allowed roots comes back as a sentence', async () => {
+    const { host, tasks } = setup();
+    tasks.spawnRefusal = '/etc is outside the allowed roots (/home/u/src)';
+    const out = await host.callTool('spawn_task', JSON.stringify({ name: 'x', prompt: 'y', project: '/etc' }), 'c1');
+    expect(out).toBe('Could not start the task: /etc is outside the allowed roots (/home/u/src)');
+  });
+
   it('list_tasks: live first, then the most recent finished', async () => {
     const { host } = setup();
     const out = await host.callTool('list_tasks', '', 'c1');

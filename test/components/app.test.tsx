@@ -77,6 +77,8 @@ describe('narrow terminals', () => {
     expect(f.split('\n').length).toBeLessThanOrEqual(24);
     for (const row of helpRows()) expect(f).toMatch(new RegExp(`\\s${row.title.replace(/[-]/g, '\\-')}\\s`));
     expect(f).not.toContain('more (a taller terminal');
+    expect(lineOf(f, /cancel\s/)).toMatch(/^q\s+cancel\s+voice\s+Cancel a queued/);
+    expect(lineOf(f, /select\s/)).not.toContain('voice');
     await app.press(KEY.esc);
     expect(app.frame()).toContain('fix-login');
     expect(app.frame()).not.toContain('Keys and voice tools');

@@ -151,6 +151,13 @@ describe('reducer: tail view', () => {
     expect(s.view).toMatchObject({ scroll: 4, follow: false });
   });
 
+  it('a reset without the open task returns to the table', () => {
+    let s = run(base, { type: 'view/tail', taskId: 1 });
+    s = run(s, { type: 'tasks/reset', tasks: [task({ id: 2, name: 'b' })] });
+    expect(s.view.kind).toBe('main');
+    expect(s.tailLog).toBeNull();
+  });
+
   it('Esc closes an overlay first, then goes back to the table', () => {
     let s = run(base, { type: 'view/tail', taskId: 1 }, { type: 'overlay/help' });
     s = run(s, { type: 'view/back' });
