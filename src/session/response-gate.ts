@@ -144,11 +144,6 @@ export class ResponseGate {
     return request;
   }
 
-  /** Whether `eventId` is one of this gate's create ids (even an old one). */
-  ownsEventId(eventId: string | null | undefined): boolean {
-    return !!eventId && eventId.startsWith(`${this.idPrefix}_`);
-  }
-
   /** Drop everything (socket gone). Returns the requests that were queued or in flight. */
   reset(): ResponseRequest[] {
     const lost = [...this.queue];

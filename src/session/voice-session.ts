@@ -190,6 +190,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private lateResults: CallRecord[] = [];
   private pendingTexts: string[] = [];
   private answerAfterRestore = false;
+  /** Transcript id of the latest user turn (typed id or committed audio item id). */
+  private lastUserEntryId: string | null = null;
   private lastBoardVersion: number | null = null;
   private seq = 0;
   private readonly audioListeners: { started: () => void; drained: () => void };
@@ -557,10 +559,19 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
         this.inflight.delete(rec.callId);
       }
     }
-    // Re-ask a lost user turn, unless its answer already called tools: their (late) results
-    // trigger the next answer, and asking again could run the same action twice.
-    if (!hadCalls && lost.some((r) => r.kind === 'user' || r.kind === 'restore' || r.mergedKinds?.includes('user'))) {
-      this.answerAfterRestore = true;
+    // An answer cut off mid-stream stays in the local transcript as interrupted.
+    for (const itemId of conn.assistantItems) {
+      const entry = this.transcript.get(itemId);
+      if (entry && !entry.final) this.transcript.finalize(itemId, 'assistant', `${entry.text.trimEnd()} …`, this.now());
+    }
+    // Re-ask a lost user turn when its words are known locally (they are replayed), unless its
+    // answer already called tools: their late results trigger the next answer, and asking again
+    // could run the same action twice.
+    const lostUserTurn = lost.some((r) => r.kind === 'user' || r.kind === 'restore' || r.mergedKinds?.includes('user'));
+    if (lostUserTurn && !hadCalls) {
+      const words = this.lastUserEntryId ? this.transcript.get(this.lastUserEntryId)?.text.trim() : '';
+      if (words) this.answerAfterRestore = true;
+      else this.fireInfo('The connection dropped before your words were understood; please say it again.');
     }
     if (this.turn && this.turn.sentGen === conn.gen) this.turn.sentIdx = 0;
     if (this.speakingFlag && !this.audio.isPlaying()) this.setSpeaking(false);
@@ -605,7 +616,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   /** Recent turns as text items, plus one system item with the task board. Bounded. */
   private restoreContext(conn: Conn): void {
     const { maxTurns, maxChars } = this.opts.replay ?? { maxTurns: 12, maxChars: 4000 };
-    for (const t of this.transcript.recentTurns(maxTurns, maxChars)) {
+    const turns = this.transcript.recentTurns(maxTurns, maxChars);
+    for (const t of turns) {
       const item: ConversationItem =
         t.role === 'user'
           ? { type: 'message', role: 'user', content: [{ type: 'input_text', text: t.text }] }
@@ -684,6 +696,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
         if (itemId && !this.transcript.get(itemId)) {
           this.transcript.upsert({ id: itemId, role: 'user', text: '', final: false, at: this.now() });
         }
+        if (itemId) this.lastUserEntryId = itemId;
         return;
       }
       case 'conversation.item.input_audio_transcription.delta': {
@@ -793,6 +806,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     }
     const failed = conn.gate.onError(clientEventId);
     if (failed) {
+      conn.cancelOnCreate = false;
       this.answered(failed);
       if (code !== 'conversation_already_has_active_response') this.fireInfo(`The assistant could not answer: ${message}`);
     }
@@ -856,10 +870,17 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     for (const item of response.output ?? []) {
       const it = item as unknown as Record<string, unknown>;
       if (it.type === 'function_call') this.onFunctionCall(conn, id, it, receivedAt);
-      else if (it.type === 'message' && it.role === 'assistant' && !dropped) {
+      else if (it.type === 'message' && it.role === 'assistant') {
         const itemId = str(it.id);
+        if (!itemId) continue;
+        if (dropped || conn.droppedItems.has(itemId)) {
+          // Interrupted: keep what we showed (the truncate may already have cut it), mark it final.
+          const entry = this.transcript.get(itemId);
+          if (entry && !entry.final) this.transcript.finalize(itemId, 'assistant', `${entry.text.trimEnd()} …`, this.now());
+          continue;
+        }
         const transcript = contentTranscript(it.content);
-        if (itemId && transcript !== undefined) this.transcript.finalize(itemId, 'assistant', transcript, this.now());
+        if (transcript !== undefined) this.transcript.finalize(itemId, 'assistant', transcript, this.now());
       }
     }
     const calls = conn.responseCalls.get(id);
@@ -1018,7 +1039,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
 
   private sendTextNow(conn: Conn, text: string): void {
     this.beforeUserTurn(conn);
-    this.transcript.upsert({ id: this.nextId('typed'), role: 'user', text, final: true, at: this.now() });
+    const id = this.nextId('typed');
+    this.lastUserEntryId = id;
+    this.transcript.upsert({ id, role: 'user', text, final: true, at: this.now() });
     this.send(conn, {
       type: 'conversation.item.create',
       event_id: this.nextId('text'),
@@ -1052,8 +1075,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     } else if (conn && slot?.kind === 'creating') {
       conn.cancelOnCreate = true;
     }
-    const candidate = conn?.lastAudioItem ?? null;
-    if (conn && candidate && active && conn.itemResponse.get(candidate) === active) conn.droppedItems.add(candidate);
+    const streaming = conn?.lastAudioItem ?? null;
+    if (conn && streaming && active && conn.itemResponse.get(streaming) === active) conn.droppedItems.add(streaming);
     this.setSpeaking(false);
     let stopping: Promise<{ itemId: string | null; playedMs: number }>;
     try {
@@ -1062,14 +1085,17 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       stopping = Promise.reject(err);
     }
     stopping.then(
-      (stopped) => this.guard(() => this.truncateHeard(conn, stopped.itemId, stopped.playedMs, candidate)),
+      (stopped) => this.guard(() => this.truncateHeard(conn, stopped.itemId, stopped.playedMs)),
       (err: unknown) => this.fireError(err),
     );
   }
 
-  private truncateHeard(conn: Conn | null, itemId: string | null, playedMs: number, fallback: string | null): void {
+  /**
+   * Truncate the item the player was playing to what was heard. Nothing playing (no item named)
+   * means nothing to cut: the cancel alone ends the response.
+   */
+  private truncateHeard(conn: Conn | null, id: string | null, playedMs: number): void {
     if (!conn || conn !== this.current || conn.retired) return;
-    const id = itemId ?? fallback;
     if (!id || !conn.assistantItems.has(id)) return;
     const receivedBytes = conn.receivedBytes.get(id) ?? 0;
     if (receivedBytes === 0) return;

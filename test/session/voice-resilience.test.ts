@@ -107,6 +107,18 @@ describe('reconnects (reference §1.4)', () => {
     expect(h.server.allErrors()).toEqual([]);
   });
 
+  it('a drop before the spoken words were transcribed: no blind re-ask, the user is told', async () => {
+    const h = await setup({ transcriptionDelayMs: 2000, replies: [{ text: 'Cut off right here.', dropAfterDeltas: 1 }] });
+    h.session.start();
+    await ready(h);
+    speak(h);
+    await until(() => h.server.connections.length === 2 && h.session.state().kind === 'ready', 'reconnected');
+    await sleep(50);
+    expect(h.server.connections[1]!.eventsOfType('response.create')).toHaveLength(0);
+    expect(h.infos.some((m) => /please say it again/.test(m))).toBe(true);
+    expect(h.server.allErrors()).toEqual([]);
+  });
+
   it('a drop mid-tool-call: the late result is delivered as a system message in the new session', async () => {
     const h = await setup({
       replies: [
