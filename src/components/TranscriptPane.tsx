@@ -23,6 +23,11 @@ export function linesOf(entry: TranscriptEntry, width: number): string[] {
   const text = `${prefix}${entry.text}${entry.final ? '' : ' ▍'}`;
   const out: string[] = [];
   const w = Math.max(10, width);
+  // Tool calls and activity lines are bookkeeping: one line each, so the conversation keeps the room.
+  if (entry.role === 'tool') {
+    const flat = text.replace(/\s+/g, ' ');
+    return [flat.length > w ? `${flat.slice(0, w - 1)}…` : flat];
+  }
   for (const para of text.split('\n')) {
     if (para.length === 0) {
       out.push('');

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { TranscriptPane } from '../../src/components/TranscriptPane.js';
+import { TaskTable } from '../../src/components/TaskTable.js';
+import { Footer } from '../../src/components/Footer.js';
+import { Notices } from '../../src/components/Notices.js';
+import type { TranscriptEntry } from '../../src/session/types.js';
+import { T0, task } from '../commands/fakes.js';
+
+const frameOf = (el: React.ReactElement) => {
+  const r = render(el);
+  const f = r.lastFrame() ?? '';
+  r.unmount();
+  return f;
+};
+
+const e = (id: string, role: TranscriptEntry['role'], text: string, final = true): TranscriptEntry => ({ id, role, text, final, at: T0 });
+
+describe('TranscriptPane', () => {
+  it('shows user and assistant text, a cursor while streaming, tool lines on one line, newest at the bottom', () => {
+    const f = frameOf(
+      <TranscriptPane
+        width={60}
+        height={10}
+        entries={[
+          e('u1', 'user', 'cancel the login task'),
+          e('t1', 'tool', 'cancel_task({"task":"login"}) → Cancelled task 3 "fix-login". '.repeat(3)),
+          e('a1', 'assistant', 'Done, I cancelled', false),
+          e('n1', 'notice', 'Task 2 docs finished'),
+        ]}
+      />,
+    );
+    const lines = f.split('\n');
+    expect(lines[0]).toBe('you cancel the login task');
+    expect(lines[1]).toMatch(/^⚙ cancel_task\(\{"task":"login"\}\) → .*…$/);
+    expect(lines[1]!.length).toBeLessThanOrEqual(60);
+    expect(lines[2]).toBe('assistant Done, I cancelled ▍');
+    expect(lines[3]).toBe('! Task 2 docs finished');
+  });
+
+  it('keeps only what fits, cutting the oldest', () => {
+    const entries = Array.from({ length: 20 }, (_, i) => e(`x${i}`, 'user', `line ${i}`));
+    const f = frameOf(<TranscriptPane width={40} height={3} entries={entries} />);
+    expect(f.split('\n')).toEqual(['you line 17', 'you line 18', 'you line 19']);
+  });
+});
+
+describe('TaskTable', () => {
+  it('keeps the selection visible when there are more tasks than rows', () => {
+    const tasks = Array.from({ length: 20 }, (_, i) => task({ id: i + 1, name: `t${i + 1}` }));
+    const f = frameOf(<TaskTable tasks={tasks} selectedId={15} width={80} height={6} now={T0} frame={0} />);
+    const lines = f.split('\n');
+    expect(lines).toHaveLength(6);
+    expect(f).toMatch(/^› 15/m);
+    expect(lines[5]).toMatch(/↑ \d+ more ↓ \d+ more/);
+  });
+
+  it('marks a stalled running task', () => {
+    const f = frameOf(<TaskTable tasks={[task({ id: 1, name: 'a', stalled: true })]} selectedId={1} width={100} height={5} now={T0} frame={0} />);
+    expect(f).toMatch(/⠋ stalled/);
+  });
+});
+
+describe('Footer and notices', () => {
+  it('dims disabled hints with their reason', () => {
+    const f = frameOf(<Footer width={80} hints={[{ id: 'a', keys: 'n', title: 'new task' }, { id: 'b', keys: 'q', title: 'cancel', disabled: 'task 2 is already completed' }]} />);
+    expect(f.split('\n')[0]).toBe('n new task  q cancel (task 2 is already completed)');
+  });
+
+  it('shows the newest notices with a mark per level', () => {
+    const f = frameOf(
+      <Notices
+        max={2}
+        notices={[
+          { id: 1, text: 'old', level: 'info', expiresAt: 0 },
+          { id: 2, text: 'Task 1 failed', level: 'error', expiresAt: 0 },
+          { id: 3, text: 'Task 2 finished', level: 'success', expiresAt: 0 },
+        ]}
+      />,
+    );
+    expect(f).toBe('✗ Task 1 failed\n✓ Task 2 finished');
+  });
+});
