@@ -134,6 +134,8 @@ interface Conn {
   itemResponse: Map<string, string>;
   lastAudioItem: string | null;
   cancelOnCreate: boolean;
+  /** Times of recent `server_error`s; several in a row mean the session is sick. */
+  serverErrors: number[];
   /** Completed calls per tool-calling response; `done` once its response.done arrived. */
   responseCalls: Map<string, { callIds: string[]; done: boolean; requested: boolean }>;
 }
@@ -150,6 +152,9 @@ interface TurnAudio {
 /** Longest push-to-talk turn kept locally for a resend (10 minutes of PCM16/24 kHz). */
 const MAX_TURN_BYTES = 10 * 60 * 1000 * BYTES_PER_MS;
 const TOOL_TEXT_MAX = 600;
+/** `server_error`s within this window that make us open a fresh session (reference §8: "if it repeats, reconnect"). */
+const SERVER_ERRORS_BEFORE_RECONNECT = 3;
+const SERVER_ERROR_WINDOW_MS = 60_000;
 
 /**
  * The Realtime voice session (implements VoiceSessionPort). Event handlers never throw; failures
@@ -440,6 +445,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       itemResponse: new Map(),
       lastAudioItem: null,
       cancelOnCreate: false,
+      serverErrors: [],
       responseCalls: new Map(),
     };
     conn.gate = new ResponseGate((ev) => client.send(ev), `rc${gen}`);
@@ -813,6 +819,16 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     switch (code) {
       case 'response_cancel_not_active':
         break;
+      case 'server_error': {
+        const now = this.now();
+        conn.serverErrors = [...conn.serverErrors.filter((t) => now - t < SERVER_ERROR_WINDOW_MS), now];
+        this.fireError(new Error(`Realtime error (server_error): ${message}`));
+        if (conn.serverErrors.length >= SERVER_ERRORS_BEFORE_RECONNECT) {
+          this.fireInfo('The Realtime service keeps failing; reconnecting.');
+          conn.client.close(4000, 'repeated server errors');
+        }
+        break;
+      }
       case 'input_audio_buffer_commit_empty':
         this.fireInfo('Too short, nothing sent.');
         break;

@@ -119,6 +119,17 @@ describe('reconnects (reference §1.4)', () => {
     expect(h.server.allErrors()).toEqual([]);
   });
 
+  it('repeated server_error: a fresh session', async () => {
+    const h = await setup();
+    h.session.start();
+    await ready(h);
+    const c1 = h.server.connections[0]!;
+    for (let i = 0; i < 3; i++) c1.injectError({ code: 'server_error', type: 'server_error', message: 'The server had an error.' });
+    await until(() => h.server.connections.length === 2 && h.session.state().kind === 'ready', 'reconnected');
+    expect(c1.closeCode).toBe(4000);
+    expect(h.errors.filter((e) => /server_error/.test(e.message))).toHaveLength(3);
+  });
+
   it('a drop mid-tool-call: the late result is delivered as a system message in the new session', async () => {
     const h = await setup({
       replies: [
