@@ -122,6 +122,8 @@ interface TaskState {
   lastResult?: ResultEvent;
   lastApiError?: ApiErrorEvent;
   cancelling: boolean;
+  /** Parsed events not yet turned into output entries (rendered at the next flush or tail()). */
+  unrendered: Unrendered[];
   /** Output waiting for the next flush (capped at the tail size). */
   pending: TaskOutputEntry[];
   /** The record changed since the last `updated` event. */
@@ -131,6 +133,13 @@ interface TaskState {
   waiters: (() => void)[];
   /** Limits given at spawn; they apply to every run of the task. */
   spawnExtras?: SpawnExtras;
+}
+
+/** An event waiting to be rendered, with the time it was read. */
+interface Unrendered {
+  ev: AgentEvent;
+  runNo: number;
+  ts: number;
 }
 
 type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
@@ -461,6 +470,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   tail(id: number, limit?: number): TaskOutputEntry[] {
     const st = this.tasks.get(id);
     if (!st) return [];
+    this.render(st);
     return st.tail.last(limit ?? st.tail.size);
   }
 
@@ -567,6 +577,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       readOffset: 0,
       stderrOffset: 0,
       cancelling: false,
+      unrendered: [],
       pending: [],
       dirty: false,
       files: new Set(rec.filesTouched),
@@ -958,43 +969,74 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   /**
-   * Applies a batch of log lines: every line is parsed and applied to the record (session,
-   * files, result…), but display work is done only where it can be seen: the activity line from
-   * the newest event that has one, and output entries only for the newest `tailSize` of them
-   * (older ones would be pushed out of the bounded tail by the same batch; their seq numbers
-   * are skipped). This keeps ingestion cheap when an agent floods its log.
+   * Applies a batch of log lines: every line is parsed and applied to the record at once
+   * (session, files, result…); display work waits for the next flush and is done only where it
+   * can be seen: the activity line from the newest event that has one, and output entries only
+   * for the newest `tailSize` events (older ones would be pushed out of the bounded tail before
+   * anyone looked; their seq numbers are skipped). This keeps ingestion cheap when an agent
+   * floods its log.
    */
   private ingest(st: TaskState, rs: RunState, lines: { text: string; truncated: boolean }[], endOffset: number): void {
     const rec = st.rec;
     const now = Date.now();
     const cap = this.o.tailSize;
-    const all: AgentEvent[] = [];
+    let activityEv: AgentEvent | undefined;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as { text: string; truncated: boolean };
       const events = this.parse(rec, line.text, line.truncated);
       for (let k = 0; k < events.length; k++) {
         const ev = events[k] as AgentEvent;
         this.apply(st, rs, ev);
-        all.push(ev);
+        if (ev.type === 'other') continue;
+        activityEv = ev;
+        // Streaming deltas render to nothing (the complete line follows); keep them out of the queue.
+        if (ev.type !== 'partial_text') st.unrendered.push({ ev, runNo: rs.runNo, ts: now });
       }
     }
     this.linesIngested += lines.length;
-    let activity: string | undefined;
-    for (let i = all.length - 1; i >= 0 && activity === undefined; i--) activity = activityLine(all[i] as AgentEvent);
-    const rendered: ReturnType<typeof toOutputEntries>[] = [];
+    if (st.unrendered.length > 2 * cap) {
+      const drop = st.unrendered.length - cap;
+      st.nextSeq += drop;
+      st.unrendered = st.unrendered.slice(drop);
+    }
+    if (activityEv !== undefined && !st.cancelling) {
+      // Most events have an activity line; look further back only for those that do not.
+      let a = activityLine(activityEv);
+      if (a === undefined) {
+        for (let i = st.unrendered.length - 1; i >= 0 && a === undefined; i--)
+          a = activityLine((st.unrendered[i] as Unrendered).ev);
+      }
+      if (a !== undefined) rec.activity = a;
+    }
+    st.readOffset = endOffset;
+    rs.lastOutputAt = now;
+    if (rec.stalled) rec.stalled = false;
+    this.markDirty(st);
+    this.saveSoon();
+  }
+
+  /** Turns queued events into output entries (newest `tailSize` events' worth), into the tail and the next batch. */
+  private render(st: TaskState): void {
+    const evs = st.unrendered;
+    if (evs.length === 0) return;
+    st.unrendered = [];
+    const cap = this.o.tailSize;
+    const rendered: { u: Unrendered; es: ReturnType<typeof toOutputEntries> }[] = [];
     let count = 0;
-    let i = all.length - 1;
+    let i = evs.length - 1;
     for (; i >= 0 && count < cap; i--) {
-      const es = toOutputEntries(all[i] as AgentEvent);
+      const u = evs[i] as Unrendered;
+      const es = toOutputEntries(u.ev);
       if (es.length > 0) {
-        rendered.push(es);
+        rendered.push({ u, es });
         count += es.length;
       }
     }
     st.nextSeq += i + 1;
     for (let k = rendered.length - 1; k >= 0; k--) {
-      for (const e of rendered[k] as ReturnType<typeof toOutputEntries>) {
-        const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: now, runNo: rs.runNo, kind: e.kind, text: e.text };
+      const { u, es } = rendered[k] as { u: Unrendered; es: ReturnType<typeof toOutputEntries> };
+      for (const e of es) {
+        const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: u.ts, runNo: u.runNo, kind: e.kind, text: e.text };
         if (e.truncated) entry.truncated = true;
         if (e.isError !== undefined) entry.isError = e.isError;
         st.tail.push(entry);
@@ -1003,12 +1045,6 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
     // Views never see more than the tail, so older unflushed entries are dropped in bulk.
     if (st.pending.length > 2 * cap) st.pending = st.pending.slice(-cap);
-    st.readOffset = endOffset;
-    rs.lastOutputAt = now;
-    if (activity !== undefined && activity !== rec.activity && !st.cancelling) rec.activity = activity;
-    if (rec.stalled) rec.stalled = false;
-    this.markDirty(st);
-    this.saveSoon();
   }
 
   private apply(st: TaskState, rs: RunState, ev: AgentEvent): void {
@@ -1049,6 +1085,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private addStderrEntries(st: TaskState, runNo: number, text: string): void {
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     if (lines.length === 0) return;
+    this.render(st);
     const now = Date.now();
     for (const l of lines.slice(-20)) {
       const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: now, runNo, kind: 'stderr', text: l };
@@ -1071,6 +1108,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   private flushTask(st: TaskState): void {
+    this.render(st);
     if (st.pending.length > 0) {
       const entries = st.pending.length > this.o.tailSize ? st.pending.slice(-this.o.tailSize) : st.pending;
       st.pending = [];
