@@ -601,7 +601,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private async refillTail(st: TaskState): Promise<void> {
     const end = st.readOffset;
     if (end <= 0) return;
-    const budget = Math.min(end, Math.max(256 * 1024, this.o.tailSize * 512));
+    // Bounded so a start with hundreds of old tasks stays fast; enough for a full tail of typical lines.
+    const budget = Math.min(end, 256 * 1024);
     let fh;
     try {
       fh = await open(this.store.logPath(st.rec.id), 'r');
