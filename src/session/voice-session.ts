@@ -252,6 +252,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (this.talking) return;
     this.talking = true;
     this.bargeIn();
+    this.holdResponses();
     if (this.turn?.ended) {
       this.turn.ended = false;
       return;
@@ -283,19 +284,24 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (!this.talking) return;
     this.talking = false;
     const turn = this.turn;
-    if (!turn) return;
+    if (!turn) {
+      this.holdResponses();
+      return;
+    }
     this.latency.talkEnded();
     if (turn.bytes < MIN_COMMIT_BYTES) {
       this.turn = null;
       const conn = this.readyConn();
       if (conn && turn.sentGen === conn.gen && turn.sentIdx > 0) this.send(conn, { type: 'input_audio_buffer.clear' });
       this.fireInfo('Too short, nothing sent (hold the key while you speak).');
+      this.holdResponses();
       this.pump();
       return;
     }
     const conn = this.readyConn();
     if (conn) {
       this.commitTurn(conn, turn);
+      this.holdResponses();
       return;
     }
     if (this.connState.kind === 'failed' || this.connState.kind === 'disabled' || this.connState.kind === 'closed') {
@@ -314,6 +320,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     this.turn = null;
     const conn = this.readyConn();
     if (turn && conn && turn.sentGen === conn.gen && turn.sentIdx > 0) this.send(conn, { type: 'input_audio_buffer.clear' });
+    this.holdResponses();
     this.pump();
   }
 
@@ -605,6 +612,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (restored) this.restoreContext(conn);
     this.setState({ kind: 'ready', sessionId: conn.sessionId, expiresAt: conn.expiresAtMs });
     this.scheduleRotation(conn);
+    this.holdResponses();
     if (this.answerAfterRestore) {
       this.answerAfterRestore = false;
       if (restored) conn.gate.request({ kind: 'restore' });
@@ -1134,6 +1142,17 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     }
   }
 
+  /**
+   * While the user talks, no response starts (tool follow-ups, retries and restores wait in the
+   * gate and join the user's own turn): the assistant never talks over the user.
+   */
+  private holdResponses(): void {
+    const gate = this.current?.gate;
+    if (!gate) return;
+    if (this.talking) gate.pause();
+    else gate.resume();
+  }
+
   // ─────────────────────────── idle moments ───────────────────────────
 
   /** Nothing in flight on this socket: no response, no playback, no talk, no tool output pending. */
@@ -1141,7 +1160,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (!conn.gate.isIdle() || this.talking || this.turn) return false;
     if (this.opts.isTalkHeld && safeBool(() => this.opts.isTalkHeld?.() ?? false)) return false;
     if (safeBool(() => this.audio.isPlaying())) return false;
-    return this.inflight.size === 0;
+    return this.inflight.size === 0 && this.retryTimers.size === 0;
   }
 
   /** Called whenever something may have become idle: rotation, late results, notices. */

@@ -108,6 +108,31 @@ describe('barge-in (reference §6.3)', () => {
   });
 });
 
+describe('never talking over the user', () => {
+  it('a tool follow-up that becomes ready while the key is held waits and joins the user turn', async () => {
+    const h = await setup({ replies: [{ functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'Both answered.' }] });
+    h.host.delayMs = 80;
+    h.session.start();
+    await ready(h);
+    h.session.sendText('what is running?');
+    await until(() => h.host.calls.length === 1, 'tool running');
+    await until(() => responsesDone(h) === 1, 'tool response done');
+    h.session.talkStart();
+    for (let i = 0; i < 10; i++) h.session.appendAudio(pcm(20));
+    const conn = h.server.connections[0]!;
+    await h.server.waitForClientEvent((e) => e.item?.type === 'function_call_output');
+    await sleep(60);
+    expect(conn.eventsOfType('response.create')).toHaveLength(1);
+    h.session.talkEnd();
+    await until(() => responsesDone(h) === 2, 'one answer for both');
+    await sleep(30);
+    const t = conn.received.map((r) => r.event.type);
+    expect(conn.eventsOfType('response.create')).toHaveLength(2);
+    expect(t.lastIndexOf('response.create')).toBeGreaterThan(t.indexOf('input_audio_buffer.commit'));
+    expect(h.server.allErrors()).toEqual([]);
+  });
+});
+
 describe('task notices (reference §6.4)', () => {
   it('a notice during an active response is delivered after response.done and playback: one item, one create', async () => {
     const h = await setup(
