@@ -47,6 +47,43 @@ export function keyNameOf(input: string, key: KeyLike): KeyName | undefined {
   return undefined;
 }
 
+/** One key of a chunk: its input text and the Ink-style flags. */
+export interface KeyEvent {
+  input: string;
+  key: KeyLike;
+}
+
+/**
+ * Ink delivers a run of plain characters that arrived in one chunk as ONE event ("jjk",
+ * "fix-login\t" when tmux sends text then Tab). This splits such a run back into keys: control
+ * characters become their keys (Tab, Enter, Backspace, Ctrl+letter); printable characters stay
+ * together in runs, so typing into a form keeps pasted text whole. Escape sequences and single
+ * keys pass through untouched.
+ */
+export function splitKeys(input: string, key: KeyLike): KeyEvent[] {
+  if (input.length <= 1 || input.startsWith('\u001B') || key.ctrl || key.meta) return [{ input, key }];
+  const out: KeyEvent[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push({ input: text, key: {} });
+    text = '';
+  };
+  for (const ch of input) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x20 && code !== 0x7f) {
+      text += ch;
+      continue;
+    }
+    flush();
+    if (ch === '\t') out.push({ input: '', key: { tab: true } });
+    else if (ch === '\r' || ch === '\n') out.push({ input: '', key: { return: true } });
+    else if (ch === '\x7f' || ch === '\b') out.push({ input: '', key: { backspace: true } });
+    else if (code >= 1 && code <= 26) out.push({ input: String.fromCharCode(code + 96), key: { ctrl: true } });
+  }
+  flush();
+  return out;
+}
+
 const LABELS: Readonly<Record<string, string>> = {
   up: '↑',
   down: '↓',

@@ -1,7 +1,17 @@
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';
-import { footerHints, helpRows, keyNameOf, resolveKey, buildKeymap, type KeyHint } from '../commands/keymap.js';
+import {
+  buildKeymap,
+  footerHints,
+  helpRows,
+  keyNameOf,
+  resolveKey,
+  splitKeys,
+  type KeyHint,
+  type KeyLike,
+  type Keymap,
+} from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
@@ -32,8 +42,16 @@ export interface AppProps {
 
 const FORM_HINTS: KeyHint[] = [];
 
-/** Routes one key event: forms and dialogs take their own keys, everything else goes through the key map. */
-export function handleKey(commands: Dispatcher, keymap: ReturnType<typeof buildKeymap>, input: string, key: Key): void {
+/**
+ * Routes one Ink input event: forms and dialogs take their own keys, everything else goes through
+ * the key map. A run of characters from one chunk is handled key by key, each against the state
+ * the previous one left (the store updates synchronously).
+ */
+export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike): void {
+  for (const ev of splitKeys(input, key)) handleOne(commands, keymap, ev.input, ev.key);
+}
+
+function handleOne(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike): void {
   const state = commands.ctx.store.getState();
   const scope = scopeOf(state);
   const name = keyNameOf(input, key);
@@ -54,6 +72,11 @@ export function handleKey(commands: Dispatcher, keymap: ReturnType<typeof buildK
     else if (name === 'down') commands.formKey({ name: 'next' });
     else if (name === 'backspace') commands.formKey({ name: 'backspace' });
     else if (input && !key.ctrl && !key.meta) commands.formKey({ name: 'text', text: input });
+    return;
+  }
+  // Outside forms a run of printable characters is a series of single-key presses ("jjk").
+  if (!name && input.length > 1) {
+    for (const ch of input) handleOne(commands, keymap, ch, {});
     return;
   }
   const id = resolveKey(state, scope, name, commands.registry, keymap);

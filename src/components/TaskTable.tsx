@@ -75,7 +75,7 @@ export function TaskTable({ tasks, selectedId, width, height, now, frame }: Task
   if (tasks.length === 0) {
     return (
       <Text dimColor wrap="truncate-end">
-        No tasks yet — press n, or hold the talk key and say what to build.
+        No tasks yet — press n to start one, or ask the assistant.
       </Text>
     );
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/registry.js';
-import { buildKeymap, footerHints, helpRows, keyNameOf, resolveKey } from '../../src/commands/keymap.js';
+import { buildKeymap, footerHints, helpRows, keyNameOf, resolveKey, splitKeys } from '../../src/commands/keymap.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { task } from './fakes.js';
 
@@ -39,6 +39,22 @@ describe('keymap', () => {
     expect(keyNameOf(' ', {})).toBe('space');
     expect(keyNameOf('F', { shift: true })).toBe('F');
     expect(keyNameOf('', { tab: true, shift: true })).toBe('shift+tab');
+  });
+
+  it('splits a run of characters from one chunk back into keys', () => {
+    expect(splitKeys('fix-login\tweb\r', {})).toEqual([
+      { input: 'fix-login', key: {} },
+      { input: '', key: { tab: true } },
+      { input: 'web', key: {} },
+      { input: '', key: { return: true } },
+    ]);
+    expect(splitKeys('ab\x7f\x03', {})).toEqual([
+      { input: 'ab', key: {} },
+      { input: '', key: { backspace: true } },
+      { input: 'c', key: { ctrl: true } },
+    ]);
+    expect(splitKeys('\u001B[A', { upArrow: true })).toEqual([{ input: '\u001B[A', key: { upArrow: true } }]);
+    expect(splitKeys('q', {})).toEqual([{ input: 'q', key: {} }]);
   });
 
   it('resolves per scope: ↓ selects in the table and scrolls in the tail view', () => {

@@ -32,7 +32,7 @@ describe('task table', () => {
 
   it('says how to start when there are no tasks, and footer hints only offer what works', async () => {
     const app = await mount();
-    expect(app.frame()).toContain('No tasks yet — press n');
+    expect(app.frame()).toContain('No tasks yet — press n to start one');
     expect(app.frame()).toContain('n new task');
     expect(app.frame()).not.toContain('q cancel');
   });
@@ -41,6 +41,14 @@ describe('task table', () => {
     const app = await mount({ tasks: four() });
     await app.press(KEY.down);
     expect(app.frame()).toContain('q cancel (task 2 is already completed)');
+  });
+
+  it('handles a run of plain keys in one chunk (jjk moves, kqy cancels task 1 after asking)', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press('jjk');
+    expect(lineOf(app.frame(), /docs/)).toMatch(/^› 2/);
+    await app.press('kqy');
+    expect(app.tasks.calls).toEqual(['cancel 1']);
   });
 
   it('handles several keys in one chunk (↓ then Enter opens the second task)', async () => {
@@ -173,6 +181,14 @@ describe('new-task form', () => {
     expect(app.tasks.calls).toEqual(['spawn fix-signup web']);
     expect(app.frame()).not.toContain('New task');
     expect(lineOf(app.frame(), /fix-signup/)).toMatch(/^› 6\s+\S running\s+fix-signup\s+web/);
+  });
+
+  it('a whole form typed in one chunk (text, Tab, Enter as tmux sends them) submits', async () => {
+    const app = await mount({ tasks: four() });
+    await app.press('n');
+    await app.press('fix-signup\tw\t\tMake signup work\r');
+    expect(app.tasks.calls).toEqual(['spawn fix-signup web']);
+    expect(app.store.getState().overlay).toBeNull();
   });
 
   it('Esc cancels without spawning; typing q in a form is text, not a command', async () => {
