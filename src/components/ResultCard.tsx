@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
-import { money, shortDuration, STATUS_COLOR } from './format.js';
+import { money, shortDuration, STATUS_COLOR, wrapText } from './format.js';
 
 /** Props of {@link ResultCard}. */
 export interface ResultCardProps {
@@ -18,7 +18,8 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
   // Header, facts, files, the "final text" label and the border take 7 lines.
   const textRows = Math.max(1, height - 7);
   const text = t.resultText ?? (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
-  const lines = text.split('\n');
+  // Border and padding take 4 columns.
+  const lines = wrapText(text, Math.max(10, width - 4));
   const shown = lines.slice(0, lines.length > textRows ? Math.max(1, textRows - 1) : textRows);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={Math.max(20, width)}>

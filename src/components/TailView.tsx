@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { FILTER_LABEL, filterEntries } from '../state/selectors.js';
 import type { TailFilter, TailLog } from '../state/types.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
-import { cut, STATUS_COLOR } from './format.js';
+import { STATUS_COLOR, wrapText } from './format.js';
 
 /** Props of {@link TailView}. */
 export interface TailViewProps {
@@ -45,10 +45,9 @@ export function TailView({ task, log, filter, scroll, follow, width, height }: T
   const lines: { key: string; text: string; color: string | undefined }[] = [];
   for (let i = end - 1; i >= 0 && lines.length < body; i--) {
     const e = entries[i]!;
-    const parts = e.text.split('\n');
+    const parts = wrapText(`${e.text}${e.truncated ? ' [cut]' : ''}`, Math.max(10, width));
     for (let j = parts.length - 1; j >= 0 && lines.length < body; j--) {
-      const suffix = j === parts.length - 1 && e.truncated ? ' [cut]' : '';
-      lines.unshift({ key: `${e.seq}:${j}`, text: `${parts[j]}${suffix}`, color: colorOf(e) });
+      lines.unshift({ key: `${e.seq}:${j}`, text: parts[j]!, color: colorOf(e) });
     }
   }
   const position = follow ? 'following' : `${scroll} newer below · End follows`;
@@ -65,7 +64,7 @@ export function TailView({ task, log, filter, scroll, follow, width, height }: T
       ) : (
         lines.map((l) => (
           <Text key={l.key} color={l.color} wrap="truncate-end">
-            {cut(l.text, Math.max(10, width)) || ' '}
+            {l.text || ' '}
           </Text>
         ))
       )}

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { TranscriptEntry } from '../session/types.js';
+import { wrapText } from './format.js';
 
 /** Props of {@link TranscriptPane}. */
 export interface TranscriptPaneProps {
@@ -28,13 +29,7 @@ export function linesOf(entry: TranscriptEntry, width: number): string[] {
     const flat = text.replace(/\s+/g, ' ');
     return [flat.length > w ? `${flat.slice(0, w - 1)}…` : flat];
   }
-  for (const para of text.split('\n')) {
-    if (para.length === 0) {
-      out.push('');
-      continue;
-    }
-    for (let i = 0; i < para.length; i += w) out.push(para.slice(i, i + w));
-  }
+  out.push(...wrapText(text, w));
   return out;
 }
 

@@ -76,3 +76,39 @@ export function levelMeter(level: AudioLevel | null, width = 6): string {
   }
   return out;
 }
+
+/**
+ * Word-wraps `text` to `width` columns: paragraphs kept, long words broken. The views count
+ * lines with it, so what they draw is exactly what fits.
+ */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const para of text.replace(/\t/g, '  ').split('\n')) {
+    if (para.trim() === '') {
+      out.push('');
+      continue;
+    }
+    let line = '';
+    for (const word of para.split(/ +/)) {
+      let rest = word;
+      while (rest.length > w) {
+        if (line) {
+          out.push(line);
+          line = '';
+        }
+        out.push(rest.slice(0, w));
+        rest = rest.slice(w);
+      }
+      if (!rest) continue;
+      if (!line) line = rest;
+      else if (line.length + 1 + rest.length <= w) line += ` ${rest}`;
+      else {
+        out.push(line);
+        line = rest;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}

@@ -81,3 +81,31 @@ describe('Footer and notices', () => {
     expect(f).toBe('✗ Task 1 failed\n✓ Task 2 finished');
   });
 });
+
+describe('wrapping', () => {
+  it('wrapText keeps words whole, breaks words longer than a line, keeps blank lines', async () => {
+    const { wrapText } = await import('../../src/components/format.js');
+    expect(wrapText('the quick brown fox jumps', 10)).toEqual(['the quick', 'brown fox', 'jumps']);
+    expect(wrapText('abcdefghijklmnop x', 6)).toEqual(['abcdef', 'ghijkl', 'mnop x']);
+    expect(wrapText('a\n\nb', 5)).toEqual(['a', '', 'b']);
+  });
+
+  it('the result card wraps a long final paragraph instead of cutting it', async () => {
+    const { ResultCard } = await import('../../src/components/ResultCard.js');
+    const text = 'The login bug came from a stale session cookie; I changed the expiry check and added a regression test for it.';
+    const f = frameOf(<ResultCard task={task({ id: 2, name: 'x', status: 'completed', resultText: text })} now={T0} width={40} height={20} />);
+    const body = f.split('\n').map((l) => l.replace(/^│ ?| ?│$/g, '').trim()).join(' ');
+    expect(body).toContain(text);
+  });
+
+  it('the tail view wraps long entries', async () => {
+    const { TailView } = await import('../../src/components/TailView.js');
+    const long = 'word '.repeat(30).trim();
+    const f = frameOf(
+      <TailView task={task({ id: 1, name: 'a' })} log={{ taskId: 1, loading: false, entries: [{ seq: 1, ts: T0, runNo: 1, kind: 'text', text: long }] }} filter="all" scroll={0} follow width={40} height={10} />,
+    );
+    const lines = f.split('\n').slice(1);
+    expect(lines.length).toBe(4);
+    expect(lines.join(' ').replace(/\s+/g, ' ').trim()).toBe(long);
+  });
+});
