@@ -1,0 +1,42 @@
+/**
+ * Turns task engine events into notices the voice session can speak ("Task 3 'fix login' finished
+ * …"). Kept beside the command layer because it shares its speech helpers.
+ */
+import type { TaskNotice } from '../session/types.js';
+import type { TaskRecord } from '../tasks/types.js';
+import { oneLine, shortProject, spokenCost, spokenDuration, elapsedMs } from './speech.js';
+
+/** A notice for a task that just finished, failed, was cancelled or stalled; undefined when nothing is worth saying. */
+export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now: number): TaskNotice | undefined {
+  const label = `Task ${task.id} "${task.name}" in ${shortProject(task.projectDir)}`;
+  const base = { taskId: task.id, taskName: task.name, at: now };
+  if (event === 'stalled') {
+    return {
+      ...base,
+      kind: 'stalled',
+      text: `${label} has printed nothing for a while and may be stuck. Latest activity: ${oneLine(task.activity || 'none', 80)}.`,
+    };
+  }
+  const el = elapsedMs(task, now);
+  const took = el !== undefined ? ` after ${spokenDuration(el)}` : '';
+  switch (task.status) {
+    case 'completed': {
+      const result = task.resultText ? ` Result, first words: ${oneLine(task.resultText, 160)}` : '';
+      const files = task.filesTouched.length ? ` It changed ${task.filesTouched.length} file${task.filesTouched.length === 1 ? '' : 's'}.` : '';
+      return {
+        ...base,
+        kind: 'finished',
+        text: `${label} finished${took}, ${task.turns} turn${task.turns === 1 ? '' : 's'}, ${spokenCost(task.costUsd)}.${files}${result}`,
+      };
+    }
+    case 'failed':
+      return { ...base, kind: 'failed', text: `${label} failed${took}: ${oneLine(task.failure?.message ?? 'unknown reason', 160)}.` };
+    case 'interrupted':
+      return { ...base, kind: 'failed', text: `${label} was interrupted: its process ended while voice-orch was not running.` };
+    case 'cancelled':
+      // The user asked for it; a separate announcement would only repeat the command's own answer.
+      return undefined;
+    default:
+      return undefined;
+  }
+}
