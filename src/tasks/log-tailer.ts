@@ -29,6 +29,43 @@ export interface LogTailerOptions {
 
 const NL = 0x0a;
 
+/**
+ * Chunk processing of all tailers shares one time-sliced queue: when many logs flood at once,
+ * their read completions would otherwise be processed back to back in one event-loop turn
+ * (tens of ms, a frozen UI). Work runs in `setImmediate` slices of about {@link SLICE_MS}; a
+ * tailer reads its next chunk only after its previous one was processed (backpressure).
+ */
+const SLICE_MS = 8;
+const sliceQueue: (() => void)[] = [];
+let sliceScheduled = false;
+
+function runSlices(): void {
+  const end = performance.now() + SLICE_MS;
+  let job: (() => void) | undefined;
+  while ((job = sliceQueue.shift()) !== undefined) {
+    job();
+    if (performance.now() >= end) break;
+  }
+  if (sliceQueue.length > 0) setImmediate(runSlices);
+  else sliceScheduled = false;
+}
+
+function inSlice(fn: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    sliceQueue.push(() => {
+      try {
+        fn();
+      } finally {
+        resolve();
+      }
+    });
+    if (!sliceScheduled) {
+      sliceScheduled = true;
+      setImmediate(runSlices);
+    }
+  });
+}
+
 /** Tails one file; see the module comment. */
 export class LogTailer {
   private readonly splitter: LineSplitter;
@@ -164,11 +201,13 @@ export class LogTailer {
         const chunk = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
         const start = this.readPos;
         this.readPos += bytesRead;
-        // The splitter copies what it keeps, so the read buffer can be reused.
-        const lines = this.splitter.push(chunk);
-        const nl = chunk.lastIndexOf(NL);
-        if (nl >= 0) this.lineEnd = start + nl + 1;
-        if (lines.length > 0) this.deliver(lines);
+        await inSlice(() => {
+          // The splitter copies what it keeps, so the read buffer can be reused.
+          const lines = this.splitter.push(chunk);
+          const nl = chunk.lastIndexOf(NL);
+          if (nl >= 0) this.lineEnd = start + nl + 1;
+          if (lines.length > 0) this.deliver(lines);
+        });
         if (bytesRead < buf.length) return;
       }
     } catch (e) {
