@@ -160,6 +160,7 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     expect(assistantEvents.length).toBeGreaterThan(1);
     expect(assistantEvents.at(-1)!.final).toBe(true);
     expect(h.server.allErrors()).toEqual([]);
+    expect(h.server.allNotes()).toEqual([]);
   });
 
   it('too short: clear + info, never the server commit-empty error', async () => {

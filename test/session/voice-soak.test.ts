@@ -101,6 +101,7 @@ describe('soak', () => {
 
     const errors = h.server.allErrors().map((e) => `${e.error.code}: ${e.error.message}`);
     expect(errors).toEqual([]);
+    expect(h.server.allNotes()).toEqual([]);
     expect(h.errors).toEqual([]);
     expect(h.server.connections).toHaveLength(1);
     const conn = h.server.connections[0]!;
