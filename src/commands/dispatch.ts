@@ -76,7 +76,12 @@ async function execute(
     const refusal = result.ok || opts.inlineErrors ? undefined : result.say;
     const notice = source === 'key' ? (result.notice ?? refusal) : result.notice;
     if (notice) {
-      ctx.store.dispatch({ type: 'notice/add', text: oneLine(notice, 120), level: result.ok ? 'success' : 'warning', at: now() });
+      ctx.store.dispatch({
+        type: 'notice/add',
+        text: oneLine(notice, 120),
+        level: result.ok ? 'success' : 'warning',
+        at: now(),
+      });
     }
     return result;
   };
@@ -91,7 +96,8 @@ async function execute(
   const args = parsed.data as Record<string, unknown>;
   const state = ctx.store.getState();
   const reason = spec.disabledReason?.(state, args);
-  if (reason) return record(args, { ok: false, say: `Cannot ${spec.title} now: ${reason}.`, activity: `unavailable: ${reason}` });
+  if (reason)
+    return record(args, { ok: false, say: `Cannot ${spec.title} now: ${reason}.`, activity: `unavailable: ${reason}` });
 
   // By voice the user asked explicitly ("cancel the auth task"), so a second question would only
   // slow them down; the dialog guards against a stray key press.

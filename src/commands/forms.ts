@@ -17,7 +17,13 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
           { name: 'project', label: 'Project', value: '', placeholder: 'a directory under a root; Tab completes' },
           { name: 'prompt', label: 'Prompt', value: '', placeholder: 'what the agent should do' },
           { name: 'model', label: 'Model', value: '', optional: true, placeholder: 'default' },
-          { name: 'permissionMode', label: 'Permissions', value: '', optional: true, placeholder: 'default, or acceptEdits, plan, …' },
+          {
+            name: 'permissionMode',
+            label: 'Permissions',
+            value: '',
+            optional: true,
+            placeholder: 'default, or acceptEdits, plan, …',
+          },
         ],
       };
     case 'follow-up': {

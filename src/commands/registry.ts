@@ -37,9 +37,12 @@ const PERMISSION_MODES = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 
 const NOTICE_MODES: readonly NoticeMode[] = ['speak', 'chime', 'off'];
 
 const spawnParams = z.object({
-  name: z.string().trim().min(1, 'name is required').max(60, 'name is too long (60 characters at most)').describe(
-    'Short name for the task, one to three words, e.g. "fix-login"',
-  ),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name is required')
+    .max(60, 'name is too long (60 characters at most)')
+    .describe('Short name for the task, one to three words, e.g. "fix-login"'),
   prompt: z.string().trim().min(1, 'prompt is required').describe('What the coding agent should do, in full sentences'),
   project: z
     .string()
@@ -66,7 +69,11 @@ function knownTask(state: AppState, args: Record<string, unknown>): TaskRecord |
 }
 
 const needsTask = (state: AppState, args: Record<string, unknown>): string | undefined =>
-  args.task === undefined ? (state.order.length ? 'no task selected' : 'no tasks yet — press n to start one') : undefined;
+  args.task === undefined
+    ? state.order.length
+      ? 'no task selected'
+      : 'no tasks yet — press n to start one'
+    : undefined;
 
 const voiceOff = (state: AppState): string | undefined =>
   state.connection.kind === 'disabled' ? `voice is off: ${state.connection.reason}` : undefined;
@@ -259,7 +266,8 @@ export const commands: readonly AnyCommandSpec[] = [
       const found = lookupTask(ctx.tasks, a.task);
       if (!found.ok) return found.result;
       const t = found.task;
-      if (!isLive(t.status)) return fail(`Task ${t.id} "${t.name}" is already ${t.status}; nothing to cancel.`, `already ${t.status}`);
+      if (!isLive(t.status))
+        return fail(`Task ${t.id} "${t.name}" is already ${t.status}; nothing to cancel.`, `already ${t.status}`);
       const r = await ctx.tasks.cancel(t.id);
       if (!r.ok) return fail(`Could not cancel task ${t.id}: ${r.message}`, `refused: ${oneLine(r.message, 60)}`);
       return {
@@ -340,7 +348,11 @@ export const commands: readonly AnyCommandSpec[] = [
     hideWhenDisabled: true,
     quiet: true,
     disabledReason: (state) =>
-      state.ptt.mode.kind !== 'toggle' ? 'push-to-talk is not in tap mode' : !state.ptt.talking ? 'not talking' : undefined,
+      state.ptt.mode.kind !== 'toggle'
+        ? 'push-to-talk is not in tap mode'
+        : !state.ptt.talking
+          ? 'not talking'
+          : undefined,
     async run(ctx) {
       if (!ctx.ptt) return fail('Tap-to-talk is not available.');
       ctx.ptt.key('escape');
@@ -375,7 +387,8 @@ export const commands: readonly AnyCommandSpec[] = [
     id: 'tail_scroll_up',
     helpGroup: 'scroll',
     title: 'scroll',
-    description: 'Scroll the log: ↑/↓ one entry (stops following), PgUp/PgDn a page, End or F back to the newest and follow.',
+    description:
+      'Scroll the log: ↑/↓ one entry (stops following), PgUp/PgDn a page, End or F back to the newest and follow.',
     keys: { tail: ['up', 'k'] },
     noVoiceReason: 'Scrolling is a screen action.',
     quiet: true,
@@ -515,7 +528,10 @@ export const commands: readonly AnyCommandSpec[] = [
       return {
         kind: 'quit',
         title: `${n} task${n === 1 ? ' is' : 's are'} still running. Quit?`,
-        detail: live.slice(0, 5).map((t) => `${t.id} ${t.name} (${t.status})`).join(', '),
+        detail: live
+          .slice(0, 5)
+          .map((t) => `${t.id} ${t.name} (${t.status})`)
+          .join(', '),
         choices: [
           { key: 'k', label: 'keep them running', args: { policy: 'keep' } },
           { key: 'c', label: 'cancel them', args: { policy: 'cancel' } },

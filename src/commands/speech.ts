@@ -7,8 +7,11 @@ import type { CommandResult } from './types.js';
 
 /** Collapses whitespace and cuts to `max` characters with "…". */
 export function oneLine(s: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\s+/g, ' ').trim();
+  const flat = s
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
 }
 
@@ -69,7 +72,8 @@ export function statusSentence(t: TaskRecord, now: number): string {
   const head = `Task ${t.id} "${t.name}" in ${shortProject(t.projectDir)} is ${t.status}`;
   const bits: string[] = [];
   if (t.status === 'queued' && t.queuedReason) bits.push(oneLine(t.queuedReason, 80));
-  if (el !== undefined) bits.push(t.status === 'running' ? `running for ${spokenDuration(el)}` : `took ${spokenDuration(el)}`);
+  if (el !== undefined)
+    bits.push(t.status === 'running' ? `running for ${spokenDuration(el)}` : `took ${spokenDuration(el)}`);
   if (t.stalled) bits.push('no output for a while, it may be stuck');
   if (t.failure) bits.push(`reason: ${oneLine(t.failure.message, 120)}`);
   if (t.activity) bits.push(`latest: ${oneLine(t.activity, 80)}`);
@@ -95,7 +99,8 @@ export type TaskLookup = { ok: true; task: TaskRecord } | { ok: false; result: C
 /** Resolves a task reference (id or name) through the task manager. */
 export function lookupTask(tasks: TaskManagerPort, ref: unknown): TaskLookup {
   const text = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : '';
-  if (!text) return { ok: false, result: { ok: false, say: 'Which task? Give its number or name.', activity: 'no task given' } };
+  if (!text)
+    return { ok: false, result: { ok: false, say: 'Which task? Give its number or name.', activity: 'no task given' } };
   const r = tasks.resolve(text);
   if (r.ok) return { ok: true, task: r.task };
   if (r.reason === 'ambiguous') {
@@ -114,7 +119,10 @@ export function lookupTask(tasks: TaskManagerPort, ref: unknown): TaskLookup {
   }
   const known = tasks.list();
   const hint = known.length
-    ? ` Known tasks: ${known.slice(-8).map((t) => `${t.id} "${t.name}"`).join(', ')}.`
+    ? ` Known tasks: ${known
+        .slice(-8)
+        .map((t) => `${t.id} "${t.name}"`)
+        .join(', ')}.`
     : ' There are no tasks yet.';
   return {
     ok: false,

@@ -120,7 +120,15 @@ function Screen({ tickMs }: { tickMs: number }) {
   } else if (s.view.kind === 'tail' && s.tasks[s.view.taskId]) {
     const v = s.view;
     main = (
-      <TailView task={s.tasks[v.taskId]!} log={s.tailLog} filter={v.filter} scroll={v.scroll} follow={v.follow} width={width} height={body} />
+      <TailView
+        task={s.tasks[v.taskId]!}
+        log={s.tailLog}
+        filter={v.filter}
+        scroll={v.scroll}
+        follow={v.follow}
+        width={width}
+        height={body}
+      />
     );
   } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
     main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;

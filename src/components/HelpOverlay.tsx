@@ -28,15 +28,14 @@ export function HelpOverlay({ rows, width, height }: HelpOverlayProps) {
       </Text>
       {shown.map((r) => (
         <Text key={r.id} wrap="truncate-end">
-          <Text color="cyan">{fit(r.keys || '—', keyW)}</Text>
-          {' '}
-          <Text bold>{fit(r.title, titleW)}</Text>
-          {' '}
+          <Text color="cyan">{fit(r.keys || '—', keyW)}</Text> <Text bold>{fit(r.title, titleW)}</Text>{' '}
           <Text color="magenta">{fit(r.tool ? (toolW >= 18 ? r.tool : 'voice') : '', toolW)}</Text>{' '}
           <Text dimColor>{fit(r.description, descW)}</Text>
         </Text>
       ))}
-      {shown.length < merged.length ? <Text dimColor>{`… ${merged.length - shown.length} more (a taller terminal shows all)`}</Text> : null}
+      {shown.length < merged.length ? (
+        <Text dimColor>{`… ${merged.length - shown.length} more (a taller terminal shows all)`}</Text>
+      ) : null}
     </Box>
   );
 }

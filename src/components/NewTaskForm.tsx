@@ -12,7 +12,9 @@ export interface NewTaskFormProps {
 export function NewTaskForm({ form, width }: NewTaskFormProps) {
   const field = form.fields[form.focus];
   const matches =
-    field?.name === 'project' && form.projects ? form.projects.filter((p) => p.startsWith(field.value)).slice(0, 8) : [];
+    field?.name === 'project' && form.projects
+      ? form.projects.filter((p) => p.startsWith(field.value)).slice(0, 8)
+      : [];
   return (
     <FormView form={form} width={width}>
       {field?.name === 'project' ? (

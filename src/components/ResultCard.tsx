@@ -17,7 +17,9 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
   const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
   // Header, facts, files, the "final text" label and the border take 7 lines.
   const textRows = Math.max(1, height - 7);
-  const text = t.resultText ?? (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
+  const text =
+    t.resultText ??
+    (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
   // Border and padding take 4 columns.
   const lines = wrapText(text, Math.max(10, width - 4));
   const shown = lines.slice(0, lines.length > textRows ? Math.max(1, textRows - 1) : textRows);
@@ -28,7 +30,10 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
         <Text color={STATUS_COLOR[t.status]}>{` — ${t.status}`}</Text>
         {t.failure ? <Text color="red">{`: ${t.failure.message}`}</Text> : null}
       </Text>
-      <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${money(t.costUsd)} · ${t.projectDir}`}</Text>
+      <Text
+        dimColor
+        wrap="truncate-end"
+      >{`time ${el} · turns ${t.turns} · cost ${money(t.costUsd)} · ${t.projectDir}`}</Text>
       <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
       <Text dimColor>final text:</Text>
       {shown.map((l, i) => (
@@ -36,7 +41,9 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
           {l || ' '}
         </Text>
       ))}
-      {lines.length > shown.length ? <Text dimColor>{`… ${lines.length - shown.length} more lines (open the log with Esc, Enter)`}</Text> : null}
+      {lines.length > shown.length ? (
+        <Text dimColor>{`… ${lines.length - shown.length} more lines (open the log with Esc, Enter)`}</Text>
+      ) : null}
     </Box>
   );
 }

@@ -31,7 +31,10 @@ function connectionText(c: ConnectionState, now: number): { text: string; color:
       return { text: '● ready', color: 'green' };
     case 'reconnecting': {
       const s = Math.max(0, Math.ceil((c.retryAt - now) / 1000));
-      return { text: `reconnecting in ${s} s (attempt ${c.attempt})${c.lastError ? ` — ${c.lastError}` : ''}`, color: 'yellow' };
+      return {
+        text: `reconnecting in ${s} s (attempt ${c.attempt})${c.lastError ? ` — ${c.lastError}` : ''}`,
+        color: 'yellow',
+      };
     }
     case 'failed':
       return { text: `✗ voice failed: ${c.message}`, color: 'red' };
@@ -71,7 +74,11 @@ export function replyLatency(l: LatencySnapshot): number | undefined {
 export function StatusBar(p: StatusBarProps) {
   const conn = connectionText(p.connection, p.now);
   const lat = replyLatency(p.latency);
-  const facts = [`session ${money(p.cost.sessionUsd)}`, ...(lat !== undefined ? [`reply ${Math.round(lat)} ms`] : []), p.model]
+  const facts = [
+    `session ${money(p.cost.sessionUsd)}`,
+    ...(lat !== undefined ? [`reply ${Math.round(lat)} ms`] : []),
+    p.model,
+  ]
     .filter(Boolean)
     .join(' · ');
   const mic = audioProblem('mic', p.mic);

@@ -60,7 +60,9 @@ export function TailView({ task, log, filter, scroll, follow, width, height }: T
         <Text dimColor>{` · ${FILTER_LABEL[filter]} (${entries.length}) · ${position}${state}`}</Text>
       </Text>
       {lines.length === 0 ? (
-        <Text dimColor>{log?.loading ? 'Loading…' : filter === 'all' ? 'No output yet.' : `Nothing in ${FILTER_LABEL[filter]}.`}</Text>
+        <Text dimColor>
+          {log?.loading ? 'Loading…' : filter === 'all' ? 'No output yet.' : `Nothing in ${FILTER_LABEL[filter]}.`}
+        </Text>
       ) : (
         lines.map((l) => (
           <Text key={l.key} color={l.color} wrap="truncate-end">

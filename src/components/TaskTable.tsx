@@ -56,7 +56,12 @@ export function columnsFor(width: number): Column[] {
     key: 'activity',
     title: 'latest activity',
     width: Math.max(8, width - used),
-    cell: (t) => (t.status === 'failed' && t.failure ? t.failure.message : t.status === 'queued' && t.queuedReason ? t.queuedReason : t.activity),
+    cell: (t) =>
+      t.status === 'failed' && t.failure
+        ? t.failure.message
+        : t.status === 'queued' && t.queuedReason
+          ? t.queuedReason
+          : t.activity,
     color: (t) => (t.status === 'failed' ? 'red' : undefined),
   });
   return cols;
@@ -103,7 +108,9 @@ export function TaskTable({ tasks, selectedId, width, height, now, frame }: Task
         );
       })}
       {end < tasks.length || start > 0 ? (
-        <Text dimColor>{`  ${start > 0 ? `↑ ${start} more ` : ''}${end < tasks.length ? `↓ ${tasks.length - end} more` : ''}`}</Text>
+        <Text
+          dimColor
+        >{`  ${start > 0 ? `↑ ${start} more ` : ''}${end < tasks.length ? `↓ ${tasks.length - end} more` : ''}`}</Text>
       ) : null}
     </Box>
   );

@@ -4,13 +4,7 @@
  */
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
-import type {
-  ConnectionState,
-  CostSnapshot,
-  LatencySnapshot,
-  NoticeMode,
-  TranscriptEntry,
-} from '../session/types.js';
+import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { ConfirmRequest, FormState, Notice, TailFilter } from './types.js';
 

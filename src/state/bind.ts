@@ -21,7 +21,10 @@ interface Emitter<E extends EventMap<E>> {
   off<K extends keyof E>(event: K, listener: (...args: E[K]) => void): unknown;
 }
 
-function listen<E extends EventMap<E>>(port: Emitter<E>, handlers: { [K in keyof E]?: (...args: E[K]) => void }): () => void {
+function listen<E extends EventMap<E>>(
+  port: Emitter<E>,
+  handlers: { [K in keyof E]?: (...args: E[K]) => void },
+): () => void {
   const keys = Object.keys(handlers) as (keyof E)[];
   for (const k of keys) port.on(k, handlers[k]!);
   return () => {
@@ -55,14 +58,20 @@ export function bindTaskManager(store: AppStore, port: TaskManagerPort, now: () 
     updated: upsert,
     stalled: (task) => {
       upsert(task);
-      store.dispatch({ type: 'notice/add', text: `Task ${task.id} ${task.name} looks stalled (no output)`, level: 'warning', at: now() });
+      store.dispatch({
+        type: 'notice/add',
+        text: `Task ${task.id} ${task.name} looks stalled (no output)`,
+        level: 'warning',
+        at: now(),
+      });
     },
     finished: (task) => {
       upsert(task);
       store.dispatch({ type: 'notice/add', ...finishNotice(task), at: now() });
     },
     output: (taskId, entries) => store.dispatch({ type: 'task/output', taskId, entries }),
-    error: (e) => store.dispatch({ type: 'notice/add', text: `Task engine: ${errorText(e)}`, level: 'error', at: now() }),
+    error: (e) =>
+      store.dispatch({ type: 'notice/add', text: `Task engine: ${errorText(e)}`, level: 'error', at: now() }),
   });
 }
 
@@ -93,7 +102,8 @@ export function bindPushToTalk(store: AppStore, port: PushToTalkPort, now: () =>
       store.dispatch({ type: 'ptt/talking', talking: false });
       store.dispatch({ type: 'notice/add', text: `Discarded: ${reason}`, level: 'info', at: now() });
     },
-    error: (e) => store.dispatch({ type: 'notice/add', text: `Push-to-talk: ${errorText(e)}`, level: 'error', at: now() }),
+    error: (e) =>
+      store.dispatch({ type: 'notice/add', text: `Push-to-talk: ${errorText(e)}`, level: 'error', at: now() }),
   });
 }
 
@@ -111,7 +121,8 @@ export function bindAudio(
       if (store.getState().ptt.talking) store.dispatch({ type: 'ptt/level', level });
     },
     status: (status) => store.dispatch({ type: 'audio/input', status }),
-    error: (e) => store.dispatch({ type: 'notice/add', text: `Microphone: ${errorText(e)}`, level: 'error', at: now() }),
+    error: (e) =>
+      store.dispatch({ type: 'notice/add', text: `Microphone: ${errorText(e)}`, level: 'error', at: now() }),
   });
   const offOut = listen(output as Emitter<AudioOutputEvents>, {
     status: (status) => store.dispatch({ type: 'audio/output', status }),
@@ -137,12 +148,15 @@ export function bindNoticeExpiry(store: AppStore, now: () => number = Date.now):
     timer = null;
     armedFor = next;
     if (next === Infinity) return;
-    timer = setTimeout(() => {
-      timer = null;
-      armedFor = Infinity;
-      store.dispatch({ type: 'notice/expire', now: now() });
-      arm();
-    }, Math.max(0, next - now()));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        armedFor = Infinity;
+        store.dispatch({ type: 'notice/expire', now: now() });
+        arm();
+      },
+      Math.max(0, next - now()),
+    );
   };
   arm();
   const unsubscribe = store.subscribe(arm);

@@ -12,4 +12,11 @@ import type { AppStore } from './bind.js';
 export function createAppStore(opts: InitialStateOptions & StoreOptions = {}): AppStore {
   return createStore(reducer, createInitialState(opts), opts);
 }
-export { bindAudio, bindNoticeExpiry, bindPushToTalk, bindTaskManager, bindVoiceSession, type AppStore } from './bind.js';
+export {
+  bindAudio,
+  bindNoticeExpiry,
+  bindPushToTalk,
+  bindTaskManager,
+  bindVoiceSession,
+  type AppStore,
+} from './bind.js';

@@ -158,7 +158,8 @@ export function reducer(state: AppState, action: Action): AppState {
         state.selectedId !== null && state.selectedId in next.tasks ? state.selectedId : (next.order[0] ?? null);
       const v = state.view;
       // A view about a task that is gone would route keys to a screen nobody can see.
-      if (v.kind !== 'main' && !(v.taskId in next.tasks)) return { ...next, selectedId, view: { kind: 'main' }, tailLog: null };
+      if (v.kind !== 'main' && !(v.taskId in next.tasks))
+        return { ...next, selectedId, view: { kind: 'main' }, tailLog: null };
       return { ...next, selectedId };
     }
     case 'task/upsert': {
@@ -219,7 +220,10 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'ptt/mode':
       return { ...state, ptt: { ...state.ptt, mode: action.mode } };
     case 'ptt/talking':
-      return { ...state, ptt: { ...state.ptt, talking: action.talking, level: action.talking ? state.ptt.level : null } };
+      return {
+        ...state,
+        ptt: { ...state.ptt, talking: action.talking, level: action.talking ? state.ptt.level : null },
+      };
     case 'ptt/level':
       return { ...state, ptt: { ...state.ptt, level: action.level } };
     case 'speaking':
@@ -253,7 +257,10 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'tail/loaded': {
       const log = state.tailLog;
       if (!log || log.taskId !== action.taskId) return state;
-      return { ...state, tailLog: { taskId: log.taskId, loading: false, entries: mergeLog(action.entries, log.entries) } };
+      return {
+        ...state,
+        tailLog: { taskId: log.taskId, loading: false, entries: mergeLog(action.entries, log.entries) },
+      };
     }
     case 'tail/load-failed': {
       const log = state.tailLog;
@@ -271,7 +278,10 @@ export function reducer(state: AppState, action: Action): AppState {
       if (v.kind !== 'tail') return state;
       const max = Math.max(0, tailCount(state) - 1);
       const scroll = Math.min(max, Math.max(0, v.scroll + action.delta));
-      return { ...state, view: { ...v, scroll, follow: scroll === 0 && action.delta < 0 ? true : scroll === 0 && v.follow } };
+      return {
+        ...state,
+        view: { ...v, scroll, follow: scroll === 0 && action.delta < 0 ? true : scroll === 0 && v.follow },
+      };
     }
     case 'tail/follow': {
       const v = state.view;
@@ -306,6 +316,9 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, overlay: { kind: 'form', form: { ...o.form, busy: action.busy } } };
     }
     case 'confirm/open':
-      return { ...state, overlay: { kind: 'confirm', commandId: action.commandId, args: action.args, request: action.request } };
+      return {
+        ...state,
+        overlay: { kind: 'confirm', commandId: action.commandId, args: action.args, request: action.request },
+      };
   }
 }

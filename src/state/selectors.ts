@@ -45,7 +45,9 @@ export function matchesFilter(entry: TaskOutputEntry, filter: TailFilter): boole
     case 'tools':
       return entry.kind === 'tool' || entry.kind === 'tool_result';
     case 'errors':
-      return entry.kind === 'error' || entry.kind === 'stderr' || (entry.kind === 'tool_result' && entry.isError === true);
+      return (
+        entry.kind === 'error' || entry.kind === 'stderr' || (entry.kind === 'tool_result' && entry.isError === true)
+      );
   }
 }
 

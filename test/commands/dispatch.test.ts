@@ -6,7 +6,12 @@ import { createStore } from '../../src/state/store.js';
 import type { ShutdownPolicy } from '../../src/tasks/types.js';
 import { entry, FakePtt, FakeTasks, FakeVoice, T0, task } from './fakes.js';
 
-function setup(initial = [task({ id: 3, name: 'fix-login' }), task({ id: 4, name: 'docs', status: 'completed', resultText: 'Wrote the docs.' })]) {
+function setup(
+  initial = [
+    task({ id: 3, name: 'fix-login' }),
+    task({ id: 4, name: 'docs', status: 'completed', resultText: 'Wrote the docs.' }),
+  ],
+) {
   const tasks = new FakeTasks(initial);
   const voice = new FakeVoice();
   const ptt = new FakePtt();
@@ -155,7 +160,9 @@ describe('dispatchCommand', () => {
     }
     await d.submitForm();
     const o = store.getState().overlay;
-    expect(o?.kind === 'form' && o.form.error).toBe('Could not start the task: /etc is outside the allowed roots (/home/u/src)');
+    expect(o?.kind === 'form' && o.form.error).toBe(
+      'Could not start the task: /etc is outside the allowed roots (/home/u/src)',
+    );
     expect(store.getState().notices).toEqual([]); // shown inline, not twice
   });
 

@@ -1,6 +1,12 @@
 // Fake ports written for the command, state and component tests: in-memory, observable, no processes.
 import { EventEmitter } from 'node:events';
-import type { ConnectionState, NoticeMode, TranscriptEntry, VoiceSessionEvents, VoiceSessionPort } from '../../src/session/types.js';
+import type {
+  ConnectionState,
+  NoticeMode,
+  TranscriptEntry,
+  VoiceSessionEvents,
+  VoiceSessionPort,
+} from '../../src/session/types.js';
 import type {
   ActionResult,
   ResolveResult,
@@ -34,7 +40,12 @@ export function task(over: Partial<TaskRecord> & { id: number; name: string }): 
   };
 }
 
-export function entry(seq: number, kind: TaskOutputEntry['kind'], text: string, over: Partial<TaskOutputEntry> = {}): TaskOutputEntry {
+export function entry(
+  seq: number,
+  kind: TaskOutputEntry['kind'],
+  text: string,
+  over: Partial<TaskOutputEntry> = {},
+): TaskOutputEntry {
   return { seq, ts: T0 + seq, runNo: 1, kind, text, ...over };
 }
 
@@ -54,9 +65,17 @@ export class FakeTasks extends EventEmitter implements TaskManagerPort {
     }
   }
   async spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>> {
-    this.calls.push(`spawn ${opts.name} ${opts.projectDir}${opts.model ? ` ${opts.model}` : ''}${opts.permissionMode ? ` ${opts.permissionMode}` : ''}`);
+    this.calls.push(
+      `spawn ${opts.name} ${opts.projectDir}${opts.model ? ` ${opts.model}` : ''}${opts.permissionMode ? ` ${opts.permissionMode}` : ''}`,
+    );
     if (this.spawnRefusal) return { ok: false, message: this.spawnRefusal };
-    const t = task({ id: this.nextId++, name: opts.name, prompt: opts.prompt, projectDir: `/home/u/src/${opts.projectDir}`, status: 'running' });
+    const t = task({
+      id: this.nextId++,
+      name: opts.name,
+      prompt: opts.prompt,
+      projectDir: `/home/u/src/${opts.projectDir}`,
+      status: 'running',
+    });
     this.tasks.set(t.id, t);
     this.emit('added', t);
     return { ok: true, value: t };

@@ -10,7 +10,8 @@ describe('registry parity (keys and voice stay mirrored)', () => {
     for (const c of commands) {
       const hasKeys = Object.values(c.keys ?? {}).some((k) => k && k.length > 0);
       if (c.voice && !hasKeys && !c.noKeyReason?.trim()) missing.push(`${c.id}: voice tool without key or noKeyReason`);
-      if (!c.voice && hasKeys && !c.noVoiceReason?.trim()) missing.push(`${c.id}: key without voice tool or noVoiceReason`);
+      if (!c.voice && hasKeys && !c.noVoiceReason?.trim())
+        missing.push(`${c.id}: key without voice tool or noVoiceReason`);
       if (!c.voice && !hasKeys) missing.push(`${c.id}: reachable neither by key nor by voice`);
     }
     expect(missing).toEqual([]);
@@ -23,14 +24,33 @@ describe('registry parity (keys and voice stay mirrored)', () => {
 
   it('has the commands the app promises', () => {
     const ids = commands.map((c) => c.id);
-    for (const id of ['spawn_task', 'list_tasks', 'get_task_status', 'get_task_result', 'cancel_task', 'follow_up_task', 'select_next', 'select_prev', 'back', 'tail_filter', 'tail_follow', 'message', 'ptt_tap', 'set_notice_mode', 'help', 'quit']) {
+    for (const id of [
+      'spawn_task',
+      'list_tasks',
+      'get_task_status',
+      'get_task_result',
+      'cancel_task',
+      'follow_up_task',
+      'select_next',
+      'select_prev',
+      'back',
+      'tail_filter',
+      'tail_follow',
+      'message',
+      'ptt_tap',
+      'set_notice_mode',
+      'help',
+      'quit',
+    ]) {
       expect(ids).toContain(id);
     }
   });
 });
 
 describe('keymap', () => {
-  const state = createInitialState({ tasks: [task({ id: 1, name: 'a' }), task({ id: 2, name: 'b', status: 'completed' })] });
+  const state = createInitialState({
+    tasks: [task({ id: 1, name: 'a' }), task({ id: 2, name: 'b', status: 'completed' })],
+  });
 
   it('turns Ink key events into names', () => {
     expect(keyNameOf('', { upArrow: true })).toBe('up');
@@ -68,7 +88,10 @@ describe('keymap', () => {
   it('Esc discards a toggle-talk turn before it leaves the view; hidden commands never catch a key', () => {
     const tail = reducer(state, { type: 'view/tail', taskId: 1 });
     expect(resolveKey(tail, 'tail', 'escape')).toBe('back');
-    const talking = reducer(reducer(tail, { type: 'ptt/mode', mode: { kind: 'toggle', key: 'Space' } }), { type: 'ptt/talking', talking: true });
+    const talking = reducer(reducer(tail, { type: 'ptt/mode', mode: { kind: 'toggle', key: 'Space' } }), {
+      type: 'ptt/talking',
+      talking: true,
+    });
     expect(resolveKey(talking, 'tail', 'escape')).toBe('ptt_discard');
     expect(resolveKey(state, 'main', 'escape')).toBeUndefined();
     expect(resolveKey(state, 'main', 'space')).toBeUndefined(); // mode none: Space is not talk
@@ -77,14 +100,21 @@ describe('keymap', () => {
   it('every key is bound once per scope unless the registry orders a fallback', () => {
     const map = buildKeymap();
     const shared: string[] = [];
-    for (const [scope, keys] of map) for (const [k, ids] of keys) if (ids.length > 1) shared.push(`${scope}:${k}=${ids.join(',')}`);
-    expect(shared.sort()).toEqual(['help:escape=ptt_discard,back', 'result:escape=ptt_discard,back', 'tail:escape=ptt_discard,back']);
+    for (const [scope, keys] of map)
+      for (const [k, ids] of keys) if (ids.length > 1) shared.push(`${scope}:${k}=${ids.join(',')}`);
+    expect(shared.sort()).toEqual([
+      'help:escape=ptt_discard,back',
+      'result:escape=ptt_discard,back',
+      'tail:escape=ptt_discard,back',
+    ]);
   });
 });
 
 describe('footer hints and help rows', () => {
   it('show what applies to the selection: a finished task dims cancel with the reason', () => {
-    let s = createInitialState({ tasks: [task({ id: 1, name: 'a' }), task({ id: 2, name: 'b', status: 'completed' })] });
+    let s = createInitialState({
+      tasks: [task({ id: 1, name: 'a' }), task({ id: 2, name: 'b', status: 'completed' })],
+    });
     const running = footerHints(s, 'main');
     expect(running.find((h) => h.id === 'cancel_task')).toEqual({ id: 'cancel_task', keys: 'q', title: 'cancel' });
     expect(running.find((h) => h.id === 'select_next')!.keys).toBe('↓/j/↑/k');
@@ -103,9 +133,15 @@ describe('footer hints and help rows', () => {
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
     expect(rows).toHaveLength(commands.length - 5); // select ×2 and scroll ×5 share rows
-    expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({ title: 'scroll', keys: '↑/k ↓/j PgUp PgDn End/F' });
+    expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({
+      title: 'scroll',
+      keys: '↑/k ↓/j PgUp PgDn End/F',
+    });
     expect(rows.find((r) => r.id === 'cancel_task')).toMatchObject({ keys: 'q', tool: 'cancel_task' });
-    expect(rows.find((r) => r.id === 'list_tasks')).toMatchObject({ keys: '', note: 'The task table on screen always shows every task.' });
+    expect(rows.find((r) => r.id === 'list_tasks')).toMatchObject({
+      keys: '',
+      note: 'The task table on screen always shows every task.',
+    });
     expect(rows.find((r) => r.id === 'get_task_result')!.keys).toBe('r');
     expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?');
     expect(rows.find((r) => r.id === 'tail_filter')!.keys).toBe('/ Tab');

@@ -8,9 +8,30 @@ afterEach(() => cleanup());
 
 const four = () => [
   task({ id: 1, name: 'fix-login', activity: 'Edit src/auth.ts', turns: 3, costUsd: 0.05 }),
-  task({ id: 2, name: 'docs', status: 'completed', endedAt: T0 + 30_000, resultText: 'Wrote the docs.\nAdded examples.', filesTouched: ['/home/u/src/api/README.md'], turns: 7, costUsd: 0.31 }),
-  task({ id: 3, name: 'broken', status: 'failed', endedAt: T0 + 5_000, failure: { kind: 'crashed', message: 'crashed with exit code 3' } }),
-  task({ id: 4, name: 'waiting', status: 'queued', startedAt: undefined, queuedReason: 'waiting for task 1 in /home/u/src/api' }),
+  task({
+    id: 2,
+    name: 'docs',
+    status: 'completed',
+    endedAt: T0 + 30_000,
+    resultText: 'Wrote the docs.\nAdded examples.',
+    filesTouched: ['/home/u/src/api/README.md'],
+    turns: 7,
+    costUsd: 0.31,
+  }),
+  task({
+    id: 3,
+    name: 'broken',
+    status: 'failed',
+    endedAt: T0 + 5_000,
+    failure: { kind: 'crashed', message: 'crashed with exit code 3' },
+  }),
+  task({
+    id: 4,
+    name: 'waiting',
+    status: 'queued',
+    startedAt: undefined,
+    queuedReason: 'waiting for task 1 in /home/u/src/api',
+  }),
   task({ id: 5, name: 'stopped', status: 'cancelled', endedAt: T0 + 9_000 }),
 ];
 
@@ -20,7 +41,9 @@ describe('task table', () => {
   it('shows every status with its mark, the failure reason, the queue reason and the selection', async () => {
     const app = await mount({ tasks: four() });
     const f = app.frame();
-    expect(lineOf(f, /fix-login/)).toMatch(/^› 1\s+\S running\s+fix-login\s+api\s+1m05s\s+3\s+\$0\.05\s+Edit src\/auth\.ts/);
+    expect(lineOf(f, /fix-login/)).toMatch(
+      /^› 1\s+\S running\s+fix-login\s+api\s+1m05s\s+3\s+\$0\.05\s+Edit src\/auth\.ts/,
+    );
     expect(lineOf(f, /docs/)).toMatch(/^ {2}2\s+✓ completed\s+docs\s+api\s+30s\s+7\s+\$0\.31/);
     expect(lineOf(f, /broken/)).toMatch(/✗ failed .*crashed with exit code 3/);
     expect(lineOf(f, /waiting/)).toMatch(/… queued .*—.*waiting for task 1/);
@@ -130,7 +153,10 @@ describe('tail view', () => {
 
   it('scrolls with ↑/PgUp, stops following, and End follows again', async () => {
     const app = await mount({ tasks: four(), rows: 12 });
-    app.tasks.logs.set(1, Array.from({ length: 40 }, (_, i) => entry(i + 1, 'text', `line ${i + 1}`)));
+    app.tasks.logs.set(
+      1,
+      Array.from({ length: 40 }, (_, i) => entry(i + 1, 'text', `line ${i + 1}`)),
+    );
     await app.press(KEY.enter);
     expect(app.frame()).toContain('line 40');
     await app.press(KEY.up);

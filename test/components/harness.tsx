@@ -37,12 +37,26 @@ export async function mount(opts: HarnessOptions = {}) {
   const voice = new FakeVoice();
   const ptt = new FakePtt(opts.ptt ?? { kind: 'hold', key: 'Right Ctrl' });
   const now = () => opts.now ?? T0 + 65_000;
-  const store = createStore(reducer, createInitialState({ tasks: opts.tasks ?? [], model: 'gpt-realtime', pttMode: ptt.mode() }), { sync: true });
-  store.dispatch({ type: 'connection', state: opts.voiceOff ? { kind: 'disabled', reason: opts.voiceOff } : voice.state() });
+  const store = createStore(
+    reducer,
+    createInitialState({ tasks: opts.tasks ?? [], model: 'gpt-realtime', pttMode: ptt.mode() }),
+    { sync: true },
+  );
+  store.dispatch({
+    type: 'connection',
+    state: opts.voiceOff ? { kind: 'disabled', reason: opts.voiceOff } : voice.state(),
+  });
   store.dispatch({ type: 'audio/input', status: { kind: 'ready', device: 'default' } });
   store.dispatch({ type: 'audio/output', status: { kind: 'ready', device: 'default' } });
   const quits: ShutdownPolicy[] = [];
-  const commands = createDispatcher({ tasks, voice: opts.voiceOff ? undefined : voice, store, ptt, quit: (p) => quits.push(p), now });
+  const commands = createDispatcher({
+    tasks,
+    voice: opts.voiceOff ? undefined : voice,
+    store,
+    ptt,
+    quit: (p) => quits.push(p),
+    now,
+  });
   const r = render(<App store={store} commands={commands} now={now} tickMs={0} />);
   const setSize = (columns: number, rows: number) => {
     Object.defineProperty(r.stdout, 'columns', { configurable: true, get: () => columns });

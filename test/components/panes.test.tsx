@@ -14,7 +14,13 @@ const frameOf = (el: React.ReactElement) => {
   return f;
 };
 
-const e = (id: string, role: TranscriptEntry['role'], text: string, final = true): TranscriptEntry => ({ id, role, text, final, at: T0 });
+const e = (id: string, role: TranscriptEntry['role'], text: string, final = true): TranscriptEntry => ({
+  id,
+  role,
+  text,
+  final,
+  at: T0,
+});
 
 describe('TranscriptPane', () => {
   it('shows user and assistant text, a cursor while streaming, tool lines on one line, newest at the bottom', () => {
@@ -56,14 +62,31 @@ describe('TaskTable', () => {
   });
 
   it('marks a stalled running task', () => {
-    const f = frameOf(<TaskTable tasks={[task({ id: 1, name: 'a', stalled: true })]} selectedId={1} width={100} height={5} now={T0} frame={0} />);
+    const f = frameOf(
+      <TaskTable
+        tasks={[task({ id: 1, name: 'a', stalled: true })]}
+        selectedId={1}
+        width={100}
+        height={5}
+        now={T0}
+        frame={0}
+      />,
+    );
     expect(f).toMatch(/⠋ stalled/);
   });
 });
 
 describe('Footer and notices', () => {
   it('dims disabled hints with their reason', () => {
-    const f = frameOf(<Footer width={80} hints={[{ id: 'a', keys: 'n', title: 'new task' }, { id: 'b', keys: 'q', title: 'cancel', disabled: 'task 2 is already completed' }]} />);
+    const f = frameOf(
+      <Footer
+        width={80}
+        hints={[
+          { id: 'a', keys: 'n', title: 'new task' },
+          { id: 'b', keys: 'q', title: 'cancel', disabled: 'task 2 is already completed' },
+        ]}
+      />,
+    );
     expect(f.split('\n')[0]).toBe('n new task  q cancel (task 2 is already completed)');
   });
 
@@ -92,9 +115,20 @@ describe('wrapping', () => {
 
   it('the result card wraps a long final paragraph instead of cutting it', async () => {
     const { ResultCard } = await import('../../src/components/ResultCard.js');
-    const text = 'The login bug came from a stale session cookie; I changed the expiry check and added a regression test for it.';
-    const f = frameOf(<ResultCard task={task({ id: 2, name: 'x', status: 'completed', resultText: text })} now={T0} width={40} height={20} />);
-    const body = f.split('\n').map((l) => l.replace(/^│ ?| ?│$/g, '').trim()).join(' ');
+    const text =
+      'The login bug came from a stale session cookie; I changed the expiry check and added a regression test for it.';
+    const f = frameOf(
+      <ResultCard
+        task={task({ id: 2, name: 'x', status: 'completed', resultText: text })}
+        now={T0}
+        width={40}
+        height={20}
+      />,
+    );
+    const body = f
+      .split('\n')
+      .map((l) => l.replace(/^│ ?| ?│$/g, '').trim())
+      .join(' ');
     expect(body).toContain(text);
   });
 
@@ -102,7 +136,15 @@ describe('wrapping', () => {
     const { TailView } = await import('../../src/components/TailView.js');
     const long = 'word '.repeat(30).trim();
     const f = frameOf(
-      <TailView task={task({ id: 1, name: 'a' })} log={{ taskId: 1, loading: false, entries: [{ seq: 1, ts: T0, runNo: 1, kind: 'text', text: long }] }} filter="all" scroll={0} follow width={40} height={10} />,
+      <TailView
+        task={task({ id: 1, name: 'a' })}
+        log={{ taskId: 1, loading: false, entries: [{ seq: 1, ts: T0, runNo: 1, kind: 'text', text: long }] }}
+        filter="all"
+        scroll={0}
+        follow
+        width={40}
+        height={10}
+      />,
     );
     const lines = f.split('\n').slice(1);
     expect(lines.length).toBe(4);

@@ -35,14 +35,22 @@ describe('StatusBar', () => {
   });
 
   it('reconnecting shows a countdown and the last error', () => {
-    const f = show({ connection: { kind: 'reconnecting', attempt: 3, retryAt: T0 + 7_000, lastError: 'socket closed' } });
+    const f = show({
+      connection: { kind: 'reconnecting', attempt: 3, retryAt: T0 + 7_000, lastError: 'socket closed' },
+    });
     expect(f).toContain('reconnecting in 7 s (attempt 3) — socket closed');
-    expect(show({ connection: { kind: 'reconnecting', attempt: 3, retryAt: T0 - 1 } })).toContain('reconnecting in 0 s');
+    expect(show({ connection: { kind: 'reconnecting', attempt: 3, retryAt: T0 - 1 } })).toContain(
+      'reconnecting in 0 s',
+    );
   });
 
   it('voice disabled, failed and connecting', () => {
-    expect(show({ connection: { kind: 'disabled', reason: 'no OPENAI_API_KEY' } })).toContain('voice off: no OPENAI_API_KEY');
-    expect(show({ connection: { kind: 'failed', message: '401 invalid key' } })).toContain('✗ voice failed: 401 invalid key');
+    expect(show({ connection: { kind: 'disabled', reason: 'no OPENAI_API_KEY' } })).toContain(
+      'voice off: no OPENAI_API_KEY',
+    );
+    expect(show({ connection: { kind: 'failed', message: '401 invalid key' } })).toContain(
+      '✗ voice failed: 401 invalid key',
+    );
     expect(show({ connection: { kind: 'connecting', attempt: 1 } })).toContain('connecting…');
   });
 
@@ -53,7 +61,9 @@ describe('StatusBar', () => {
     expect(levelMeter({ peakDb: -3, rmsDb: -6 })).not.toBe(levelMeter({ peakDb: -50, rmsDb: -55 }));
     expect(loud).toContain('● talking █████');
     expect(quiet).toMatch(/● talking [▁-▄]▁▁▁▁▁/);
-    expect(show({ ptt: { kind: 'toggle', key: 'Space', reason: 'no display' } })).toContain('Space: tap to talk (no display)');
+    expect(show({ ptt: { kind: 'toggle', key: 'Space', reason: 'no display' } })).toContain(
+      'Space: tap to talk (no display)',
+    );
     expect(show({ ptt: { kind: 'none', key: '', reason: 'no terminal' } })).toContain('no push-to-talk: no terminal');
   });
 
@@ -64,7 +74,15 @@ describe('StatusBar', () => {
   });
 
   it('at 80 columns the connection state survives and lines stay inside', () => {
-    const f = show({ width: 80, connection: { kind: 'reconnecting', attempt: 2, retryAt: T0 + 4_000, lastError: 'a very long error message from the server that goes on' } });
+    const f = show({
+      width: 80,
+      connection: {
+        kind: 'reconnecting',
+        attempt: 2,
+        retryAt: T0 + 4_000,
+        lastError: 'a very long error message from the server that goes on',
+      },
+    });
     for (const l of f.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
     expect(f).toContain('reconnecting in 4 s (attempt 2)');
   });

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { bindAudio, bindNoticeExpiry, bindPushToTalk, bindTaskManager, bindVoiceSession } from '../../src/state/bind.js';
+import {
+  bindAudio,
+  bindNoticeExpiry,
+  bindPushToTalk,
+  bindTaskManager,
+  bindVoiceSession,
+} from '../../src/state/bind.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { createStore } from '../../src/state/store.js';
 import type { AudioInputPort, AudioOutputPort, AudioStatus } from '../../src/audio/types.js';
@@ -22,7 +28,10 @@ describe('bind', () => {
     expect(store.getState().tails[1]).toHaveLength(1);
     tasks.emit('added', task({ id: 2, name: 'b' }));
     tasks.emit('output', 2, [entry(1, 'tool', '→ Edit x')]);
-    tasks.emit('finished', task({ id: 2, name: 'b', status: 'failed', failure: { kind: 'crashed', message: 'crashed with exit code 3' } }));
+    tasks.emit(
+      'finished',
+      task({ id: 2, name: 'b', status: 'failed', failure: { kind: 'crashed', message: 'crashed with exit code 3' } }),
+    );
     const s = store.getState();
     expect(s.tasks[2]!.status).toBe('failed');
     expect(s.tails[2]![0]!.text).toBe('→ Edit x');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createInitialState, reducer, TAIL_MAX, TRANSCRIPT_MAX, ACTIVITY_MAX, NOTICES_MAX } from '../../src/state/reducer.js';
+import {
+  createInitialState,
+  reducer,
+  TAIL_MAX,
+  TRANSCRIPT_MAX,
+  ACTIVITY_MAX,
+  NOTICES_MAX,
+} from '../../src/state/reducer.js';
 import type { AppState } from '../../src/state/types.js';
 import type { Action } from '../../src/state/actions.js';
 import { entry, T0, task } from '../commands/fakes.js';
@@ -7,7 +14,9 @@ import { entry, T0, task } from '../commands/fakes.js';
 const run = (s: AppState, ...actions: Action[]): AppState => actions.reduce(reducer, s);
 
 describe('reducer: tasks and selection', () => {
-  const three = createInitialState({ tasks: [task({ id: 1, name: 'a' }), task({ id: 3, name: 'c' }), task({ id: 2, name: 'b' })] });
+  const three = createInitialState({
+    tasks: [task({ id: 1, name: 'a' }), task({ id: 3, name: 'c' }), task({ id: 2, name: 'b' })],
+  });
 
   it('orders tasks by id and selects the first one', () => {
     expect(three.order).toEqual([1, 2, 3]);
@@ -31,14 +40,23 @@ describe('reducer: tasks and selection', () => {
   });
 
   it('ignores an older copy of a task record', () => {
-    const newer = run(three, { type: 'task/upsert', task: task({ id: 1, name: 'a', status: 'completed', updatedAt: T0 + 10 }) });
-    expect(run(newer, { type: 'task/upsert', task: task({ id: 1, name: 'a', status: 'running', updatedAt: T0 + 5 }) })).toBe(newer);
+    const newer = run(three, {
+      type: 'task/upsert',
+      task: task({ id: 1, name: 'a', status: 'completed', updatedAt: T0 + 10 }),
+    });
+    expect(
+      run(newer, { type: 'task/upsert', task: task({ id: 1, name: 'a', status: 'running', updatedAt: T0 + 5 }) }),
+    ).toBe(newer);
   });
 
   it('ignores selecting an unknown task and keeps a valid selection across a reset', () => {
     let s = run(three, { type: 'select/set', taskId: 99 });
     expect(s.selectedId).toBe(1);
-    s = run(s, { type: 'select/set', taskId: 2 }, { type: 'tasks/reset', tasks: [task({ id: 2, name: 'b' }), task({ id: 4, name: 'd' })] });
+    s = run(
+      s,
+      { type: 'select/set', taskId: 2 },
+      { type: 'tasks/reset', tasks: [task({ id: 2, name: 'b' }), task({ id: 4, name: 'd' })] },
+    );
     expect(s.selectedId).toBe(2);
     s = run(s, { type: 'tasks/reset', tasks: [task({ id: 4, name: 'd' })] });
     expect(s.selectedId).toBe(4);
@@ -58,7 +76,10 @@ describe('reducer: bounded lists', () => {
   it('bounds the transcript, the activity list and the notices', () => {
     let s = createInitialState();
     for (let i = 0; i < TRANSCRIPT_MAX + 10; i++) {
-      s = reducer(s, { type: 'transcript/upsert', entry: { id: `e${i}`, role: 'user', text: `t${i}`, final: true, at: T0 } });
+      s = reducer(s, {
+        type: 'transcript/upsert',
+        entry: { id: `e${i}`, role: 'user', text: `t${i}`, final: true, at: T0 },
+      });
     }
     expect(s.transcript).toHaveLength(TRANSCRIPT_MAX);
     expect(s.transcript[0]!.id).toBe('e10');
@@ -80,8 +101,14 @@ describe('reducer: transcript streaming', () => {
       s,
       { type: 'transcript/upsert', entry: { id: 'u1', role: 'user', text: 'start a task', final: true, at: T0 } },
       { type: 'transcript/upsert', entry: { id: 'a1', role: 'assistant', text: 'Sure', final: false, at: T0 } },
-      { type: 'transcript/upsert', entry: { id: 'a1', role: 'assistant', text: 'Sure, starting it', final: false, at: T0 } },
-      { type: 'transcript/upsert', entry: { id: 'a1', role: 'assistant', text: 'Sure, starting it now.', final: true, at: T0 } },
+      {
+        type: 'transcript/upsert',
+        entry: { id: 'a1', role: 'assistant', text: 'Sure, starting it', final: false, at: T0 },
+      },
+      {
+        type: 'transcript/upsert',
+        entry: { id: 'a1', role: 'assistant', text: 'Sure, starting it now.', final: true, at: T0 },
+      },
     );
     expect(s.transcript.map((e) => [e.id, e.text, e.final])).toEqual([
       ['u1', 'start a task', true],
@@ -93,7 +120,11 @@ describe('reducer: transcript streaming', () => {
 describe('reducer: notices', () => {
   it('expire at their time and not before', () => {
     let s = createInitialState();
-    s = run(s, { type: 'notice/add', text: 'short', at: T0, ttlMs: 1000 }, { type: 'notice/add', text: 'long', at: T0, ttlMs: 5000 });
+    s = run(
+      s,
+      { type: 'notice/add', text: 'short', at: T0, ttlMs: 1000 },
+      { type: 'notice/add', text: 'long', at: T0, ttlMs: 5000 },
+    );
     expect(run(s, { type: 'notice/expire', now: T0 + 999 })).toBe(s);
     s = run(s, { type: 'notice/expire', now: T0 + 1000 });
     expect(s.notices.map((n) => n.text)).toEqual(['long']);
@@ -102,7 +133,11 @@ describe('reducer: notices', () => {
   });
 
   it('the same text again refreshes the notice instead of stacking it', () => {
-    const s = run(createInitialState(), { type: 'notice/add', text: 'retrying', at: T0 }, { type: 'notice/add', text: 'retrying', at: T0 + 2000 });
+    const s = run(
+      createInitialState(),
+      { type: 'notice/add', text: 'retrying', at: T0 },
+      { type: 'notice/add', text: 'retrying', at: T0 + 2000 },
+    );
     expect(s.notices).toHaveLength(1);
     expect(s.notices[0]!.expiresAt).toBe(T0 + 2000 + 5000);
   });
@@ -146,7 +181,12 @@ describe('reducer: tail view', () => {
   });
 
   it('keeps a scrolled view anchored while new output arrives', () => {
-    let s = run(base, { type: 'view/tail', taskId: 1 }, { type: 'tail/loaded', taskId: 1, entries: log }, { type: 'tail/scroll', delta: 2 });
+    let s = run(
+      base,
+      { type: 'view/tail', taskId: 1 },
+      { type: 'tail/loaded', taskId: 1, entries: log },
+      { type: 'tail/scroll', delta: 2 },
+    );
     s = run(s, { type: 'task/output', taskId: 1, entries: [entry(6, 'text', 'x'), entry(7, 'tool', 'y')] });
     expect(s.view).toMatchObject({ scroll: 4, follow: false });
   });
@@ -188,7 +228,11 @@ describe('reducer: forms', () => {
 
   it('types, deletes, strips control characters and completes the project with Tab', () => {
     let s = open(createInitialState());
-    s = run(s, { type: 'form/key', key: { name: 'text', text: 'fix\x1b[Alogin!' } }, { type: 'form/key', key: { name: 'backspace' } });
+    s = run(
+      s,
+      { type: 'form/key', key: { name: 'text', text: 'fix\x1b[Alogin!' } },
+      { type: 'form/key', key: { name: 'backspace' } },
+    );
     s = run(s, { type: 'form/key', key: { name: 'complete' } }); // name field: Tab moves on
     s = run(s, { type: 'form/key', key: { name: 'text', text: 'a' } }, { type: 'form/key', key: { name: 'complete' } });
     const form = s.overlay?.kind === 'form' ? s.overlay.form : undefined;
