@@ -1,10 +1,11 @@
 // Every recorded genuine Claude CLI stream, replayed through test/fixtures/fake-claude (real
 // processes, the real argv), must end in the right status with the right fields.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskFailure, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
-import { factLines, finished, makeWorld, waitFor, type World } from './task-manager.fixture.js';
+import { FAKE_CLAUDE, factLines, finished, makeWorld, waitFor, type World } from './task-manager.fixture.js';
 
 let w: World;
 beforeEach(() => {
@@ -299,5 +300,44 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     expect(all).toEqual([...all].sort((a, b) => a - b));
     expect(all).toEqual(m.tail(r.value.id).map((e) => e.seq));
     expect(batches.length).toBeLessThan(all.length);
+  });
+});
+
+describe('fake-claude behaves like the CLI where the engine depends on it', () => {
+  const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+    spawnSync(FAKE_CLAUDE, args, { encoding: 'utf8', env: { ...w.env, FAKE_CLAUDE_SPEED: '20', ...env } });
+
+  it('rejects stream-json without --verbose, and a missing prompt', () => {
+    const r = run(['-p', 'hi', '--output-format', 'stream-json']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('Error: When using --print, --output-format=stream-json requires --verbose\n');
+    expect(run(['-p', '--output-format', 'stream-json', '--verbose']).status).toBe(1);
+  });
+
+  it('gives every run a fresh session id and keeps it on --resume; unknown ids fail like the CLI', () => {
+    const base = ['--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits'];
+    const first = execFileSync(FAKE_CLAUDE, ['-p', 'scenario:plain', ...base], {
+      encoding: 'utf8',
+      env: { ...w.env, FAKE_CLAUDE_SPEED: '20' },
+    });
+    const ids = new Set([...first.matchAll(/"session_id":"([^"]+)"/g)].map((m) => m[1]));
+    expect(ids.size).toBe(1);
+    const id = [...ids][0] as string;
+    const recorded = readFileSync(join(__dirname, '../fixtures/claude-cli/plain.ndjson'), 'utf8');
+    expect(recorded).not.toContain(id);
+    const again = run(['-p', 'more', ...base, '--resume', id]);
+    expect(again.status).toBe(0);
+    expect(new Set([...again.stdout.matchAll(/"session_id":"([^"]+)"/g)].map((m) => m[1]))).toEqual(new Set([id]));
+    const bogus = '12345678-1234-4123-8123-123456789abc';
+    const unknown = run(['-p', 'more', ...base, '--resume', bogus]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe(`No conversation found with session ID: ${bogus}\n`);
+    expect(JSON.parse(unknown.stdout.trim())).toMatchObject({
+      type: 'result',
+      subtype: 'error_during_execution',
+      num_turns: 0,
+      session_id: bogus,
+    });
   });
 });
