@@ -43,6 +43,12 @@ export interface RealtimeClientOptions {
   headers?: Record<string, string>;
   /** Upgrade timeout in ms. */
   handshakeTimeoutMs?: number;
+  /**
+   * Ping the server this often (ms, default 15 000; 0 = off). When neither a pong nor any frame
+   * arrived by the next ping, the socket is dead (laptop sleep, network switch): it is terminated
+   * so the owner sees a close and reconnects, instead of waiting minutes for TCP to notice.
+   */
+  keepAliveMs?: number;
 }
 
 /** Builds `${baseUrl}?model=<model>` keeping any query the base already has. */
@@ -59,6 +65,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   private ws: WebSocket | null = null;
   private closedEmitted = false;
   private httpStatus: number | undefined;
+  private keepAlive: NodeJS.Timeout | null = null;
+  private awaitingPong = false;
 
   constructor(private readonly opts: RealtimeClientOptions) {
     super();
@@ -87,9 +95,16 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       return;
     }
     this.ws = ws;
-    ws.on('open', () => this.emit('open'));
+    ws.on('open', () => {
+      this.startKeepAlive(ws);
+      this.emit('open');
+    });
+    ws.on('pong', () => {
+      this.awaitingPong = false;
+    });
     ws.on('message', (data, isBinary) => {
       const receivedAt = performance.now();
+      this.awaitingPong = false;
       if (isBinary) {
         this.emit('warning', 'ignored a binary frame');
         return;
@@ -116,6 +131,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       this.emit('warning', errMessage(err));
     });
     ws.on('close', (code, reason) => {
+      this.stopKeepAlive();
       this.emitClose({ code, reason: reason.toString('utf8'), httpStatus: this.httpStatus });
     });
   }
@@ -159,6 +175,32 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     setTimeout(() => {
       if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
     }, 2000).unref();
+  }
+
+  private startKeepAlive(ws: WebSocket): void {
+    const every = this.opts.keepAliveMs ?? 15_000;
+    if (every <= 0) return;
+    this.keepAlive = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (this.awaitingPong) {
+        this.emit('warning', `no answer to a ping within ${every} ms; dropping the socket`);
+        this.stopKeepAlive();
+        ws.terminate();
+        return;
+      }
+      this.awaitingPong = true;
+      try {
+        ws.ping();
+      } catch {
+        // A failing ping means the socket is going away; its close event follows.
+      }
+    }, every);
+    this.keepAlive.unref();
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = null;
   }
 
   private emitClose(info: CloseInfo): void {

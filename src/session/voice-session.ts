@@ -86,6 +86,8 @@ export interface VoiceSessionOptions {
   rotateBeforeExpiryMs?: number;
   /** Give up on a connect attempt that is not configured after this long (default 15 s). */
   connectTimeoutMs?: number;
+  /** Client ping interval; a socket silent for two intervals is dropped and reconnected (default 15 s, 0 = off). */
+  keepAliveMs?: number;
   /** Price rows (USD / 1M tokens) replacing the defaults per model. */
   pricing?: Record<string, ModelPricing>;
   /** Context replayed into a new session: last N user/assistant turns, at most M characters. */
@@ -431,6 +433,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       model: this.model,
       headers: this.opts.headers,
       handshakeTimeoutMs: this.opts.connectTimeoutMs ?? 15_000,
+      keepAliveMs: this.opts.keepAliveMs,
     });
     const conn: Conn = {
       gen,

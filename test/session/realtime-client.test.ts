@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { FakeRealtimeServer } from '../helpers/fake-realtime-server.js';
 import { RealtimeClient, type CloseInfo, type ServerEvent } from '../../src/session/realtime-client.js';
-import { until } from '../helpers/voice-doubles.js';
+import { sleep, until } from '../helpers/voice-doubles.js';
 
 let server: FakeRealtimeServer | null = null;
 afterEach(async () => {
@@ -76,5 +77,29 @@ describe('RealtimeClient', () => {
     client.connect();
     await until(() => got.closes.length === 1, 'close');
     expect(got.closes[0]!.httpStatus).toBe(404);
+  });
+
+  it('keep-alive: a peer that stops answering pings is dropped; a live one is kept', async () => {
+    const mute = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
+    await new Promise((r) => mute.once('listening', r));
+    const port = (mute.address() as { port: number }).port;
+    try {
+      const client = new RealtimeClient({ apiKey: 'k', baseUrl: `ws://127.0.0.1:${port}/v1/realtime`, keepAliveMs: 30 });
+      const got = collect(client);
+      client.connect();
+      await until(() => got.closes.length === 1, 'dead socket dropped', 2000);
+      expect(got.closes[0]!.code).toBe(1006);
+      expect(got.warnings.some((w) => /no answer to a ping/.test(w))).toBe(true);
+    } finally {
+      for (const c of mute.clients) c.terminate();
+      await new Promise((r) => mute.close(r));
+    }
+    server = await FakeRealtimeServer.start({ pingIntervalMs: 0 });
+    const live = new RealtimeClient({ apiKey: 'test-key', baseUrl: server.url, keepAliveMs: 20 });
+    const got = collect(live);
+    live.connect();
+    await sleep(250);
+    expect(got.closes).toEqual([]);
+    live.close();
   });
 });
