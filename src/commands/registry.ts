@@ -25,8 +25,9 @@ export function defineCommand<A>(spec: CommandSpec<A>): AnyCommandSpec {
   return spec as unknown as AnyCommandSpec;
 }
 
-/** Longest task result read back with detail "summary" and "full". */
+/** Longest task result read back with detail "summary". */
 export const RESULT_SUMMARY_CHARS = 600;
+/** Longest task result read back with detail "full". */
 export const RESULT_FULL_CHARS = 4_000;
 /** Entries a page up/down moves in the log. */
 export const TAIL_PAGE = 10;

@@ -14,8 +14,10 @@ export interface AppContextValue {
   now: () => number;
 }
 
+/** Store, command layer and clock for every view under <App/>. */
 export const AppContext = createContext<AppContextValue | null>(null);
 
+/** The app context; throws when a view renders outside <App/> (a programming error, not a runtime state). */
 export function useApp(): AppContextValue {
   const ctx = useContext(AppContext);
   if (!ctx) throw new Error('voice-orch views must render inside <App/>');

@@ -42,6 +42,7 @@ export const STATUS_COLOR: Readonly<Record<TaskStatus, string>> = {
   interrupted: 'magenta',
 };
 
+/** Frames of the running-task spinner. */
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
 /** Status glyph: a spinner frame while running, a fixed mark otherwise. */

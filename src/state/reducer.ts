@@ -11,8 +11,11 @@ import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './type
 export const TAIL_MAX = 50;
 /** Entries of the log open in the tail view. */
 export const TAIL_LOG_MAX = 5_000;
+/** Transcript entries kept (activity lines included). */
 export const TRANSCRIPT_MAX = 200;
+/** Activity lines kept. */
 export const ACTIVITY_MAX = 100;
+/** Notices on screen at once (the newest win). */
 export const NOTICES_MAX = 4;
 /** How long a notice stays when the action does not say. */
 export const NOTICE_TTL_MS = 5_000;

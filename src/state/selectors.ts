@@ -19,6 +19,7 @@ export function taskList(state: AppState): TaskRecord[] {
   return out;
 }
 
+/** The task under the table cursor. */
 export function selectedTask(state: AppState): TaskRecord | undefined {
   return state.selectedId === null ? undefined : state.tasks[state.selectedId];
 }
@@ -51,6 +52,7 @@ export function matchesFilter(entry: TaskOutputEntry, filter: TailFilter): boole
   }
 }
 
+/** The entries a tail filter shows, in order. */
 export function filterEntries(entries: readonly TaskOutputEntry[], filter: TailFilter): TaskOutputEntry[] {
   return filter === 'all' ? entries.slice() : entries.filter((e) => matchesFilter(e, filter));
 }
