@@ -6,13 +6,21 @@
 //    and parsed by the manager (counted via the output sequence numbers). Wall-clock lines/s,
 //    CPU seconds of this process, peak RSS, event-loop delay p50/p99.
 // 2. A 50 MB line without a newline: RSS growth of this process while ingesting it.
+// Set BENCH_TASKS / BENCH_LINES to change the ingest size.
 import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { TaskManager } from '../src/tasks/task-manager.js';
+import type { TaskManager as TaskManagerClass } from '../src/tasks/task-manager.js';
 import type { TaskRecord } from '../src/tasks/types.js';
+
+// BENCH_TASK_MANAGER=/abs/path/to/compiled/tasks/task-manager.js measures a tsc build instead of
+// the sources through tsx (tsx's keepNames wraps every closure creation in a `__name` call).
+const { TaskManager } = (await import(process.env.BENCH_TASK_MANAGER || '../src/tasks/task-manager.js')) as {
+  TaskManager: typeof TaskManagerClass;
+};
+type TaskManager = TaskManagerClass;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FAKE_AGENT = resolve(here, '../test/fixtures/fake-agent.mjs');
