@@ -2,7 +2,8 @@
 // code, which would tear the app's Ink frames; here fd 1 is a pipe the app drains.
 //
 // Protocol (IPC, serialization 'advanced'):
-//   app → helper  {t:'configure', inputDevice?, outputDevice?, captureRate?, chunkMs?, leadMs?}
+//   app → helper  {t:'configure', inputDevice?, outputDevice?, captureRate?, playbackRate?, chunkMs?, leadMs?,
+//                  inputStream?: 'per-turn' | 'long-lived'}
 //                 {t:'list', r} | {t:'capture', on, s} | {t:'play', itemId, pcm} | {t:'stop-playback', r}
 //                 {t:'shutdown'}
 //   helper → app  {t:'hello', devices} | {t:'fatal', reason}
@@ -133,7 +134,13 @@ let inDev = null;
 let outDev = null;
 
 function configure(m) {
-  cfg = { chunkMs: m.chunkMs || 20, leadMs: m.leadMs == null ? 30 : m.leadMs, captureRate: m.captureRate, playbackRate: m.playbackRate };
+  cfg = {
+    chunkMs: m.chunkMs || 20,
+    leadMs: m.leadMs == null ? 30 : m.leadMs,
+    captureRate: m.captureRate,
+    playbackRate: m.playbackRate,
+    inputStream: m.inputStream === 'per-turn' ? 'per-turn' : 'long-lived',
+  };
   queue = new PlaybackQueue({ bytesPerMs: RATE / 500, leadMs: cfg.leadMs, pieceBytes: Math.round(RATE / 100) * 2 });
   const res = { t: 'configured', input: { ok: false }, output: { ok: false } };
   try {
@@ -158,28 +165,26 @@ function configure(m) {
     res.output = { ok: false, reason: reasonOf(err) };
   }
   send(res);
+  if (cfg.inputStream === 'long-lived' && inDev) {
+    startCapture(0, false).catch((err) => send({ t: 'input-error', s: 0, reason: reasonOf(err) }));
+  }
 }
 
-// ---- capture: one input stream per turn, so nothing is read while push-to-talk is up ----
-let capture = null;
+// ---- capture ----
+// 'per-turn' (default): the input stream is opened at start and closed at stop, so nothing is read
+// while push-to-talk is up. 'long-lived': one stream stays open and is gated (audio read while up is
+// dropped here and never sent); no open cost per turn, and no lost start on slow-to-open devices.
+let capture = null; // { s, ai, rate, resampler, rest, active, stopped }
 
-async function startCapture(s) {
-  if (capture) stopCapture();
-  if (!inDev) {
-    send({ t: 'input-error', s, reason: 'no audio device' });
-    return;
-  }
-  const cur = { s, ai: null, stopped: false, resampler: null, rest: Buffer.alloc(0) };
-  capture = cur;
-  const chunkBytes = Math.round((RATE * cfg.chunkMs) / 1000) * 2;
+async function openInput() {
   const rates = [...new Set([cfg.captureRate || RATE, Math.round(inDev.defaultSampleRate) || RATE])];
   let lastErr = null;
   for (const rate of rates) {
+    let resampler = null;
     try {
-      if (rate !== RATE) cur.resampler = await makeResampler(rate, RATE);
-      if (cur.stopped) return;
+      if (rate !== RATE) resampler = await makeResampler(rate, RATE);
       const frames = Math.round((rate * cfg.chunkMs) / 1000);
-      cur.ai = new pa.AudioIO({
+      const ai = new pa.AudioIO({
         inOptions: {
           channelCount: 1,
           sampleFormat: pa.SampleFormat16Bit,
@@ -190,46 +195,112 @@ async function startCapture(s) {
           highwaterMark: frames * 2,
         },
       });
-      cur.rate = rate;
-      break;
+      return { ai, rate, resampler };
     } catch (err) {
       lastErr = err;
-      if (cur.resampler) cur.resampler.destroy();
-      cur.resampler = null;
+      if (resampler) resampler.destroy();
     }
   }
-  if (!cur.ai) {
-    capture = null;
-    send({ t: 'input-error', s, reason: reasonOf(lastErr) });
+  throw lastErr;
+}
+
+async function startCapture(s, gateOpen = true) {
+  if (capture && capture.active) stopCapture();
+  if (!inDev) {
+    send({ t: 'input-error', s, reason: 'no audio device' });
     return;
   }
+  if (capture && !capture.stopped) {
+    // long-lived stream (open, or still opening): just open the gate
+    capture.s = s;
+    capture.rest = Buffer.alloc(0);
+    capture.active = true;
+    if (capture.ai) send({ t: 'capture-open', s, device: inDev.name, rate: capture.rate });
+    return;
+  }
+  const cur = { s, ai: null, rate: RATE, resampler: null, rest: Buffer.alloc(0), active: gateOpen, stopped: false };
+  capture = cur;
+  let opened;
+  try {
+    opened = await openInput();
+  } catch (err) {
+    if (capture === cur) capture = null;
+    send({ t: 'input-error', s, reason: reasonOf(err) });
+    return;
+  }
+  Object.assign(cur, opened);
+  if (cur.stopped || capture !== cur) {
+    closeInput(cur);
+    return;
+  }
+  const chunkBytes = Math.round((RATE * cfg.chunkMs) / 1000) * 2;
+  const bytesPerMs = (cur.rate * 2) / 1000;
+  cur.openedAt = performance.now();
+  cur.readBytes = 0;
   cur.ai.on('data', (buf) => {
     if (cur.stopped) return; // quit() is asynchronous and data keeps coming until it completes
+    if (cfg.inputStream === 'long-lived' && !unpacedChecked(cur, buf.length, bytesPerMs)) return;
+    if (!cur.active) return; // gate closed: dropped, never sent
     const pcm = cur.resampler ? cur.resampler.process(buf) : buf;
     let all = cur.rest.length ? Buffer.concat([cur.rest, pcm]) : pcm;
     while (all.length >= chunkBytes) {
-      send({ t: 'chunk', s, pcm: all.subarray(0, chunkBytes) });
+      send({ t: 'chunk', s: cur.s, pcm: all.subarray(0, chunkBytes) });
       all = all.subarray(chunkBytes);
     }
     cur.rest = Buffer.from(all);
   });
-  cur.ai.on('error', (err) => send({ t: 'input-error', s, reason: reasonOf(err) }));
+  cur.ai.on('error', (err) => send({ t: 'input-error', s: cur.s, reason: reasonOf(err) }));
   try {
     cur.ai.start();
   } catch (err) {
-    capture = null;
+    if (capture === cur) capture = null;
+    cur.stopped = true;
     send({ t: 'input-error', s, reason: reasonOf(err) });
     return;
   }
-  send({ t: 'capture-open', s, device: inDev.name, rate: cur.rate });
+  if (cur.active) send({ t: 'capture-open', s: cur.s, device: inDev.name, rate: cur.rate });
+}
+
+/**
+ * A long-lived stream on a device that is not paced in real time (ALSA file/null devices in tests)
+ * would spin a core reading while the gate is closed: detect it in the first second and fall back
+ * to per-turn streams. Returns false when this stream was just closed.
+ */
+function unpacedChecked(cur, n, bytesPerMs) {
+  if (cur.paced) return true;
+  cur.readBytes += n;
+  const elapsed = performance.now() - cur.openedAt;
+  if (cur.readBytes / bytesPerMs > elapsed * 3 + 200) {
+    console.error('audio-helper: input is not paced in real time (file or null device): using per-turn input streams');
+    cfg.inputStream = 'per-turn';
+    if (!cur.active) {
+      if (capture === cur) capture = null;
+      closeInput(cur);
+      return false;
+    }
+    return true;
+  }
+  if (elapsed > 1000) cur.paced = true;
+  return true;
 }
 
 function stopCapture() {
   const cur = capture;
-  if (!cur) return;
-  capture = null;
-  cur.stopped = true;
+  if (!cur || !cur.active) return;
+  cur.active = false;
   if (cur.rest.length >= 2) send({ t: 'chunk', s: cur.s, pcm: cur.rest.subarray(0, cur.rest.length - (cur.rest.length & 1)) });
+  cur.rest = Buffer.alloc(0);
+  if (cfg.inputStream === 'long-lived' && !cur.stopped) {
+    send({ t: 'capture-closed', s: cur.s });
+    return;
+  }
+  capture = null;
+  closeInput(cur);
+}
+
+function closeInput(cur) {
+  cur.stopped = true;
+  cur.active = false;
   const done = () => {
     if (cur.resampler) cur.resampler.destroy();
     send({ t: 'capture-closed', s: cur.s });
@@ -335,6 +406,8 @@ function stopPlayback(r) {
 
 function shutdown() {
   stopCapture();
+  if (capture) closeInput(capture);
+  capture = null;
   queue.flush();
   const o = out;
   out = null;

@@ -25,6 +25,15 @@ export interface AudioServiceOptions {
   captureRate?: number;
   /** Open the output device at this rate instead of 24 kHz; the helper resamples from 24 kHz. */
   playbackRate?: number;
+  /**
+   * 'long-lived' (default): one input stream stays open and is gated in the helper — audio read
+   * while push-to-talk is up is dropped there and never sent; no open cost per turn, so the first
+   * syllable is not clipped. 'per-turn': the device is opened at start() and closed at stop(), so
+   * nothing is read between turns (costs ~20–40 ms at the start of each turn). A device that is not
+   * paced in real time (ALSA file/null devices) is detected and switched to 'per-turn'; tests that
+   * need a file's exact bytes from its start should ask for 'per-turn' directly.
+   */
+  inputStream?: 'per-turn' | 'long-lived';
   /** Capture chunk length (ms). Default 20. */
   chunkMs?: number;
   /** How far ahead of real time playback is handed to the device (ms); bounds barge-in latency. Default 30. */
@@ -208,6 +217,7 @@ export class AudioService {
           captureRate: this.opts.captureRate,
           playbackRate: this.opts.playbackRate,
           chunkMs: this.opts.chunkMs ?? 20,
+          inputStream: this.opts.inputStream ?? 'long-lived',
           leadMs: this.opts.leadMs ?? 30,
         });
         break;

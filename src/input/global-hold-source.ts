@@ -13,7 +13,10 @@ export interface GlobalHoldOptions {
   maxHoldMs?: number;
   /** Environment of the helper (DISPLAY decides whether it can work). Default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** How long to wait for the helper's ready message (ms). Default 5000. */
+  /**
+   * How long to wait for the helper's ready message (ms). Default 5000. (On a dead display uiohook
+   * usually aborts at once, but sometimes hangs in start(); the helper is then killed.)
+   */
   readyTimeoutMs?: number;
   /** Helper script; default hotkey-helper.cjs next to this module. */
   helperPath?: string;
@@ -89,7 +92,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       });
       const timer = setTimeout(() => {
         if (this.isReady || this.failure) return;
-        this.fail('hotkey helper did not become ready');
+        this.fail(`hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 5000) / 1000).toFixed(1)} s`);
         child.kill('SIGKILL');
         resolve(false);
       }, this.opts.readyTimeoutMs ?? 5000);

@@ -42,7 +42,7 @@ function captureBytes(svc: AudioService, n: number): Promise<{ pcm: Buffer; chun
 
 describe('audio over ALSA file devices (backend A)', () => {
   it('captures an espeak-ng phrase bit-exact in 20 ms chunks', async () => {
-    const svc = new AudioService({ env: fileBackendEnv(speech.raw, join(dir, 'unused.raw')) });
+    const svc = new AudioService({ env: fileBackendEnv(speech.raw, join(dir, 'unused.raw')), inputStream: 'per-turn' });
     try {
       await svc.ready();
       expect(svc.input.status()).toEqual({ kind: 'ready', device: 'default' });
@@ -55,10 +55,13 @@ describe('audio over ALSA file devices (backend A)', () => {
     }
   });
 
-  it('delivers no chunk after stop()', async () => {
-    const svc = new AudioService({ env: fileBackendEnv('/dev/zero', join(dir, 'unused2.raw')) });
+  it('delivers no chunk after stop(); an unpaced device makes the long-lived stream fall back to per-turn', async () => {
+    const svc = new AudioService({ env: fileBackendEnv('/dev/zero', join(dir, 'unused2.raw')) }); // default: long-lived
     try {
       await svc.ready();
+      const deadline = Date.now() + 3000;
+      while (!svc.diagnostics().some((l) => l.includes('not paced in real time')) && Date.now() < deadline) await sleep(20);
+      expect(svc.diagnostics()).toContainEqual(expect.stringContaining('input is not paced in real time (file or null device): using per-turn input streams'));
       let after = 0;
       let stopped = false;
       svc.input.on('chunk', () => {
@@ -82,7 +85,7 @@ describe('audio over ALSA file devices (backend A)', () => {
     for (let i = 0; i < n48; i++) tone48.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 1000 * i) / 48000) * 12000), i * 2);
     const f48 = join(dir, 'tone48.raw');
     writeFileSync(f48, tone48);
-    const svc = new AudioService({ env: fileBackendEnv(f48, join(dir, 'unused3.raw')), captureRate: 48000 });
+    const svc = new AudioService({ env: fileBackendEnv(f48, join(dir, 'unused3.raw')), captureRate: 48000, inputStream: 'per-turn' });
     try {
       await svc.ready();
       // half a second of 24 kHz audio (well inside the file, away from EOF)

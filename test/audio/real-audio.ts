@@ -46,7 +46,7 @@ export function makeSpeech(dir: string, text = 'Hello, this is a test of the voi
 
 /** Env for backend A: capture reads `inFile`, playback writes `outFile`. */
 export function fileBackendEnv(inFile: string, outFile: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, ALSA_CONFIG_PATH: ALSA_FILE_CONF, VO_AUDIO_IN: inFile, VO_AUDIO_OUT: outFile };
+  const env: NodeJS.ProcessEnv = { ...process.env, ALSA_CONFIG_PATH: ALSA_FILE_CONF, VO_AUDIO_IN: inFile, VO_AUDIO_OUT: outFile };
   delete env.PULSE_SERVER;
   delete env.DISPLAY;
   return env;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { PushToTalk } from '../../src/input/push-to-talk.js';
 import { GlobalHoldSource } from '../../src/input/global-hold-source.js';
 import { AudioService } from '../../src/audio/audio-service.js';
-import type { PttMode } from '../../src/input/types.js';
+import type { PttMode, PushToTalkEvents } from '../../src/input/types.js';
 import { fileBackendEnv, sleep, startXvfb, xte, type Xvfb } from '../audio/real-audio.js';
 
 let x: Xvfb;
@@ -16,10 +16,11 @@ afterAll(async () => {
   await x?.stop();
 });
 
-function next<T extends unknown[]>(src: { once: (e: string, l: (...a: T) => void) => unknown }, event: string, timeoutMs = 5000): Promise<T> {
+function next<K extends keyof PushToTalkEvents>(src: PushToTalk, event: K, timeoutMs = 5000): Promise<PushToTalkEvents[K]> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-    src.once(event, (...a: T) => {
+    const once = src.once.bind(src) as unknown as (e: K, l: (...a: PushToTalkEvents[K]) => void) => void;
+    once(event, (...a) => {
       clearTimeout(t);
       resolve(a);
     });
@@ -41,14 +42,14 @@ describe('global hold key under Xvfb', () => {
       expect(await ptt.started()).toEqual({ kind: 'hold', key: 'Right Ctrl' });
       expect(modes).toEqual([{ kind: 'hold', key: 'Right Ctrl' }]);
       expect(ptt.key('space')).toBe(false); // the terminal key is free for the UI in hold mode
-      const pressed = next<[number]>(ptt, 'press');
+      const pressed = next(ptt, 'press');
       xte(x.display, 'keydown Control_R');
       const [pressAt] = await pressed;
       expect(Math.abs(performance.now() - pressAt)).toBeLessThan(1000);
       expect(ptt.isTalking()).toBe(true);
       expect(audio.input.isCapturing()).toBe(true);
       await sleep(400);
-      const released = next<[number, number]>(ptt, 'release');
+      const released = next(ptt, 'release');
       xte(x.display, 'keyup Control_R');
       const [, heldMs] = await released;
       expect(heldMs).toBeGreaterThanOrEqual(395);
@@ -92,8 +93,8 @@ describe('global hold key under Xvfb', () => {
       const pressed = next(ptt, 'press');
       xte(x2.display, 'keydown Scroll_Lock');
       await pressed;
-      const discarded = next<[string]>(ptt, 'discard');
-      const mode = next<[PttMode]>(ptt, 'mode');
+      const discarded = next(ptt, 'discard');
+      const mode = next(ptt, 'mode');
       await x2.stop();
       const [reason] = await discarded;
       expect(reason).toMatch(/^global key lost: hotkey helper exited/);
@@ -110,14 +111,18 @@ describe('global hold key under Xvfb', () => {
 });
 
 describe('without a usable display', () => {
-  it('the helper aborts (SIGABRT) on a dead display, this process survives, and tap-to-toggle is active with the reason', async () => {
+  // uiohook on a dead display usually aborts (SIGABRT, "XOpenDisplay failure!"), and sometimes hangs
+  // in start() instead (seen about 1 run in 5): both must end in the fallback, the second by the ready timeout.
+  const deadHelper = /^global key unavailable: hotkey helper (exited \(SIGABRT\): xrecord_start \[\d+\]: XOpenDisplay failure!|did not become ready within 2\.0 s)$/;
+
+  it('the helper dies (SIGABRT) or hangs on a dead display, this process survives, and tap-to-toggle is active with the reason', async () => {
     const env = { ...process.env, DISPLAY: ':4711' };
-    const hold = new GlobalHoldSource({ env });
+    const hold = new GlobalHoldSource({ env, readyTimeoutMs: 2000 });
     expect(await hold.start()).toBe(false);
-    expect(hold.mode()).toEqual({ kind: 'none', key: 'Right Ctrl', reason: expect.stringMatching(/^global key unavailable: hotkey helper exited \(SIGABRT\)/) });
-    const ptt = new PushToTalk({ env });
+    expect(hold.mode()).toEqual({ kind: 'none', key: 'Right Ctrl', reason: expect.stringMatching(deadHelper) });
+    const ptt = new PushToTalk({ env, readyTimeoutMs: 2000 });
     const mode = await ptt.started();
-    expect(mode).toEqual({ kind: 'toggle', key: 'Space', reason: expect.stringMatching(/^global key unavailable: hotkey helper exited \(SIGABRT\)(: .*XOpenDisplay failure)?/) });
+    expect(mode).toEqual({ kind: 'toggle', key: 'Space', reason: expect.stringMatching(deadHelper) });
     expect(ptt.key('space')).toBe(true);
     await ptt.close();
     await hold.close();
