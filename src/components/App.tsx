@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';

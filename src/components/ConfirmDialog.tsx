@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { ConfirmRequest } from '../state/types.js';
 import { keyLabel } from '../commands/keymap.js';

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import type { FormState } from '../state/types.js';
 import { FormView } from './FormView.js';
 

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { KeyHint } from '../commands/keymap.js';
 import { cut } from './format.js';

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { FormState } from '../state/types.js';

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Text } from 'ink';
 import type { ConnectionState } from '../session/types.js';
 import type { FormState } from '../state/types.js';

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Text } from 'ink';
 import type { FormState } from '../state/types.js';
 import { FormView } from './FormView.js';

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
 import { money, shortDuration, STATUS_COLOR, wrapText } from './format.js';

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
@@ -97,6 +99,8 @@ export function StatusBar(p: StatusBarProps) {
       <Text wrap="truncate-end">
         {p.talking ? (
           <Text color="red" bold>{`● talking ${levelMeter(p.level)}`}</Text>
+        ) : p.connection.kind === 'disabled' ? (
+          <Text color="yellow">keyboard only</Text>
         ) : (
           <Text color={p.ptt.kind === 'none' ? 'yellow' : undefined}>{pttText(p.ptt)}</Text>
         )}

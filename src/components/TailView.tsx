@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import { FILTER_LABEL, filterEntries } from '../state/selectors.js';
 import type { TailFilter, TailLog } from '../state/types.js';

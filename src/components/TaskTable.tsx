@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
 import { fit, money, shortDuration, STATUS_COLOR, statusGlyph } from './format.js';

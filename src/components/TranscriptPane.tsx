@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TranscriptEntry } from '../session/types.js';
 import { wrapText } from './format.js';

@@ -45,9 +45,10 @@ describe('StatusBar', () => {
   });
 
   it('voice disabled, failed and connecting', () => {
-    expect(show({ connection: { kind: 'disabled', reason: 'no OPENAI_API_KEY' } })).toContain(
-      'voice off: no OPENAI_API_KEY',
-    );
+    const off = show({ connection: { kind: 'disabled', reason: 'no OPENAI_API_KEY' } });
+    expect(off).toContain('voice off: no OPENAI_API_KEY');
+    expect(off).toContain('keyboard only');
+    expect(off).not.toContain('to talk');
     expect(show({ connection: { kind: 'failed', message: '401 invalid key' } })).toContain(
       '✗ voice failed: 401 invalid key',
     );
