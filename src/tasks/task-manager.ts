@@ -102,7 +102,6 @@ interface RunState {
   startTime?: number;
   /** Our own child (exit known from waitpid) or re-adopted (exit noticed by polling /proc). */
   own: boolean;
-  cwd: string;
   tailer: LogTailer;
   descendants: Map<number, ProcRef>;
   cancelRequested: boolean;
@@ -807,20 +806,15 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   private attachRun(st: TaskState, run: TaskRun, own: boolean): RunState {
-    const rs: RunState = {
-      runNo: run.runNo,
-      pid: run.pid ?? -1,
-      own,
-      cwd: st.rec.projectDir,
-      descendants: new Map(),
-      cancelRequested: false,
-      hangKilled: false,
-      lastOutputAt: Date.now(),
-      ended: false,
-      tailer: undefined as unknown as LogTailer,
-    };
-    if (run.pidStartTime !== undefined) rs.startTime = run.pidStartTime;
-    rs.tailer = new LogTailer({
+    const rs = this.newRunState(st, run, own, false);
+    st.run = rs;
+    rs.tailer.start();
+    return rs;
+  }
+
+  /** Process state of a run plus a tailer (not started) that feeds its log lines into {@link ingest}. */
+  private newRunState(st: TaskState, run: TaskRun, own: boolean, ended: boolean): RunState {
+    const tailer = new LogTailer({
       path: this.store.logPath(st.rec.id),
       startOffset: st.readOffset,
       maxLineBytes: this.o.maxLineBytes,
@@ -828,8 +822,18 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       onLines: (lines, endOffset) => this.ingest(st, rs, lines, endOffset),
       onError: (e) => this.fire('error', new Error(`reading the log of task ${st.rec.id}: ${e.message}`)),
     });
-    st.run = rs;
-    rs.tailer.start();
+    const rs: RunState = {
+      runNo: run.runNo,
+      pid: run.pid ?? -1,
+      own,
+      tailer,
+      descendants: new Map(),
+      cancelRequested: false,
+      hangKilled: false,
+      lastOutputAt: Date.now(),
+      ended,
+    };
+    if (run.pidStartTime !== undefined) rs.startTime = run.pidStartTime;
     return rs;
   }
 
@@ -880,24 +884,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const rec = st.rec;
     const run = currentRun(rec);
     if (run.pid !== undefined && run.pid > 0) {
-      const rs: RunState = {
-        runNo: run.runNo,
-        pid: run.pid,
-        own: false,
-        cwd: rec.projectDir,
-        descendants: new Map(),
-        cancelRequested: false,
-        hangKilled: false,
-        lastOutputAt: Date.now(),
-        ended: true,
-        tailer: undefined as unknown as LogTailer,
-      };
-      rs.tailer = new LogTailer({
-        path: this.store.logPath(rec.id),
-        startOffset: st.readOffset,
-        maxLineBytes: this.o.maxLineBytes,
-        onLines: (lines, endOffset) => this.ingest(st, rs, lines, endOffset),
-      });
+      // Its process is gone: read what it wrote after the saved offset (a result line, maybe).
+      const rs = this.newRunState(st, run, false, true);
       await rs.tailer.finish();
       st.readOffset = rs.tailer.offset;
     }
