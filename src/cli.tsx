@@ -132,7 +132,13 @@ async function runApp(settings: Settings): Promise<void> {
   async function shutdown(policy: ShutdownPolicy, code: number): Promise<void> {
     if (quitting) return quitting;
     quitting = (async () => {
-      ink?.unmount();
+      // A service that hangs must not keep the process alive: the cancel grace is 5 s.
+      setTimeout(() => process.exit(code), 10_000).unref();
+      try {
+        ink?.unmount();
+      } catch {
+        // the terminal may already be gone
+      }
       const steps: Promise<unknown>[] = [
         Promise.resolve().then(() => audio.input.stop()),
         ptt.close(),
@@ -152,20 +158,37 @@ async function runApp(settings: Settings): Promise<void> {
     return quitting;
   }
 
+  // The terminal can vanish (tmux pane killed, SSH dropped): writes then fail with EIO. Such
+  // errors must end the app quietly, never feed back into the error handler.
+  const ignoreStreamError = (): void => {};
+  process.stdout.on('error', ignoreStreamError);
+  process.stderr.on('error', ignoreStreamError);
+  let fatalSeen = false;
   const onFatal = (err: unknown): void => {
+    if (fatalSeen) return;
+    fatalSeen = true;
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    const terminalGone = code === 'EIO' || code === 'EPIPE' || code === 'ENXIO';
     try {
       ink?.unmount();
     } catch {
-      // the terminal is restored below by Ink's own exit hooks
+      // the terminal may already be gone
     }
-    process.stderr.write(`voice-orch: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
-    void shutdown('keep', 1);
+    if (!terminalGone) {
+      try {
+        process.stderr.write(`voice-orch: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+      } catch {
+        // nowhere left to report it
+      }
+    }
+    void shutdown('keep', terminalGone ? 0 : 1);
   };
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
   // A closed terminal or a kill: keep tasks running (they outlive the UI and are re-adopted).
   process.on('SIGTERM', () => void shutdown('keep', 0));
   process.on('SIGHUP', () => void shutdown('keep', 0));
+  process.stdin.on('end', () => void shutdown('keep', 0));
 
   if (!settings.apiKey) {
     store.dispatch({
