@@ -83,7 +83,9 @@ async function main(): Promise<void> {
       }),
     );
   }
-  console.log(JSON.stringify({ bench: 'voice', metric: 'protocol_errors', value: errors.length, ok: errors.length === 0 }));
+  console.log(
+    JSON.stringify({ bench: 'voice', metric: 'protocol_errors', value: errors.length, ok: errors.length === 0 }),
+  );
 }
 
 function round(v: number): number {

@@ -57,7 +57,10 @@ export const DEFAULT_PRICING: Readonly<Record<string, ModelPricing>> = {
  * Finds the price row for a model id: exact, else without a dated snapshot suffix
  * (`gpt-realtime-2025-08-28` → `gpt-realtime`), else gpt-realtime.
  */
-export function pricingFor(model: string, table: Readonly<Record<string, ModelPricing>> = DEFAULT_PRICING): ModelPricing {
+export function pricingFor(
+  model: string,
+  table: Readonly<Record<string, ModelPricing>> = DEFAULT_PRICING,
+): ModelPricing {
   const exact = table[model];
   if (exact) return exact;
   const undated = model.replace(/-\d{4}-\d{2}-\d{2}$/, '');

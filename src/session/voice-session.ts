@@ -321,7 +321,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     this.talking = false;
     this.turn = null;
     const conn = this.readyConn();
-    if (turn && conn && turn.sentGen === conn.gen && turn.sentIdx > 0) this.send(conn, { type: 'input_audio_buffer.clear' });
+    if (turn && conn && turn.sentGen === conn.gen && turn.sentIdx > 0)
+      this.send(conn, { type: 'input_audio_buffer.clear' });
     this.holdResponses();
     this.pump();
   }
@@ -349,7 +350,13 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     const r = this.notices.push(notice);
     if (r.action === 'chime') {
       this.safe(() => this.audio.earcon(r.earcon));
-      this.transcript.upsert({ id: this.nextId('notice'), role: 'notice', text: notice.text, final: true, at: this.now() });
+      this.transcript.upsert({
+        id: this.nextId('notice'),
+        role: 'notice',
+        text: notice.text,
+        final: true,
+        at: this.now(),
+      });
       return;
     }
     if (r.action === 'queued') this.pump();
@@ -367,7 +374,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    for (const t of [this.reconnectTimer, this.rotationTimer, this.pollTimer, ...this.retryTimers]) if (t) clearTimeout(t);
+    for (const t of [this.reconnectTimer, this.rotationTimer, this.pollTimer, ...this.retryTimers])
+      if (t) clearTimeout(t);
     this.retryTimers.clear();
     this.audio.off('started', this.audioListeners.started);
     this.audio.off('drained', this.audioListeners.drained);
@@ -510,7 +518,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
             voice: this.opts.voice ?? 'marin',
           },
         },
-        tools: tools.map((t) => ({ type: 'function' as const, name: t.name, description: t.description, parameters: t.parameters })),
+        tools: tools.map((t) => ({
+          type: 'function' as const,
+          name: t.name,
+          description: t.description,
+          parameters: t.parameters,
+        })),
         tool_choice: 'auto',
       },
     } as SessionUpdateEvent;
@@ -655,12 +668,15 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (!conn.expiresAtMs || this.rotateBeforeMs <= 0) return;
     const due = conn.expiresAtMs - this.rotateBeforeMs - this.now();
     // Timers may fire a little early against the wall clock: re-arm until the rotation is due.
-    this.rotationTimer = setTimeout(() => {
-      this.rotationTimer = null;
-      if (conn !== this.current || conn.retired) return;
-      if (!this.rotationDue(conn) && this.now() >= this.rotationRetryAt) return this.scheduleRotation(conn);
-      this.pump();
-    }, Math.max(0, Math.min(due + 5, 2 ** 31 - 1)));
+    this.rotationTimer = setTimeout(
+      () => {
+        this.rotationTimer = null;
+        if (conn !== this.current || conn.retired) return;
+        if (!this.rotationDue(conn) && this.now() >= this.rotationRetryAt) return this.scheduleRotation(conn);
+        this.pump();
+      },
+      Math.max(0, Math.min(due + 5, 2 ** 31 - 1)),
+    );
     this.rotationTimer.unref();
   }
 
@@ -825,7 +841,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (failed) {
       conn.cancelOnCreate = false;
       this.answered(failed);
-      if (code !== 'conversation_already_has_active_response') this.fireInfo(`The assistant could not answer: ${message}`);
+      if (code !== 'conversation_already_has_active_response')
+        this.fireInfo(`The assistant could not answer: ${message}`);
     }
     switch (code) {
       case 'response_cancel_not_active':
@@ -903,7 +920,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
         if (dropped || conn.droppedItems.has(itemId)) {
           // Interrupted: keep what we showed (the truncate may already have cut it), mark it final.
           const entry = this.transcript.get(itemId);
-          if (entry && !entry.final) this.transcript.finalize(itemId, 'assistant', `${entry.text.trimEnd()} …`, this.now());
+          if (entry && !entry.final)
+            this.transcript.finalize(itemId, 'assistant', `${entry.text.trimEnd()} …`, this.now());
           continue;
         }
         const transcript = contentTranscript(it.content);
@@ -974,12 +992,27 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     this.executed.add(callId);
     const name = str(item.name);
     const args = typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {});
-    const rec: CallRecord = { callId, name, args, gen: conn.gen, responseId, receivedAt, outputSent: false, late: false };
+    const rec: CallRecord = {
+      callId,
+      name,
+      args,
+      gen: conn.gen,
+      responseId,
+      receivedAt,
+      outputSent: false,
+      late: false,
+    };
     this.inflight.set(callId, rec);
     const entry = conn.responseCalls.get(responseId) ?? { callIds: [], done: false, requested: false };
     entry.callIds.push(callId);
     conn.responseCalls.set(responseId, entry);
-    this.transcript.upsert({ id: `tool_${callId}`, role: 'tool', text: `${name}(${clip(args, 200)})`, final: false, at: this.now() });
+    this.transcript.upsert({
+      id: `tool_${callId}`,
+      role: 'tool',
+      text: `${name}(${clip(args, 200)})`,
+      final: false,
+      at: this.now(),
+    });
     let pending: Promise<string>;
     try {
       pending = Promise.resolve(this.opts.toolHost.callTool(name, args, callId));
@@ -1140,7 +1173,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     const entry = this.transcript.get(id);
     if (entry && receivedMs > 0) {
       const ratio = heardMs / receivedMs;
-      const keep = ratio >= 1 ? entry.text : `${entry.text.slice(0, Math.round(entry.text.length * ratio)).trimEnd()} …`;
+      const keep =
+        ratio >= 1 ? entry.text : `${entry.text.slice(0, Math.round(entry.text.length * ratio)).trimEnd()} …`;
       this.transcript.upsert({ ...entry, text: keep, final: true });
     }
   }
@@ -1225,7 +1259,13 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     const batch = this.notices.takeBatch();
     if (!batch) return;
     this.sendSystem(conn, `Task update (from voice-orch, not the user): ${batch.text}`, 'note');
-    this.transcript.upsert({ id: this.nextId('notice'), role: 'notice', text: batch.text, final: true, at: this.now() });
+    this.transcript.upsert({
+      id: this.nextId('notice'),
+      role: 'notice',
+      text: batch.text,
+      final: true,
+      at: this.now(),
+    });
     const taskIds = batch.notices.map((n) => String(n.taskId)).join(',');
     conn.gate.request({
       kind: 'notice',

@@ -3,7 +3,13 @@
  * accounts played milliseconds per item, and a ToolHost that records calls.
  */
 import { EventEmitter } from 'node:events';
-import type { AudioOutputEvents, AudioOutputPort, AudioStatus, EarconKind, PlaybackStopped } from '../../src/audio/types.js';
+import type {
+  AudioOutputEvents,
+  AudioOutputPort,
+  AudioStatus,
+  EarconKind,
+  PlaybackStopped,
+} from '../../src/audio/types.js';
 import type { ConnectionState, ToolDefinition, ToolHost, TranscriptEntry } from '../../src/session/types.js';
 import { VoiceSession, type VoiceSessionOptions } from '../../src/session/voice-session.js';
 import { FakeRealtimeServer, type FakeRealtimeOptions } from './fake-realtime-server.js';
@@ -156,7 +162,8 @@ export class FakeToolHost implements ToolHost {
     let args: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(argsJson || '{}');
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('arguments must be a JSON object');
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('arguments must be a JSON object');
       args = parsed as Record<string, unknown>;
     } catch (err) {
       return JSON.stringify({ ok: false, error: `Invalid arguments for ${name}: ${(err as Error).message}` });
@@ -221,7 +228,6 @@ export interface Harness {
 }
 
 const open: Harness[] = [];
-
 
 export async function setup(
   fake: FakeRealtimeOptions = {},
@@ -288,4 +294,3 @@ export async function closeHarnesses(): Promise<void> {
     await h.server.close();
   }
 }
-

@@ -54,7 +54,11 @@ describe('RealtimeClient', () => {
     conn.sendRaw({ type: 'some.future_event', extra: true });
     await until(() => got.events.length === 2, 'future event');
     expect(got.events[1]).toMatchObject({ type: 'some.future_event', extra: true });
-    expect(got.warnings).toEqual(['ignored a frame that is not JSON', 'ignored a binary frame', 'ignored a frame without a type']);
+    expect(got.warnings).toEqual([
+      'ignored a frame that is not JSON',
+      'ignored a binary frame',
+      'ignored a frame without a type',
+    ]);
     client.close();
   });
 
@@ -72,7 +76,10 @@ describe('RealtimeClient', () => {
 
   it('a refused upgrade closes with the HTTP status', async () => {
     server = await FakeRealtimeServer.start({ pingIntervalMs: 0 });
-    const client = new RealtimeClient({ apiKey: 'test-key', baseUrl: server.url.replace('/v1/realtime', '/v1/elsewhere') });
+    const client = new RealtimeClient({
+      apiKey: 'test-key',
+      baseUrl: server.url.replace('/v1/realtime', '/v1/elsewhere'),
+    });
     const got = collect(client);
     client.connect();
     await until(() => got.closes.length === 1, 'close');
@@ -84,7 +91,11 @@ describe('RealtimeClient', () => {
     await new Promise((r) => mute.once('listening', r));
     const port = (mute.address() as { port: number }).port;
     try {
-      const client = new RealtimeClient({ apiKey: 'k', baseUrl: `ws://127.0.0.1:${port}/v1/realtime`, keepAliveMs: 30 });
+      const client = new RealtimeClient({
+        apiKey: 'k',
+        baseUrl: `ws://127.0.0.1:${port}/v1/realtime`,
+        keepAliveMs: 30,
+      });
       const got = collect(client);
       client.connect();
       await until(() => got.closes.length === 1, 'dead socket dropped', 2000);

@@ -235,7 +235,9 @@ describe('CostMeter', () => {
 
   it('tolerates missing details and garbage numbers', () => {
     expect(usageCostUsd({ output_tokens: 1_000_000 }, pricingFor('gpt-realtime'))).toBeCloseTo(16, 9);
-    expect(usageCostUsd({ input_token_details: { text_tokens: -5, audio_tokens: Number.NaN } }, pricingFor('gpt-realtime'))).toBe(0);
+    expect(
+      usageCostUsd({ input_token_details: { text_tokens: -5, audio_tokens: Number.NaN } }, pricingFor('gpt-realtime')),
+    ).toBe(0);
     expect(usageCostUsd(undefined, pricingFor('gpt-realtime'))).toBe(0);
   });
 });
@@ -244,14 +246,24 @@ describe('LatencyMarks', () => {
   it('measures the stages of one turn with an injected clock', () => {
     let t = 0;
     const seen: object[] = [];
-    const marks = new LatencyMarks((s) => seen.push(s), undefined, undefined, () => t);
+    const marks = new LatencyMarks(
+      (s) => seen.push(s),
+      undefined,
+      undefined,
+      () => t,
+    );
     marks.talkEnded(100);
     marks.commitSent(101.5);
     marks.audioDelta(400, 402);
     marks.audioDelta(500, 600);
     t = 1000;
     marks.toolOutputSent(990);
-    expect(marks.snapshot()).toEqual({ talkEndToCommitMs: 1.5, commitToFirstAudioMs: 298.5, firstAudioToPlaybackMs: 2, toolCallToOutputMs: 10 });
+    expect(marks.snapshot()).toEqual({
+      talkEndToCommitMs: 1.5,
+      commitToFirstAudioMs: 298.5,
+      firstAudioToPlaybackMs: 2,
+      toolCallToOutputMs: 10,
+    });
     expect(seen).toHaveLength(4);
     marks.talkEnded(2000);
     expect(marks.snapshot()).toEqual({});
@@ -264,7 +276,10 @@ describe('LatencyMarks', () => {
     marks.talkEnded(0);
     marks.commitSent(3);
     await marks.close();
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([{ at: expect.any(Number), stage: 'talkEndToCommitMs', ms: 3 }]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
@@ -296,7 +311,9 @@ describe('TranscriptLog', () => {
       ['item_a', 'Hello.', true, 1],
     ]);
     const lines = readFileSync(path, 'utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([{ id: 'item_a', role: 'assistant', text: 'Hello.', final: true, at: 1 }]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { id: 'item_a', role: 'assistant', text: 'Hello.', final: true, at: 1 },
+    ]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
@@ -327,8 +344,12 @@ describe('small pure helpers', () => {
   });
 
   it('builds the Realtime URL with exactly the model parameter', () => {
-    expect(buildRealtimeUrl('wss://api.openai.com/v1/realtime', 'gpt-realtime')).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime');
-    expect(buildRealtimeUrl('ws://127.0.0.1:1/v1/realtime?model=old', 'gpt-realtime-2')).toBe('ws://127.0.0.1:1/v1/realtime?model=gpt-realtime-2');
+    expect(buildRealtimeUrl('wss://api.openai.com/v1/realtime', 'gpt-realtime')).toBe(
+      'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+    );
+    expect(buildRealtimeUrl('ws://127.0.0.1:1/v1/realtime?model=old', 'gpt-realtime-2')).toBe(
+      'ws://127.0.0.1:1/v1/realtime?model=gpt-realtime-2',
+    );
   });
 
   it('instructions list every tool by name', () => {

@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeHarnesses, pcm, ready, responsesDone, settled, setup, sleep, speak, until } from '../helpers/voice-doubles.js';
+import {
+  closeHarnesses,
+  pcm,
+  ready,
+  responsesDone,
+  settled,
+  setup,
+  sleep,
+  speak,
+  until,
+} from '../helpers/voice-doubles.js';
 import type { TaskNotice } from '../../src/session/types.js';
 
 afterEach(closeHarnesses);
@@ -12,7 +22,12 @@ function notice(taskId: number, kind: TaskNotice['kind'], text: string): TaskNot
 describe('barge-in (reference §6.3)', () => {
   it('during an active response: stop playback, cancel, truncate to the played ms, drop late deltas', async () => {
     const h = await setup(
-      { replies: [{ text: 'This is a rather long answer that keeps going.', audioMs: 4000, deltaIntervalMs: 25 }, { text: 'Yes?' }] },
+      {
+        replies: [
+          { text: 'This is a rather long answer that keeps going.', audioMs: 4000, deltaIntervalMs: 25 },
+          { text: 'Yes?' },
+        ],
+      },
       { audioSpeed: 1 },
     );
     h.session.start();
@@ -93,7 +108,10 @@ describe('barge-in (reference §6.3)', () => {
   });
 
   it('talking while a response is being created cancels it as soon as it exists', async () => {
-    const h = await setup({ replies: [{ text: 'One two three four five six.', deltaIntervalMs: 10 }] }, { audioSpeed: 1 });
+    const h = await setup(
+      { replies: [{ text: 'One two three four five six.', deltaIntervalMs: 10 }] },
+      { audioSpeed: 1 },
+    );
     h.session.start();
     await ready(h);
     h.session.sendText('tell me something');
@@ -110,7 +128,9 @@ describe('barge-in (reference §6.3)', () => {
 
 describe('never talking over the user', () => {
   it('a tool follow-up that becomes ready while the key is held waits and joins the user turn', async () => {
-    const h = await setup({ replies: [{ functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'Both answered.' }] });
+    const h = await setup({
+      replies: [{ functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'Both answered.' }],
+    });
     h.host.delayMs = 80;
     h.session.start();
     await ready(h);
@@ -136,7 +156,12 @@ describe('never talking over the user', () => {
 describe('task notices (reference §6.4)', () => {
   it('a notice during an active response is delivered after response.done and playback: one item, one create', async () => {
     const h = await setup(
-      { replies: [{ text: 'Working on your question now.', audioMs: 600, deltaIntervalMs: 10 }, { text: 'Task three finished.' }] },
+      {
+        replies: [
+          { text: 'Working on your question now.', audioMs: 600, deltaIntervalMs: 10 },
+          { text: 'Task three finished.' },
+        ],
+      },
       { audioSpeed: 2 },
     );
     h.session.start();
@@ -146,7 +171,9 @@ describe('task notices (reference §6.4)', () => {
     await until(() => conn.activeResponseId !== null, 'active');
     const isNoticeItem = (e: { type: string; item?: { role?: string } }): boolean =>
       e.type === 'conversation.item.create' && e.item?.role === 'system';
-    const playingAtNotice = h.server.waitForNextClientEvent(isNoticeItem).then(() => h.audio.isPlaying() || h.session.isSpeaking());
+    const playingAtNotice = h.server
+      .waitForNextClientEvent(isNoticeItem)
+      .then(() => h.audio.isPlaying() || h.session.isSpeaking());
     h.session.notify(notice(3, 'finished', 'Task 3 "fix tests" finished: all green.'));
     await sleep(30);
     expect(conn.eventsOfType('response.create')).toHaveLength(1);
@@ -157,7 +184,9 @@ describe('task notices (reference §6.4)', () => {
     expect(creates[1]!.at).toBeGreaterThanOrEqual(firstDone);
     expect(creates[1]!.event.response.metadata.kind).toBe('task_notice');
     expect(conn.responses[1]!.metadata).toMatchObject({ kind: 'task_notice', task_ids: '3' });
-    const sys = conn.eventsOfType('conversation.item.create').filter((c) => c.item.role === 'system' && /Task update/.test(c.item.content[0].text));
+    const sys = conn
+      .eventsOfType('conversation.item.create')
+      .filter((c) => c.item.role === 'system' && /Task update/.test(c.item.content[0].text));
     expect(sys).toHaveLength(1);
     expect(sys[0].item.content[0].text).toContain('fix tests');
     // The notice went in after playback drained, not merely after response.done.
@@ -211,7 +240,11 @@ describe('task notices (reference §6.4)', () => {
 
   it('a notice waits for pending tool outputs and the tool follow-up', async () => {
     const h = await setup({
-      replies: [{ functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'You have no tasks.' }, { text: 'Notice.' }],
+      replies: [
+        { functionCalls: [{ name: 'list_tasks', arguments: {} }] },
+        { text: 'You have no tasks.' },
+        { text: 'Notice.' },
+      ],
     });
     h.host.delayMs = 120;
     h.session.start();
@@ -258,7 +291,14 @@ describe('rate limits (response.done failed)', () => {
   it('waits the stated time, retries once, tells the user', async () => {
     const h = await setup({
       replies: [
-        { fail: { code: 'rate_limit_exceeded', type: 'tokens', message: 'Rate limit reached for gpt-realtime on tokens per min (TPM): Limit 40000, Used 37040, Requested 8196. Please try again in 0.15s. Visit the page.' } },
+        {
+          fail: {
+            code: 'rate_limit_exceeded',
+            type: 'tokens',
+            message:
+              'Rate limit reached for gpt-realtime on tokens per min (TPM): Limit 40000, Used 37040, Requested 8196. Please try again in 0.15s. Visit the page.',
+          },
+        },
         { text: 'Here you go.' },
       ],
     });
@@ -333,13 +373,20 @@ describe('robustness', () => {
   });
 
   it('latency events cover every stage of a turn with a tool call', async () => {
-    const h = await setup({ replies: [{ text: 'Sure.', functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'None.' }] });
+    const h = await setup({
+      replies: [{ text: 'Sure.', functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'None.' }],
+    });
     const seen = new Set<string>();
     h.session.on('latency', (l) => Object.keys(l).forEach((k) => seen.add(k)));
     h.session.start();
     await ready(h);
     speak(h);
     await until(() => responsesDone(h) === 2, 'r2');
-    expect([...seen].sort()).toEqual(['commitToFirstAudioMs', 'firstAudioToPlaybackMs', 'talkEndToCommitMs', 'toolCallToOutputMs']);
+    expect([...seen].sort()).toEqual([
+      'commitToFirstAudioMs',
+      'firstAudioToPlaybackMs',
+      'talkEndToCommitMs',
+      'toolCallToOutputMs',
+    ]);
   });
 });

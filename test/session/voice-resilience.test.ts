@@ -25,7 +25,11 @@ describe('session expiry and rotation (reference §1.4, §1.5)', () => {
     expect(restored).toEqual([
       ['user', 'input_text', 'What is the highest mountain?'],
       ['assistant', 'output_text', 'Everest is the highest.'],
-      ['system', 'input_text', 'Task board (voice-orch reconnected; the messages above are the recent conversation): No tasks yet.'],
+      [
+        'system',
+        'input_text',
+        'Task board (voice-orch reconnected; the messages above are the recent conversation): No tasks yet.',
+      ],
     ]);
     // Nothing was lost, so nothing is re-asked.
     expect(c2!.eventsOfType('response.create')).toHaveLength(0);
@@ -35,7 +39,10 @@ describe('session expiry and rotation (reference §1.4, §1.5)', () => {
   });
 
   it('the replay is bounded (recent turns only)', async () => {
-    const h = await setup({ replies: Array.from({ length: 20 }, (_, i) => ({ text: `Answer ${i}.` })) }, { replay: { maxTurns: 4, maxChars: 4000 } });
+    const h = await setup(
+      { replies: Array.from({ length: 20 }, (_, i) => ({ text: `Answer ${i}.` })) },
+      { replay: { maxTurns: 4, maxChars: 4000 } },
+    );
     h.session.start();
     await ready(h);
     for (let i = 0; i < 8; i++) {
@@ -84,7 +91,11 @@ describe('session expiry and rotation (reference §1.4, §1.5)', () => {
     await sleep(1600);
     expect(h.server.connections).toHaveLength(1);
     held = false;
-    await until(() => h.server.connections.length === 2 && h.server.connections[0]!.closed, 'rotated after release', 3000);
+    await until(
+      () => h.server.connections.length === 2 && h.server.connections[0]!.closed,
+      'rotated after release',
+      3000,
+    );
     expect(h.server.allErrors()).toEqual([]);
   });
 });
@@ -108,7 +119,10 @@ describe('reconnects (reference §1.4)', () => {
   });
 
   it('a drop before the spoken words were transcribed: no blind re-ask, the user is told', async () => {
-    const h = await setup({ transcriptionDelayMs: 2000, replies: [{ text: 'Cut off right here.', dropAfterDeltas: 1 }] });
+    const h = await setup({
+      transcriptionDelayMs: 2000,
+      replies: [{ text: 'Cut off right here.', dropAfterDeltas: 1 }],
+    });
     h.session.start();
     await ready(h);
     speak(h);
@@ -124,7 +138,8 @@ describe('reconnects (reference §1.4)', () => {
     h.session.start();
     await ready(h);
     const c1 = h.server.connections[0]!;
-    for (let i = 0; i < 3; i++) c1.injectError({ code: 'server_error', type: 'server_error', message: 'The server had an error.' });
+    for (let i = 0; i < 3; i++)
+      c1.injectError({ code: 'server_error', type: 'server_error', message: 'The server had an error.' });
     await until(() => h.server.connections.length === 2 && h.session.state().kind === 'ready', 'reconnected');
     expect(c1.closeCode).toBe(4000);
     expect(h.errors.filter((e) => /server_error/.test(e.message))).toHaveLength(3);
@@ -146,7 +161,8 @@ describe('reconnects (reference §1.4)', () => {
     await until(() => h.server.connections.length === 2 && h.session.state().kind === 'ready', 'reconnected');
     const c2 = h.server.connections[1]!;
     const isLate = (e: { type: string; item?: { role?: string; content?: { text?: string }[] } }): boolean =>
-      e.type === 'conversation.item.create' && !!e.item?.content?.[0]?.text?.includes('finished after the connection was renewed');
+      e.type === 'conversation.item.create' &&
+      !!e.item?.content?.[0]?.text?.includes('finished after the connection was renewed');
     const late = await h.server.waitForClientEvent((e, c) => c === c2 && isLate(e));
     await until(() => responsesDone(h, 2) === 1, 'answer with the late result');
     // The lost turn is not re-asked (that could spawn twice): the late result drives the answer.
@@ -154,15 +170,25 @@ describe('reconnects (reference §1.4)', () => {
     const createAt = c2.received.find((r) => r.event.type === 'response.create')!.at;
     expect(createAt).toBeGreaterThanOrEqual(c2.received.find((r) => isLate(r.event))!.at);
     expect(late.item.content[0].text).toContain('"task_id":1');
-    expect(c2.eventsOfType('conversation.item.create').filter((c) => c.item.type === 'function_call_output')).toHaveLength(0);
-    expect(h.server.connections[0]!.eventsOfType('conversation.item.create').filter((c) => c.item.type === 'function_call_output')).toHaveLength(0);
+    expect(
+      c2.eventsOfType('conversation.item.create').filter((c) => c.item.type === 'function_call_output'),
+    ).toHaveLength(0);
+    expect(
+      h.server.connections[0]!.eventsOfType('conversation.item.create').filter(
+        (c) => c.item.type === 'function_call_output',
+      ),
+    ).toHaveLength(0);
     expect(h.host.calls).toHaveLength(1);
     expect(h.server.allErrors()).toEqual([]);
   });
 
   it('a drop after the tool output was sent but before the follow-up: result re-delivered, not lost', async () => {
     const h = await setup({
-      replies: [{ functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'slow follow-up', dropAfterDeltas: 1 }, { text: 'ok' }],
+      replies: [
+        { functionCalls: [{ name: 'list_tasks', arguments: {} }] },
+        { text: 'slow follow-up', dropAfterDeltas: 1 },
+        { text: 'ok' },
+      ],
     });
     h.session.start();
     await ready(h);
@@ -188,7 +214,9 @@ describe('reconnects (reference §1.4)', () => {
     h.session.talkEnd();
     await until(() => responsesDone(h, 2) === 1, 'answered');
     const c2 = h.server.connections[1]!;
-    const bytes = c2.eventsOfType('input_audio_buffer.append').reduce((n, e) => n + Buffer.from(e.audio, 'base64').length, 0);
+    const bytes = c2
+      .eventsOfType('input_audio_buffer.append')
+      .reduce((n, e) => n + Buffer.from(e.audio, 'base64').length, 0);
     expect(bytes).toBe(15 * 960);
     expect(h.server.allErrors()).toEqual([]);
   });

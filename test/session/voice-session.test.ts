@@ -2,11 +2,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeHarnesses, pcm, ready, responsesDone, setup, sleep, speak, types, until } from '../helpers/voice-doubles.js';
+import {
+  closeHarnesses,
+  pcm,
+  ready,
+  responsesDone,
+  setup,
+  sleep,
+  speak,
+  types,
+  until,
+} from '../helpers/voice-doubles.js';
 import type { ConnectionState } from '../../src/session/types.js';
 
 afterEach(closeHarnesses);
-
 
 describe('VoiceSession connection', () => {
   it('connects with the GA handshake and one session.update; ready only after session.updated', async () => {
@@ -130,7 +139,10 @@ describe('VoiceSession connection', () => {
 
 describe('VoiceSession turns (reference §6.1, §6.2)', () => {
   it('spoken turn: appends, commit with event_id, response.create, audio played, transcripts', async () => {
-    const h = await setup({ replies: [{ text: 'The highest mountain is Everest.' }], userTranscripts: ['What is the highest mountain?'] });
+    const h = await setup({
+      replies: [{ text: 'The highest mountain is Everest.' }],
+      userTranscripts: ['What is the highest mountain?'],
+    });
     h.session.start();
     await ready(h);
     speak(h, 300);
@@ -144,7 +156,10 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     // The first turn carries the task board as one system item, before the user's audio item.
     const board = conn.eventsOfType('conversation.item.create');
     expect(board).toHaveLength(1);
-    expect(board[0].item).toMatchObject({ role: 'system', content: [{ type: 'input_text', text: 'Task board changed: No tasks yet.' }] });
+    expect(board[0].item).toMatchObject({
+      role: 'system',
+      content: [{ type: 'input_text', text: 'Task board changed: No tasks yet.' }],
+    });
     const userIdx = conn.items.findIndex((i) => i.role === 'user');
     expect(conn.items[userIdx - 1]?.role).toBe('system');
     expect(conn.eventsOfType('input_audio_buffer.commit')[0].event_id).toMatch(/^commit_/);
@@ -154,7 +169,10 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     await until(() => h.session.transcriptEntries().some((e) => e.role === 'user' && e.final), 'user transcript');
     const entries = h.session.transcriptEntries();
     expect(entries.find((e) => e.role === 'user')?.text).toBe('What is the highest mountain?');
-    expect(entries.find((e) => e.role === 'assistant')).toMatchObject({ text: 'The highest mountain is Everest.', final: true });
+    expect(entries.find((e) => e.role === 'assistant')).toMatchObject({
+      text: 'The highest mountain is Everest.',
+      final: true,
+    });
     // Streaming entries were re-emitted with the same id before the final one.
     const assistantEvents = h.transcript.filter((e) => e.id === assistantItem.id);
     expect(assistantEvents.length).toBeGreaterThan(1);
@@ -246,7 +264,9 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     expect(creates[1]!.at).toBeGreaterThanOrEqual(fcoAt);
     await sleep(50);
     expect(conn.eventsOfType('response.create')).toHaveLength(2);
-    expect(h.session.transcriptEntries().some((e) => e.role === 'tool' && e.final && e.text.includes('spawn_task'))).toBe(true);
+    expect(
+      h.session.transcriptEntries().some((e) => e.role === 'tool' && e.final && e.text.includes('spawn_task')),
+    ).toBe(true);
     expect(h.server.allErrors()).toEqual([]);
   });
 
@@ -271,7 +291,9 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     await sleep(40);
     const conn = h.server.connections[0]!;
     expect(h.host.calls).toHaveLength(3);
-    expect(conn.eventsOfType('conversation.item.create').filter((c) => c.item.type === 'function_call_output')).toHaveLength(3);
+    expect(
+      conn.eventsOfType('conversation.item.create').filter((c) => c.item.type === 'function_call_output'),
+    ).toHaveLength(3);
     expect(conn.eventsOfType('response.create')).toHaveLength(2);
     expect(h.server.allErrors()).toEqual([]);
   });
@@ -284,7 +306,9 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     await ready(h);
     h.session.sendText('go');
     await until(() => responsesDone(h) === 2, 'follow-up');
-    const out = h.server.connections[0]!.eventsOfType('conversation.item.create').find((c) => c.item.type === 'function_call_output');
+    const out = h.server.connections[0]!.eventsOfType('conversation.item.create').find(
+      (c) => c.item.type === 'function_call_output',
+    );
     expect(out.item.output).toMatch(/Invalid arguments/);
     expect(h.server.allErrors()).toEqual([]);
   });
@@ -292,7 +316,10 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
   it('writes the transcript (0600, final entries) and the stage-latency log to the given paths', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vo-state-'));
     const latencyLogPath = join(dir, 'latency.jsonl');
-    const h = await setup({ replies: [{ text: 'Logged.' }], userTranscripts: ['Log this.'] }, { stateDir: dir, latencyLogPath });
+    const h = await setup(
+      { replies: [{ text: 'Logged.' }], userTranscripts: ['Log this.'] },
+      { stateDir: dir, latencyLogPath },
+    );
     const speaking: boolean[] = [];
     h.session.on('speaking', (v) => speaking.push(v));
     h.session.start();
@@ -305,7 +332,10 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     await h.session.close();
     const path = join(dir, 'transcript.jsonl');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.role, l.text])).toEqual(
       expect.arrayContaining([
         ['user', 'Log this.'],
@@ -313,7 +343,10 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
       ]),
     );
     expect(lines.every((l) => l.final === true)).toBe(true);
-    const stages = readFileSync(latencyLogPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l).stage);
+    const stages = readFileSync(latencyLogPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).stage);
     expect(stages).toEqual(['talkEndToCommitMs', 'commitToFirstAudioMs', 'firstAudioToPlaybackMs']);
   });
 });

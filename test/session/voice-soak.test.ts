@@ -23,7 +23,7 @@ const SEED = Number(process.env.VOICE_SOAK_SEED ?? 20261121);
 describe('soak', () => {
   it(`${TURNS} scripted turns with tool calls, notices and barge-ins end with zero protocol errors`, async () => {
     const rand = rng(SEED);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     let bargeNext = false;
     const h = await setup(
       {
@@ -35,7 +35,8 @@ describe('soak', () => {
         replyFor: (ctx): ScriptedReply => {
           if (ctx.metadata?.kind === 'task_notice') return { text: 'A task changed.', audioMs: 120 };
           if (ctx.lastToolOutputs.length > 0) return { text: 'Done with that.', audioMs: 150 };
-          if (bargeNext) return { text: 'This answer is long and will be interrupted.', audioMs: 3000, deltaIntervalMs: 3 };
+          if (bargeNext)
+            return { text: 'This answer is long and will be interrupted.', audioMs: 3000, deltaIntervalMs: 3 };
           const r = rand();
           if (r < 0.3) {
             const n = 1 + Math.floor(rand() * 2);
@@ -63,7 +64,13 @@ describe('soak', () => {
     for (let turn = 0; turn < TURNS; turn++) {
       if (rand() < 0.25) {
         const kind = pick<TaskNotice['kind']>(['finished', 'failed', 'stalled', 'finished']);
-        h.session.notify({ taskId: ++noticeSeq, taskName: `t${noticeSeq}`, kind, text: `Task ${noticeSeq} ${kind}.`, at: Date.now() });
+        h.session.notify({
+          taskId: ++noticeSeq,
+          taskName: `t${noticeSeq}`,
+          kind,
+          text: `Task ${noticeSeq} ${kind}.`,
+          at: Date.now(),
+        });
         stats.notices++;
       }
       if (rand() < 0.1) h.host.board = { version: h.host.board.version + 1, summary: `Board ${turn}.` };
@@ -123,6 +130,10 @@ describe('soak', () => {
     expect(h.session.pendingNotices()).toBe(0);
     expect(conn.responses.filter((r) => r.metadata?.kind === 'task_notice').length).toBeGreaterThan(0);
     expect(stats.spoken + stats.typed).toBeGreaterThan(TURNS * 0.6);
-    console.log(JSON.stringify({ soak: { seed: SEED, turns: TURNS, ...stats, responses: conn.responses.length, toolCalls: emitted.length } }));
+    console.log(
+      JSON.stringify({
+        soak: { seed: SEED, turns: TURNS, ...stats, responses: conn.responses.length, toolCalls: emitted.length },
+      }),
+    );
   }, 180_000);
 });
