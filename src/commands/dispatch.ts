@@ -158,32 +158,41 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
   const dispatch = (id: string, args: unknown, source: CommandSource): Promise<CommandResult> =>
     dispatchCommand(ctx, id, args, source, registry);
 
+  const pressKey = async (id: string): Promise<CommandResult> => {
+    const spec = findCommand(id, registry);
+    if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+    const state = store.getState();
+    const args = spec.argsFromState?.(state) ?? {};
+    const reason = spec.disabledReason?.(state, args);
+    if (reason) {
+      store.dispatch({ type: 'notice/add', text: `${spec.title}: ${reason}`, level: 'warning', at: now() });
+      return { ok: false, say: reason };
+    }
+    if (spec.form) {
+      store.dispatch({ type: 'form/open', form: createForm(spec.form, spec.id, state) });
+      if (spec.form === 'new-task') {
+        ctx.tasks.listProjects().then(
+          (projects) => store.dispatch({ type: 'form/projects', projects }),
+          // Completion is a convenience; typing the name still works without it.
+          () => undefined,
+        );
+      }
+      return { ok: true, say: '', data: { form: spec.form } };
+    }
+    return dispatch(id, args, 'key');
+  };
+
   return {
     ctx,
     registry,
     dispatch,
     async press(id) {
-      const spec = findCommand(id, registry);
-      if (!spec) return { ok: false, say: `Unknown command "${id}".` };
-      const state = store.getState();
-      const args = spec.argsFromState?.(state) ?? {};
-      const reason = spec.disabledReason?.(state, args);
-      if (reason) {
-        store.dispatch({ type: 'notice/add', text: `${spec.title}: ${reason}`, level: 'warning', at: now() });
-        return { ok: false, say: reason };
+      try {
+        return await pressKey(id);
+      } catch (e) {
+        // A key press must never become an unhandled rejection in the UI process.
+        return { ok: false, say: errorText(e) };
       }
-      if (spec.form) {
-        store.dispatch({ type: 'form/open', form: createForm(spec.form, spec.id, state) });
-        if (spec.form === 'new-task') {
-          ctx.tasks.listProjects().then(
-            (projects) => store.dispatch({ type: 'form/projects', projects }),
-            // Completion is a convenience; typing the name still works without it.
-            () => undefined,
-          );
-        }
-        return { ok: true, say: '', data: { form: spec.form } };
-      }
-      return dispatch(id, args, 'key');
     },
     async answerConfirm(key) {
       const o = store.getState().overlay;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDispatcher, dispatchCommand } from '../../src/commands/dispatch.js';
+import { defineCommand } from '../../src/commands/registry.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { createStore } from '../../src/state/store.js';
@@ -200,6 +201,24 @@ describe('dispatchCommand', () => {
     await d.press('set_notice_mode');
     expect(voice.mode).toBe('speak');
     expect(store.getState().activity.at(-1)!.text).toBe('key → set_notice_mode(speak): speak');
+  });
+
+  it('a key press whose checks throw resolves to a refusal (no unhandled rejection in the UI)', async () => {
+    const { ctx } = setup();
+    const broken = defineCommand({
+      id: 'broken',
+      title: 'broken',
+      description: 'throws in its check',
+      keys: { main: ['x'] },
+      noVoiceReason: 'test',
+      disabledReason: () => {
+        throw new Error('bad state');
+      },
+      run: async () => ({ ok: true, say: 'never' }),
+    });
+    const d = createDispatcher(ctx, [broken]);
+    await expect(d.press('broken')).resolves.toEqual({ ok: false, say: 'bad state' });
+    await expect(d.dispatch('broken', {}, 'key')).resolves.toEqual({ ok: false, say: 'bad state' });
   });
 
   it('a command that throws becomes a refusal, not an exception', async () => {
