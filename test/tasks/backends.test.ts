@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { agentEnv, buildAgentCommand, claudeArgs, commandArgv, findExecutable } from '../../src/tasks/backends.js';
 
 describe('claudeArgs', () => {
@@ -70,6 +70,7 @@ describe('finding executables', () => {
   const exe = join(dir, 'my-agent');
   writeFileSync(exe, '#!/bin/sh\n');
   chmodSync(exe, 0o755);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const plain = join(dir, 'not-exec');
   writeFileSync(plain, '');
 

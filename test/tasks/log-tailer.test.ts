@@ -1,9 +1,19 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LogTailer } from '../../src/tasks/log-tailer.js';
 import type { SplitLine } from '../../src/tasks/line-splitter.js';
+
+const temps: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'vo-tail-'));
+  temps.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 
 const until = async (fn: () => boolean, ms = 5000): Promise<void> => {
   const end = Date.now() + ms;
@@ -31,7 +41,7 @@ function collect(path: string, startOffset = 0, extra: Partial<ConstructorParame
 
 describe('LogTailer', () => {
   it('follows appends (file created later), joins lines split across writes, tracks the line-end offset', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'vo-tail-')), 'log');
+    const path = join(tempDir(), 'log');
     const { t, lines, offsets } = collect(path);
     t.start();
     await new Promise((r) => setTimeout(r, 50));
@@ -50,7 +60,7 @@ describe('LogTailer', () => {
   });
 
   it('starts at an offset (a restart resumes after the last complete line)', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'vo-tail-')), 'log');
+    const path = join(tempDir(), 'log');
     writeFileSync(path, 'old\nnew\n');
     const { t, lines } = collect(path, 4);
     t.start();
@@ -64,7 +74,7 @@ describe('LogTailer', () => {
   });
 
   it('caps a huge line in bounded chunks and reports it truncated; read errors go to onError', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'vo-tail-')), 'log');
+    const path = join(tempDir(), 'log');
     writeFileSync(path, `${'z'.repeat(300_000)}\nsmall\n`);
     const { t, lines } = collect(path, 0, { maxLineBytes: 1000, chunkBytes: 4096 });
     await t.finish();

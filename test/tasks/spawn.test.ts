@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readProcStatSync } from '../../src/tasks/process-tree.js';
 import { spawnDetached } from '../../src/tasks/spawn.js';
 
 const AGENT = resolve(__dirname, '../fixtures/fake-agent.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'vo-spawn-'));
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('spawnDetached', () => {
   it('runs the child in its own process group, stdin /dev/null, output appended to files', async () => {

@@ -1,9 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultStateDir, TaskStore, type RegistryData } from '../../src/tasks/task-store.js';
 import type { TaskRecord } from '../../src/tasks/types.js';
+
+const temps: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'vo-store-'));
+  temps.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 
 const rec = (id: number, status: TaskRecord['status'] = 'completed'): TaskRecord => ({
   id,
@@ -30,7 +40,7 @@ describe('TaskStore', () => {
   });
 
   it('creates private directories and round-trips the registry atomically', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'vo-store-')), 'state');
+    const dir = join(tempDir(), 'state');
     const s = new TaskStore(dir);
     await s.init();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -58,7 +68,7 @@ describe('TaskStore', () => {
   });
 
   it('never hands out an id below the highest recorded one, and moves a corrupt file aside', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vo-store-'));
+    const dir = tempDir();
     const s = new TaskStore(dir);
     await s.init();
     writeFileSync(
