@@ -86,6 +86,8 @@ export interface VoiceSessionOptions {
   rotateBeforeExpiryMs?: number;
   /** Give up on a connect attempt that is not configured after this long (default 15 s). */
   connectTimeoutMs?: number;
+  /** A tool call that has not answered after this long is answered with a timeout sentence (default 30 s). */
+  toolTimeoutMs?: number;
   /** Client ping interval; a socket silent for two intervals is dropped and reconnected (default 15 s, 0 = off). */
   keepAliveMs?: number;
   /** Price rows (USD / 1M tokens) replacing the defaults per model. */
@@ -1019,12 +1021,27 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     } catch (err) {
       pending = Promise.reject(err);
     }
-    pending
-      .then(
+    // A tool that never answers would hold every notice and rotation back: give it a deadline.
+    const limitMs = this.opts.toolTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | null = null;
+    const deadline = new Promise<string>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve(`The tool ${name} did not answer within ${Math.round(limitMs / 1000)} s; it may still be running.`),
+        limitMs,
+      );
+      timer.unref();
+    });
+    Promise.race([
+      pending.then(
         (r) => (typeof r === 'string' ? r : JSON.stringify(r)),
         (err: unknown) => `The tool ${name} failed: ${err instanceof Error ? err.message : String(err)}`,
-      )
-      .then((result) => this.guard(() => this.onToolResult(rec, result ?? '')));
+      ),
+      deadline,
+    ]).then((result) => {
+      if (timer) clearTimeout(timer);
+      this.guard(() => this.onToolResult(rec, result ?? ''));
+    });
   }
 
   private onToolResult(rec: CallRecord, result: string): void {

@@ -298,6 +298,30 @@ describe('VoiceSession turns (reference §6.1, §6.2)', () => {
     expect(h.server.allErrors()).toEqual([]);
   });
 
+  it('a tool that does not answer in time gets a timeout sentence, and the turn still completes', async () => {
+    const h = await setup(
+      { replies: [{ functionCalls: [{ name: 'list_tasks', arguments: {} }] }, { text: 'It is slow.' }] },
+      { toolTimeoutMs: 60 },
+    );
+    h.host.delayMs = 400;
+    h.session.start();
+    await ready(h);
+    h.session.sendText('list');
+    await until(() => responsesDone(h) === 2, 'follow-up');
+    const out = h.server.connections[0]!.eventsOfType('conversation.item.create').filter(
+      (c) => c.item.type === 'function_call_output',
+    );
+    expect(out).toHaveLength(1);
+    expect(out[0].item.output).toMatch(/did not answer within/);
+    await sleep(450);
+    expect(
+      h.server.connections[0]!.eventsOfType('conversation.item.create').filter(
+        (c) => c.item.type === 'function_call_output',
+      ),
+    ).toHaveLength(1);
+    expect(h.server.allErrors()).toEqual([]);
+  });
+
   it('malformed tool arguments: the ToolHost answers with a sentence, the turn completes', async () => {
     const h = await setup({
       replies: [{ functionCalls: [{ name: 'spawn_task', arguments: '{"prompt": "oops' }] }, { text: 'Sorry.' }],
