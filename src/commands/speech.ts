@@ -76,9 +76,10 @@ export function statusSentence(t: TaskRecord, now: number): string {
     bits.push(t.status === 'running' ? `running for ${spokenDuration(el)}` : `took ${spokenDuration(el)}`);
   if (t.stalled) bits.push('no output for a while, it may be stuck');
   if (t.failure) bits.push(`reason: ${oneLine(t.failure.message, 120)}`);
-  if (t.activity) bits.push(`latest: ${oneLine(t.activity, 80)}`);
   bits.push(`${t.turns} turn${t.turns === 1 ? '' : 's'}, ${spokenCost(t.costUsd)}`);
-  return `${head}; ${bits.join('; ')}.`;
+  const sentence = `${head}; ${bits.join('; ')}.`;
+  // The activity line is the agent's own words or tool input: output, so it goes inside the fence.
+  return t.activity ? `${sentence} Latest activity:\n${untrusted(t.id, oneLine(t.activity, 120), 200)}` : sentence;
 }
 
 /**
