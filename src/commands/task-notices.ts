@@ -4,7 +4,7 @@
  */
 import type { TaskNotice } from '../session/types.js';
 import type { TaskRecord } from '../tasks/types.js';
-import { oneLine, shortProject, spokenCost, spokenDuration, elapsedMs } from './speech.js';
+import { oneLine, shortProject, spokenCost, spokenDuration, elapsedMs, untrusted } from './speech.js';
 
 /** A notice for a task that just finished, failed, was cancelled or stalled; undefined when nothing is worth saying. */
 export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now: number): TaskNotice | undefined {
@@ -21,7 +21,8 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
   const took = el !== undefined ? ` after ${spokenDuration(el)}` : '';
   switch (task.status) {
     case 'completed': {
-      const result = task.resultText ? ` Result, first words: ${oneLine(task.resultText, 160)}` : '';
+      // The agent's text is data for the model, fenced like every other piece of task output.
+      const result = task.resultText ? ` Its final text begins:\n${untrusted(task.id, oneLine(task.resultText, 200), 200)}` : '';
       const files = task.filesTouched.length ? ` It changed ${task.filesTouched.length} file${task.filesTouched.length === 1 ? '' : 's'}.` : '';
       return {
         ...base,
