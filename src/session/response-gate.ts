@@ -9,7 +9,7 @@
 import type { RealtimeResponseCreateParams, ResponseCreateEvent } from 'openai/resources/realtime/realtime';
 
 /** Why a response is asked for. */
-export type ResponseKind = 'user' | 'tool_followup' | 'notice' | 'late_result' | 'retry' | 'restore';
+export type ResponseKind = 'user' | 'tool_followup' | 'notice' | 'late_result' | 'restore';
 
 /** One queued `response.create`. */
 export interface ResponseRequest {
