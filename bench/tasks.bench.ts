@@ -1,7 +1,7 @@
 // Task engine benchmark: `node --import tsx bench/tasks.bench.ts` (npm run bench:tasks).
 // Prints one JSON object per metric: {"bench":"tasks","metric":…,"value":…,"unit":…}.
 //
-// 1. Ingest: 10 concurrent tasks × 100,000 lines of 100 bytes (command backend running the
+// 1. Ingest, twice (100-byte text lines, then 100-byte stream-json lines): 10 concurrent tasks × 100,000 lines of 100 bytes (command backend running the
 //    fixture agent as fast as it can). Every line must be in the log files (counted at the end)
 //    and parsed by the manager (counted via the output sequence numbers). Wall-clock lines/s,
 //    CPU seconds of this process, peak RSS, event-loop delay p50/p99.
@@ -60,12 +60,12 @@ function waitAll(m: TaskManager, ids: number[]): Promise<TaskRecord[]> {
   });
 }
 
-async function ingest(root: string): Promise<void> {
+async function ingest(root: string, format: 'text' | 'json'): Promise<void> {
   const m = new TaskManager({
-    stateDir: join(root, 'state-ingest'),
+    stateDir: join(root, `state-ingest-${format}`),
     roots: [root],
     backend: 'command',
-    commandArgv: [process.execPath, FAKE_AGENT, '--lines', String(LINES), '--line-bytes', String(LINE_BYTES)],
+    commandArgv: [process.execPath, FAKE_AGENT, '--lines', String(LINES), '--line-bytes', String(LINE_BYTES), '--format', format],
     maxConcurrent: TASKS,
   });
   await m.start();
@@ -73,6 +73,10 @@ async function ingest(root: string): Promise<void> {
   m.on('output', (_id, entries) => {
     parsed += entries.length;
   });
+  // Every metric of this run names its workload: text lines (what the previous product ingested)
+  // or stream-json lines (every line goes through JSON.parse).
+  const emitW = (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
+    emit(metric, value, unit, { workload: format === 'text' ? 'text_lines' : 'stream_json_lines', ...extra });
   const keepAlive = setInterval(() => {}, 1000);
   let peakRss = process.memoryUsage().rss;
   const rssTimer = setInterval(() => {
@@ -84,7 +88,7 @@ async function ingest(root: string): Promise<void> {
   h.enable();
   const ids: number[] = [];
   for (let i = 0; i < TASKS; i++) {
-    const dir = join(root, `p${i}`);
+    const dir = join(root, `${format}-p${i}`);
     mkdirSync(dir, { recursive: true });
     const r = await m.spawn({ name: `bench ${i}`, prompt: 'x', projectDir: dir });
     if (!r.ok) throw new Error(r.message);
@@ -101,16 +105,16 @@ async function ingest(root: string): Promise<void> {
   const ingested = m.ingestedLines;
   const expected = TASKS * LINES;
   const bad = finished.filter((t) => t.status !== 'completed').length;
-  emit('lines_total_on_disk', onDisk, 'lines', { expected });
-  emit('lines_parsed', ingested, 'lines', { expected, delivered_in_events: parsed });
-  emit('tasks_not_completed', bad, 'tasks');
-  emit('lines_per_s', expected / wall, 'lines/s', { target: 480_000 });
-  emit('wall_s', wall, 's');
-  emit('cpu_seconds', (cpu.user + cpu.system) / 1e6, 's', { user: cpu.user / 1e6, system: cpu.system / 1e6 });
-  emit('peak_rss_mb', peakRss / 2 ** 20, 'MiB');
-  emit('event_loop_delay_p50_ms', h.percentile(50) / 1e6, 'ms');
-  emit('event_loop_delay_p99_ms', h.percentile(99) / 1e6, 'ms', { target: 30 });
-  emit('event_loop_delay_max_ms', h.max / 1e6, 'ms');
+  emitW('lines_total_on_disk', onDisk, 'lines', { expected });
+  emitW('lines_parsed', ingested, 'lines', { expected, delivered_in_events: parsed });
+  emitW('tasks_not_completed', bad, 'tasks');
+  emitW('lines_per_s', expected / wall, 'lines/s', { target: 480_000 });
+  emitW('wall_s', wall, 's');
+  emitW('cpu_seconds', (cpu.user + cpu.system) / 1e6, 's', { user: cpu.user / 1e6, system: cpu.system / 1e6 });
+  emitW('peak_rss_mb', peakRss / 2 ** 20, 'MiB');
+  emitW('event_loop_delay_p50_ms', h.percentile(50) / 1e6, 'ms');
+  emitW('event_loop_delay_p99_ms', h.percentile(99) / 1e6, 'ms', { target: 30 });
+  emitW('event_loop_delay_max_ms', h.max / 1e6, 'ms');
   await m.shutdown('keep');
 }
 
@@ -148,7 +152,9 @@ async function hugeLine(root: string): Promise<void> {
 
 const root = mkdtempSync(join(tmpdir(), 'vo-bench-tasks-'));
 try {
-  await ingest(root);
+  // The comparison workload (plain text lines, as the previous product ingested), then stream-json lines.
+  await ingest(root, 'text');
+  await ingest(root, 'json');
   await hugeLine(root);
 } finally {
   rmSync(root, { recursive: true, force: true });
