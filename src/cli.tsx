@@ -5,31 +5,13 @@
  * restored, also after an error.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import React from 'react';
 import { render, type Instance } from 'ink';
 import { HELP_TEXT, loadSettings, type Settings } from './config/config.js';
-import { TaskManager } from './tasks/task-manager.js';
 import type { ShutdownPolicy } from './tasks/types.js';
-import { VoiceSession } from './session/voice-session.js';
-import type { ModelPricing } from './session/cost-meter.js';
-import { AudioService } from './audio/audio-service.js';
-import { createNullAudio } from './audio/null-audio.js';
 import { listAudioDevices, formatDevices } from './audio/devices.js';
 import { formatDoctorReport, runDoctor } from './audio/doctor.js';
-import type { AudioInputPort, AudioOutputPort } from './audio/types.js';
-import { PushToTalk } from './input/push-to-talk.js';
-import { createDispatcher, createToolHost } from './commands/index.js';
-import type { CommandContext } from './commands/types.js';
-import { taskNotice } from './commands/task-notices.js';
-import {
-  bindAudio,
-  bindNoticeExpiry,
-  bindPushToTalk,
-  bindTaskManager,
-  bindVoiceSession,
-  createAppStore,
-} from './state/index.js';
+import { composeApp } from './compose.js';
 import { App } from './components/App.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -39,95 +21,14 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-function pricingFrom(settings: Settings): Record<string, ModelPricing> | undefined {
-  if (!settings.pricing) return undefined;
-  return Object.fromEntries(
-    Object.entries(settings.pricing).map(([model, p]) => [model, { ...p, imageIn: 5, imageCached: 0.5 }]),
-  );
-}
-
 async function runApp(settings: Settings): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     fail('needs an interactive terminal (run it in a terminal or a tmux pane). Try `voice-orch --help`.');
   }
 
-  const tasks = new TaskManager({
-    stateDir: settings.stateDir,
-    roots: settings.roots,
-    claudePath: settings.claudePath,
-    maxConcurrent: settings.maxConcurrent,
-    sameDirPolicy: settings.sameDirPolicy,
-    defaultPermissionMode: settings.permissionMode,
-    allowBypassPermissions: settings.allowBypassPermissions,
-    stallTimeoutMs: settings.stallTimeoutMs,
-  });
-  await tasks.start();
-
-  const audio: { input: AudioInputPort; output: AudioOutputPort; close(): Promise<void> } = settings.audio
-    ? new AudioService({ inputDevice: settings.inputDevice, outputDevice: settings.outputDevice })
-    : createNullAudio({ kind: 'disabled', reason: 'audio off (--no-audio)' });
-
-  const ptt = new PushToTalk({ key: settings.pttKey });
-  const store = createAppStore({ model: settings.model, pttMode: ptt.mode() });
-
   let quitting: Promise<void> | null = null;
   let ink: Instance | null = null;
-  const ctx: CommandContext = {
-    tasks,
-    store,
-    ptt: ptt,
-    quit: (policy) => {
-      void shutdown(policy, 0);
-    },
-  };
-  const toolHost = createToolHost(ctx);
-  const voice = new VoiceSession({
-    apiKey: settings.apiKey,
-    baseUrl: settings.realtimeUrl,
-    model: settings.model,
-    voice: settings.voice,
-    toolHost,
-    audio: audio.output,
-    stateDir: settings.stateDir,
-    latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
-    isTalkHeld: () => ptt.isTalking(),
-    noticeMode: settings.notices,
-    pricing: pricingFrom(settings),
-  });
-  ctx.voice = voice;
-  const commands = createDispatcher(ctx);
-
-  // Push-to-talk drives the microphone and the turn; audio only flows between press and release.
-  ptt.on('press', () => {
-    audio.input.start();
-    voice.talkStart();
-  });
-  ptt.on('release', () => {
-    audio.input.stop();
-    voice.talkEnd();
-  });
-  ptt.on('discard', () => {
-    audio.input.stop();
-    voice.talkDiscard();
-  });
-  audio.input.on('chunk', (pcm) => voice.appendAudio(pcm));
-
-  tasks.on('finished', (task) => {
-    const notice = taskNotice(task, 'finished', Date.now());
-    if (notice) voice.notify(notice);
-  });
-  tasks.on('stalled', (task) => {
-    const notice = taskNotice(task, 'stalled', Date.now());
-    if (notice) voice.notify(notice);
-  });
-
-  const unbinds = [
-    bindTaskManager(store, tasks),
-    bindVoiceSession(store, voice),
-    bindPushToTalk(store, ptt),
-    bindAudio(store, audio.input, audio.output),
-    bindNoticeExpiry(store),
-  ];
+  const app = await composeApp(settings, (policy) => void shutdown(policy, 0));
 
   async function shutdown(policy: ShutdownPolicy, code: number): Promise<void> {
     if (quitting) return quitting;
@@ -139,17 +40,8 @@ async function runApp(settings: Settings): Promise<void> {
       } catch {
         // the terminal may already be gone
       }
-      const steps: Promise<unknown>[] = [
-        Promise.resolve().then(() => audio.input.stop()),
-        ptt.close(),
-        voice.close(),
-        audio.close(),
-        tasks.shutdown(policy),
-      ];
-      // Each service gets its chance even when another one fails.
-      await Promise.allSettled(steps);
-      for (const unbind of unbinds) unbind();
-      const live = tasks.list().filter((t) => t.status === 'running' || t.status === 'queued').length;
+      await app.shutdown(policy);
+      const live = app.tasks.list().filter((t) => t.status === 'running' || t.status === 'queued').length;
       if (policy === 'keep' && live > 0) {
         process.stdout.write(`voice-orch: ${live} task${live === 1 ? '' : 's'} left running; start voice-orch again to follow them.\n`);
       }
@@ -190,17 +82,7 @@ async function runApp(settings: Settings): Promise<void> {
   process.on('SIGHUP', () => void shutdown('keep', 0));
   process.stdin.on('end', () => void shutdown('keep', 0));
 
-  if (!settings.apiKey) {
-    store.dispatch({
-      type: 'notice/add',
-      text: 'Keyboard-only: set OPENAI_API_KEY to talk to the assistant. Press ? for keys.',
-      level: 'info',
-      at: Date.now(),
-      ttlMs: 15_000,
-    });
-  }
-  voice.start();
-  ink = render(<App store={store} commands={commands} />, { exitOnCtrlC: false });
+  ink = render(<App store={app.store} commands={app.commands} />, { exitOnCtrlC: false });
   await ink.waitUntilExit();
 }
 

@@ -1,0 +1,194 @@
+/**
+ * The wiring half of the composition root: settings → services → bindings. `cli.tsx` calls it and
+ * renders `<App/>`; the app rig in the tests calls it with test doubles for audio and
+ * push-to-talk. No rendering here.
+ */
+import { join } from 'node:path';
+import type { Settings } from './config/config.js';
+import { TaskManager } from './tasks/task-manager.js';
+import type { ShutdownPolicy } from './tasks/types.js';
+import { VoiceSession } from './session/voice-session.js';
+import type { ModelPricing } from './session/cost-meter.js';
+import { AudioService } from './audio/audio-service.js';
+import { createNullAudio } from './audio/null-audio.js';
+import type { AudioInputPort, AudioOutputPort } from './audio/types.js';
+import { PushToTalk } from './input/push-to-talk.js';
+import type { PushToTalkPort } from './input/types.js';
+import { createDispatcher, createToolHost, type Dispatcher } from './commands/index.js';
+import type { CommandContext, PttKeySink } from './commands/types.js';
+import { taskNotice } from './commands/task-notices.js';
+import {
+  bindAudio,
+  bindNoticeExpiry,
+  bindPushToTalk,
+  bindTaskManager,
+  bindVoiceSession,
+  createAppStore,
+  type AppStore,
+} from './state/index.js';
+
+/** Microphone and speaker with one close(). */
+export interface AudioPair {
+  input: AudioInputPort;
+  output: AudioOutputPort;
+  close(): Promise<void>;
+}
+
+/** Replacements for the parts that touch hardware (tests, benchmarks). */
+export interface ComposeOverrides {
+  audio?: AudioPair;
+  ptt?: PushToTalkPort & PttKeySink;
+  /** Extra TaskManager options (e.g. short grace periods in tests). */
+  taskOptions?: Partial<ConstructorParameters<typeof TaskManager>[0]>;
+  /** Store notifications synchronously (tests). */
+  syncStore?: boolean;
+}
+
+/** Everything the UI needs, and the one way to stop it all. */
+export interface ComposedApp {
+  tasks: TaskManager;
+  voice: VoiceSession;
+  audio: AudioPair;
+  ptt: PushToTalkPort & PttKeySink;
+  store: AppStore;
+  commands: Dispatcher;
+  ctx: CommandContext;
+  /** Closes the session, helpers and bindings; keeps or cancels live tasks. Never rejects. */
+  shutdown(policy: ShutdownPolicy): Promise<void>;
+}
+
+function pricingFrom(settings: Settings): Record<string, ModelPricing> | undefined {
+  if (!settings.pricing) return undefined;
+  // Images are not part of a voice turn; the published image prices fill the rows.
+  return Object.fromEntries(
+    Object.entries(settings.pricing).map(([model, p]) => [model, { ...p, imageIn: 5, imageCached: 0.5 }]),
+  );
+}
+
+/**
+ * Builds the services from settings and binds them to a new store. `onQuit` is what the quit
+ * command calls (the caller unmounts the UI and calls `shutdown`).
+ */
+export async function composeApp(
+  settings: Settings,
+  onQuit: (policy: ShutdownPolicy) => void,
+  overrides: ComposeOverrides = {},
+): Promise<ComposedApp> {
+  const tasks = new TaskManager({
+    stateDir: settings.stateDir,
+    roots: settings.roots,
+    claudePath: settings.claudePath,
+    maxConcurrent: settings.maxConcurrent,
+    sameDirPolicy: settings.sameDirPolicy,
+    defaultPermissionMode: settings.permissionMode,
+    allowBypassPermissions: settings.allowBypassPermissions,
+    stallTimeoutMs: settings.stallTimeoutMs,
+    ...overrides.taskOptions,
+  });
+  await tasks.start();
+
+  const audio: AudioPair =
+    overrides.audio ??
+    (settings.audio
+      ? new AudioService({ inputDevice: settings.inputDevice, outputDevice: settings.outputDevice })
+      : createNullAudio({ kind: 'disabled', reason: 'audio off (--no-audio)' }));
+  const ptt: PushToTalkPort & PttKeySink = overrides.ptt ?? new PushToTalk({ key: settings.pttKey });
+  const store = createAppStore({ model: settings.model, pttMode: ptt.mode(), ...(overrides.syncStore ? { sync: true } : {}) });
+
+  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
+  const voice = new VoiceSession({
+    apiKey: settings.apiKey,
+    baseUrl: settings.realtimeUrl,
+    model: settings.model,
+    voice: settings.voice,
+    toolHost: createToolHost(ctx),
+    audio: audio.output,
+    stateDir: settings.stateDir,
+    latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
+    isTalkHeld: () => ptt.isTalking(),
+    noticeMode: settings.notices,
+    pricing: pricingFrom(settings),
+  });
+  ctx.voice = voice;
+  const commands = createDispatcher(ctx);
+
+  // Push-to-talk drives the microphone and the turn; audio only flows between press and release.
+  const onPress = (): void => {
+    audio.input.start();
+    voice.talkStart();
+  };
+  const onRelease = (): void => {
+    audio.input.stop();
+    voice.talkEnd();
+  };
+  const onDiscard = (): void => {
+    audio.input.stop();
+    voice.talkDiscard();
+  };
+  const onChunk = (pcm: Buffer): void => voice.appendAudio(pcm);
+  ptt.on('press', onPress);
+  ptt.on('release', onRelease);
+  ptt.on('discard', onDiscard);
+  audio.input.on('chunk', onChunk);
+
+  const onFinished = (task: Parameters<typeof taskNotice>[0]): void => {
+    const notice = taskNotice(task, 'finished', Date.now());
+    if (notice) voice.notify(notice);
+  };
+  const onStalled = (task: Parameters<typeof taskNotice>[0]): void => {
+    const notice = taskNotice(task, 'stalled', Date.now());
+    if (notice) voice.notify(notice);
+  };
+  tasks.on('finished', onFinished);
+  tasks.on('stalled', onStalled);
+
+  const unbinds = [
+    bindTaskManager(store, tasks),
+    bindVoiceSession(store, voice),
+    bindPushToTalk(store, ptt),
+    bindAudio(store, audio.input, audio.output),
+    bindNoticeExpiry(store),
+  ];
+
+  if (!settings.apiKey) {
+    store.dispatch({
+      type: 'notice/add',
+      text: 'Keyboard-only: set OPENAI_API_KEY to talk to the assistant. Press ? for keys.',
+      level: 'info',
+      at: Date.now(),
+      ttlMs: 15_000,
+    });
+  }
+  voice.start();
+
+  let closing: Promise<void> | null = null;
+  return {
+    tasks,
+    voice,
+    audio,
+    ptt,
+    store,
+    commands,
+    ctx,
+    shutdown(policy) {
+      closing ??= (async () => {
+        ptt.off('press', onPress);
+        ptt.off('release', onRelease);
+        ptt.off('discard', onDiscard);
+        audio.input.off('chunk', onChunk);
+        tasks.off('finished', onFinished);
+        tasks.off('stalled', onStalled);
+        // Each service gets its chance even when another one fails.
+        await Promise.allSettled([
+          Promise.resolve().then(() => audio.input.stop()),
+          ptt.close(),
+          voice.close(),
+          audio.close(),
+          tasks.shutdown(policy),
+        ]);
+        for (const unbind of unbinds) unbind();
+      })();
+      return closing;
+    },
+  };
+}
