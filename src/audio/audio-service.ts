@@ -36,6 +36,8 @@ export interface AudioServiceOptions {
   inputStream?: 'per-turn' | 'long-lived';
   /** Capture chunk length (ms). Default 20. */
   chunkMs?: number;
+  /** PortAudio input period (ms); shorter than the chunk so chunks leave as soon as they are full. Default 5. */
+  periodMs?: number;
   /** How far ahead of real time playback is handed to the device (ms); bounds barge-in latency. Default 30. */
   leadMs?: number;
   /** Level meter interval (ms of audio). Default 50 (20 Hz). */
@@ -217,6 +219,7 @@ export class AudioService {
           captureRate: this.opts.captureRate,
           playbackRate: this.opts.playbackRate,
           chunkMs: this.opts.chunkMs ?? 20,
+          periodMs: this.opts.periodMs ?? 5,
           inputStream: this.opts.inputStream ?? 'long-lived',
           leadMs: this.opts.leadMs ?? 30,
         });
