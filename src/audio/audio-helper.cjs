@@ -337,7 +337,11 @@ async function openOutput() {
           sampleRate: rate,
           deviceId: outDev.id,
           closeOnError: false,
-          framesPerBuffer: Math.round(rate / 200),
+          // 10 ms periods: PortAudio's ALSA buffer is about two periods (these devices report 0
+          // default latency). The native queue holds up to 4 pieces of 5 ms: that is the cushion
+          // against helper stalls, and also what still plays after a barge-in stop.
+          framesPerBuffer: Math.round(rate / 100),
+          maxQueue: 4,
         },
       });
       ao.on('error', (err) => send({ t: 'output-error', reason: reasonOf(err) }));

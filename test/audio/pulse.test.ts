@@ -1,6 +1,8 @@
 // Backend B (private PulseAudio, real-time pacing) + Xvfb: a held key captures as much audio as it was held.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AudioService } from '../../src/audio/audio-service.js';
 import { measureLevel } from '../../src/audio/level.js';
 import { PushToTalk } from '../../src/input/push-to-talk.js';
@@ -15,10 +17,11 @@ suite(havePulse ? 'private PulseAudio (real-time pacing)' : 'private PulseAudio 
   let dir: string;
   let cleanup: () => void;
   let wav: string;
+  let speech: Buffer;
 
   beforeAll(async () => {
     ({ dir, cleanup } = scratch());
-    wav = makeSpeech(dir, 'Start a new task in the web app and run the whole test suite, then tell me when it is done.').wav;
+    ({ wav, pcm: speech } = makeSpeech(dir, 'Start a new task in the web app and run the whole test suite, then tell me when it is done.'));
     [pulse, x] = await Promise.all([startPulse(), startXvfb()]);
   }, 30_000);
   afterAll(async () => {
@@ -66,5 +69,42 @@ suite(havePulse ? 'private PulseAudio (real-time pacing)' : 'private PulseAudio 
       speaker.kill();
       await Promise.all([ptt.close(), audio.close()]);
     }
+  });
+
+  it('playback reaches the speaker sink sample-exact; after a barge-in stop the sink got exactly the played-ms', async () => {
+    const out = join(dir, 'spk.raw');
+    const rec = spawn('parecord', ['-d', 'vo_spk.monitor', '--raw', '--format=s16le', '--rate=24000', '--channels=1', out], { env: pulse.env, stdio: 'ignore' });
+    const audio = new AudioService({ env: pulse.env });
+    try {
+      await audio.ready();
+      await sleep(300);
+      audio.output.play('item_p', speech);
+      await sleep(1500);
+      const stopped = await audio.output.stop();
+      expect(stopped.itemId).toBe('item_p');
+      expect(stopped.playedMs).toBeGreaterThan(1400);
+      expect(stopped.playedMs).toBeLessThan(1700);
+      await sleep(600);
+    } finally {
+      rec.kill('SIGINT');
+      await new Promise((r) => rec.once('exit', r));
+      await audio.close();
+    }
+    const got = readFileSync(out);
+    const s16 = (b: Buffer) => new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + (b.length & ~1)));
+    const g = s16(got);
+    const r = s16(speech);
+    const firstLoud = (a: Int16Array) => a.findIndex((v) => Math.abs(v) > 200);
+    const off = firstLoud(g) - firstLoud(r);
+    expect(off).toBeGreaterThan(0);
+    let lastLoud = g.length - 1;
+    while (lastLoud > 0 && Math.abs(g[lastLoud]!) <= 200) lastLoud--;
+    const playedSamples = audio.output.playedMs('item_p') * 24;
+    // sample-exact up to what was played
+    let maxDiff = 0;
+    for (let i = 0; i < playedSamples - 480; i++) maxDiff = Math.max(maxDiff, Math.abs(g[i + off]! - r[i]!));
+    expect(maxDiff).toBe(0);
+    // and nothing after it: the sink's last loud sample lies within one 20 ms chunk of the accounting
+    expect(Math.abs(lastLoud - off - playedSamples)).toBeLessThanOrEqual(480);
   });
 });
