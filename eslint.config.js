@@ -16,10 +16,7 @@ export default tseslint.config(
     // Services stay UI-free: no React or Ink in these folders.
     files: reactFree.map((d) => `src/${d}/**/*.ts`),
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: ['react', 'ink'], patterns: ['../components/*', 'ink-*'] },
-      ],
+      'no-restricted-imports': ['error', { paths: ['react', 'ink'], patterns: ['../components/*', 'ink-*'] }],
     },
   },
   {
@@ -28,13 +25,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ['execa', 'ws', 'naudiodon', 'uiohook-napi', 'node:child_process'], patterns: ['../tasks/task-manager*', '../session/realtime-client*'] },
+        {
+          paths: ['execa', 'ws', 'naudiodon', 'uiohook-napi', 'node:child_process'],
+          patterns: ['../tasks/task-manager*', '../session/realtime-client*'],
+        },
       ],
     },
   },
   {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs', 'test/fixtures/**/*.mjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', console: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearTimeout: 'readonly', clearInterval: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearTimeout: 'readonly',
+        clearInterval: 'readonly',
+        performance: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

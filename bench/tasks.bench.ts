@@ -65,7 +65,16 @@ async function ingest(root: string, format: 'text' | 'json'): Promise<void> {
     stateDir: join(root, `state-ingest-${format}`),
     roots: [root],
     backend: 'command',
-    commandArgv: [process.execPath, FAKE_AGENT, '--lines', String(LINES), '--line-bytes', String(LINE_BYTES), '--format', format],
+    commandArgv: [
+      process.execPath,
+      FAKE_AGENT,
+      '--lines',
+      String(LINES),
+      '--line-bytes',
+      String(LINE_BYTES),
+      '--format',
+      format,
+    ],
     maxConcurrent: TASKS,
   });
   await m.start();

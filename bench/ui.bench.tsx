@@ -42,10 +42,20 @@ async function coldStart(): Promise<void> {
   for (let i = 0; i < 5; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'vo-bench-ui-'));
     const sock = `vo-bench-${process.pid}-${i}`;
-    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+    const tmux = (...args: string[]) =>
+      execFileSync('tmux', ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8' });
     const t0 = performance.now();
     tmux(
-      'new-session', '-d', '-s', 'app', '-x', '120', '-y', '40', '-c', dir,
+      'new-session',
+      '-d',
+      '-s',
+      'app',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-c',
+      dir,
       `env -u CI -u CONTINUOUS_INTEGRATION -u OPENAI_API_KEY node ${CLI} --no-audio --state-dir ${join(dir, 'state')}; sleep 60`,
     );
     let ms = NaN;
@@ -116,7 +126,16 @@ async function underLoad(): Promise<void> {
     roots: [projects],
     maxConcurrent: TASKS,
     backend: 'command',
-    commandArgv: [process.execPath, FAKE_AGENT, '--lines', String(linesPerTask), '--rate', String(RATE), '--format', 'json'],
+    commandArgv: [
+      process.execPath,
+      FAKE_AGENT,
+      '--lines',
+      String(linesPerTask),
+      '--rate',
+      String(RATE),
+      '--format',
+      'json',
+    ],
   });
   await tasks.start();
   const store = createAppStore({ model: 'gpt-realtime' });
@@ -146,11 +165,14 @@ async function underLoad(): Promise<void> {
     if (!r.ok) throw new Error(r.message);
   }
   // Switch views half-way so the tail view renders under load too.
-  setTimeout(() => {
-    const first = tasks.list()[0];
-    if (first) store.dispatch({ type: 'select/set', taskId: first.id });
-    void commands.press('get_task_status').catch(() => {});
-  }, (SECONDS * 1000) / 2);
+  setTimeout(
+    () => {
+      const first = tasks.list()[0];
+      if (first) store.dispatch({ type: 'select/set', taskId: first.id });
+      void commands.press('get_task_status').catch(() => {});
+    },
+    (SECONDS * 1000) / 2,
+  );
 
   await new Promise<void>((resolve) => {
     const check = setInterval(() => {
@@ -180,7 +202,11 @@ async function underLoad(): Promise<void> {
   emit('event_loop_delay_p99_ms', delay.percentile(99) / 1e6, { target: 30 });
   emit('frames_per_s', frames / wallS, { frames, wall_s: Math.round(wallS * 10) / 10 });
   emit('peak_rss_mb', peakRss / 2 ** 20, { target: 300, rss_before_mb: Math.round(rssBefore / 2 ** 20) });
-  emit('lines_lost_on_disk', expected - onDisk, { expected, on_disk: onDisk, completed: statuses.filter((s) => s === 'completed').length });
+  emit('lines_lost_on_disk', expected - onDisk, {
+    expected,
+    on_disk: onDisk,
+    completed: statuses.filter((s) => s === 'completed').length,
+  });
 }
 
 await coldStart();

@@ -43,7 +43,9 @@ async function runApp(settings: Settings): Promise<void> {
       await app.shutdown(policy);
       const live = app.tasks.list().filter((t) => t.status === 'running' || t.status === 'queued').length;
       if (policy === 'keep' && live > 0) {
-        process.stdout.write(`voice-orch: ${live} task${live === 1 ? '' : 's'} left running; start voice-orch again to follow them.\n`);
+        process.stdout.write(
+          `voice-orch: ${live} task${live === 1 ? '' : 's'} left running; start voice-orch again to follow them.\n`,
+        );
       }
       process.exit(code);
     })();

@@ -93,7 +93,11 @@ export async function composeApp(
       ? new AudioService({ inputDevice: settings.inputDevice, outputDevice: settings.outputDevice })
       : createNullAudio({ kind: 'disabled', reason: 'audio off (--no-audio)' }));
   const ptt: PushToTalkPort & PttKeySink = overrides.ptt ?? new PushToTalk({ key: settings.pttKey });
-  const store = createAppStore({ model: settings.model, pttMode: ptt.mode(), ...(overrides.syncStore ? { sync: true } : {}) });
+  const store = createAppStore({
+    model: settings.model,
+    pttMode: ptt.mode(),
+    ...(overrides.syncStore ? { sync: true } : {}),
+  });
 
   const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
   const voice = new VoiceSession({

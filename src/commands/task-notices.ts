@@ -22,8 +22,12 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
   switch (task.status) {
     case 'completed': {
       // The agent's text is data for the model, fenced like every other piece of task output.
-      const result = task.resultText ? ` Its final text begins:\n${untrusted(task.id, oneLine(task.resultText, 200), 200)}` : '';
-      const files = task.filesTouched.length ? ` It changed ${task.filesTouched.length} file${task.filesTouched.length === 1 ? '' : 's'}.` : '';
+      const result = task.resultText
+        ? ` Its final text begins:\n${untrusted(task.id, oneLine(task.resultText, 200), 200)}`
+        : '';
+      const files = task.filesTouched.length
+        ? ` It changed ${task.filesTouched.length} file${task.filesTouched.length === 1 ? '' : 's'}.`
+        : '';
       return {
         ...base,
         kind: 'finished',
@@ -31,9 +35,17 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
       };
     }
     case 'failed':
-      return { ...base, kind: 'failed', text: `${label} failed${took}: ${oneLine(task.failure?.message ?? 'unknown reason', 160)}.` };
+      return {
+        ...base,
+        kind: 'failed',
+        text: `${label} failed${took}: ${oneLine(task.failure?.message ?? 'unknown reason', 160)}.`,
+      };
     case 'interrupted':
-      return { ...base, kind: 'failed', text: `${label} was interrupted: its process ended while voice-orch was not running.` };
+      return {
+        ...base,
+        kind: 'failed',
+        text: `${label} was interrupted: its process ended while voice-orch was not running.`,
+      };
     case 'cancelled':
       // The user asked for it; a separate announcement would only repeat the command's own answer.
       return undefined;

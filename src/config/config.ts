@@ -29,7 +29,11 @@ export const configFileSchema = z
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     sameDirPolicy: z.enum(['queue', 'refuse']).optional(),
     notices: z.enum(NOTICE_MODES).optional(),
-    stallTimeoutMinutes: z.number().positive().max(24 * 60).optional(),
+    stallTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional(),
     pricing: z
       .record(
         z.string(),
@@ -173,7 +177,10 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   else if (positionals[0] === 'doctor') command = 'doctor';
   else if (positionals[0] === 'devices') command = 'devices';
   else if (positionals.length > 0) {
-    return { ok: false, message: `Unknown command "${positionals[0]}". Commands: doctor, devices. Run voice-orch --help.` };
+    return {
+      ok: false,
+      message: `Unknown command "${positionals[0]}". Commands: doctor, devices. Run voice-orch --help.`,
+    };
   }
 
   const home = env.HOME || homedir();

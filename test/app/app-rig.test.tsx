@@ -92,7 +92,9 @@ async function rig(replyFor: (ctx: ReplyContext) => ScriptedReply | undefined): 
 describe('app rig (real services, fake network edge)', () => {
   it('keys: the new-task form starts a real agent; its completion is announced at an idle moment', async () => {
     const r = await rig((ctx) =>
-      ctx.newSystemTexts.some((t) => /Task 1 "notes" in api finished/.test(t)) ? { text: 'Your task is done.' } : undefined,
+      ctx.newSystemTexts.some((t) => /Task 1 "notes" in api finished/.test(t))
+        ? { text: 'Your task is done.' }
+        : undefined,
     );
     await until(() => r.app.voice.state().kind === 'ready', 'voice ready');
 
@@ -140,8 +142,7 @@ describe('app rig (real services, fake network edge)', () => {
     const r = await rig(replyFor);
     await until(() => r.app.voice.state().kind === 'ready', 'voice ready');
     const outputs = () =>
-      r.server.connections[0]!.received
-        .map((x) => x.event)
+      r.server.connections[0]!.received.map((x) => x.event)
         .filter((e) => e.type === 'conversation.item.create' && e.item?.type === 'function_call_output')
         .map((e) => String(e.item.output));
 

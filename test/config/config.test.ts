@@ -28,7 +28,10 @@ describe('loadSettings', () => {
     const home = tmp();
     const cfgDir = join(home, '.config', 'voice-orch');
     mkdirSync(cfgDir, { recursive: true });
-    writeFileSync(join(cfgDir, 'config.json'), JSON.stringify({ model: 'gpt-realtime-2', maxConcurrent: 2, roots: ['/srv/a'] }));
+    writeFileSync(
+      join(cfgDir, 'config.json'),
+      JSON.stringify({ model: 'gpt-realtime-2', maxConcurrent: 2, roots: ['/srv/a'] }),
+    );
     const env = { HOME: home, VOICE_ORCH_MODEL: 'gpt-realtime-1.5', OPENAI_API_KEY: 'sk-x' };
     const a = loadSettings([], env, '/w');
     expect(a.ok && a.settings.model).toBe('gpt-realtime-1.5');

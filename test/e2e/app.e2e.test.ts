@@ -153,7 +153,11 @@ describe('voice-orch in tmux', () => {
       },
     });
     const s = tmux();
-    s.start(appCommand(ws.state, `--realtime-url ${server.url}`), { OPENAI_API_KEY: 'test-key' }, join(ws.dir, 'projects'));
+    s.start(
+      appCommand(ws.state, `--realtime-url ${server.url}`),
+      { OPENAI_API_KEY: 'test-key' },
+      join(ws.dir, 'projects'),
+    );
     await s.waitFor(/No tasks yet/, 20_000);
     const conn = await server.waitForConnection(1, 10_000);
     await s.waitFor(/voice ready|ready/, 10_000);
@@ -187,14 +191,21 @@ describe('voice-orch in tmux', () => {
     }, 10_000);
     const received = conn.received.map((r) => r.event);
     const noticeIdx = received.findIndex(
-      (e) => e.type === 'conversation.item.create' && e.item?.role === 'system' && JSON.stringify(e.item.content).includes('finished'),
+      (e) =>
+        e.type === 'conversation.item.create' &&
+        e.item?.role === 'system' &&
+        JSON.stringify(e.item.content).includes('finished'),
     );
     const after = received.slice(noticeIdx + 1);
     const creates = after.filter((e) => e.type === 'response.create');
     expect(creates.length).toBe(1);
     // Tool call, its answer, and the notice's own answer; the fake rejects a response.create sent
     // while another response is active, so no error means the notice waited for an idle moment.
-    await waitUntil(() => conn.responses.filter((r) => r.status === 'completed').length >= 3, 10_000, 'three responses');
+    await waitUntil(
+      () => conn.responses.filter((r) => r.status === 'completed').length >= 3,
+      10_000,
+      'three responses',
+    );
     expect(server.allErrors()).toEqual([]);
     expect(server.allNotes().filter((n) => /vad|auto/i.test(n))).toEqual([]);
 

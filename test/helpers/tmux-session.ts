@@ -26,7 +26,16 @@ export class TmuxSession {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const cwdArgs = cwd ? ['-c', cwd] : [];
     this.tmux(
-      'new-session', '-d', '-s', 'app', '-x', String(this.cols), '-y', String(this.rows), ...cwdArgs, ...envArgs,
+      'new-session',
+      '-d',
+      '-s',
+      'app',
+      '-x',
+      String(this.cols),
+      '-y',
+      String(this.rows),
+      ...cwdArgs,
+      ...envArgs,
       `env -u CI -u CONTINUOUS_INTEGRATION ${command}; echo "[exited $?]"; sleep 3600`,
     );
     this.started = true;
