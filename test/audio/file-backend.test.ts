@@ -1,7 +1,6 @@
 // Backend A (ALSA file plugin): bit-exact capture and playback through the real audio helper.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AudioService } from '../../src/audio/audio-service.js';
 import { listAudioDevices } from '../../src/audio/devices.js';
@@ -272,5 +271,3 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
-// keep the import used for ad-hoc debugging of ALSA configs
-void execFileSync;
