@@ -14,7 +14,7 @@ export interface GlobalHoldOptions {
   /** Environment of the helper (DISPLAY decides whether it can work). Default process.env. */
   env?: NodeJS.ProcessEnv;
   /**
-   * How long to wait for the helper's ready message (ms). Default 5000. (On a dead display uiohook
+   * How long to wait for the helper's ready message (ms). Default 3000. (On a dead display uiohook
    * usually aborts at once, but sometimes hangs in start(); the helper is then killed.)
    */
   readyTimeoutMs?: number;
@@ -92,10 +92,10 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       });
       const timer = setTimeout(() => {
         if (this.isReady || this.failure) return;
-        this.fail(`hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 5000) / 1000).toFixed(1)} s`);
+        this.fail(`hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`);
         child.kill('SIGKILL');
         resolve(false);
-      }, this.opts.readyTimeoutMs ?? 5000);
+      }, this.opts.readyTimeoutMs ?? 3000);
       timer.unref();
       child.on('message', (m: HelperMessage) => {
         if (m.t === 'ready') {

@@ -17,7 +17,7 @@ export interface PushToTalkOptions {
   disableGlobalKey?: boolean;
   /** Environment used to decide about and start the hotkey helper. Default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** How long to wait for the hotkey helper (ms). Default 5000. */
+  /** How long to wait for the hotkey helper (ms). Default 3000. */
   readyTimeoutMs?: number;
   /** Hotkey helper script override (tests). */
   helperPath?: string;
