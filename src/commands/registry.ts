@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { NoticeMode } from '../session/types.js';
 import { liveTasks } from '../state/selectors.js';
+import type { Action } from '../state/actions.js';
 import type { AppState } from '../state/types.js';
 import { isLive, type TaskRecord } from '../tasks/types.js';
 import {
@@ -80,6 +81,24 @@ const voiceOff = (state: AppState): string | undefined =>
   state.connection.kind === 'disabled' ? `voice is off: ${state.connection.reason}` : undefined;
 
 const fail = (say: string, activity?: string): CommandResult => ({ ok: false, say, ...(activity ? { activity } : {}) });
+
+/**
+ * A keyboard-only screen command: it changes what the screen shows by one store action and says
+ * nothing (no activity line, no voice tool; `noVoiceReason` says why).
+ */
+function screenCommand(
+  spec: Omit<CommandSpec<Record<string, never>>, 'run' | 'quiet'> & { action: Action },
+): AnyCommandSpec {
+  const { action, ...rest } = spec;
+  return defineCommand({
+    ...rest,
+    quiet: true,
+    async run(ctx) {
+      ctx.store.dispatch(action);
+      return { ok: true, say: '' };
+    },
+  });
+}
 
 function nextNoticeMode(mode: NoticeMode): NoticeMode {
   return NOTICE_MODES[(NOTICE_MODES.indexOf(mode) + 1) % NOTICE_MODES.length]!;
@@ -314,31 +333,23 @@ export const commands: readonly AnyCommandSpec[] = [
       };
     },
   }),
-  defineCommand({
+  screenCommand({
     id: 'select_next',
     helpGroup: 'select',
     title: 'select',
     description: 'Select the next task in the table (↑/k selects the previous one).',
     keys: { main: ['down', 'j'] },
     noVoiceReason: 'Selection is a screen action; by voice you name the task instead.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'select/move', delta: 1 });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'select/move', delta: 1 },
   }),
-  defineCommand({
+  screenCommand({
     id: 'select_prev',
     helpGroup: 'select',
     title: 'select',
     description: 'Select the previous task in the table.',
     keys: { main: ['up', 'k'] },
     noVoiceReason: 'Selection is a screen action; by voice you name the task instead.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'select/move', delta: -1 });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'select/move', delta: -1 },
   }),
   defineCommand({
     id: 'ptt_discard',
@@ -360,31 +371,23 @@ export const commands: readonly AnyCommandSpec[] = [
       return { ok: true, say: 'Discarded.' };
     },
   }),
-  defineCommand({
+  screenCommand({
     id: 'back',
     title: 'back',
     description: 'Close the overlay or go back to the task table.',
     keys: { tail: ['escape'], result: ['escape'], help: ['escape', '?'] },
     noVoiceReason: 'Screen navigation only.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'view/back' });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'view/back' },
   }),
-  defineCommand({
+  screenCommand({
     id: 'tail_filter',
     title: 'filter',
     description: 'Cycle the log filter: all output, assistant text, tool actions, errors.',
     keys: { tail: ['/', 'tab'] },
     noVoiceReason: 'Filters only change what the log view shows.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'tail/filter' });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'tail/filter' },
   }),
-  defineCommand({
+  screenCommand({
     id: 'tail_scroll_up',
     helpGroup: 'scroll',
     title: 'scroll',
@@ -392,63 +395,43 @@ export const commands: readonly AnyCommandSpec[] = [
       'Scroll the log: ↑/↓ one entry (stops following), PgUp/PgDn a page, End or F back to the newest and follow.',
     keys: { tail: ['up', 'k'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'tail/scroll', delta: 1 });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'tail/scroll', delta: 1 },
   }),
-  defineCommand({
+  screenCommand({
     id: 'tail_scroll_down',
     helpGroup: 'scroll',
     title: 'scroll',
     description: 'Scroll the log down one entry.',
     keys: { tail: ['down', 'j'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'tail/scroll', delta: -1 });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'tail/scroll', delta: -1 },
   }),
-  defineCommand({
+  screenCommand({
     id: 'tail_page_up',
     helpGroup: 'scroll',
     title: 'page',
     description: 'Scroll the log up one page.',
     keys: { tail: ['pageup'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'tail/scroll', delta: TAIL_PAGE });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'tail/scroll', delta: TAIL_PAGE },
   }),
-  defineCommand({
+  screenCommand({
     id: 'tail_page_down',
     helpGroup: 'scroll',
     title: 'page',
     description: 'Scroll the log down one page.',
     keys: { tail: ['pagedown'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'tail/scroll', delta: -TAIL_PAGE });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'tail/scroll', delta: -TAIL_PAGE },
   }),
-  defineCommand({
+  screenCommand({
     id: 'tail_follow',
     helpGroup: 'scroll',
     title: 'follow',
     description: 'Jump to the newest output and keep following it.',
     keys: { tail: ['end', 'F'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'tail/follow' });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'tail/follow' },
   }),
   defineCommand({
     id: 'message',
@@ -503,17 +486,13 @@ export const commands: readonly AnyCommandSpec[] = [
       return { ok: true, say: `Task notices: ${a.mode}.`, notice: `Notices: ${a.mode}`, activity: a.mode };
     },
   }),
-  defineCommand({
+  screenCommand({
     id: 'help',
     title: 'help',
     description: 'Show every key and voice tool.',
     keys: { main: ['?'], tail: ['?'], result: ['?'] },
     noVoiceReason: 'The assistant already knows its tools; this overlay is for the keyboard.',
-    quiet: true,
-    async run(ctx) {
-      ctx.store.dispatch({ type: 'overlay/help' });
-      return { ok: true, say: '' };
-    },
+    action: { type: 'overlay/help' },
   }),
   defineCommand({
     id: 'quit',
