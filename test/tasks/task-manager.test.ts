@@ -35,24 +35,26 @@ describe('one writer per directory (seed bug 2)', () => {
     const m = w.make({ backend: 'command', commandArgv: sleeper() });
     await m.start();
     const dir = w.dir('api');
-    const [a, b] = await Promise.all([
+    const [r1, r2] = await Promise.all([
       m.spawn({ name: 'first', prompt: 'a', projectDir: dir }),
       m.spawn({ name: 'second', prompt: 'b', projectDir: 'api' }),
     ]);
-    if (!a.ok || !b.ok) throw new Error('spawn refused');
+    if (!r1.ok || !r2.ok) throw new Error('spawn refused');
+    // Either may resolve its folder first (a path vs a name); exactly one gets the folder.
+    const [a, b] = r1.value.status === 'running' ? [r1, r2] : [r2, r1];
     expect(a.value.status).toBe('running');
     expect(b.value.status).toBe('queued');
-    expect(b.value.queuedReason).toBe(`waiting for task ${a.value.id} (first) in ${dir}`);
+    expect(b.value.queuedReason).toBe(`waiting for task ${a.value.id} (${a.value.name}) in ${dir}`);
     // A third one waits behind the queued second, not beside it.
     const c = await m.spawn({ name: 'third', prompt: 'c', projectDir: dir });
     if (!c.ok) throw new Error(c.message);
-    expect(c.value.queuedReason).toBe(`waiting for task ${b.value.id} (second) in ${dir}`);
+    expect(c.value.queuedReason).toBe(`waiting for task ${b.value.id} (${b.value.name}) in ${dir}`);
     // When the first ends, the second (only) starts.
     const started = nextEvent(m, 'updated', (t) => t.id === b.value.id && t.status === 'running');
     await m.cancel(a.value.id);
     await started;
     expect(m.get(c.value.id)?.status).toBe('queued');
-    expect(m.get(c.value.id)?.queuedReason).toBe(`waiting for task ${b.value.id} (second) in ${dir}`);
+    expect(m.get(c.value.id)?.queuedReason).toBe(`waiting for task ${b.value.id} (${b.value.name}) in ${dir}`);
   });
 
   it("sameDirPolicy 'refuse' refuses the second of two same-tick spawns", async () => {
