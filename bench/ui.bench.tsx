@@ -4,7 +4,10 @@
  * - under load: 20 fixture tasks each printing 2,000 lines/s for 30 s, with the real TaskManager,
  *   store, bindings and <App/> rendering into an in-memory terminal: event-loop delay p50/p99,
  *   frames per second written, peak RSS, and lines lost on disk.
- * Env: UI_BENCH_SECONDS (default 30), UI_BENCH_TASKS (20), UI_BENCH_RATE (2000).
+ * Env: UI_BENCH_SECONDS (default 30), UI_BENCH_TASKS (20), UI_BENCH_RATE (2000); for finding where time
+ * goes: UI_BENCH_PROBE=engine|store (no rendering), UI_BENCH_NO_TAIL=1, UI_BENCH_SKIP_COLD=1,
+ * UI_BENCH_STORE_MS / UI_BENCH_FPS (store coalescing and Ink's frame cap), UI_BENCH_DUMP=1 (last frame).
+ * Run with NODE_ENV=production (the npm script does) to measure React's production build, as shipped.
  */
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -83,9 +86,13 @@ class CountingTerminal extends Writable {
   rows = 40;
   frames = 0;
   bytes = 0;
+  last = '';
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.frames++;
+    // Ink wraps each frame in synchronized-output markers and may write it in several pieces.
+    const text = chunk.toString();
+    this.frames += text.includes('\u001b[?2026h') ? 1 : 0;
     this.bytes += chunk.length;
+    if (process.env.UI_BENCH_DUMP) this.last = (this.last + text).slice(-20000);
     cb();
   }
 }
@@ -138,17 +145,23 @@ async function underLoad(): Promise<void> {
     ],
   });
   await tasks.start();
-  const store = createAppStore({ model: 'gpt-realtime' });
+  const store = createAppStore({ model: 'gpt-realtime', intervalMs: Number(process.env.UI_BENCH_STORE_MS ?? 33) });
   const ctx: CommandContext = { tasks, store, quit: () => {} };
   const commands = createDispatcher(ctx);
   const unbinds = [bindTaskManager(store, tasks), bindNoticeExpiry(store)];
   const term = new CountingTerminal();
-  const ink = render(<App store={store} commands={commands} />, {
-    stdout: term as unknown as NodeJS.WriteStream,
-    stdin: new SilentStdin() as unknown as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
+  // UI_BENCH_PROBE=engine|store measures the task engine alone or with the store, without rendering.
+  const probe = process.env.UI_BENCH_PROBE;
+  if (probe === 'engine') for (const u of unbinds.splice(0)) u();
+  const ink = probe
+    ? { unmount() {} }
+    : render(<App store={store} commands={commands} />, {
+        stdout: term as unknown as NodeJS.WriteStream,
+        stdin: new SilentStdin() as unknown as NodeJS.ReadStream,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        maxFps: Number(process.env.UI_BENCH_FPS ?? 30),
+      });
 
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
@@ -164,9 +177,10 @@ async function underLoad(): Promise<void> {
     const r = await tasks.spawn({ name: `load-${i}`, prompt: 'print lines', projectDir: `p${i}`, backend: 'command' });
     if (!r.ok) throw new Error(r.message);
   }
-  // Switch views half-way so the tail view renders under load too.
+  // Switch views half-way so the tail view renders under load too (UI_BENCH_NO_TAIL=1 skips it).
   setTimeout(
     () => {
+      if (process.env.UI_BENCH_NO_TAIL) return;
       const first = tasks.list()[0];
       if (first) store.dispatch({ type: 'select/set', taskId: first.id });
       void commands.press('get_task_status').catch(() => {});
@@ -186,6 +200,8 @@ async function underLoad(): Promise<void> {
   delay.disable();
   clearInterval(rssTimer);
   const frames = term.frames - framesBefore;
+  if (process.env.UI_BENCH_DUMP)
+    process.stderr.write(`${term.last}\nbytes/frame ${Math.round(term.bytes / term.frames)}\n`);
   ink.unmount();
   for (const u of unbinds) u();
   await tasks.shutdown('cancel');
@@ -209,6 +225,6 @@ async function underLoad(): Promise<void> {
   });
 }
 
-await coldStart();
+if (!process.env.UI_BENCH_SKIP_COLD) await coldStart();
 await underLoad();
 process.exit(0);

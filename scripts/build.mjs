@@ -36,6 +36,9 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // React's development build records a performance measure per component render (memory grows
+  // without bound under load) and runs several times slower.
+  define: { 'process.env.NODE_ENV': '"production"' },
   // Ink imports React DevTools only when DEV=true; the bundle ships a no-op in its place.
   alias: { 'react-devtools-core': join(root, 'scripts', 'bundle-stubs', 'react-devtools-core.js') },
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
