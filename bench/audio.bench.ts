@@ -50,6 +50,7 @@ async function captureLatency(): Promise<void> {
     const lat = arrivals.map((a, k) => a - t - k * CHUNK_MS).sort((a, b) => a - b);
     console.log(
       JSON.stringify({
+        bench: 'audio',
         metric: 'capture_chunk_to_app_latency_p99_ms',
         value: r2(pct(lat, 99)),
         target: CHUNK_MS + 5,
@@ -106,6 +107,7 @@ async function bargeIn(): Promise<void> {
   const rtt = [...stopRtt].sort((a, b) => a - b);
   console.log(
     JSON.stringify({
+      bench: 'audio',
       metric: 'bargein_audio_written_after_stop_ms',
       value: r2(s[s.length - 1] ?? NaN),
       target: 30,
