@@ -45,3 +45,4 @@ await build({
   banner: { js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);" },
 });
 chmodSync(join(dist, 'cli.js'), 0o755);
+
