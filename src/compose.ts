@@ -90,7 +90,11 @@ export async function composeApp(
   const audio: AudioPair =
     overrides.audio ??
     (settings.audio
-      ? new AudioService({ inputDevice: settings.inputDevice, outputDevice: settings.outputDevice })
+      ? new AudioService({
+          inputDevice: settings.inputDevice,
+          outputDevice: settings.outputDevice,
+          inputStream: settings.micStream,
+        })
       : createNullAudio({ kind: 'disabled', reason: 'audio off (--no-audio)' }));
   const ptt: PushToTalkPort & PttKeySink = overrides.ptt ?? new PushToTalk({ key: settings.pttKey });
   const store = createAppStore({

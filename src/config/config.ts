@@ -23,6 +23,7 @@ export const configFileSchema = z
     inputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     outputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     audio: z.boolean().optional(),
+    micStream: z.enum(['long-lived', 'per-turn']).optional(),
     stateDir: z.string().min(1).optional(),
     claudePath: z.string().min(1).optional(),
     maxConcurrent: z.number().int().min(1).max(64).optional(),
@@ -63,6 +64,11 @@ export interface Settings {
   inputDevice?: string | number;
   outputDevice?: string | number;
   audio: boolean;
+  /**
+   * 'long-lived': the microphone stays open and is gated (audio read while the talk key is up is
+   * dropped in the audio helper, never sent); 'per-turn': opened at each press, closed at release.
+   */
+  micStream: 'long-lived' | 'per-turn';
   stateDir: string;
   configPath: string;
   claudePath?: string;
@@ -97,6 +103,8 @@ Options:
   --input-device NAME|ID   microphone
   --output-device NAME|ID  speaker
   --no-audio               no microphone or speaker (type with ':' instead)
+  --mic-stream MODE        long-lived (default: open, gated, no clipped first word) or per-turn
+                           (the microphone is opened at each press and closed at release)
   --state-dir DIR          task registry, logs, transcript (default $XDG_STATE_HOME/voice-orch)
   --config FILE            config file (default $XDG_CONFIG_HOME/voice-orch/config.json)
   --claude-path PATH       the claude executable (default: found on PATH)
@@ -155,6 +163,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
         'input-device': { type: 'string' },
         'output-device': { type: 'string' },
         'no-audio': { type: 'boolean' },
+        'mic-stream': { type: 'string' },
         'state-dir': { type: 'string' },
         config: { type: 'string' },
         'claude-path': { type: 'string' },
@@ -222,6 +231,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     inputDevice: deviceValue(v['input-device']),
     outputDevice: deviceValue(v['output-device']),
     audio: v['no-audio'] ? false : undefined,
+    micStream: v['mic-stream'],
     stateDir: v['state-dir'] ?? env.VOICE_ORCH_STATE_DIR,
     claudePath: v['claude-path'] ?? env.VOICE_ORCH_CLAUDE_PATH,
     maxConcurrent,
@@ -258,6 +268,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       inputDevice: merged.inputDevice,
       outputDevice: merged.outputDevice,
       audio: merged.audio ?? true,
+      micStream: merged.micStream ?? 'long-lived',
       stateDir: resolve(cwd, merged.stateDir ?? join(stateHome, 'voice-orch')),
       configPath,
       claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,

@@ -84,5 +84,10 @@ describe('loadSettings', () => {
     const c = loadSettings(['--no-audio', '--input-device', '3'], { HOME: home }, '/w');
     expect(c.ok && c.settings.audio).toBe(false);
     expect(c.ok && c.settings.inputDevice).toBe(3);
+    expect(c.ok && c.settings.micStream).toBe('long-lived');
+    const d = loadSettings(['--mic-stream', 'per-turn'], { HOME: home }, '/w');
+    expect(d.ok && d.settings.micStream).toBe('per-turn');
+    const e = loadSettings(['--mic-stream', 'sometimes'], { HOME: home }, '/w');
+    expect(!e.ok && e.message).toMatch(/--mic-stream/);
   });
 });
