@@ -14,7 +14,10 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
     return {
       ...base,
       kind: 'stalled',
-      text: `${label} has printed nothing for a while and may be stuck. Latest activity: ${oneLine(task.activity || 'none', 80)}.`,
+      // The activity line is the agent's own words or tool input: output, so it goes inside the fence.
+      text: task.activity
+        ? `${label} has printed nothing for a while and may be stuck. Latest activity:\n${untrusted(task.id, oneLine(task.activity, 80), 80)}`
+        : `${label} has printed nothing for a while and may be stuck.`,
     };
   }
   const el = elapsedMs(task, now);

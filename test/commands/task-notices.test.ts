@@ -55,6 +55,11 @@ describe('taskNotice', () => {
   it('a stalled task names its latest activity', () => {
     const s = taskNotice(task({ status: 'running', stalled: true }), 'stalled', 61_000);
     expect(s?.kind).toBe('stalled');
-    expect(s?.text).toMatch(/may be stuck.*Edit src\/auth.ts/);
+    expect(s?.text).toMatch(/may be stuck[\s\S]*Edit src\/auth.ts/);
+    // The activity is the agent's output: it reaches the model only inside the untrusted fence.
+    expect(s?.text).toContain('<task_output task="3" untrusted="true">\nEdit src/auth.ts\n</task_output>');
+    expect(taskNotice(task({ status: 'running', stalled: true, activity: '' }), 'stalled', 61_000)?.text).not.toContain(
+      'task_output',
+    );
   });
 });
