@@ -9,15 +9,16 @@ import { dirname } from 'node:path';
 export class JsonlFile {
   private stream: WriteStream | null = null;
   private failed = false;
+  private closed = false;
 
   constructor(
     readonly path: string,
     private readonly onError: (err: Error) => void = () => {},
   ) {}
 
-  /** Append one record. */
+  /** Append one record. Ignored after close() (a late event must not reopen the file). */
   append(record: unknown): void {
-    if (this.failed) return;
+    if (this.failed || this.closed) return;
     try {
       if (!this.stream) this.open();
       this.stream?.write(`${JSON.stringify(record)}\n`);
@@ -28,6 +29,7 @@ export class JsonlFile {
 
   /** Flush and close. */
   close(): Promise<void> {
+    this.closed = true;
     const s = this.stream;
     this.stream = null;
     if (!s) return Promise.resolve();

@@ -189,6 +189,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private pollTimer: NodeJS.Timeout | null = null;
   private rotationRetryAt = 0;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Deadlines of running tool calls (cleared by close()). */
+  private readonly toolTimers = new Set<NodeJS.Timeout>();
 
   private talking = false;
   private turn: TurnAudio | null = null;
@@ -376,9 +378,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    for (const t of [this.reconnectTimer, this.rotationTimer, this.pollTimer, ...this.retryTimers])
+    for (const t of [this.reconnectTimer, this.rotationTimer, this.pollTimer, ...this.retryTimers, ...this.toolTimers])
       if (t) clearTimeout(t);
     this.retryTimers.clear();
+    this.toolTimers.clear();
     this.audio.off('started', this.audioListeners.started);
     this.audio.off('drained', this.audioListeners.drained);
     const conns = [this.current, this.pending].filter((c): c is Conn => !!c);
@@ -1025,12 +1028,13 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     const limitMs = this.opts.toolTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | null = null;
     const deadline = new Promise<string>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve(`The tool ${name} did not answer within ${Math.round(limitMs / 1000)} s; it may still be running.`),
-        limitMs,
-      );
-      timer.unref();
+      const t = setTimeout(() => {
+        this.toolTimers.delete(t);
+        resolve(`The tool ${name} did not answer within ${Math.round(limitMs / 1000)} s; it may still be running.`);
+      }, limitMs);
+      t.unref();
+      this.toolTimers.add(t);
+      timer = t;
     });
     Promise.race([
       pending.then(
@@ -1039,12 +1043,16 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       ),
       deadline,
     ]).then((result) => {
-      if (timer) clearTimeout(timer);
+      if (timer) {
+        clearTimeout(timer);
+        this.toolTimers.delete(timer);
+      }
       this.guard(() => this.onToolResult(rec, result ?? ''));
     });
   }
 
   private onToolResult(rec: CallRecord, result: string): void {
+    if (this.closing) return;
     rec.result = result;
     this.transcript.upsert({
       id: `tool_${rec.callId}`,
@@ -1054,7 +1062,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       at: this.now(),
     });
     const conn = this.current;
-    if (this.closing) return;
     if (!rec.late && conn && conn.gen === rec.gen && !conn.retired && conn.client.isOpen()) {
       const sent = this.send(conn, {
         type: 'conversation.item.create',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -315,6 +315,23 @@ describe('TranscriptLog', () => {
       { id: 'item_a', role: 'assistant', text: 'Hello.', final: true, at: 1 },
     ]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('an entry finalized after close() neither reopens nor writes the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vo-tr-'));
+    const path = join(dir, 'transcript.jsonl');
+    const log = new TranscriptLog(() => {}, path);
+    log.finalize('item_a', 'assistant', 'Before.', 1);
+    await log.close();
+    log.finalize('item_b', 'assistant', 'After close.', 2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1);
+    const unopened = join(dir, 'never.jsonl');
+    const idle = new TranscriptLog(() => {}, unopened);
+    await idle.close();
+    idle.finalize('item_c', 'assistant', 'Late.', 3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(unopened)).toBe(false);
   });
 
   it('recentTurns keeps the newest user/assistant turns within the limits', () => {
