@@ -1,9 +1,10 @@
 /**
  * The forms a key press opens, and how a filled form becomes command args.
  */
+import { focusedTask } from '../state/selectors.js';
 import type { AppState, FormKind, FormState } from '../state/types.js';
 
-/** A fresh form for a command. Follow-ups go to the selected task. */
+/** A fresh form for a command. Follow-ups go to the task on screen (see {@link focusedTask}). */
 export function createForm(kind: FormKind, commandId: string, state: AppState): FormState {
   switch (kind) {
     case 'new-task':
@@ -27,7 +28,7 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
         ],
       };
     case 'follow-up': {
-      const t = state.selectedId === null ? undefined : state.tasks[state.selectedId];
+      const t = focusedTask(state);
       return {
         kind,
         commandId,

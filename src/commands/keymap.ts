@@ -2,7 +2,7 @@
  * Keys → command ids, derived from the registry. Ink-free: it takes the shape of Ink's `Key`
  * object structurally.
  */
-import { selectedTask } from '../state/selectors.js';
+import { focusedTask } from '../state/selectors.js';
 import type { AppState, Scope } from '../state/types.js';
 import { commands } from './registry.js';
 import type { AnyCommandSpec, KeyName } from './types.js';
@@ -184,7 +184,7 @@ export function footerHints(state: AppState, scope: Scope, registry: readonly An
     hints.push({ id: spec.id, keys: label, title: spec.title, ...(reason ? { disabled: reason } : {}) });
   }
   // Without a selection every task hint would be dimmed for the same reason: show none of them.
-  return selectedTask(state) ? hints : hints.filter((h) => !h.disabled || h.id === 'spawn_task');
+  return focusedTask(state) ? hints : hints.filter((h) => !h.disabled || h.id === 'spawn_task');
 }
 
 /** One row of the help overlay. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { NoticeMode } from '../session/types.js';
-import { liveTasks } from '../state/selectors.js';
+import { focusedTask, liveTasks } from '../state/selectors.js';
 import type { Action } from '../state/actions.js';
 import type { AppState } from '../state/types.js';
 import { isLive, type TaskRecord } from '../tasks/types.js';
@@ -60,8 +60,15 @@ const spawnArgs = spawnParams.extend({
     .optional(),
 });
 
-const selectedArgs = (state: AppState): Record<string, unknown> =>
-  state.selectedId === null ? {} : { task: state.selectedId };
+/**
+ * Key-path args: the task on screen (the one open in the log or result view, else the table
+ * selection). A voice command may move the selection while a view is open; the key still acts on
+ * the task the user is looking at.
+ */
+const selectedArgs = (state: AppState): Record<string, unknown> => {
+  const t = focusedTask(state);
+  return t ? { task: t.id } : {};
+};
 
 /** The task a key-path arg names, when the store knows it by id. */
 function knownTask(state: AppState, args: Record<string, unknown>): TaskRecord | undefined {

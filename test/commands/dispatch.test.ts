@@ -83,6 +83,23 @@ describe('dispatchCommand', () => {
     expect(store.getState().notices.at(-1)!.text).toBe('cancel: task 4 is already completed');
   });
 
+  it('keys in the log and result views act on the task shown, even after voice moved the selection', async () => {
+    const { d, ctx, store } = setup([task({ id: 3, name: 'fix-login' }), task({ id: 5, name: 'docs' })]);
+    store.dispatch({ type: 'view/tail', taskId: 3 });
+    // "How is docs doing?" selects task 5 while the log of task 3 stays open.
+    await dispatchCommand(ctx, 'get_task_status', { task: 5 }, 'voice');
+    expect(store.getState().selectedId).toBe(5);
+    await d.press('cancel_task');
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.title).toBe('Cancel task 3 "fix-login"?');
+    await d.answerConfirm('n');
+    store.dispatch({ type: 'view/result', taskId: 3 });
+    store.dispatch({ type: 'select/set', taskId: 5 });
+    await d.press('follow_up_task');
+    const f = store.getState().overlay;
+    expect(f?.kind === 'form' && f.form.taskId).toBe(3);
+  });
+
   it('quit asks when tasks are live and hands the chosen policy back', async () => {
     const { d, quits, store } = setup();
     await d.press('quit');
