@@ -226,10 +226,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       : { kind: 'disabled', reason: 'No OpenAI API key (set OPENAI_API_KEY); voice is off.' };
     this.audioListeners = {
       started: () => this.setSpeaking(true),
-      drained: () => {
-        this.setSpeaking(false);
-        this.pump();
-      },
+      // Runs inside the audio output's emit: a failure here must not break playback.
+      drained: () =>
+        this.guard(() => {
+          this.setSpeaking(false);
+          this.pump();
+        }),
     };
     this.audio.on('started', this.audioListeners.started);
     this.audio.on('drained', this.audioListeners.drained);
@@ -353,7 +355,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   notify(notice: TaskNotice): void {
     const r = this.notices.push(notice);
     if (r.action === 'chime') {
-      this.safe(() => this.audio.earcon(r.earcon));
+      this.guard(() => this.audio.earcon(r.earcon));
       this.transcript.upsert({
         id: this.nextId('notice'),
         role: 'notice',
@@ -677,8 +679,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       () => {
         this.rotationTimer = null;
         if (conn !== this.current || conn.retired) return;
-        if (!this.rotationDue(conn) && this.now() >= this.rotationRetryAt) return this.scheduleRotation(conn);
-        this.pump();
+        this.guard(() =>
+          !this.rotationDue(conn) && this.now() >= this.rotationRetryAt ? this.scheduleRotation(conn) : this.pump(),
+        );
       },
       Math.max(0, Math.min(due + 5, 2 ** 31 - 1)),
     );
@@ -968,7 +971,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
             this.fireInfo('Connection changed; the rate-limited reply was not retried.');
             return;
           }
-          conn.gate.request(retry);
+          this.guard(() => conn.gate.request(retry));
         }, waitMs);
         t.unref();
         this.retryTimers.add(t);
@@ -1360,14 +1363,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   }
 
   private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.fireError(err);
-    }
-  }
-
-  private safe(fn: () => void): void {
     try {
       fn();
     } catch (err) {
