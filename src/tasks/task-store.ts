@@ -93,9 +93,9 @@ export class TaskStore {
   }
 
   /**
-   * Loads the registry. A missing file is an empty registry; an unreadable one is moved aside
-   * (`tasks.json.corrupt-<time>`) and reported through `problem`, so one bad write never blocks
-   * the app. The id counter never goes below the highest id seen.
+   * Loads the registry. A missing file is an empty registry; an unparsable or unreadable one is
+   * moved aside (`tasks.json.corrupt-<time>`, `tasks.json.unreadable-<time>`) and reported through
+   * `problem`, so one bad write never blocks the app and the next save never overwrites it. The id counter never goes below the highest id seen.
    */
   async load(): Promise<{ data: RegistryData; problem?: string }> {
     let text: string;
@@ -103,7 +103,17 @@ export class TaskStore {
       text = await readFile(this.file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { data: emptyRegistry() };
-      return { data: emptyRegistry(), problem: `cannot read the task registry: ${(e as Error).message}` };
+      // The session goes on with an empty registry and its next save would replace the file:
+      // keep what it held (the read may have failed for a passing reason, e.g. EMFILE).
+      const aside = `${this.file}.unreadable-${Date.now()}`;
+      const moved = await rename(this.file, aside).then(
+        () => true,
+        () => false,
+      );
+      return {
+        data: emptyRegistry(),
+        problem: `cannot read the task registry: ${(e as Error).message}${moved ? `; moved to ${aside}` : ''}`,
+      };
     }
     try {
       const raw = JSON.parse(text) as Partial<RegistryData>;
@@ -143,12 +153,20 @@ export class TaskStore {
     return this.writing;
   }
 
+  /** Writes until nothing is pending; a failed write does not stop newer data from being tried. */
   private async drain(): Promise<void> {
+    let failure: unknown;
     while (this.pending !== undefined) {
       const data = this.pending;
       this.pending = undefined;
-      await this.writeAtomic(JSON.stringify(data));
+      try {
+        await this.writeAtomic(JSON.stringify(data));
+        failure = undefined;
+      } catch (e) {
+        failure = e;
+      }
     }
+    if (failure !== undefined) throw failure;
   }
 
   private async writeAtomic(text: string): Promise<void> {

@@ -1,7 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { defaultStateDir, TaskStore, type RegistryData } from '../../src/tasks/task-store.js';
 import type { TaskRecord } from '../../src/tasks/types.js';
 
@@ -87,5 +96,41 @@ describe('TaskStore', () => {
     expect(
       readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('tasks.json.corrupt-')) as string), 'utf8'),
     ).toBe('{"version":1,"nextId":');
+  });
+
+  it('moves a registry it cannot read aside, so the next save does not replace it', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    // A read error that is not ENOENT (here EISDIR; EACCES or EMFILE in the field).
+    mkdirSync(join(dir, 'tasks.json'));
+    writeFileSync(join(dir, 'tasks.json', 'keep'), 'x');
+    const bad = await s.load();
+    expect(bad.problem).toMatch(/cannot read the task registry.*moved to .*tasks\.json\.unreadable-/);
+    expect(bad.data.tasks).toEqual([]);
+    await s.save(bad.data);
+    const aside = readdirSync(dir).find((f) => f.startsWith('tasks.json.unreadable-')) as string;
+    expect(readFileSync(join(dir, aside, 'keep'), 'utf8')).toBe('x');
+    expect(JSON.parse(readFileSync(join(dir, 'tasks.json'), 'utf8'))).toEqual(bad.data);
+  });
+
+  it('a failed write does not keep newer data queued behind it from being written', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    const real = (s as unknown as { writeAtomic: (t: string) => Promise<void> }).writeAtomic.bind(s);
+    const spy = vi
+      .spyOn(s as unknown as { writeAtomic: (t: string) => Promise<void> }, 'writeAtomic')
+      .mockImplementationOnce(() => Promise.reject(new Error('ENOSPC')))
+      .mockImplementation(real);
+    const first = s.save({ version: 1, nextId: 2, tasks: [] });
+    const second = s.save({ version: 1, nextId: 3, tasks: [] });
+    // The newer data reached the disk, so both callers' data (or newer) is saved.
+    await expect(Promise.all([first, second])).resolves.toBeDefined();
+    expect(spy).toHaveBeenCalledTimes(2);
+    expect((await s.load()).data.nextId).toBe(3);
+    // A failure of the last write is still reported.
+    spy.mockImplementationOnce(() => Promise.reject(new Error('EIO')));
+    await expect(s.save({ version: 1, nextId: 4, tasks: [] })).rejects.toThrow('EIO');
   });
 });
