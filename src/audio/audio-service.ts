@@ -92,6 +92,7 @@ export class AudioService {
   private readyResolve: (() => void) | null = null;
   private readonly readyPromise: Promise<void>;
   private lastDevices: AudioDevice[] = [];
+  private startTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(opts: AudioServiceOptions = {}) {
     this.opts = opts;
@@ -100,12 +101,12 @@ export class AudioService {
     this.readyPromise = new Promise<void>((resolve) => {
       this.readyResolve = resolve;
     });
-    const t = setTimeout(() => {
+    this.startTimer = setTimeout(() => {
       if (this.input.status().kind === 'starting') this.input.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
       if (this.output.status().kind === 'starting') this.output.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
       this.resolveReady();
     }, opts.startTimeoutMs ?? 10_000);
-    t.unref();
+    this.startTimer.unref();
     this.spawn();
   }
 
@@ -135,8 +136,10 @@ export class AudioService {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.input.closeLocal();
+    if (this.startTimer) clearTimeout(this.startTimer);
+    // output first: it drops the earcons held for the end of capture, which input.stop() would release
     this.output.closeLocal();
+    this.input.stop();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
@@ -271,8 +274,14 @@ export class AudioService {
       return;
     }
     const how = `audio helper crashed: ${describeExit(e)}`;
-    this.input.onHelperLost(how);
-    this.output.onHelperLost(how);
+    // A listener that throws (or an 'error' without a listener) must not stop the restart.
+    for (const port of [this.input, this.output]) {
+      try {
+        port.onHelperLost(how);
+      } catch (err) {
+        this.log.push(`app: ${(err as Error).message}`);
+      }
+    }
     if (this.restarts < (this.opts.maxRestarts ?? 1)) {
       this.restarts++;
       this.log.push(`app: ${how}; restarting (${this.restarts})`);
@@ -343,11 +352,6 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   }
 
   async close(): Promise<void> {
-    this.stop();
-  }
-
-  /** @internal */
-  closeLocal(): void {
     this.stop();
   }
 

@@ -62,7 +62,12 @@ export function spawnHelper(script: string, opts: SpawnHelperOptions): ChildProc
     setImmediate(() => {
       const errLines = log.filter((l) => l.startsWith('err: '));
       const last = (errLines[errLines.length - 1] ?? log[log.length - 1] ?? '').replace(/^(out|err): /, '');
-      opts.onExit({ code, signal, lastLine: last.trim().slice(0, 200) });
+      try {
+        opts.onExit({ code, signal, lastLine: last.trim().slice(0, 200) });
+      } catch (err) {
+        // runs from setImmediate: a throw here would be an uncaught exception in the app
+        log.push(`app: exit handler failed: ${(err as Error).message}`);
+      }
     });
   };
   child.on('exit', onExit);

@@ -189,6 +189,23 @@ describe('audio over ALSA file devices (backend A)', () => {
     expect(file.subarray(at, at + pcm.length).equals(pcm)).toBe(true);
   });
 
+  it('close() while capturing drops the held earcons instead of starting them on the way out', async () => {
+    const svc = new AudioService({ env: fileBackendEnv('/dev/zero', join(dir, 'earcon-close.raw')) });
+    const events: string[] = [];
+    svc.output.on('started', () => events.push('started'));
+    try {
+      await svc.ready();
+      svc.input.start();
+      svc.output.earcon('attention');
+      await svc.close();
+      expect(svc.input.isCapturing()).toBe(false);
+      expect(svc.output.isPlaying()).toBe(false);
+      expect(events).toEqual([]);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('lists devices through the helper and chooses them by name or id', async () => {
     const env = fileBackendEnv('/dev/zero', '/dev/null');
     const devices = await listAudioDevices({ env });
@@ -228,6 +245,20 @@ describe('audio over ALSA file devices (backend A)', () => {
       svc.output.play('i', speech.pcm.subarray(0, 4800));
       await drained;
       expect(svc.output.playedMs('i')).toBe(100);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('a helper crash during capture with no error listener neither throws in the app nor stops the restart', async () => {
+    const svc = new AudioService({ env: fileBackendEnv('/dev/zero', '/dev/null') });
+    try {
+      await svc.ready();
+      const pid1 = svc.helperPid()!;
+      svc.input.start(); // capturing, and nobody listens for 'error'
+      process.kill(pid1, 'SIGKILL');
+      await waitFor(() => svc.input.status().kind === 'ready' && svc.helperPid() !== null && svc.helperPid() !== pid1);
+      expect(svc.diagnostics()).toContainEqual(expect.stringMatching(/capture interrupted: audio helper crashed: SIGKILL/));
     } finally {
       await svc.close();
     }
