@@ -55,8 +55,13 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
   return opts.tasks ? reducer(base, { type: 'tasks/reset', tasks: opts.tasks }) : base;
 }
 
-function lastN<T>(list: readonly T[], n: number): T[] {
-  return list.length > n ? list.slice(list.length - n) : list.slice();
+/** The last `n` items of `list` followed by `added`, in one copy (output arrives in many small batches). */
+function appendBounded<T>(list: readonly T[], added: readonly T[], n: number): T[] {
+  const drop = Math.max(0, list.length + added.length - n);
+  const out: T[] = [];
+  for (let i = drop; i < list.length; i++) out.push(list[i]!);
+  for (let i = Math.max(0, drop - list.length); i < added.length; i++) out.push(added[i]!);
+  return out;
 }
 
 function withTask(state: AppState, task: TaskRecord): AppState {
@@ -69,14 +74,14 @@ function withTask(state: AppState, task: TaskRecord): AppState {
 
 function appendTail(state: AppState, taskId: number, entries: TaskOutputEntry[]): AppState {
   const prev = state.tails[taskId] ?? [];
-  const tails = { ...state.tails, [taskId]: lastN([...prev, ...entries], TAIL_MAX) };
+  const tails = { ...state.tails, [taskId]: appendBounded(prev, entries, TAIL_MAX) };
   let next: AppState = { ...state, tails };
   const log = state.tailLog;
   if (log && log.taskId === taskId) {
     const lastSeq = log.entries.length ? log.entries[log.entries.length - 1]!.seq : -Infinity;
     const fresh = entries.filter((e) => e.seq > lastSeq);
     if (fresh.length) {
-      next = { ...next, tailLog: { ...log, entries: lastN([...log.entries, ...fresh], TAIL_LOG_MAX) } };
+      next = { ...next, tailLog: { ...log, entries: appendBounded(log.entries, fresh, TAIL_LOG_MAX) } };
       const v = state.view;
       // Keep the lines the user is reading in place while new output arrives below them.
       if (v.kind === 'tail' && v.taskId === taskId && !v.follow) {
@@ -90,7 +95,11 @@ function appendTail(state: AppState, taskId: number, entries: TaskOutputEntry[])
 
 function mergeLog(loaded: TaskOutputEntry[], live: readonly TaskOutputEntry[]): TaskOutputEntry[] {
   const lastSeq = loaded.length ? loaded[loaded.length - 1]!.seq : -Infinity;
-  return lastN([...loaded, ...live.filter((e) => e.seq > lastSeq)], TAIL_LOG_MAX);
+  return appendBounded(
+    loaded,
+    live.filter((e) => e.seq > lastSeq),
+    TAIL_LOG_MAX,
+  );
 }
 
 function tailCount(state: AppState): number {
@@ -148,7 +157,7 @@ function addNotice(state: AppState, text: string, level: Notice['level'], at: nu
   const notice: Notice = { id, text, level, expiresAt: at + ttlMs };
   // The same text twice in a row (a retrying error) refreshes the one notice instead of stacking.
   const others = state.notices.filter((n) => n.text !== text);
-  return { ...state, notices: lastN([...others, notice], NOTICES_MAX), seq: { ...state.seq, notice: id } };
+  return { ...state, notices: appendBounded(others, [notice], NOTICES_MAX), seq: { ...state.seq, notice: id } };
 }
 
 /** The reducer: pure, returns the same object when nothing changed. */
@@ -192,7 +201,7 @@ export function reducer(state: AppState, action: Action): AppState {
         transcript[i] = action.entry;
         return { ...state, transcript };
       }
-      return { ...state, transcript: lastN([...state.transcript, action.entry], TRANSCRIPT_MAX) };
+      return { ...state, transcript: appendBounded(state.transcript, [action.entry], TRANSCRIPT_MAX) };
     }
     case 'activity/add': {
       const id = state.seq.activity + 1;
@@ -201,8 +210,8 @@ export function reducer(state: AppState, action: Action): AppState {
       const entry = { id: `activity-${id}`, role: 'tool' as const, text, final: true, at };
       return {
         ...state,
-        activity: lastN([...state.activity, line], ACTIVITY_MAX),
-        transcript: lastN([...state.transcript, entry], TRANSCRIPT_MAX),
+        activity: appendBounded(state.activity, [line], ACTIVITY_MAX),
+        transcript: appendBounded(state.transcript, [entry], TRANSCRIPT_MAX),
         seq: { ...state.seq, activity: id },
       };
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createInitialState,
   reducer,
+  TAIL_LOG_MAX,
   TAIL_MAX,
   TRANSCRIPT_MAX,
   ACTIVITY_MAX,
@@ -71,6 +72,22 @@ describe('reducer: bounded lists', () => {
     expect(s.tails[1]).toHaveLength(TAIL_MAX);
     expect(s.tails[1]![0]!.seq).toBe(25);
     expect(s.tails[1]!.at(-1)!.text).toBe(`line ${TAIL_MAX + 24}`);
+  });
+
+  it('keeps the open log at TAIL_LOG_MAX entries, dropping the oldest as batches arrive', () => {
+    let s = createInitialState({ tasks: [task({ id: 1, name: 'a' })] });
+    s = run(s, { type: 'view/tail', taskId: 1 });
+    const old = Array.from({ length: TAIL_LOG_MAX - 2 }, (_, i) => entry(i, 'text', `old ${i}`));
+    s = run(s, { type: 'tail/loaded', taskId: 1, entries: old });
+    s = run(s, {
+      type: 'task/output',
+      taskId: 1,
+      entries: [0, 1, 2, 3, 4].map((i) => entry(TAIL_LOG_MAX + i, 'text', `new ${i}`)),
+    });
+    expect(s.tailLog!.entries).toHaveLength(TAIL_LOG_MAX);
+    expect(s.tailLog!.entries[0]!.seq).toBe(3);
+    expect(s.tailLog!.entries.at(-1)!.text).toBe('new 4');
+    expect(s.tails[1]!.map((e) => e.text)).toEqual(['new 0', 'new 1', 'new 2', 'new 3', 'new 4']);
   });
 
   it('bounds the transcript, the activity list and the notices', () => {
