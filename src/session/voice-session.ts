@@ -142,6 +142,8 @@ interface Conn {
   serverErrors: number[];
   /** Completed calls per tool-calling response; `done` once its response.done arrived. */
   responseCalls: Map<string, { callIds: string[]; done: boolean; requested: boolean }>;
+  /** The last notice batch handed to this socket; put back in the queue if its response is lost. */
+  noticeBatch: TaskNotice[] | null;
 }
 
 interface TurnAudio {
@@ -472,6 +474,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       cancelOnCreate: false,
       serverErrors: [],
       responseCalls: new Map(),
+      noticeBatch: null,
     };
     conn.gate = new ResponseGate((ev) => client.send(ev), `rc${gen}`);
     client.on('event', (ev, receivedAt) => this.guard(() => this.onServerEvent(conn, ev, receivedAt)));
@@ -603,6 +606,9 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     // Re-ask a lost user turn when its words are known locally (they are replayed), unless its
     // answer already called tools: their late results trigger the next answer, and asking again
     // could run the same action twice.
+    // A notice whose response never ran is not in the replayed context: speak it in the next session.
+    if (conn.noticeBatch && lost.some((r) => r.kind === 'notice') && this.notices.mode() === 'speak')
+      this.notices.requeue(conn.noticeBatch);
     const lostUserTurn = lost.some((r) => r.kind === 'user' || r.kind === 'restore' || r.mergedKinds?.includes('user'));
     if (lostUserTurn && !hadCalls) {
       const words = this.lastUserEntryId ? this.transcript.get(this.lastUserEntryId)?.text.trim() : '';
@@ -1285,6 +1291,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private deliverNotices(conn: Conn): void {
     const batch = this.notices.takeBatch();
     if (!batch) return;
+    conn.noticeBatch = batch.notices;
     this.sendSystem(conn, `Task update (from voice-orch, not the user): ${batch.text}`, 'note');
     this.transcript.upsert({
       id: this.nextId('notice'),

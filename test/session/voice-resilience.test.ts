@@ -202,6 +202,29 @@ describe('reconnects (reference §1.4)', () => {
     expect(h.server.allErrors()).toEqual([]);
   });
 
+  it('a drop before a task notice was spoken: the notice is spoken in the new session', async () => {
+    let noticeReplies = 0;
+    const h = await setup({
+      replyFor: (ctx) =>
+        ctx.metadata?.kind === 'task_notice' && noticeReplies++ === 0
+          ? { text: 'Task seven finished and', dropAfterDeltas: 1 }
+          : { text: 'Task seven finished.' },
+    });
+    h.session.start();
+    await ready(h);
+    h.session.notify({ taskId: 7, taskName: 't7', kind: 'finished', text: 'Task 7 finished.', at: Date.now() });
+    await until(() => h.server.connections.length === 2 && h.session.state().kind === 'ready', 'reconnected');
+    await until(() => responsesDone(h, 2) === 1, 'notice spoken after reconnect');
+    const c2 = h.server.connections[1]!;
+    expect(c2.responses.map((r) => r.metadata)).toEqual([{ kind: 'task_notice', task_ids: '7' }]);
+    const notes = c2
+      .eventsOfType('conversation.item.create')
+      .filter((c) => c.item.role === 'system' && /Task update/.test(c.item.content[0].text));
+    expect(notes).toHaveLength(1);
+    expect(h.session.pendingNotices()).toBe(0);
+    expect(h.server.allErrors()).toEqual([]);
+  });
+
   it('a spoken turn held across a drop is resent whole to the new session', async () => {
     const h = await setup({ replies: [{ text: 'Got it.' }] });
     h.session.start();
