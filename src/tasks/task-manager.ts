@@ -1166,14 +1166,21 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     return out;
   }
 
-  /** Records every descendant of every running agent (pid + start time). */
+  /**
+   * Records every descendant of every running agent (pid + start time), and forgets recorded
+   * ones that have exited, so a long run with many short tool processes keeps a small set.
+   */
   private async scanDescendants(): Promise<void> {
     const runs = this.runningStates();
     if (runs.length === 0) return;
     this.lastScan = Date.now();
     const procs = await listProcesses();
+    if (procs.length === 0) return; // /proc unreadable: keep what was recorded
+    const alive = new Map<number, number>();
+    for (const p of procs) alive.set(p.pid, p.startTime);
     for (const { rs } of runs) {
       if (rs.pid <= 0) continue;
+      for (const [pid, ref] of rs.descendants) if (alive.get(pid) !== ref.startTime) rs.descendants.delete(pid);
       for (const d of descendantsOf([rs.pid], procs)) {
         if (!rs.descendants.has(d.pid)) rs.descendants.set(d.pid, { pid: d.pid, startTime: d.startTime });
       }

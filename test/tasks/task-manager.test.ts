@@ -181,6 +181,31 @@ describe('cancel', () => {
     await waitFor(() => procState(gc?.pid as number) === undefined, 5000, 'grandchild gone');
   });
 
+  it('descendants that exited are forgotten: a run with many short tool processes keeps a small set', async () => {
+    // Five short children one after the other, then one that lives: each is seen by a scan.
+    const script = 'for i in 1 2 3 4 5; do sleep 0.3; done; echo done; exec sleep 30';
+    const m = w.make({ backend: 'command', commandArgv: ['/bin/sh', '-c', script], descendantScanMs: 100 });
+    await m.start();
+    const r = await m.spawn({ name: 'busy', prompt: 'x', projectDir: w.dir('b') });
+    if (!r.ok) throw new Error(r.message);
+    // White box: the recorded set is private state of the run.
+    const recorded = (): Map<number, unknown> | undefined =>
+      (m as unknown as { tasks: Map<number, { run?: { descendants: Map<number, unknown> } }> }).tasks.get(r.value.id)
+        ?.run?.descendants;
+    const seen = new Set<number>();
+    await waitFor(
+      () => {
+        for (const pid of recorded()?.keys() ?? []) seen.add(pid);
+        return m.tail(r.value.id).some((e) => e.text === 'done');
+      },
+      10_000,
+      'the short children to finish',
+    );
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    // `exec sleep 30` replaced the shell itself, so no descendant is alive any more.
+    await waitFor(() => recorded()?.size === 0, 5000, 'exited descendants to be forgotten');
+  });
+
   it('cancel of an unknown or finished task is refused with a reason', async () => {
     const m = w.make({ backend: 'command', commandArgv: agentArgv('--lines', '1') });
     await m.start();
