@@ -908,9 +908,13 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (!itemId || this.isDropped(conn, responseId, itemId)) return;
     const pcm = Buffer.from(str(e.delta), 'base64');
     if (pcm.length === 0) return;
-    conn.assistantItems.add(itemId);
-    if (responseId) conn.itemResponse.set(itemId, responseId);
-    conn.receivedBytes.set(itemId, (conn.receivedBytes.get(itemId) ?? 0) + pcm.length);
+    const received = conn.receivedBytes.get(itemId);
+    if (received === undefined) {
+      // First audio of this item (output_item.added may have been missed): register it once.
+      conn.assistantItems.add(itemId);
+      if (responseId) conn.itemResponse.set(itemId, responseId);
+    }
+    conn.receivedBytes.set(itemId, (received ?? 0) + pcm.length);
     conn.lastAudioItem = itemId;
     try {
       this.audio.play(itemId, pcm);
