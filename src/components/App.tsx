@@ -1,6 +1,6 @@
 /* @jsxRuntime automatic */
 /* @jsxImportSource react */
-import { useCallback, useMemo, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';
 import {
@@ -43,6 +43,13 @@ export interface AppProps {
 }
 
 const FORM_HINTS: KeyHint[] = [];
+
+// Under load the store notifies ~30 times a second, mostly for task output; these views get
+// the same state slices between such frames (the reducer keeps unchanged fields identical), so
+// they skip re-rendering and re-wrapping their text.
+const MemoStatusBar = memo(StatusBar);
+const MemoTranscriptPane = memo(TranscriptPane);
+const MemoNotices = memo(Notices);
 
 /**
  * Routes one Ink input event: forms and dialogs take their own keys, everything else goes through
@@ -140,14 +147,14 @@ function Screen({ tickMs }: { tickMs: number }) {
       <>
         <TaskTable tasks={tasks} selectedId={s.selectedId} width={width} height={tableRows} now={now} frame={frame} />
         <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
-        <TranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+        <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
       </>
     );
   }
 
   return (
     <Box flexDirection="column" width={width}>
-      <StatusBar
+      <MemoStatusBar
         connection={s.connection}
         model={s.model}
         ptt={s.ptt.mode}
@@ -165,7 +172,7 @@ function Screen({ tickMs }: { tickMs: number }) {
       <Box flexDirection="column" height={body} overflow="hidden">
         {main}
       </Box>
-      <Notices notices={s.notices} max={noticeLines} />
+      <MemoNotices notices={s.notices} max={noticeLines} />
       {hints.length ? <Footer hints={hints} width={width} height={footerLines} /> : null}
     </Box>
   );

@@ -1,5 +1,6 @@
 /* @jsxRuntime automatic */
 /* @jsxImportSource react */
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { FILTER_LABEL, filterEntries } from '../state/selectors.js';
 import type { TailFilter, TailLog } from '../state/types.js';
@@ -41,7 +42,10 @@ function colorOf(e: TaskOutputEntry): string | undefined {
  * in follow mode the newest entry is always at the bottom.
  */
 export function TailView({ task, log, filter, scroll, follow, width, height }: TailViewProps) {
-  const entries = filterEntries(log?.entries ?? [], filter);
+  // The log holds up to 5,000 entries and the screen redraws up to 30 times a second: filter it
+  // only when the log or the filter changed, not on every spinner tick or other task's output.
+  const all = log?.entries;
+  const entries = useMemo(() => (all ? filterEntries(all, filter) : []), [all, filter]);
   const end = Math.max(0, entries.length - scroll);
   const body = Math.max(1, height - 1);
   const lines: { key: string; text: string; color: string | undefined }[] = [];

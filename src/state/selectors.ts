@@ -52,9 +52,9 @@ export function matchesFilter(entry: TaskOutputEntry, filter: TailFilter): boole
   }
 }
 
-/** The entries a tail filter shows, in order. */
-export function filterEntries(entries: readonly TaskOutputEntry[], filter: TailFilter): TaskOutputEntry[] {
-  return filter === 'all' ? entries.slice() : entries.filter((e) => matchesFilter(e, filter));
+/** The entries a tail filter shows, in order ('all' hands back the list itself, uncopied). */
+export function filterEntries(entries: readonly TaskOutputEntry[], filter: TailFilter): readonly TaskOutputEntry[] {
+  return filter === 'all' ? entries : entries.filter((e) => matchesFilter(e, filter));
 }
 
 /** Human name of a filter, for the tail header and the footer. */
