@@ -172,9 +172,9 @@ function configure(m) {
 }
 
 // ---- capture ----
-// 'per-turn' (default): the input stream is opened at start and closed at stop, so nothing is read
-// while push-to-talk is up. 'long-lived': one stream stays open and is gated (audio read while up is
+// 'long-lived' (default): one stream stays open and is gated (audio read while push-to-talk is up is
 // dropped here and never sent); no open cost per turn, and no lost start on slow-to-open devices.
+// 'per-turn': the input stream is opened at start and closed at stop, so nothing is read while up.
 let capture = null; // { s, ai, rate, resampler, rest, active, stopped }
 
 async function openInput() {
@@ -252,7 +252,7 @@ async function startCapture(s, gateOpen = true) {
       send({ t: 'chunk', s: cur.s, pcm: all.subarray(0, chunkBytes) });
       all = all.subarray(chunkBytes);
     }
-    cur.rest = Buffer.from(all);
+    cur.rest = all; // neither naudiodon nor the resampler reuses its buffers: no copy needed
   });
   cur.ai.on('error', (err) => send({ t: 'input-error', s: cur.s, reason: reasonOf(err) }));
   try {
@@ -384,7 +384,8 @@ function pump() {
   if (piece) {
     wasPlaying = true;
     writing = true;
-    const data = out.resampler ? out.resampler.process(Buffer.from(piece.pcm)) : Buffer.from(piece.pcm);
+    // piece.pcm views the buffer of an IPC message, which nothing modifies: written without a copy
+    const data = out.resampler ? out.resampler.process(piece.pcm) : piece.pcm;
     out.ao.write(data, () => {
       writing = false;
       pump();
@@ -413,7 +414,11 @@ function stopPlayback(r) {
   send({ t: 'stopped', r, itemId: res.itemId, playedMs: res.playedMs, flushedBytes: res.flushedBytes });
 }
 
+let shuttingDown = false;
 function shutdown() {
+  // 'shutdown' and then 'disconnect' both land here; a second pass would exit before ao.quit() is done
+  if (shuttingDown) return;
+  shuttingDown = true;
   stopCapture();
   if (capture) closeInput(capture);
   capture = null;
