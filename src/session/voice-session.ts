@@ -140,6 +140,8 @@ interface Conn {
   cancelOnCreate: boolean;
   /** Times of recent `server_error`s; several in a row mean the session is sick. */
   serverErrors: number[];
+  /** Call ids executed on this socket (each arrives twice: output_item.done and response.done). */
+  executed: Set<string>;
   /** Completed calls per tool-calling response; `done` once its response.done arrived. */
   responseCalls: Map<string, { callIds: string[]; done: boolean; requested: boolean }>;
   /** The last notice batch handed to this socket; put back in the queue if its response is lost. */
@@ -198,7 +200,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private turn: TurnAudio | null = null;
   private turnCapWarned = false;
   private speakingFlag = false;
-  private readonly executed = new Set<string>();
   private readonly inflight = new Map<string, CallRecord>();
   private lateResults: CallRecord[] = [];
   private pendingTexts: string[] = [];
@@ -389,6 +390,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     this.audio.off('started', this.audioListeners.started);
     this.audio.off('drained', this.audioListeners.drained);
     const conns = [this.current, this.pending].filter((c): c is Conn => !!c);
+    for (const c of conns) if (c.connectTimer) clearTimeout(c.connectTimer);
     await Promise.all(
       conns.map(
         (c) =>
@@ -473,6 +475,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       lastAudioItem: null,
       cancelOnCreate: false,
       serverErrors: [],
+      executed: new Set(),
       responseCalls: new Map(),
       noticeBatch: null,
     };
@@ -1006,8 +1009,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
 
   private onFunctionCall(conn: Conn, responseId: string, item: Record<string, unknown>, receivedAt: number): void {
     const callId = str(item.call_id);
-    if (!callId || item.status !== 'completed' || this.executed.has(callId)) return;
-    this.executed.add(callId);
+    if (!callId || item.status !== 'completed' || conn.executed.has(callId)) return;
+    conn.executed.add(callId);
     const name = str(item.name);
     const args = typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {});
     const rec: CallRecord = {
