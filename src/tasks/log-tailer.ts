@@ -50,13 +50,15 @@ function runSlices(): void {
   else sliceScheduled = false;
 }
 
+/** Runs `fn` in a slice; its exception rejects the promise (it must never escape into {@link runSlices}). */
 function inSlice(fn: () => void): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     sliceQueue.push(() => {
       try {
         fn();
-      } finally {
         resolve();
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
     if (!sliceScheduled) {

@@ -92,4 +92,28 @@ describe('LogTailer', () => {
     await dirAsFile.finish();
     expect(errors[0]?.message).toMatch(/EISDIR/);
   });
+
+  it('a chunk that cannot be processed is an onError, and the shared slice queue keeps serving other tailers', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.log');
+    const good = join(dir, 'good.log');
+    writeFileSync(bad, 'a\n');
+    writeFileSync(good, '');
+    const errors: Error[] = [];
+    const b = collect(bad, 0, { onError: (e) => errors.push(e) });
+    // Stands for a failure inside the splitter (e.g. a string over V8's length limit).
+    (b.t as unknown as { splitter: { push: () => never } }).splitter.push = () => {
+      throw new Error('splitter broke');
+    };
+    b.t.start();
+    await until(() => errors.length > 0);
+    expect(errors[0]?.message).toBe('splitter broke');
+    await b.t.stop();
+    const g = collect(good);
+    g.t.start();
+    appendFileSync(good, 'still\nworks\n');
+    await until(() => g.lines.length === 2);
+    expect(g.lines.map((l) => l.text)).toEqual(['still', 'works']);
+    await g.t.stop();
+  });
 });
