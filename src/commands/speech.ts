@@ -49,11 +49,6 @@ export function elapsedMs(t: TaskRecord, now: number): number | undefined {
   return (t.endedAt ?? now) - t.startedAt;
 }
 
-/** `task 3 "fix-login"`. */
-export function taskLabel(t: TaskRecord): string {
-  return `task ${t.id} "${t.name}"`;
-}
-
 /** One sentence about a task's state, for list_tasks and the task board. */
 export function statusLine(t: TaskRecord, now: number): string {
   const where = shortProject(t.projectDir);

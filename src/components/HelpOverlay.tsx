@@ -14,14 +14,13 @@ export interface HelpOverlayProps {
 
 /** Every key and voice tool, generated from the command registry. */
 export function HelpOverlay({ rows, width, height }: HelpOverlayProps) {
-  const merged = rows;
-  const keyW = Math.min(22, Math.max(...merged.map((r) => r.keys.length), 4));
+  const keyW = Math.min(22, Math.max(...rows.map((r) => r.keys.length), 4));
   const titleW = 12;
   // Wide terminals name the voice tool; narrow ones only mark that there is one.
   const toolW = width >= 100 ? 18 : 5;
   const descW = Math.max(10, width - keyW - titleW - toolW - 4);
   const room = Math.max(1, height - 2);
-  const shown = merged.slice(0, merged.length > room ? room - 1 : room);
+  const shown = rows.slice(0, rows.length > room ? room - 1 : room);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -35,8 +34,8 @@ export function HelpOverlay({ rows, width, height }: HelpOverlayProps) {
           <Text dimColor>{fit(r.description, descW)}</Text>
         </Text>
       ))}
-      {shown.length < merged.length ? (
-        <Text dimColor>{`… ${merged.length - shown.length} more (a taller terminal shows all)`}</Text>
+      {shown.length < rows.length ? (
+        <Text dimColor>{`… ${rows.length - shown.length} more (a taller terminal shows all)`}</Text>
       ) : null}
     </Box>
   );

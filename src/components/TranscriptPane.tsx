@@ -24,15 +24,13 @@ const ROLE: Readonly<Record<TranscriptEntry['role'], { label: string; color?: st
 export function linesOf(entry: TranscriptEntry, width: number): string[] {
   const prefix = `${ROLE[entry.role].label} `;
   const text = `${prefix}${entry.text}${entry.final ? '' : ' ▍'}`;
-  const out: string[] = [];
   const w = Math.max(10, width);
   // Tool calls and activity lines are bookkeeping: one line each, so the conversation keeps the room.
   if (entry.role === 'tool') {
     const flat = text.replace(/\s+/g, ' ');
     return [flat.length > w ? `${flat.slice(0, w - 1)}…` : flat];
   }
-  out.push(...wrapText(text, w));
-  return out;
+  return wrapText(text, w);
 }
 
 /**

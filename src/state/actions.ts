@@ -28,7 +28,6 @@ export type Action =
   | { type: 'activity/add'; at: number; source: 'key' | 'voice'; commandId: string; text: string; ok: boolean }
   | { type: 'notice/add'; text: string; level?: Notice['level']; at: number; ttlMs?: number }
   | { type: 'notice/expire'; now: number }
-  | { type: 'notice/dismiss'; id: number }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'model'; model: string }
   | { type: 'noticeMode'; mode: NoticeMode }

@@ -221,8 +221,6 @@ export function reducer(state: AppState, action: Action): AppState {
       const notices = state.notices.filter((n) => n.expiresAt > action.now);
       return notices.length === state.notices.length ? state : { ...state, notices };
     }
-    case 'notice/dismiss':
-      return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
     case 'connection':
       return { ...state, connection: action.state };
     case 'model':
