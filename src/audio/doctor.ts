@@ -111,9 +111,17 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
           error = e.message;
         };
         svc.output.on('error', onError);
-        const drained = new Promise<void>((r) => svc.output.once('drained', () => r()));
-        svc.output.play('doctor-tone', synthesizeTones([{ hz: 440, ms: toneMs }]));
-        await Promise.race([drained, sleep(toneMs + 3000)]);
+        // drained, or give up after a while; the timer is cleared so it cannot hold the process open
+        let giveUp: ReturnType<typeof setTimeout> | undefined;
+        let onDrained = (): void => {};
+        await new Promise<void>((resolve) => {
+          onDrained = resolve;
+          svc.output.once('drained', onDrained);
+          giveUp = setTimeout(resolve, toneMs + 3000);
+          svc.output.play('doctor-tone', synthesizeTones([{ hz: 440, ms: toneMs }]));
+        });
+        clearTimeout(giveUp);
+        svc.output.off('drained', onDrained);
         svc.output.off('error', onError);
         report.output.tonePlayedMs = svc.output.playedMs('doctor-tone');
         if (error) report.output.error = error;
