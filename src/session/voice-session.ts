@@ -619,7 +619,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       else this.fireInfo('The connection dropped before your words were understood; please say it again.');
     }
     if (this.turn && this.turn.sentGen === conn.gen) this.turn.sentIdx = 0;
-    if (this.speakingFlag && !this.audio.isPlaying()) this.setSpeaking(false);
+    if (this.speakingFlag && !this.playing()) this.setSpeaking(false);
   }
 
   private scheduleReconnect(lastError: string): void {
@@ -959,7 +959,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     if (request) this.answered(request);
     if (response.status === 'failed') this.onResponseFailed(conn, response, request);
     conn.droppedResponses.delete(id);
-    if (!this.audio.isPlaying()) this.setSpeaking(false);
+    if (!this.playing()) this.setSpeaking(false);
     this.pump();
   }
 
@@ -1165,7 +1165,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
    */
   private bargeIn(): void {
     const conn = this.readyConn();
-    const playing = safeBool(() => this.audio.isPlaying());
+    const playing = this.playing();
     const slot = conn?.gate.state();
     const active = conn?.gate.activeResponseId() ?? null;
     if (!playing && !active && slot?.kind !== 'creating') return;
@@ -1236,7 +1236,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private quiet(conn: Conn): boolean {
     if (!conn.gate.isIdle() || this.talking || this.turn) return false;
     if (this.opts.isTalkHeld && safeBool(() => this.opts.isTalkHeld?.() ?? false)) return false;
-    if (safeBool(() => this.audio.isPlaying())) return false;
+    if (this.playing()) return false;
     return this.inflight.size === 0 && this.retryTimers.size === 0;
   }
 
@@ -1315,6 +1315,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   }
 
   // ─────────────────────────────── helpers ───────────────────────────────
+
+  /** Whether the speaker still has audio to play (a failing output counts as silent). */
+  private playing(): boolean {
+    return safeBool(() => this.audio.isPlaying());
+  }
 
   private readyConn(): Conn | null {
     const c = this.current;
