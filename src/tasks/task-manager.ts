@@ -203,6 +203,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private nextId = 1;
   private rootList: string[] = [];
   private started = false;
+  /** The registry is loaded (ids and tasks known): spawns and follow-ups are possible. */
+  private ready = false;
   private closing = false;
   private closed = false;
   private readonly o: Required<Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath'>> & {
@@ -292,6 +294,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         }
       }
     }
+    // Before this, a spawn would take an id the registry already uses (nextId was still 1).
+    this.ready = true;
     for (const st of this.tasks.values()) this.fire('added', snapshot(st.rec));
     for (const st of toFinalize) await this.finalizeDead(st);
     this.watchTimer = setInterval(() => void this.watchTick(), this.o.watchIntervalMs);
@@ -305,7 +309,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
    * Resolves as soon as the record exists; never waits for the agent.
    */
   async spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>> {
-    if (!this.started) return { ok: false, message: 'the task engine has not started yet' };
+    if (!this.ready) return { ok: false, message: 'the task engine has not started yet' };
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
     const name = (opts.name ?? '').trim();
     const prompt = opts.prompt ?? '';
@@ -379,7 +383,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
    * as a new run. Refused while the task is live or when no session id is known.
    */
   async followUp(ref: number, prompt: string): Promise<ActionResult<TaskRecord>> {
-    if (!this.started) return { ok: false, message: 'the task engine has not started yet' };
+    if (!this.ready) return { ok: false, message: 'the task engine has not started yet' };
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no follow-ups now' };
     const st = this.tasks.get(ref);
     if (!st) return { ok: false, message: `There is no task ${ref}.` };

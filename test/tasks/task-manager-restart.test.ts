@@ -168,4 +168,22 @@ describe('restart after the host process is killed (kill -9)', () => {
     expect(cancelled.ok && cancelled.value.status).toBe('cancelled');
     expect((await finished(m2, b.value.id)).status).toBe('completed');
   });
+
+  it('a spawn while start() is still loading the registry is refused, never given an id already in use', async () => {
+    const m1 = w.make({ backend: 'command', commandArgv: [process.execPath, '-e', ''] });
+    await m1.start();
+    const old = await m1.spawn({ name: 'old', prompt: 'x', projectDir: w.dir('a') });
+    if (!old.ok) throw new Error(old.message);
+    await finished(m1, old.value.id);
+    await m1.shutdown('keep');
+    const m2 = w.make({ backend: 'command', commandArgv: [process.execPath, '-e', ''] });
+    const starting = m2.start();
+    const early = await m2.spawn({ name: 'early', prompt: 'x', projectDir: w.dir('b') });
+    expect(early).toEqual({ ok: false, message: 'the task engine has not started yet' });
+    await starting;
+    const later = await m2.spawn({ name: 'later', prompt: 'x', projectDir: w.dir('b') });
+    if (!later.ok) throw new Error(later.message);
+    expect(later.value.id).toBe(old.value.id + 1);
+    expect(m2.get(old.value.id)?.name).toBe('old');
+  });
 });
