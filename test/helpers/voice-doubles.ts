@@ -48,7 +48,8 @@ export class FakeAudioOutput extends EventEmitter<AudioOutputEvents> implements 
     this.playCalls++;
     this.playedBytes.set(itemId, (this.playedBytes.get(itemId) ?? 0) + pcm.length);
     if (!wasPlaying) this.emit('started');
-    this.armDrain();
+    // One timer per playback run: when it fires early it re-arms for the (later) end.
+    if (!this.drainTimer) this.armDrain();
   }
 
   async stop(): Promise<PlaybackStopped> {
