@@ -57,7 +57,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     this.state = new TalkState(opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS, {
       onMaxHold: (reason) => {
         this.downTime = null;
-        this.emit('discard', reason);
+        this.guarded(() => this.emit('discard', reason)); // runs in a timer
       },
     });
   }
@@ -90,41 +90,43 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       child.stderr?.on('data', (d: Buffer) => {
         this.stderr = (this.stderr + d.toString()).slice(-2000);
       });
+      // Listeners run inside these handlers: guarded() keeps a throwing one from becoming an uncaught
+      // exception in the app, and the kill and resolve() come first so they always happen.
       const timer = setTimeout(() => {
         if (this.isReady || this.failure) return;
-        this.fail(`hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`);
         child.kill('SIGKILL');
         resolve(false);
+        this.guarded(() => this.fail(`hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`));
       }, this.opts.readyTimeoutMs ?? 3000);
       timer.unref();
       child.on('message', (m: HelperMessage) => {
         if (m.t === 'ready') {
           clearTimeout(timer);
           this.isReady = true;
-          this.emit('mode', this.mode());
           resolve(true);
+          this.guarded(() => this.emit('mode', this.mode()));
         } else if (m.t === 'fatal') {
           clearTimeout(timer);
-          this.fail(m.reason);
           resolve(false);
+          this.guarded(() => this.fail(m.reason));
         } else if (m.t === 'down' || m.t === 'up') {
-          this.onKey(m);
+          this.guarded(() => this.onKey(m));
         }
       });
       child.on('error', (err) => {
         clearTimeout(timer);
-        this.fail(`hotkey helper error: ${err.message}`);
         resolve(false);
+        this.guarded(() => this.fail(`hotkey helper error: ${err.message}`));
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         this.child = null;
+        resolve(false);
         if (!this.closing) {
           const how = signal ?? `code ${code}`;
           const detail = lastLine(this.stderr);
-          this.fail(`hotkey helper exited (${how})${detail ? `: ${detail}` : ''}`);
+          this.guarded(() => this.fail(`hotkey helper exited (${how})${detail ? `: ${detail}` : ''}`));
         }
-        resolve(false);
       });
     });
     return this.startPromise;
@@ -187,6 +189,19 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       if (child.connected) child.disconnect();
       else child.kill('SIGTERM');
     });
+  }
+
+  /** Runs `fn`; an exception (from a listener) is reported as `error` instead of escaping. */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      try {
+        if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
+      } catch {
+        // an 'error' listener that throws: nothing left to tell
+      }
+    }
   }
 
   private fail(reason: string): void {

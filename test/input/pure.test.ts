@@ -1,5 +1,8 @@
 // Pure push-to-talk logic: key names, tap-to-toggle state machine, auto-repeat, maximum hold.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { keyLabel, keyName, resolveKey } from '../../src/input/key-names.js';
 import { TapToggleSource } from '../../src/input/tap-toggle-source.js';
 import { GlobalHoldSource, resolvePttKey } from '../../src/input/global-hold-source.js';
@@ -132,5 +135,38 @@ describe('push-to-talk selector without a display', () => {
     const off = new PushToTalk({ disableGlobalKey: true });
     expect(off.mode()).toEqual({ kind: 'toggle', key: 'Space', reason: 'global key disabled' });
     await off.close();
+  });
+});
+
+describe('global hold source with a stand-in helper', () => {
+  it('a throwing listener becomes an error event, not an uncaught exception; the next key still works', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vo-hotkey-'));
+    const helper = join(dir, 'fake-helper.cjs');
+    // ready, then two presses and releases of F12 (88), 50 ms apart
+    writeFileSync(
+      helper,
+      `process.send({ t: 'ready' });
+      let t = 1000;
+      const key = (k) => process.send({ t: k, keycode: 88, time: (t += 50), lagMs: 0 });
+      setTimeout(() => { key('down'); key('up'); key('down'); key('up'); }, 20);
+      process.on('disconnect', () => process.exit(0));`,
+    );
+    const src = new GlobalHoldSource({ key: 'F12', env: { DISPLAY: ':99' }, helperPath: helper });
+    const log: string[] = [];
+    let presses = 0;
+    src.on('press', () => {
+      if (++presses === 1) throw new Error('listener bug');
+      log.push('press');
+    });
+    src.on('release', (_at, held) => log.push(`release:${held}`));
+    src.on('error', (e) => log.push(`error:${e.message}`));
+    try {
+      expect(await src.start()).toBe(true);
+      await vi.waitFor(() => expect(log).toHaveLength(4));
+      expect(log).toEqual(['error:listener bug', 'release:50', 'press', 'release:50']);
+    } finally {
+      await src.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
