@@ -16,11 +16,11 @@ import type {
 } from 'openai/resources/realtime/realtime';
 import type { AudioOutputPort } from '../audio/types.js';
 import { BYTES_PER_MS } from '../audio/types.js';
+import { NullAudioOutput } from '../audio/null-audio.js';
 import { CostMeter, type ModelPricing } from './cost-meter.js';
 import { buildInstructions } from './instructions.js';
 import { LatencyMarks } from './latency-marks.js';
 import { NoticeQueue } from './notice-queue.js';
-import { NullAudioOutput } from './null-audio.js';
 import {
   DEFAULT_REALTIME_MODEL,
   DEFAULT_REALTIME_URL,
@@ -213,7 +213,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   constructor(opts: VoiceSessionOptions) {
     super();
     this.opts = opts;
-    this.audio = opts.audio ?? new NullAudioOutput();
+    this.audio = opts.audio ?? new NullAudioOutput({ kind: 'disabled', reason: 'no audio output' });
     this.now = opts.now ?? Date.now;
     this.model = opts.model ?? DEFAULT_REALTIME_MODEL;
     this.backoff = opts.backoff ?? { initialMs: 500, maxMs: 8000 };
