@@ -177,36 +177,47 @@ function configure(m) {
 // 'per-turn': the input stream is opened at start and closed at stop, so nothing is read while up.
 let capture = null; // { s, ai, rate, resampler, rest, active, stopped }
 
-async function openInput() {
-  const rates = [...new Set([cfg.captureRate || RATE, Math.round(inDev.defaultSampleRate) || RATE])];
+/**
+ * Opens a stream at `want` (or 24 kHz), else at the device's own rate with a resampler between it
+ * and 24 kHz (`toDevice`: 24 kHz → device rate for playback; otherwise device rate → 24 kHz).
+ * `build(rate)` creates the stream; the first rate that works wins.
+ */
+async function openAtSomeRate(dev, want, toDevice, build) {
+  const rates = [...new Set([want || RATE, Math.round(dev.defaultSampleRate) || RATE])];
   let lastErr = null;
   for (const rate of rates) {
     let resampler = null;
     try {
-      if (rate !== RATE) resampler = await makeResampler(rate, RATE);
-      const frames = Math.round((rate * cfg.chunkMs) / 1000);
-      // A PortAudio period shorter than the chunk lets a chunk leave as soon as its last sample is in
-      // (20 ms periods: p99 chunk latency 40–53 ms under PulseAudio; 5 ms periods: ~28 ms).
-      const period = Math.round((rate * cfg.periodMs) / 1000);
-      const ai = new pa.AudioIO({
-        inOptions: {
-          channelCount: 1,
-          sampleFormat: pa.SampleFormat16Bit,
-          sampleRate: rate,
-          deviceId: inDev.id,
-          closeOnError: false,
-          framesPerBuffer: period,
-          highwaterMark: frames * 2,
-          maxQueue: Math.max(4, Math.ceil((2 * cfg.chunkMs) / cfg.periodMs)),
-        },
-      });
-      return { ai, rate, resampler };
+      if (rate !== RATE) resampler = toDevice ? await makeResampler(RATE, rate) : await makeResampler(rate, RATE);
+      return { ...build(rate), rate, resampler };
     } catch (err) {
       lastErr = err;
       if (resampler) resampler.destroy();
     }
   }
   throw lastErr;
+}
+
+function openInput() {
+  return openAtSomeRate(inDev, cfg.captureRate, false, (rate) => {
+    const frames = Math.round((rate * cfg.chunkMs) / 1000);
+    // A PortAudio period shorter than the chunk lets a chunk leave as soon as its last sample is in
+    // (20 ms periods: p99 chunk latency 40–53 ms under PulseAudio; 5 ms periods: ~28 ms).
+    const period = Math.round((rate * cfg.periodMs) / 1000);
+    const ai = new pa.AudioIO({
+      inOptions: {
+        channelCount: 1,
+        sampleFormat: pa.SampleFormat16Bit,
+        sampleRate: rate,
+        deviceId: inDev.id,
+        closeOnError: false,
+        framesPerBuffer: period,
+        highwaterMark: frames * 2,
+        maxQueue: Math.max(4, Math.ceil((2 * cfg.chunkMs) / cfg.periodMs)),
+      },
+    });
+    return { ai };
+  });
 }
 
 async function startCapture(s, gateOpen = true) {
@@ -324,35 +335,25 @@ let plays = 0; // 'play' messages received: lets the app ignore a 'drained' that
 
 async function openOutput() {
   if (!outDev) throw new Error('no audio device');
-  const rates = [...new Set([cfg.playbackRate || RATE, Math.round(outDev.defaultSampleRate) || RATE])];
-  let lastErr = null;
-  for (const rate of rates) {
-    let resampler = null;
-    try {
-      if (rate !== RATE) resampler = await makeResampler(RATE, rate);
-      const ao = new pa.AudioIO({
-        outOptions: {
-          channelCount: 1,
-          sampleFormat: pa.SampleFormat16Bit,
-          sampleRate: rate,
-          deviceId: outDev.id,
-          closeOnError: false,
-          // 10 ms periods: PortAudio's ALSA buffer is about two periods (these devices report 0
-          // default latency). The native queue holds up to 4 pieces of 5 ms: that is the cushion
-          // against helper stalls, and also what still plays after a barge-in stop.
-          framesPerBuffer: Math.round(rate / 100),
-          maxQueue: 4,
-        },
-      });
-      ao.on('error', (err) => send({ t: 'output-error', reason: reasonOf(err) }));
-      ao.start();
-      return { ao, resampler, rate };
-    } catch (err) {
-      lastErr = err;
-      if (resampler) resampler.destroy();
-    }
-  }
-  throw lastErr;
+  return openAtSomeRate(outDev, cfg.playbackRate, true, (rate) => {
+    const ao = new pa.AudioIO({
+      outOptions: {
+        channelCount: 1,
+        sampleFormat: pa.SampleFormat16Bit,
+        sampleRate: rate,
+        deviceId: outDev.id,
+        closeOnError: false,
+        // 10 ms periods: PortAudio's ALSA buffer is about two periods (these devices report 0
+        // default latency). The native queue holds up to 4 pieces of 5 ms: that is the cushion
+        // against helper stalls, and also what still plays after a barge-in stop.
+        framesPerBuffer: Math.round(rate / 100),
+        maxQueue: 4,
+      },
+    });
+    ao.on('error', (err) => send({ t: 'output-error', reason: reasonOf(err) }));
+    ao.start();
+    return { ao };
+  });
 }
 
 let opening = null;
