@@ -788,8 +788,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const startTime = readProcStatSync(pid)?.startTime;
     run.pid = pid;
     if (startTime !== undefined) run.pidStartTime = startTime;
-    if (this.closed) {
-      // Shut down ('keep') while this one was starting: record it for the next session to adopt.
+    if (this.closed || (this.closing && !st.cancelling)) {
+      // Shutting down ('keep') while this one was starting: record it for the next session to
+      // adopt. No tailer now: shutdown may already have stopped the others and would not stop it.
       await this.saveNow();
       return;
     }

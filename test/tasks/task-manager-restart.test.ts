@@ -186,4 +186,28 @@ describe('restart after the host process is killed (kill -9)', () => {
     expect(later.value.id).toBe(old.value.id + 1);
     expect(m2.get(old.value.id)?.name).toBe('old');
   });
+
+  it("a task that starts while shutdown('keep') is stopping the others gets no tailer, only its pid recorded", async () => {
+    const m = w.make({ backend: 'command', commandArgv: [process.execPath, '-e', 'setTimeout(() => {}, 1500)'] });
+    await m.start();
+    const a = await m.spawn({ name: 'a', prompt: 'x', projectDir: w.dir('a') });
+    if (!a.ok) throw new Error(a.message);
+    // White box: slow down the stop of a's tailer so b's start lands inside the shutdown.
+    type Internals = { tasks: Map<number, { run?: { tailer: { stop: () => Promise<void> } } }> };
+    const tasks = (m as unknown as Internals).tasks;
+    const tailer = (await waitFor(() => tasks.get(a.value.id)?.run, 5000, 'a attached')).tailer;
+    const stop = tailer.stop.bind(tailer);
+    tailer.stop = async () => {
+      await new Promise((r) => setTimeout(r, 600));
+      await stop();
+    };
+    const b = await m.spawn({ name: 'b', prompt: 'x', projectDir: w.dir('b') });
+    if (!b.ok) throw new Error(b.message);
+    await m.shutdown('keep');
+    expect(m.get(b.value.id)?.runs[0]?.pid).toBeTypeOf('number');
+    expect(tasks.get(b.value.id)?.run).toBeUndefined();
+    const m2 = w.make({ backend: 'command', commandArgv: [process.execPath, '-e', ''] });
+    await m2.start();
+    expect((await finished(m2, b.value.id)).status).not.toBe('running');
+  });
 });
