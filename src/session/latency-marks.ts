@@ -39,11 +39,6 @@ export class LatencyMarks {
     this.log = logPath ? new JsonlFile(logPath, onError) : null;
   }
 
-  /** Monotonic now, in ms. */
-  now(): number {
-    return this.clock();
-  }
-
   /** Push-to-talk released (a new turn starts its marks). */
   talkEnded(at = this.clock()): void {
     this.talkEndAt = at;
