@@ -304,7 +304,6 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   private capturing = false;
   private session = 0;
   private readonly meter: LevelMeter;
-  private capturedBytes = 0;
 
   /** @internal */
   constructor(
@@ -323,7 +322,6 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
     }
     this.capturing = true;
     this.session++;
-    this.capturedBytes = 0;
     this.meter.reset();
     if (this.st.kind === 'ready') this.svc.send({ t: 'capture', on: true, s: this.session });
     // while 'starting', onHelperReady() opens the capture
@@ -340,11 +338,6 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   /** True between start() and stop(). */
   isCapturing(): boolean {
     return this.capturing;
-  }
-
-  /** Milliseconds of audio delivered since the last start(). */
-  capturedMs(): number {
-    return this.capturedBytes / BYTES_PER_MS;
   }
 
   status(): AudioStatus {
@@ -382,7 +375,6 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
       if (!this.capturing || m.s !== this.session) return;
       const pcm = Buffer.from(m.pcm.buffer, m.pcm.byteOffset, m.pcm.byteLength);
       const at = performance.now();
-      this.capturedBytes += pcm.length;
       this.emit('chunk', pcm, at);
       for (const level of this.meter.push(pcm)) this.emit('level', level);
     } else if (m.t === 'input-error') {

@@ -132,11 +132,6 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     return this.startPromise;
   }
 
-  /** True once the helper reported ready and has not failed since. */
-  ready(): boolean {
-    return this.isReady && !this.failure;
-  }
-
   /** Why the helper is not working, or null. */
   unavailableReason(): string | null {
     return this.failure;
