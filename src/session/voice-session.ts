@@ -570,6 +570,11 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       }
       this.setState({ kind: 'failed', message: fatal });
       this.fireInfo(`Voice unavailable: ${fatal}`);
+      // Nothing reconnects after this: drop what waited for the connection instead of holding it.
+      const waited = !!this.turn?.ended || this.pendingTexts.length > 0;
+      if (this.turn?.ended) this.turn = null;
+      this.pendingTexts = [];
+      if (waited) this.fireInfo('What you said while connecting was not sent.');
       return;
     }
     if (this.pending) {

@@ -80,6 +80,21 @@ describe('VoiceSession connection', () => {
     expect(h.infos.some((m) => /not connected/i.test(m))).toBe(true);
   });
 
+  it('a fatal failure drops the turn and text that waited for the connection, and says so', async () => {
+    const h = await setup({ apiKey: 'the-right-key', frameDelayMs: 30 });
+    h.session.start();
+    speak(h);
+    h.session.sendText('anyone there?');
+    expect(h.infos.filter((m) => /Still connecting/.test(m))).toHaveLength(2);
+    await until(() => h.session.state().kind === 'failed', 'failed');
+    expect(h.infos.some((m) => /was not sent/.test(m))).toBe(true);
+    // A new press starts a new turn (not the held one): too short is too short.
+    h.session.talkStart();
+    h.session.appendAudio(pcm(40));
+    h.session.talkEnd();
+    expect(h.infos.at(-1)).toMatch(/Too short/);
+  });
+
   it('invalid_model: failed, no retry', async () => {
     const h = await setup({}, { model: 'gpt-4o-realtime-preview' });
     h.session.start();
