@@ -975,6 +975,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const now = Date.now();
     const cap = this.o.tailSize;
     let activityEv: AgentEvent | undefined;
+    const batchStart = st.unrendered.length;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as { text: string; truncated: boolean };
       const events = this.parse(rec, line.text, line.truncated);
@@ -988,19 +989,19 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       }
     }
     this.linesIngested += lines.length;
+    if (activityEv !== undefined && !st.cancelling) {
+      // Most events have an activity line; look further back only for those that do not, and
+      // only in this batch: older events had their say when they arrived (rescanning them cost
+      // up to 2 × tailSize calls per batch and could undo a later activity such as the hang notice).
+      let a = activityLine(activityEv);
+      for (let i = st.unrendered.length - 1; a === undefined && i >= batchStart; i--)
+        a = activityLine((st.unrendered[i] as Unrendered).ev);
+      if (a !== undefined) rec.activity = a;
+    }
     if (st.unrendered.length > 2 * cap) {
       const drop = st.unrendered.length - cap;
       st.nextSeq += drop;
       st.unrendered = st.unrendered.slice(drop);
-    }
-    if (activityEv !== undefined && !st.cancelling) {
-      // Most events have an activity line; look further back only for those that do not.
-      let a = activityLine(activityEv);
-      if (a === undefined) {
-        for (let i = st.unrendered.length - 1; i >= 0 && a === undefined; i--)
-          a = activityLine((st.unrendered[i] as Unrendered).ev);
-      }
-      if (a !== undefined) rec.activity = a;
     }
     st.readOffset = endOffset;
     rs.lastOutputAt = now;

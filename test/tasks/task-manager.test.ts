@@ -412,6 +412,49 @@ describe('names, ids, persistence, events', () => {
     expect(m.resolve(`task ${a.value.id}`)).toMatchObject({ ok: true, how: 'id' });
   });
 
+  it('the activity line comes from the newest event of a batch that has one, never from older batches', async () => {
+    const m = w.make({ backend: 'command', commandArgv: agentArgv('--sleep', '30000') });
+    await m.start();
+    const r = await m.spawn({ name: 'act', prompt: 'x', projectDir: w.dir('act') });
+    if (!r.ok) throw new Error(r.message);
+    // White box: feed stream-json lines straight into the running task's ingestion.
+    type St = { rec: TaskRecord; readOffset: number; run?: object };
+    type Internals = {
+      tasks: Map<number, St>;
+      ingest: (st: St, rs: object, lines: { text: string; truncated: boolean }[], end: number) => void;
+    };
+    const mi = m as unknown as Internals;
+    const st = await waitFor(() => {
+      const s = mi.tasks.get(r.value.id);
+      return s?.run ? s : undefined;
+    });
+    const feed = (...lines: string[]): void =>
+      mi.ingest(
+        st,
+        st.run as object,
+        lines.map((text) => ({ text, truncated: false })),
+        st.readOffset,
+      );
+    const toolUse = (cmd: string): string =>
+      JSON.stringify({
+        type: 'assistant',
+        message: { content: [{ type: 'tool_use', id: cmd, name: 'Bash', input: { command: cmd } }] },
+      });
+    const toolOk = JSON.stringify({
+      type: 'user',
+      message: { content: [{ type: 'tool_result', tool_use_id: 'x', content: 'fine' }] },
+    });
+    feed(toolUse('ls -la'));
+    expect(st.rec.activity).toMatch(/ls -la/);
+    // Something else set the activity (the hang notice does); a batch without an activity keeps it.
+    st.rec.activity = 'notice';
+    feed(toolOk);
+    expect(st.rec.activity).toBe('notice');
+    // Within one batch, a successful tool result leaves the tool call before it as the activity.
+    feed(toolUse('make test'), toolOk);
+    expect(st.rec.activity).toMatch(/make test/);
+  });
+
   it('ids are never reused across restarts; registry and logs are private (0600/0700)', async () => {
     const m1 = w.make({ backend: 'command', commandArgv: agentArgv('--lines', '1') });
     await m1.start();
