@@ -35,7 +35,14 @@ export class TapToggleSource extends EventEmitter<PushToTalkEvents> implements P
     this.cancelKey = (opts.cancelKey ?? 'escape').toLowerCase();
     this.now = opts.now ?? (() => performance.now());
     this.state = new TalkState(opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS, {
-      onMaxHold: (reason) => this.emit('discard', reason),
+      // runs in a timer: a throwing listener becomes an 'error' event, not an uncaught exception
+      onMaxHold: (reason) => {
+        try {
+          this.emit('discard', reason);
+        } catch (err) {
+          if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
+        }
+      },
     });
     this.currentMode = { kind: 'toggle', key: LABELS[this.toggleKey] ?? this.toggleKey, ...(opts.reason ? { reason: opts.reason } : {}) };
   }

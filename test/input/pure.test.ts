@@ -89,6 +89,20 @@ describe('maximum hold', () => {
     expect(log).toEqual(['press@0', 'discard:maximum hold of 120 s exceeded', 'press@130000']);
   });
 
+  it('a discard listener that throws at the maximum hold is reported as an error, not thrown from the timer', () => {
+    vi.useFakeTimers();
+    const src = new TapToggleSource({ maxHoldMs: 1_000 });
+    const errors: string[] = [];
+    src.on('discard', () => {
+      throw new Error('listener bug');
+    });
+    src.on('error', (e) => errors.push(e.message));
+    src.key('space', 0);
+    expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
+    expect(errors).toEqual(['listener bug']);
+    expect(src.isTalking()).toBe(false);
+  });
+
   it('global hold: auto-repeat keydowns are ignored, a lost release is discarded, and that release later sends nothing', () => {
     vi.useFakeTimers();
     const src = new GlobalHoldSource({ key: 'F12', maxHoldMs: 2_000 });
