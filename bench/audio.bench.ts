@@ -76,7 +76,8 @@ async function bargeIn(): Promise<void> {
   const { dir, cleanup } = scratch('vo-bench-');
   // a signal with no zero samples, so its extent in the output file is exact
   const pcm = Buffer.alloc(48 * 5000);
-  for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(3000 + Math.round(2000 * Math.sin((2 * Math.PI * 300 * i) / 24000)), i * 2);
+  for (let i = 0; i < pcm.length / 2; i++)
+    pcm.writeInt16LE(3000 + Math.round(2000 * Math.sin((2 * Math.PI * 300 * i) / 24000)), i * 2);
   const after: number[] = [];
   const stopRtt: number[] = [];
   const trials = 12;

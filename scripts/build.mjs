@@ -42,7 +42,8 @@ await build({
   // Ink imports React DevTools only when DEV=true; the bundle ships a no-op in its place.
   alias: { 'react-devtools-core': join(root, 'scripts', 'bundle-stubs', 'react-devtools-core.js') },
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
+  },
 });
 chmodSync(join(dist, 'cli.js'), 0o755);
-

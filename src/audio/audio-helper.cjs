@@ -46,7 +46,8 @@ function firstLine(err) {
 function reasonOf(err) {
   const msg = firstLine(err);
   if (/^no audio device|^device busy/.test(msg)) return msg;
-  if (/No default device|Invalid device|paNoDevice|no (input|output) device/i.test(msg)) return `no audio device (${msg})`;
+  if (/No default device|Invalid device|paNoDevice|no (input|output) device/i.test(msg))
+    return `no audio device (${msg})`;
   if (/unavailable|busy|-9985/i.test(msg)) return `device busy (${msg})`;
   return msg;
 }
@@ -97,7 +98,10 @@ function chooseDevice(devices, want, dir) {
     usable.find((x) => x.name === s) ||
     usable.find((x) => x.name.toLowerCase() === lower) ||
     usable.find((x) => x.name.toLowerCase().includes(lower));
-  if (!d) throw new Error(`no audio device: no ${dir} device matches "${s}" (have: ${usable.map((x) => `${x.id} ${x.name}`).join(', ')})`);
+  if (!d)
+    throw new Error(
+      `no audio device: no ${dir} device matches "${s}" (have: ${usable.map((x) => `${x.id} ${x.name}`).join(', ')})`,
+    );
   return d;
 }
 
@@ -114,7 +118,8 @@ async function makeResampler(from, to) {
       for (let i = 0; i < n; i++) f[i] = buf.readInt16LE(i * 2) / 32768;
       const out = src.full(f);
       const b = Buffer.alloc(out.length * 2);
-      for (let i = 0; i < out.length; i++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(out[i] * 32768))), i * 2);
+      for (let i = 0; i < out.length; i++)
+        b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(out[i] * 32768))), i * 2);
       return b;
     },
     destroy() {
@@ -304,7 +309,8 @@ function stopCapture() {
   const cur = capture;
   if (!cur || !cur.active) return;
   cur.active = false;
-  if (cur.rest.length >= 2) send({ t: 'chunk', s: cur.s, pcm: cur.rest.subarray(0, cur.rest.length - (cur.rest.length & 1)) });
+  if (cur.rest.length >= 2)
+    send({ t: 'chunk', s: cur.s, pcm: cur.rest.subarray(0, cur.rest.length - (cur.rest.length & 1)) });
   cur.rest = Buffer.alloc(0);
   if (cfg.inputStream === 'long-lived' && !cur.stopped) {
     send({ t: 'capture-closed', s: cur.s });
@@ -427,10 +433,11 @@ function shutdown() {
   const o = out;
   out = null;
   const bye = setTimeout(() => process.exit(0), 1500);
-  if (o) o.ao.quit(() => {
-    clearTimeout(bye);
-    process.exit(0);
-  });
+  if (o)
+    o.ao.quit(() => {
+      clearTimeout(bye);
+      process.exit(0);
+    });
   else setTimeout(() => process.exit(0), 30);
 }
 

@@ -102,8 +102,10 @@ export class AudioService {
       this.readyResolve = resolve;
     });
     this.startTimer = setTimeout(() => {
-      if (this.input.status().kind === 'starting') this.input.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
-      if (this.output.status().kind === 'starting') this.output.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
+      if (this.input.status().kind === 'starting')
+        this.input.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
+      if (this.output.status().kind === 'starting')
+        this.output.setStatus({ kind: 'unavailable', reason: 'audio helper did not start in time' });
       this.resolveReady();
     }, opts.startTimeoutMs ?? 10_000);
     this.startTimer.unref();
@@ -231,8 +233,16 @@ export class AudioService {
         this.fatal = m.reason;
         break;
       case 'configured':
-        this.input.setStatus(m.input.ok ? { kind: 'ready', device: m.input.device ?? '?' } : { kind: 'unavailable', reason: m.input.reason ?? 'no audio device' });
-        this.output.setStatus(m.output.ok ? { kind: 'ready', device: m.output.device ?? '?' } : { kind: 'unavailable', reason: m.output.reason ?? 'no audio device' });
+        this.input.setStatus(
+          m.input.ok
+            ? { kind: 'ready', device: m.input.device ?? '?' }
+            : { kind: 'unavailable', reason: m.input.reason ?? 'no audio device' },
+        );
+        this.output.setStatus(
+          m.output.ok
+            ? { kind: 'ready', device: m.output.device ?? '?' }
+            : { kind: 'unavailable', reason: m.output.reason ?? 'no audio device' },
+        );
         this.input.onHelperReady();
         this.output.onHelperReady();
         this.resolveReady();

@@ -49,7 +49,10 @@ export function formatDevices(devices: readonly AudioDevice[]): string {
   if (devices.length === 0) return '  (no audio devices)';
   return devices
     .map((d) => {
-      const dirs = [d.maxInputChannels > 0 ? `in ${d.maxInputChannels}` : '', d.maxOutputChannels > 0 ? `out ${d.maxOutputChannels}` : '']
+      const dirs = [
+        d.maxInputChannels > 0 ? `in ${d.maxInputChannels}` : '',
+        d.maxOutputChannels > 0 ? `out ${d.maxOutputChannels}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       return `  ${String(d.id).padStart(2)}  ${d.name}  (${dirs}, ${d.defaultSampleRate} Hz${d.hostApi ? `, ${d.hostApi}` : ''})`;

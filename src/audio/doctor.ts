@@ -94,11 +94,14 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
         svc.input.off('chunk', onChunk);
         svc.input.off('error', onError);
         report.input.recordedMs = Math.round(Math.min(bytes, recordMs * BYTES_PER_MS) / BYTES_PER_MS);
-        if (chunks.length) report.input.level = measureLevel(Buffer.concat(chunks).subarray(0, recordMs * BYTES_PER_MS));
+        if (chunks.length)
+          report.input.level = measureLevel(Buffer.concat(chunks).subarray(0, recordMs * BYTES_PER_MS));
         if (error) report.input.error = error;
         if (error) problems.push(`microphone: ${error}`);
-        else if (report.input.recordedMs < recordMs * 0.9) problems.push(`microphone delivered only ${report.input.recordedMs} ms of ${recordMs} ms`);
-        else if (!report.input.level || report.input.level.peakDb === -Infinity) problems.push('microphone recorded pure silence (muted, or the wrong device?)');
+        else if (report.input.recordedMs < recordMs * 0.9)
+          problems.push(`microphone delivered only ${report.input.recordedMs} ms of ${recordMs} ms`);
+        else if (!report.input.level || report.input.level.peakDb === -Infinity)
+          problems.push('microphone recorded pure silence (muted, or the wrong device?)');
       } else {
         problems.push(`microphone ${statusText(svc.input.status())}`);
       }
@@ -126,7 +129,8 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
         report.output.tonePlayedMs = svc.output.playedMs('doctor-tone');
         if (error) report.output.error = error;
         if (error) problems.push(`speaker: ${error}`);
-        else if (report.output.tonePlayedMs < toneMs - 20) problems.push(`speaker played only ${report.output.tonePlayedMs} ms of the ${toneMs} ms tone`);
+        else if (report.output.tonePlayedMs < toneMs - 20)
+          problems.push(`speaker played only ${report.output.tonePlayedMs} ms of the ${toneMs} ms tone`);
       } else {
         problems.push(`speaker ${statusText(svc.output.status())}`);
       }
@@ -141,7 +145,10 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   report.ptt.mode = await ptt.started();
   report.ptt.globalKey = report.ptt.mode.kind === 'hold';
   await ptt.close();
-  if (!report.ptt.globalKey) problems.push(`push-to-talk: using tap-to-toggle (${report.ptt.mode.key}) — ${report.ptt.mode.reason ?? 'global key unavailable'}`);
+  if (!report.ptt.globalKey)
+    problems.push(
+      `push-to-talk: using tap-to-toggle (${report.ptt.mode.key}) — ${report.ptt.mode.reason ?? 'global key unavailable'}`,
+    );
   return report;
 }
 
@@ -164,7 +171,10 @@ export function formatDoctorReport(r: DoctorReport): string {
   lines.push(r.devicesError ? `  (could not list devices: ${r.devicesError})` : formatDevices(r.devices));
   lines.push('', `Microphone: ${statusText(r.input.status)}`);
   if (r.input.recordedMs > 0 || r.input.error) {
-    lines.push(`  recorded ${(r.input.recordedMs / 1000).toFixed(2)} s` + (r.input.level ? `, peak ${db(r.input.level.peakDb)}, RMS ${db(r.input.level.rmsDb)}` : ''));
+    lines.push(
+      `  recorded ${(r.input.recordedMs / 1000).toFixed(2)} s` +
+        (r.input.level ? `, peak ${db(r.input.level.peakDb)}, RMS ${db(r.input.level.rmsDb)}` : ''),
+    );
     if (r.input.error) lines.push(`  error: ${r.input.error}`);
   }
   lines.push(`Speaker: ${statusText(r.output.status)}`);
@@ -179,6 +189,9 @@ export function formatDoctorReport(r: DoctorReport): string {
       ? `Push-to-talk: hold ${m.key} (global key works)`
       : `Push-to-talk: tap ${m.key} to start, tap again to send, Esc to discard${m.reason ? ` (${m.reason})` : ''}`,
   );
-  lines.push('', r.problems.length ? `Problems:\n${r.problems.map((p) => `  - ${p}`).join('\n')}` : 'Everything works.');
+  lines.push(
+    '',
+    r.problems.length ? `Problems:\n${r.problems.map((p) => `  - ${p}`).join('\n')}` : 'Everything works.',
+  );
   return lines.join('\n');
 }

@@ -10,13 +10,33 @@ export interface Tone {
 /** The tone sequences of each earcon. */
 export const EARCON_TONES: Readonly<Record<EarconKind, readonly Tone[]>> = {
   // rising pair: "something began"
-  started: [{ hz: 660, ms: 70 }, { hz: 0, ms: 20 }, { hz: 880, ms: 90 }],
+  started: [
+    { hz: 660, ms: 70 },
+    { hz: 0, ms: 20 },
+    { hz: 880, ms: 90 },
+  ],
   // rising major triad: "finished well"
-  done: [{ hz: 523.25, ms: 80 }, { hz: 0, ms: 15 }, { hz: 659.25, ms: 80 }, { hz: 0, ms: 15 }, { hz: 783.99, ms: 140 }],
+  done: [
+    { hz: 523.25, ms: 80 },
+    { hz: 0, ms: 15 },
+    { hz: 659.25, ms: 80 },
+    { hz: 0, ms: 15 },
+    { hz: 783.99, ms: 140 },
+  ],
   // falling low pair: "went wrong"
-  failed: [{ hz: 440, ms: 150 }, { hz: 0, ms: 30 }, { hz: 311.13, ms: 220 }],
+  failed: [
+    { hz: 440, ms: 150 },
+    { hz: 0, ms: 30 },
+    { hz: 311.13, ms: 220 },
+  ],
   // repeated high beep: "look at me"
-  attention: [{ hz: 987.77, ms: 90 }, { hz: 0, ms: 70 }, { hz: 987.77, ms: 90 }, { hz: 0, ms: 70 }, { hz: 987.77, ms: 90 }],
+  attention: [
+    { hz: 987.77, ms: 90 },
+    { hz: 0, ms: 70 },
+    { hz: 987.77, ms: 90 },
+    { hz: 0, ms: 70 },
+    { hz: 987.77, ms: 90 },
+  ],
 };
 
 /** Peak amplitude of earcon tones (about -12 dBFS), so they never clip and stay below speech. */
@@ -24,7 +44,11 @@ export const EARCON_AMPLITUDE = 0.25;
 const FADE_MS = 5;
 
 /** Synthesizes a tone sequence as PCM16 LE mono at `sampleRate` with short fades (no clicks). */
-export function synthesizeTones(tones: readonly Tone[], sampleRate = SAMPLE_RATE, amplitude = EARCON_AMPLITUDE): Buffer {
+export function synthesizeTones(
+  tones: readonly Tone[],
+  sampleRate = SAMPLE_RATE,
+  amplitude = EARCON_AMPLITUDE,
+): Buffer {
   const counts = tones.map((t) => Math.round((t.ms * sampleRate) / 1000));
   const total = counts.reduce((a, b) => a + b, 0);
   const out = Buffer.alloc(total * 2);

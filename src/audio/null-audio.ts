@@ -51,7 +51,11 @@ export class NullAudioOutput extends EventEmitter<AudioOutputEvents> implements 
 }
 
 /** Both null ports with the same status, shaped like AudioService's `input`/`output`. */
-export function createNullAudio(status?: NullAudioStatus): { input: NullAudioInput; output: NullAudioOutput; close(): Promise<void> } {
+export function createNullAudio(status?: NullAudioStatus): {
+  input: NullAudioInput;
+  output: NullAudioOutput;
+  close(): Promise<void>;
+} {
   const input = new NullAudioInput(status);
   const output = new NullAudioOutput(status);
   return { input, output, close: async () => {} };

@@ -25,7 +25,8 @@ export interface GlobalHoldOptions {
 /** Resolves `key` or throws an Error naming the bad key. */
 export function resolvePttKey(key: string | number | undefined): ResolvedKey {
   const resolved = resolveKey(key ?? DEFAULT_PTT_KEY);
-  if (!resolved) throw new Error(`unknown push-to-talk key "${String(key)}" (try RightCtrl, ScrollLock, F12 or a uiohook keycode)`);
+  if (!resolved)
+    throw new Error(`unknown push-to-talk key "${String(key)}" (try RightCtrl, ScrollLock, F12 or a uiohook keycode)`);
   return resolved;
 }
 
@@ -96,7 +97,11 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
         if (this.isReady || this.failure) return;
         child.kill('SIGKILL');
         resolve(false);
-        this.guarded(() => this.fail(`hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`));
+        this.guarded(() =>
+          this.fail(
+            `hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`,
+          ),
+        );
       }, this.opts.readyTimeoutMs ?? 3000);
       timer.unref();
       child.on('message', (m: HelperMessage) => {
@@ -212,9 +217,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
 }
 
 type HelperMessage =
-  | { t: 'ready' }
-  | { t: 'fatal'; reason: string }
-  | { t: 'down' | 'up'; keycode: number; time: number; lagMs: number };
+  { t: 'ready' } | { t: 'fatal'; reason: string } | { t: 'down' | 'up'; keycode: number; time: number; lagMs: number };
 
 function lastLine(s: string): string {
   const lines = s.trim().split('\n').filter(Boolean);

@@ -19,7 +19,10 @@ export class TalkState {
   constructor(
     private readonly maxHoldMs: number,
     private readonly hooks: TalkStateHooks,
-    private readonly timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+    private readonly timers: { set: typeof setTimeout; clear: typeof clearTimeout } = {
+      set: setTimeout,
+      clear: clearTimeout,
+    },
   ) {}
 
   /** True between press and release/discard. */

@@ -44,7 +44,11 @@ export class TapToggleSource extends EventEmitter<PushToTalkEvents> implements P
         }
       },
     });
-    this.currentMode = { kind: 'toggle', key: LABELS[this.toggleKey] ?? this.toggleKey, ...(opts.reason ? { reason: opts.reason } : {}) };
+    this.currentMode = {
+      kind: 'toggle',
+      key: LABELS[this.toggleKey] ?? this.toggleKey,
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    };
   }
 
   /**

@@ -24,4 +24,6 @@ await drained;
 const mode = await ptt.started();
 const diagnostics = audio.diagnostics();
 await Promise.all([audio.close(), ptt.close()]);
-process.stdout.write(`APP-RESULT ${JSON.stringify({ captured, mode, portAudioLinesInHelperPipe: diagnostics.filter((l) => l.includes('PortAudio')).length })}\n`);
+process.stdout.write(
+  `APP-RESULT ${JSON.stringify({ captured, mode, portAudioLinesInHelperPipe: diagnostics.filter((l) => l.includes('PortAudio')).length })}\n`,
+);

@@ -24,7 +24,11 @@ describe('doctor', () => {
   it('lists devices, records 2 s with its level, plays a test tone and finds the global key', async () => {
     const out = join(dir, 'doctor-out.raw');
     const progress: string[] = [];
-    const r = await runDoctor({ env: { ...fileBackendEnv(speech, out), DISPLAY: x.display }, pttKey: 'ScrollLock', onProgress: (l) => progress.push(l) });
+    const r = await runDoctor({
+      env: { ...fileBackendEnv(speech, out), DISPLAY: x.display },
+      pttKey: 'ScrollLock',
+      onProgress: (l) => progress.push(l),
+    });
     expect(r.devices.map((d) => d.name)).toEqual(['default']);
     expect(r.input.status).toEqual({ kind: 'ready', device: 'default' });
     expect(r.input.recordedMs).toBe(2000);
@@ -54,7 +58,9 @@ describe('doctor', () => {
     expect(r.ptt.mode).toEqual({ kind: 'toggle', key: 'Space', reason: 'global key unavailable: no display' });
     const text = formatDoctorReport(r);
     expect(text).toContain('Microphone: disabled: audio disabled (--no-audio)');
-    expect(text).toContain('Push-to-talk: tap Space to start, tap again to send, Esc to discard (global key unavailable: no display)');
+    expect(text).toContain(
+      'Push-to-talk: tap Space to start, tap again to send, Esc to discard (global key unavailable: no display)',
+    );
     expect(text).toContain('  - push-to-talk: using tap-to-toggle (Space) — global key unavailable: no display');
   });
 });

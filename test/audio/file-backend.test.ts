@@ -59,8 +59,11 @@ describe('audio over ALSA file devices (backend A)', () => {
     try {
       await svc.ready();
       const deadline = Date.now() + 3000;
-      while (!svc.diagnostics().some((l) => l.includes('not paced in real time')) && Date.now() < deadline) await sleep(20);
-      expect(svc.diagnostics()).toContainEqual(expect.stringContaining('input is not paced in real time (file or null device): using per-turn input streams'));
+      while (!svc.diagnostics().some((l) => l.includes('not paced in real time')) && Date.now() < deadline)
+        await sleep(20);
+      expect(svc.diagnostics()).toContainEqual(
+        expect.stringContaining('input is not paced in real time (file or null device): using per-turn input streams'),
+      );
       let after = 0;
       let stopped = false;
       svc.input.on('chunk', () => {
@@ -81,10 +84,15 @@ describe('audio over ALSA file devices (backend A)', () => {
     // a 1 kHz tone recorded "by the device" at 48 kHz
     const n48 = 48000;
     const tone48 = Buffer.alloc(n48 * 2);
-    for (let i = 0; i < n48; i++) tone48.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 1000 * i) / 48000) * 12000), i * 2);
+    for (let i = 0; i < n48; i++)
+      tone48.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 1000 * i) / 48000) * 12000), i * 2);
     const f48 = join(dir, 'tone48.raw');
     writeFileSync(f48, tone48);
-    const svc = new AudioService({ env: fileBackendEnv(f48, join(dir, 'unused3.raw')), captureRate: 48000, inputStream: 'per-turn' });
+    const svc = new AudioService({
+      env: fileBackendEnv(f48, join(dir, 'unused3.raw')),
+      captureRate: 48000,
+      inputStream: 'per-turn',
+    });
     try {
       await svc.ready();
       // half a second of 24 kHz audio (well inside the file, away from EOF)
@@ -92,7 +100,7 @@ describe('audio over ALSA file devices (backend A)', () => {
       const s = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.length));
       const body = s.subarray(2400, 12000); // skip the resampler's start-up
       let crossings = 0;
-      for (let i = 1; i < body.length; i++) if ((body[i - 1]! < 0) !== (body[i]! < 0)) crossings++;
+      for (let i = 1; i < body.length; i++) if (body[i - 1]! < 0 !== body[i]! < 0) crossings++;
       const hz = crossings / 2 / (body.length / 24000);
       expect(hz).toBeGreaterThan(990);
       expect(hz).toBeLessThan(1010);
@@ -159,7 +167,9 @@ describe('audio over ALSA file devices (backend A)', () => {
       const playedBytes = lastNonZero(file) - at;
       // what reached the device equals the accounting, within one 20 ms chunk
       expect(Math.abs(playedBytes / 48 - stopped.playedMs)).toBeLessThanOrEqual(20);
-      expect(file.subarray(at, at + stopped.playedMs * 48).equals(speech.pcm.subarray(0, stopped.playedMs * 48))).toBe(true);
+      expect(file.subarray(at, at + stopped.playedMs * 48).equals(speech.pcm.subarray(0, stopped.playedMs * 48))).toBe(
+        true,
+      );
     } finally {
       await svc.close();
     }
@@ -219,7 +229,9 @@ describe('audio over ALSA file devices (backend A)', () => {
       expect(byName.output.status()).toEqual({ kind: 'ready', device: 'default' });
       const st = missing.input.status();
       expect(st.kind).toBe('unavailable');
-      expect((st as { reason: string }).reason).toBe('no audio device: no input device matches "USB Headset" (have: 0 default)');
+      expect((st as { reason: string }).reason).toBe(
+        'no audio device: no input device matches "USB Headset" (have: 0 default)',
+      );
       expect(missing.output.status().kind).toBe('ready');
       const errors: string[] = [];
       missing.input.on('error', (e) => errors.push(e.message));
@@ -234,7 +246,10 @@ describe('audio over ALSA file devices (backend A)', () => {
     const svc = new AudioService({ env: fileBackendEnv(join(dir, 'does-not-exist.raw'), join(dir, 'still.raw')) });
     try {
       await svc.ready();
-      expect(svc.input.status()).toEqual({ kind: 'unavailable', reason: 'no audio device: PortAudio lists no input device' });
+      expect(svc.input.status()).toEqual({
+        kind: 'unavailable',
+        reason: 'no audio device: PortAudio lists no input device',
+      });
       const errors: string[] = [];
       svc.input.on('error', (e) => errors.push(e.message));
       svc.input.start();
@@ -258,7 +273,9 @@ describe('audio over ALSA file devices (backend A)', () => {
       svc.input.start(); // capturing, and nobody listens for 'error'
       process.kill(pid1, 'SIGKILL');
       await waitFor(() => svc.input.status().kind === 'ready' && svc.helperPid() !== null && svc.helperPid() !== pid1);
-      expect(svc.diagnostics()).toContainEqual(expect.stringMatching(/capture interrupted: audio helper crashed: SIGKILL/));
+      expect(svc.diagnostics()).toContainEqual(
+        expect.stringMatching(/capture interrupted: audio helper crashed: SIGKILL/),
+      );
     } finally {
       await svc.close();
     }
@@ -278,7 +295,10 @@ describe('audio over ALSA file devices (backend A)', () => {
       expect(zeros.pcm.length).toBe(4800);
       process.kill(svc.helperPid()!, 'SIGKILL');
       await waitFor(() => svc.input.status().kind === 'unavailable');
-      expect(svc.input.status()).toEqual({ kind: 'unavailable', reason: expect.stringMatching(/^audio helper crashed: SIGKILL/) });
+      expect(svc.input.status()).toEqual({
+        kind: 'unavailable',
+        reason: expect.stringMatching(/^audio helper crashed: SIGKILL/),
+      });
       expect(svc.output.status().kind).toBe('unavailable');
       expect(statuses.map((s) => s.kind)).toEqual(['ready', 'starting', 'ready', 'unavailable']);
       // the app side still works: calls are no-ops that report errors
@@ -301,4 +321,3 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await sleep(20);
   }
 }
-

@@ -32,7 +32,7 @@ function runApp(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: 
 }
 
 describe('helpers never write to the app terminal', () => {
-  it('with audio and a global key: stdout holds only the app\'s own line, the PortAudio chatter stayed in the helper pipe', async () => {
+  it("with audio and a global key: stdout holds only the app's own line, the PortAudio chatter stayed in the helper pipe", async () => {
     const env = { ...fileBackendEnv(speech, join(dir, 'out.raw')), DISPLAY: x.display };
     const r = await runApp(env);
     expect(r.stderr).toBe('');
@@ -40,13 +40,17 @@ describe('helpers never write to the app terminal', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^APP-RESULT /);
-    const result = JSON.parse(lines[0]!.slice('APP-RESULT '.length)) as { captured: number; mode: { kind: string }; portAudioLinesInHelperPipe: number };
+    const result = JSON.parse(lines[0]!.slice('APP-RESULT '.length)) as {
+      captured: number;
+      mode: { kind: string };
+      portAudioLinesInHelperPipe: number;
+    };
     expect(result.captured).toBeGreaterThanOrEqual(48_000);
     expect(result.mode.kind).toBe('hold');
     expect(result.portAudioLinesInHelperPipe).toBeGreaterThanOrEqual(2); // the chatter exists, just not here
   });
 
-  it('with a dead display (the hotkey helper aborts or hangs): still nothing on stdout/stderr but the app\'s line, and exit code 0', async () => {
+  it("with a dead display (the hotkey helper aborts or hangs): still nothing on stdout/stderr but the app's line, and exit code 0", async () => {
     const env = { ...fileBackendEnv(speech, join(dir, 'out2.raw')), DISPLAY: ':4712' };
     const r = await runApp(env);
     expect(r.stderr).toBe('');

@@ -53,9 +53,13 @@ describe('earcons', () => {
   });
 
   it('synthesize each tone at its frequency with silence between tones', () => {
-    const pcm = synthesizeTones([{ hz: 1000, ms: 100 }, { hz: 0, ms: 50 }, { hz: 500, ms: 100 }]);
+    const pcm = synthesizeTones([
+      { hz: 1000, ms: 100 },
+      { hz: 0, ms: 50 },
+      { hz: 500, ms: 100 },
+    ]);
     const s = samples(pcm);
-    const crossings = (a: number[]) => a.slice(1).filter((v, i) => (a[i]! < 0) !== (v < 0)).length;
+    const crossings = (a: number[]) => a.slice(1).filter((v, i) => a[i]! < 0 !== v < 0).length;
     expect(crossings(s.slice(0, 2400)) / 2 / 0.1).toBeCloseTo(1000, -1);
     expect(s.slice(2400, 3600).every((v) => v === 0)).toBe(true);
     expect(crossings(s.slice(3600)) / 2 / 0.1).toBeCloseTo(500, -1);
@@ -106,7 +110,11 @@ describe('playback queue: pacing and played-ms accounting', () => {
     const at0: Piece[] = [];
     for (let x = p.next(0); x; x = p.next(0)) at0.push(x);
     // 30 ms lead at t=0: 480 (a) + 480 (a) + 40 (a, end of item) ... then b up to 1440 bytes total
-    expect(at0.map((x) => [x.itemId, x.pcm.length])).toEqual([['a', 480], ['a', 480], ['a', 40]]);
+    expect(at0.map((x) => [x.itemId, x.pcm.length])).toEqual([
+      ['a', 480],
+      ['a', 480],
+      ['a', 40],
+    ]);
     expect(p.waitMs(0)).toBeCloseTo((1000 + 480 - 1440) / 48, 6);
     expect(p.next(1)).toBeTruthy(); // after 1 ms: 48 + 1440 ≥ 1000 + 480
     expect(p.handedBytes('b')).toBe(480);

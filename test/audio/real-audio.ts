@@ -23,7 +23,10 @@ export function hasTool(tool: string): boolean {
 /** Throws a clear error when a tool is missing (CI installs them: see .ci/run). */
 export function requireTools(...tools: string[]): void {
   const missing = tools.filter((t) => !hasTool(t));
-  if (missing.length) throw new Error(`missing tool(s): ${missing.join(', ')} — apt-get install espeak-ng sox pulseaudio pulseaudio-utils libasound2-plugins xvfb xautomation (see .ci/run)`);
+  if (missing.length)
+    throw new Error(
+      `missing tool(s): ${missing.join(', ')} — apt-get install espeak-ng sox pulseaudio pulseaudio-utils libasound2-plugins xvfb xautomation (see .ci/run)`,
+    );
 }
 
 /** A scratch dir removed by the returned function. */
@@ -33,7 +36,11 @@ export function scratch(prefix = 'vo-audio-'): { dir: string; cleanup: () => voi
 }
 
 /** Speaks `text` with espeak-ng and converts it without dither to raw s16le mono at `rate` (and a WAV). */
-export function makeSpeech(dir: string, text = 'Hello, this is a test of the voice orchestrator. Please list the open panes.', rate = 24000): { raw: string; wav: string; pcm: Buffer } {
+export function makeSpeech(
+  dir: string,
+  text = 'Hello, this is a test of the voice orchestrator. Please list the open panes.',
+  rate = 24000,
+): { raw: string; wav: string; pcm: Buffer } {
   requireTools('espeak-ng', 'sox');
   const src = join(dir, `speech-src.wav`);
   const raw = join(dir, `speech${rate}.raw`);
@@ -46,7 +53,12 @@ export function makeSpeech(dir: string, text = 'Hello, this is a test of the voi
 
 /** Env for backend A: capture reads `inFile`, playback writes `outFile`. */
 export function fileBackendEnv(inFile: string, outFile: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ALSA_CONFIG_PATH: ALSA_FILE_CONF, VO_AUDIO_IN: inFile, VO_AUDIO_OUT: outFile };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ALSA_CONFIG_PATH: ALSA_FILE_CONF,
+    VO_AUDIO_IN: inFile,
+    VO_AUDIO_OUT: outFile,
+  };
   delete env.PULSE_SERVER;
   delete env.DISPLAY;
   return env;
@@ -91,15 +103,35 @@ export async function startPulse(): Promise<Pulse> {
     ].join('\n'),
   );
   writeFileSync(join(dir, 'asound-pulse.conf'), 'pcm.!default { type pulse }\nctl.!default { type pulse }\n');
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_SERVER: `unix:${dir}/native`, ALSA_CONFIG_PATH: join(dir, 'asound-pulse.conf') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: dir,
+    XDG_RUNTIME_DIR: dir,
+    PULSE_SERVER: `unix:${dir}/native`,
+    ALSA_CONFIG_PATH: join(dir, 'asound-pulse.conf'),
+  };
   delete env.DISPLAY;
   const log = openSync(join(dir, 'log'), 'w');
   const procs: ChildProcess[] = [];
   procs.push(
-    spawn('pulseaudio', ['-n', '-F', join(dir, 'vo.pa'), '--daemonize=no', '--exit-idle-time=-1', '--disallow-exit', '--use-pid-file=no', '--enable-memfd=no', '--log-level=error'], {
-      env,
-      stdio: ['ignore', log, log],
-    }),
+    spawn(
+      'pulseaudio',
+      [
+        '-n',
+        '-F',
+        join(dir, 'vo.pa'),
+        '--daemonize=no',
+        '--exit-idle-time=-1',
+        '--disallow-exit',
+        '--use-pid-file=no',
+        '--enable-memfd=no',
+        '--log-level=error',
+      ],
+      {
+        env,
+        stdio: ['ignore', log, log],
+      },
+    ),
   );
   closeSync(log);
   const stop = async () => {
@@ -122,7 +154,23 @@ export async function startPulse(): Promise<Pulse> {
     }
   }
   for (const sink of ['vo_mic', 'vo_spk']) {
-    procs.push(spawn('pacat', ['--playback', '-d', sink, '--raw', '--format=s16le', '--rate=24000', '--channels=1', '--latency-msec=20', '/dev/zero'], { env, stdio: 'ignore' }));
+    procs.push(
+      spawn(
+        'pacat',
+        [
+          '--playback',
+          '-d',
+          sink,
+          '--raw',
+          '--format=s16le',
+          '--rate=24000',
+          '--channels=1',
+          '--latency-msec=20',
+          '/dev/zero',
+        ],
+        { env, stdio: 'ignore' },
+      ),
+    );
   }
   // an idle null sink renders in 2 s blocks; wait until the keep-alive streams brought it to low latency
   for (;;) {
@@ -144,7 +192,9 @@ export interface Xvfb {
 /** Starts Xvfb on a free display chosen by Xvfb itself (-displayfd). */
 export async function startXvfb(): Promise<Xvfb> {
   requireTools('Xvfb', 'xte');
-  const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
   const display = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const t = setTimeout(() => reject(new Error('Xvfb did not report a display')), 10_000);

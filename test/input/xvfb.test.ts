@@ -16,7 +16,11 @@ afterAll(async () => {
   await x?.stop();
 });
 
-function next<K extends keyof PushToTalkEvents>(src: PushToTalk, event: K, timeoutMs = 5000): Promise<PushToTalkEvents[K]> {
+function next<K extends keyof PushToTalkEvents>(
+  src: PushToTalk,
+  event: K,
+  timeoutMs = 5000,
+): Promise<PushToTalkEvents[K]> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
     const once = src.once.bind(src) as unknown as (e: K, l: (...a: PushToTalkEvents[K]) => void) => void;
@@ -99,7 +103,11 @@ describe('global hold key under Xvfb', () => {
       const [reason] = await discarded;
       expect(reason).toMatch(/^global key lost: hotkey helper exited/);
       const [m] = await mode;
-      expect(m).toMatchObject({ kind: 'toggle', key: 'Space', reason: expect.stringMatching(/^global key unavailable: hotkey helper exited/) });
+      expect(m).toMatchObject({
+        kind: 'toggle',
+        key: 'Space',
+        reason: expect.stringMatching(/^global key unavailable: hotkey helper exited/),
+      });
       expect(ptt.isTalking()).toBe(false);
       expect(ptt.key('space', 1)).toBe(true); // tap-to-toggle now works
       expect(ptt.isTalking()).toBe(true);
@@ -113,7 +121,8 @@ describe('global hold key under Xvfb', () => {
 describe('without a usable display', () => {
   // uiohook on a dead display usually aborts (SIGABRT, "XOpenDisplay failure!"), and sometimes hangs
   // in start() instead (seen about 1 run in 5): both must end in the fallback, the second by the ready timeout.
-  const deadHelper = /^global key unavailable: hotkey helper (exited \(SIGABRT\): xrecord_start \[\d+\]: XOpenDisplay failure!|did not become ready within 2\.0 s)$/;
+  const deadHelper =
+    /^global key unavailable: hotkey helper (exited \(SIGABRT\): xrecord_start \[\d+\]: XOpenDisplay failure!|did not become ready within 2\.0 s)$/;
 
   it('the helper dies (SIGABRT) or hangs on a dead display, this process survives, and tap-to-toggle is active with the reason', async () => {
     const env = { ...process.env, DISPLAY: ':4711' };
