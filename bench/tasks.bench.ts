@@ -60,6 +60,26 @@ function waitAll(m: TaskManager, ids: number[]): Promise<TaskRecord[]> {
   });
 }
 
+/** One small task first, so module loading and JIT warm-up are not measured as ingest stalls. */
+async function warmUp(root: string): Promise<void> {
+  const dir = join(root, 'warm-up');
+  mkdirSync(dir, { recursive: true });
+  const m = new TaskManager({
+    stateDir: join(root, 'state-warm-up'),
+    roots: [root],
+    backend: 'command',
+    commandArgv: [process.execPath, FAKE_AGENT, '--lines', '2000', '--format', 'json'],
+  });
+  await m.start();
+  // The manager's timers and the detached agent do not hold the process open.
+  const keepAlive = setInterval(() => {}, 1000);
+  const r = await m.spawn({ name: 'warm-up', prompt: 'x', projectDir: dir });
+  if (!r.ok) throw new Error(r.message);
+  await waitAll(m, [r.value.id]);
+  clearInterval(keepAlive);
+  await m.shutdown('keep');
+}
+
 async function ingest(root: string, format: 'text' | 'json'): Promise<void> {
   const m = new TaskManager({
     stateDir: join(root, `state-ingest-${format}`),
@@ -161,6 +181,7 @@ async function hugeLine(root: string): Promise<void> {
 
 const root = mkdtempSync(join(tmpdir(), 'vo-bench-tasks-'));
 try {
+  await warmUp(root);
   // The comparison workload (plain text lines, as the previous product ingested), then stream-json lines.
   await ingest(root, 'text');
   await ingest(root, 'json');

@@ -1093,13 +1093,24 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     if (this.flushTimer !== undefined || this.closed) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.flush();
+      this.flushSpread([...this.tasks.values()], 0);
     }, this.o.flushMs);
     this.flushTimer.unref();
   }
 
   private flush(): void {
     for (const st of this.tasks.values()) this.flushTask(st);
+  }
+
+  /**
+   * The timer's flush: one task per turn of the event loop. Rendering a busy task's batch can take
+   * milliseconds; doing every task in one go held the loop for tens of them under load.
+   */
+  private flushSpread(states: TaskState[], i: number): void {
+    const st = states[i];
+    if (st === undefined || this.closed) return;
+    this.flushTask(st);
+    if (i + 1 < states.length) setImmediate(() => this.flushSpread(states, i + 1));
   }
 
   private flushTask(st: TaskState): void {
