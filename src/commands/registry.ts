@@ -10,6 +10,7 @@ import type { AppState } from '../state/types.js';
 import { isLive, type TaskRecord } from '../tasks/types.js';
 import {
   elapsedMs,
+  failureReason,
   lookupTask,
   oneLine,
   shortProject,
@@ -152,7 +153,7 @@ function resultSay(t: TaskRecord, detail: 'summary' | 'full', ctx: RunContext): 
     const head = `Task ${t.id} "${t.name}" is still ${t.status}, there is no final result yet (${facts}).`;
     return lastText ? `${head} Its latest message:\n${untrusted(t.id, lastText.text, max)}` : head;
   }
-  const why = t.failure ? ` Reason: ${oneLine(t.failure.message, 160)}.` : '';
+  const why = t.failure ? ` ${failureReason(t, 160)}` : '';
   const head = `Task ${t.id} "${t.name}" ${t.status} (${facts}).${why}${files}`;
   if (!t.resultText) return `${head} It left no final text.`;
   return `${head} Its final text follows.\n${untrusted(t.id, t.resultText, max)}`;

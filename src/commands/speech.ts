@@ -2,7 +2,7 @@
  * Short, speakable sentences about tasks, and the fence that marks task output as untrusted data.
  */
 import { basename } from 'node:path';
-import type { TaskManagerPort, TaskRecord } from '../tasks/types.js';
+import type { TaskFailure, TaskManagerPort, TaskRecord } from '../tasks/types.js';
 import type { CommandResult } from './types.js';
 
 /** Collapses whitespace and cuts to `max` characters with "…". */
@@ -57,7 +57,7 @@ export function statusLine(t: TaskRecord, now: number): string {
   if (t.status === 'running' && el !== undefined) parts.push(`for ${spokenDuration(el)}`);
   if (t.status === 'queued' && t.queuedReason) parts.push(`— ${oneLine(t.queuedReason, 60)}`);
   if (t.stalled) parts.push('(stalled, no output lately)');
-  if (t.status === 'failed' && t.failure) parts.push(`— ${oneLine(t.failure.message, 80)}`);
+  if (t.status === 'failed' && t.failure) parts.push(`— ${shortFailure(t.failure)}`);
   return parts.join(' ');
 }
 
@@ -70,11 +70,34 @@ export function statusSentence(t: TaskRecord, now: number): string {
   if (el !== undefined)
     bits.push(t.status === 'running' ? `running for ${spokenDuration(el)}` : `took ${spokenDuration(el)}`);
   if (t.stalled) bits.push('no output for a while, it may be stuck');
-  if (t.failure) bits.push(`reason: ${oneLine(t.failure.message, 120)}`);
+  if (t.failure && !failureCarriesOutput(t.failure)) bits.push(`reason: ${oneLine(t.failure.message, 120)}`);
   bits.push(`${t.turns} turn${t.turns === 1 ? '' : 's'}, ${spokenCost(t.costUsd)}`);
-  const sentence = `${head}; ${bits.join('; ')}.`;
+  const sentence = `${head}; ${bits.join('; ')}.${t.failure && failureCarriesOutput(t.failure) ? ` ${failureReason(t, 160)}` : ''}`;
   // The activity line is the agent's own words or tool input: output, so it goes inside the fence.
   return t.activity ? `${sentence} Latest activity:\n${untrusted(t.id, oneLine(t.activity, 120), 200)}` : sentence;
+}
+
+/** Failure kinds whose message quotes text from outside voice-orch (the agent's stderr, an API error). */
+export function failureCarriesOutput(f: TaskFailure): boolean {
+  return f.kind === 'crashed' || f.kind === 'execution_error' || f.kind === 'api_error';
+}
+
+/** A failure in a few words for list lines; quoted outside text is left for the status answer. */
+export function shortFailure(f: TaskFailure): string {
+  if (!failureCarriesOutput(f)) return oneLine(f.message, 80);
+  return f.kind === 'api_error'
+    ? 'API error (ask for its status for the message)'
+    : `${f.kind.replace('_', ' ')} (ask for its status for details)`;
+}
+
+/**
+ * The failure reason as a sentence for the model: our own sentences as they are, anything quoting
+ * the agent's stderr or an API's message inside the untrusted fence.
+ */
+export function failureReason(t: TaskRecord, max: number): string {
+  if (!t.failure) return '';
+  if (!failureCarriesOutput(t.failure)) return `Reason: ${oneLine(t.failure.message, max)}.`;
+  return `Reason, as reported:\n${untrusted(t.id, oneLine(t.failure.message, max), max)}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { TaskNotice } from '../session/types.js';
 import type { TaskRecord } from '../tasks/types.js';
-import { oneLine, shortProject, spokenCost, spokenDuration, elapsedMs, untrusted } from './speech.js';
+import { elapsedMs, failureReason, oneLine, shortProject, spokenCost, spokenDuration, untrusted } from './speech.js';
 
 /** A notice for a task that just finished, failed, was cancelled or stalled; undefined when nothing is worth saying. */
 export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now: number): TaskNotice | undefined {
@@ -41,7 +41,7 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
       return {
         ...base,
         kind: 'failed',
-        text: `${label} failed${took}: ${oneLine(task.failure?.message ?? 'unknown reason', 160)}.`,
+        text: task.failure ? `${label} failed${took}. ${failureReason(task, 160)}` : `${label} failed${took}.`,
       };
     case 'interrupted':
       return {
