@@ -1642,22 +1642,7 @@ export class FakeConnection {
         role: 'assistant',
         content: [] as any[],
       };
-      const cur: ActiveItem = {
-        item,
-        outputIndex: run.output.length,
-        kind: 'message',
-        partAdded: false,
-        transcript: '',
-        audioBytes: 0,
-      };
-      run.current = cur;
-      run.output.push(item);
-      this.send({
-        type: 'response.output_item.added',
-        response_id: rid,
-        output_index: cur.outputIndex,
-        item: clone(item),
-      });
+      const cur = this.openOutputItem(run, rid, item, 'message');
       if (inConv) this.addAssistantItem(item);
       const base = { response_id: rid, item_id: item.id, output_index: cur.outputIndex, content_index: 0 };
       const words = reply.text.split(/(?<=\s)/).filter((w) => w.length > 0);
@@ -1744,22 +1729,7 @@ export class FakeConnection {
         call_id: callId,
         arguments: '',
       };
-      const cur: ActiveItem = {
-        item,
-        outputIndex: run.output.length,
-        kind: 'function_call',
-        partAdded: false,
-        transcript: '',
-        audioBytes: 0,
-      };
-      run.current = cur;
-      run.output.push(item);
-      this.send({
-        type: 'response.output_item.added',
-        response_id: rid,
-        output_index: cur.outputIndex,
-        item: clone(item),
-      });
+      const cur = this.openOutputItem(run, rid, item, 'function_call');
       if (inConv) {
         this.knownCallIds.add(callId);
         this.addAssistantItem(item);
@@ -1788,6 +1758,27 @@ export class FakeConnection {
       if (!(await tick())) return;
     }
     this.finish(run, 'completed', null);
+  }
+
+  /** Starts an output item of a response: the run's current item, announced with output_item.added. */
+  private openOutputItem(run: RunState, rid: string, item: any, kind: ActiveItem['kind']): ActiveItem {
+    const cur: ActiveItem = {
+      item,
+      outputIndex: run.output.length,
+      kind,
+      partAdded: false,
+      transcript: '',
+      audioBytes: 0,
+    };
+    run.current = cur;
+    run.output.push(item);
+    this.send({
+      type: 'response.output_item.added',
+      response_id: rid,
+      output_index: cur.outputIndex,
+      item: clone(item),
+    });
+    return cur;
   }
 
   private addAssistantItem(item: any): void {
