@@ -1,31 +1,20 @@
 // `voice-orch doctor` over real helpers: ALSA file devices and Xvfb.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDoctorReport, runDoctor } from '../../src/audio/doctor.js';
-import { fileBackendEnv, locate, makeSpeech, scratch, startXvfb, type Xvfb } from './real-audio.js';
+import { fileBackendEnv, locate } from './real-audio.js';
+import { speechAndDisplay } from './speech-and-display.js';
 import { synthesizeTones } from '../../src/audio/earcons.js';
 
-let x: Xvfb;
-let dir: string;
-let cleanup: () => void;
-let speech: string;
-beforeAll(async () => {
-  ({ dir, cleanup } = scratch());
-  speech = makeSpeech(dir).raw;
-  x = await startXvfb();
-});
-afterAll(async () => {
-  await x?.stop();
-  cleanup?.();
-});
+const fx = speechAndDisplay();
 
 describe('doctor', () => {
   it('lists devices, records 2 s with its level, plays a test tone and finds the global key', async () => {
-    const out = join(dir, 'doctor-out.raw');
+    const out = join(fx.dir, 'doctor-out.raw');
     const progress: string[] = [];
     const r = await runDoctor({
-      env: { ...fileBackendEnv(speech, out), DISPLAY: x.display },
+      env: { ...fileBackendEnv(fx.speech, out), DISPLAY: fx.x.display },
       pttKey: 'ScrollLock',
       onProgress: (l) => progress.push(l),
     });

@@ -1,23 +1,12 @@
 // The helpers' native chatter (PortAudio printf on fd 1, uiohook/X11 errors) never reaches the app's terminal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { fileBackendEnv, makeSpeech, scratch, startXvfb, type Xvfb } from './real-audio.js';
+import { fileBackendEnv } from './real-audio.js';
+import { speechAndDisplay } from './speech-and-display.js';
 
-let x: Xvfb;
-let dir: string;
-let cleanup: () => void;
-let speech: string;
-beforeAll(async () => {
-  ({ dir, cleanup } = scratch());
-  speech = makeSpeech(dir).raw;
-  x = await startXvfb();
-});
-afterAll(async () => {
-  await x?.stop();
-  cleanup?.();
-});
+const fx = speechAndDisplay();
 
 function runApp(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL('./app-child.mts', import.meta.url));
@@ -33,7 +22,7 @@ function runApp(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: 
 
 describe('helpers never write to the app terminal', () => {
   it("with audio and a global key: stdout holds only the app's own line, the PortAudio chatter stayed in the helper pipe", async () => {
-    const env = { ...fileBackendEnv(speech, join(dir, 'out.raw')), DISPLAY: x.display };
+    const env = { ...fileBackendEnv(fx.speech, join(fx.dir, 'out.raw')), DISPLAY: fx.x.display };
     const r = await runApp(env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -51,7 +40,7 @@ describe('helpers never write to the app terminal', () => {
   });
 
   it("with a dead display (the hotkey helper aborts or hangs): still nothing on stdout/stderr but the app's line, and exit code 0", async () => {
-    const env = { ...fileBackendEnv(speech, join(dir, 'out2.raw')), DISPLAY: ':4712' };
+    const env = { ...fileBackendEnv(fx.speech, join(fx.dir, 'out2.raw')), DISPLAY: ':4712' };
     const r = await runApp(env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
