@@ -12,6 +12,7 @@ import type { ShutdownPolicy } from './tasks/types.js';
 import { listAudioDevices, formatDevices } from './audio/devices.js';
 import { formatDoctorReport, runDoctor } from './audio/doctor.js';
 import { composeApp } from './compose.js';
+import { prepareStateDir } from './config/state-dir.js';
 import { App } from './components/App.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,6 +26,8 @@ async function runApp(settings: Settings): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     fail('needs an interactive terminal (run it in a terminal or a tmux pane). Try `voice-orch --help`.');
   }
+  const stateProblem = prepareStateDir(settings.stateDir);
+  if (stateProblem) fail(`${stateProblem}. Choose another with --state-dir or VOICE_ORCH_STATE_DIR.`);
 
   let quitting: Promise<void> | null = null;
   let ink: Instance | null = null;
@@ -125,4 +128,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((err: unknown) => fail(`could not start: ${(err as Error)?.message ?? String(err)}`, 1));
