@@ -5,15 +5,9 @@ import { basename } from 'node:path';
 import type { TaskFailure, TaskManagerPort, TaskRecord } from '../tasks/types.js';
 import type { CommandResult } from './types.js';
 
-/** Collapses whitespace and cuts to `max` characters with "…". */
-export function oneLine(s: string, max = 80): string {
-  const flat = s
-    // eslint-disable-next-line no-control-regex
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
-}
+// The engine's own helper: strips every escape sequence and control character, not only colours.
+export { oneLine } from '../tasks/display.js';
+import { oneLine } from '../tasks/display.js';
 
 /** Cuts `s` to `max` characters, saying how much was left out. */
 export function clip(s: string, max: number): string {
