@@ -83,6 +83,7 @@ export async function composeApp(
     defaultPermissionMode: settings.permissionMode,
     allowBypassPermissions: settings.allowBypassPermissions,
     stallTimeoutMs: settings.stallTimeoutMs,
+    agentEnv: settings.agentEnv,
     ...overrides.taskOptions,
   });
   await tasks.start();

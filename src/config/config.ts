@@ -12,6 +12,10 @@ import { z } from 'zod';
 const PERMISSION_MODES = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'default', 'dontAsk', 'plan'] as const;
 const NOTICE_MODES = ['speak', 'chime', 'off'] as const;
 
+/** An environment variable name, or a prefix ending in `*` (`AWS_*`). */
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+const ENV_NAME_MESSAGE = 'must be an environment variable name or a prefix ending in * (e.g. AWS_*)';
+
 /** The schema of config.json (every field optional) and of the merged settings. */
 export const configFileSchema = z
   .object({
@@ -30,6 +34,13 @@ export const configFileSchema = z
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     sameDirPolicy: z.enum(['queue', 'refuse']).optional(),
     notices: z.enum(NOTICE_MODES).optional(),
+    agentEnv: z
+      .object({
+        drop: z.array(z.string().regex(ENV_NAME_PATTERN, ENV_NAME_MESSAGE)).optional(),
+        pass: z.array(z.string().regex(ENV_NAME_PATTERN, ENV_NAME_MESSAGE)).optional(),
+      })
+      .strict()
+      .optional(),
     stallTimeoutMinutes: z
       .number()
       .positive()
@@ -79,6 +90,11 @@ export interface Settings {
   sameDirPolicy: 'queue' | 'refuse';
   notices: (typeof NOTICE_MODES)[number];
   stallTimeoutMs: number;
+  /**
+   * Inherited variables withheld from agents (`drop`) or given to them after all (`pass`), on top
+   * of the built-in rule (OPENAI_API_KEY and every VOICE_ORCH_* variable are withheld).
+   */
+  agentEnv: { drop: string[]; pass: string[] };
   apiKey?: string;
   pricing?: ConfigFile['pricing'];
   /** Directory voice-orch was started in (always an allowed root). */
@@ -278,6 +294,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       sameDirPolicy: merged.sameDirPolicy ?? 'queue',
       notices: merged.notices ?? 'speak',
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
+      agentEnv: { drop: merged.agentEnv?.drop ?? [], pass: merged.agentEnv?.pass ?? [] },
       apiKey: env.OPENAI_API_KEY || undefined,
       pricing: merged.pricing,
       cwd,

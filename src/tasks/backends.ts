@@ -1,11 +1,20 @@
 /**
  * Agent backends: how a task's prompt becomes an argv, an environment and a parser choice.
  *
- * - `claude`: `claude -p <prompt> --output-format stream-json --verbose --permission-mode <mode> …`
- *   (stream-json needs --verbose in print mode; stdin is closed by the spawner).
+ * - `claude`: `claude --output-format stream-json --verbose --permission-mode <mode> [--resume id]
+ *   … -p -- <prompt>` (stream-json needs --verbose in print mode; stdin is closed by the spawner).
+ *   `-p` is a boolean flag, so every option comes first and the prompt last, after `--`: a prompt
+ *   that starts with `-` (`--settings={"hooks":…}`) is then one literal prompt, never an option,
+ *   and options that take several values (`--mcp-config`, `--allowedTools`) cannot swallow it.
  * - `command`: any argv with `{prompt}` substituted, for agents without stream-json and for tests.
+ *   The prompt never becomes an option of its own: `{prompt}` as a whole word after a `--` word
+ *   is substituted as is; anywhere else (a whole word before `--`, `--message {prompt}`, or inside
+ *   a word, `x={prompt}`) a prompt that would make the word start with `-` when the template word
+ *   did not is refused (the task fails with a sentence saying to put `--` before `{prompt}`).
+ *   `{prompt}` in the executable word is refused outright.
  *
- * Never a shell: arguments are passed as an array, so a prompt cannot inject anything.
+ * Never a shell: arguments are passed as an array, and with the rules above a prompt is always
+ * one argument the agent reads as text.
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -27,9 +36,9 @@ export interface ClaudeRunArgs {
   resumeSessionId?: string;
 }
 
-/** The argv (without the executable) of a Claude Code print-mode run. */
+/** The argv (without the executable) of a Claude Code print-mode run: options, `-p`, `--`, the prompt. */
 export function claudeArgs(o: ClaudeRunArgs): string[] {
-  const args = ['-p', o.prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', o.permissionMode];
+  const args = ['--output-format', 'stream-json', '--verbose', '--permission-mode', o.permissionMode];
   if (o.resumeSessionId !== undefined) args.push('--resume', o.resumeSessionId);
   if (o.model !== undefined && o.model !== '') args.push('--model', o.model);
   if (o.maxTurns !== undefined) args.push('--max-turns', String(o.maxTurns));
@@ -37,20 +46,80 @@ export function claudeArgs(o: ClaudeRunArgs): string[] {
   if (o.appendSystemPrompt !== undefined && o.appendSystemPrompt !== '') {
     args.push('--append-system-prompt', o.appendSystemPrompt);
   }
+  // Last: the print flag (boolean), the end of options, then the prompt as one literal argument.
+  args.push('-p', '--', o.prompt);
   return args;
 }
 
-/** `argv` with every `{prompt}` replaced by the prompt (inside words too). */
-export function commandArgv(argv: readonly string[], prompt: string): string[] {
-  return argv.map((a) => a.split('{prompt}').join(prompt));
+const PROMPT_SLOT = '{prompt}';
+
+/**
+ * `argv` with every `{prompt}` replaced by the prompt (inside words too), or a refusal when the
+ * prompt could be read as an option (rules in this file's header).
+ */
+export function commandArgv(argv: readonly string[], prompt: string): ActionResult<string[]> {
+  if ((argv[0] ?? '').includes(PROMPT_SLOT)) {
+    return { ok: false, message: 'could not start: the command backend puts {prompt} in the executable word.' };
+  }
+  const out: string[] = [];
+  let afterEndOfOptions = false;
+  for (const word of argv) {
+    if (!word.includes(PROMPT_SLOT)) {
+      out.push(word);
+      if (word === '--') afterEndOfOptions = true;
+      continue;
+    }
+    const substituted = word.split(PROMPT_SLOT).join(prompt);
+    const literal = afterEndOfOptions && word === PROMPT_SLOT;
+    if (!literal && substituted.startsWith('-') && !word.startsWith('-')) {
+      return {
+        ok: false,
+        message:
+          'could not start: the prompt begins with "-", and the command backend would pass it where the agent reads options. Put -- before {prompt} in the command.',
+      };
+    }
+    out.push(substituted);
+  }
+  return { ok: true, value: out };
 }
 
-/** The agent's environment: ours (or the given one) minus {@link STRIPPED_ENV}, without undefined values. */
-export function agentEnv(base: NodeJS.ProcessEnv | Record<string, string | undefined>): Record<string, string> {
+/**
+ * Which inherited variables agents get besides the built-in rule. Entries are variable names, or a
+ * prefix ending in `*` (`AWS_*`).
+ */
+export interface AgentEnvPolicy {
+  /** Also withheld from agents (e.g. the variable holding an endpoint's key). */
+  drop?: readonly string[];
+  /** Given to agents even though they would be withheld (by the built-in rule or `drop`). */
+  pass?: readonly string[];
+}
+
+/**
+ * voice-orch's own secrets and settings, never given to agents unless passed explicitly: the
+ * Realtime key (an agent could print it into its log, the registry and the transcript) and every
+ * `VOICE_ORCH_*` setting.
+ */
+export const WITHHELD_ENV = ['OPENAI_API_KEY', 'VOICE_ORCH_*'] as const;
+
+function matchesAny(name: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+
+/**
+ * The agent's environment: the inherited one (ours or the given one) without undefined values,
+ * {@link STRIPPED_ENV}, {@link WITHHELD_ENV} and `policy.drop`, except what `policy.pass` names.
+ * Pure: variables voice-orch itself sets for agents are added by the caller afterwards.
+ */
+export function agentEnv(
+  base: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  policy: AgentEnvPolicy = {},
+): Record<string, string> {
+  const withheld = [...STRIPPED_ENV, ...WITHHELD_ENV, ...(policy.drop ?? [])];
+  const pass = policy.pass ?? [];
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) {
     if (v === undefined) continue;
-    if ((STRIPPED_ENV as readonly string[]).includes(k)) continue;
+    if (matchesAny(k, withheld) && !matchesAny(k, pass)) continue;
     env[k] = v;
   }
   return env;
@@ -130,7 +199,9 @@ export async function buildAgentCommand(input: BuildCommandInput): Promise<Actio
   if (template === undefined || template.length === 0 || template[0] === '') {
     return { ok: false, message: 'could not start: the command backend has no command configured.' };
   }
-  const argv = commandArgv(template, input.run.prompt);
+  const built = commandArgv(template, input.run.prompt);
+  if (!built.ok) return built;
+  const argv = built.value;
   const exe = argv[0] as string;
   const file = await findExecutable(exe, input.env, input.cwd);
   if (file === undefined) {

@@ -43,6 +43,41 @@ function isInside(p: string, root: string): boolean {
 }
 
 /**
+ * True when two absolute real folders overlap: the same, or one inside the other. Compared by
+ * path segments, so `/a/b` and `/a/bc` do not overlap. One writer per folder means one per tree.
+ */
+export function dirsOverlap(a: string, b: string): boolean {
+  return isInside(a, b) || isInside(b, a);
+}
+
+/**
+ * Checks a task's folder again when its run actually starts (it may have waited in the queue):
+ * it must still resolve (symlinks followed) to the same real folder inside the roots that was
+ * accepted. A folder swapped for a link, moved or removed meanwhile is refused with a sentence.
+ */
+export async function recheckProjectDir(dir: string, roots: string[]): Promise<ActionResult<string>> {
+  const d = await realDir(dir);
+  if ('error' in d) {
+    const what =
+      d.error === 'missing' ? 'no longer exists' : d.error === 'not_dir' ? 'is no longer a folder' : 'cannot be read';
+    return { ok: false, message: `could not start: the project folder ${dir} ${what}.` };
+  }
+  if (!roots.some((r) => isInside(d.path, r))) {
+    return {
+      ok: false,
+      message: `could not start: the project folder ${dir} now leads to ${d.path}, outside the allowed project folders (${rootsText(roots)}); it changed after the task was accepted, so nothing ran.`,
+    };
+  }
+  if (d.path !== dir) {
+    return {
+      ok: false,
+      message: `could not start: the project folder ${dir} now leads to ${d.path}; it changed after the task was accepted, so nothing ran. Start the task again to work there.`,
+    };
+  }
+  return { ok: true, value: d.path };
+}
+
+/**
  * Allowed project roots as absolute real paths (`~` expanded, symlinks resolved), in the given
  * order without duplicates. Entries that do not exist or are not directories are dropped.
  */

@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
-import { agentEnv, buildAgentCommand } from './backends.js';
+import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
 import { activityLine, toOutputEntries } from './display.js';
 import { LineSplitter } from './line-splitter.js';
 import { LogTailer } from './log-tailer.js';
@@ -28,7 +28,13 @@ import {
   signalRefs,
   type ProcRef,
 } from './process-tree.js';
-import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
+import {
+  dirsOverlap,
+  listProjects as listProjectDirs,
+  normalizeRoots,
+  recheckProjectDir,
+  resolveProjectDir,
+} from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
 import { spawnDetached, type ChildExit } from './spawn.js';
@@ -79,8 +85,10 @@ export interface TaskManagerOptions {
   defaultPermissionMode?: PermissionMode;
   /** Allow `bypassPermissions` (default false). */
   allowBypassPermissions?: boolean;
-  /** Environment for agents (default `process.env`); CLAUDECODE and CLAUDE_CODE_ENTRYPOINT are removed. */
+  /** Environment agents inherit from (default `process.env`), filtered by {@link agentEnv}. */
   env?: Record<string, string | undefined>;
+  /** Inherited variables withheld from agents or passed to them after all (see {@link AgentEnvPolicy}). */
+  agentEnv?: AgentEnvPolicy;
   /** Backend when a spawn names none (default claude). */
   backend?: BackendKind;
   /** The command backend's argv, `{prompt}` substituted, e.g. `['aider', '--message', '{prompt}']`. */
@@ -207,7 +215,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private ready = false;
   private closing = false;
   private closed = false;
-  private readonly o: Required<Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath'>> & {
+  private readonly o: Required<
+    Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv'>
+  > & {
+    agentEnv: AgentEnvPolicy;
     claudePath: string;
     commandArgv?: string[];
     env: Record<string, string | undefined>;
@@ -234,6 +245,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       defaultPermissionMode: opts.defaultPermissionMode ?? 'acceptEdits',
       allowBypassPermissions: opts.allowBypassPermissions ?? false,
       env: opts.env ?? process.env,
+      agentEnv: opts.agentEnv ?? {},
       backend: opts.backend ?? 'claude',
       commandArgv: opts.commandArgv,
       tailPollMs: opts.tailPollMs ?? 150,
@@ -320,7 +332,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       return {
         ok: false,
         message:
-          'Bypassing permissions is turned off. Enable allowBypassPermissions in the config to use it, or use acceptEdits.',
+          'Bypassing permissions is turned off. It is allowed only when it is the default you chose yourself: "permissionMode": "bypassPermissions" in config.json or --permission-mode bypassPermissions. Otherwise use acceptEdits.',
       };
     }
     const backend = opts.backend ?? this.o.backend;
@@ -636,10 +648,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
   }
 
+  /** A live task whose folder overlaps `dir` (the same, a parent or a subfolder). */
   private liveInDir(dir: string): TaskRecord | undefined {
     let found: TaskRecord | undefined;
     for (const s of this.tasks.values()) {
-      if (s.rec.projectDir !== dir || !isLive(s.rec.status)) continue;
+      if (!dirsOverlap(s.rec.projectDir, dir) || !isLive(s.rec.status)) continue;
       // Prefer the running one: that is what everybody waits for.
       if (!found || (s.rec.status === 'running' && found.status !== 'running')) found = s.rec;
     }
@@ -647,7 +660,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   private busyMessage(busy: TaskRecord, dir: string): string {
-    return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${dir}; only one task works in a folder at a time. Wait for it or cancel it.`;
+    const where = busy.projectDir === dir ? dir : `${busy.projectDir}, which overlaps ${dir}`;
+    return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${where}; only one task works in a folder (and its subfolders) at a time. Wait for it or cancel it.`;
   }
 
   private markDirty(st: TaskState): void {
@@ -665,12 +679,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
    */
   private schedule(launchNow = true): TaskState[] {
     if (this.closing) return [];
-    const claimed = new Map<string, TaskRecord>();
+    // Folders claimed by running tasks and by queued ones ahead; a folder blocks its parents and subfolders too.
+    const claimed: TaskRecord[] = [];
     let running = 0;
     for (const s of this.tasks.values()) {
       if (s.rec.status !== 'running') continue;
       running++;
-      claimed.set(s.rec.projectDir, s.rec);
+      claimed.push(s.rec);
     }
     const toStart: TaskState[] = [];
     const rest: number[] = [];
@@ -678,11 +693,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const st = this.tasks.get(id);
       if (!st || st.rec.status !== 'queued') continue;
       const rec = st.rec;
-      const ahead = claimed.get(rec.projectDir);
+      const ahead = claimed.find((c) => dirsOverlap(c.projectDir, rec.projectDir));
       let reason: string | undefined;
-      if (ahead) reason = `waiting for task ${ahead.id} (${ahead.name}) in ${rec.projectDir}`;
+      if (ahead) reason = `waiting for task ${ahead.id} (${ahead.name}) in ${ahead.projectDir}`;
       else if (running >= this.o.maxConcurrent) reason = `${plural(running, 'task')} already running`;
-      claimed.set(rec.projectDir, rec);
+      claimed.push(rec);
       if (reason !== undefined) {
         if (rec.queuedReason !== reason) {
           rec.queuedReason = reason;
@@ -730,7 +745,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private async startRun(st: TaskState): Promise<void> {
     const rec = st.rec;
     const run = currentRun(rec);
-    const env = agentEnv(this.o.env);
+    // The folder was checked when the task was accepted; it may have been swapped while queued.
+    const where = await recheckProjectDir(rec.projectDir, this.rootList);
+    if (!where.ok) {
+      this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message: where.message } }, {});
+      return;
+    }
+    const env = agentEnv(this.o.env, this.o.agentEnv);
     const extras = st.spawnExtras ?? {};
     const cmd = await buildAgentCommand({
       backend: rec.backend,
@@ -768,7 +789,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const child = await spawnDetached({
       file: cmd.value.file,
       args: cmd.value.args,
-      cwd: rec.projectDir,
+      cwd: where.value,
       env,
       stdoutPath: logPath,
       stderrPath: errPath,

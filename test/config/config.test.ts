@@ -90,4 +90,21 @@ describe('loadSettings', () => {
     const e = loadSettings(['--mic-stream', 'sometimes'], { HOME: home }, '/w');
     expect(!e.ok && e.message).toMatch(/--mic-stream/);
   });
+
+  it('agentEnv: names or prefixes to withhold from agents and to pass; empty lists by default', () => {
+    const home = tmp();
+    const path = join(home, 'c.json');
+    expect((loadSettings([], { HOME: home }, '/w') as { settings: { agentEnv: unknown } }).settings.agentEnv).toEqual({
+      drop: [],
+      pass: [],
+    });
+    writeFileSync(path, JSON.stringify({ agentEnv: { drop: ['AWS_*', 'GITHUB_TOKEN'], pass: ['VOICE_ORCH_ROOTS'] } }));
+    const a = loadSettings(['--config', path], { HOME: home }, '/w');
+    expect(a.ok && a.settings.agentEnv).toEqual({ drop: ['AWS_*', 'GITHUB_TOKEN'], pass: ['VOICE_ORCH_ROOTS'] });
+    writeFileSync(path, JSON.stringify({ agentEnv: { drop: ['not a name'] } }));
+    const b = loadSettings(['--config', path], { HOME: home }, '/w');
+    expect(!b.ok && b.message).toMatch(/field "agentEnv\.drop\.0": must be an environment variable name/);
+    writeFileSync(path, JSON.stringify({ agentEnv: { keep: ['X'] } }));
+    expect(loadSettings(['--config', path], { HOME: home }, '/w').ok).toBe(false);
+  });
 });

@@ -5,18 +5,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentEnv, buildAgentCommand, claudeArgs, commandArgv, findExecutable } from '../../src/tasks/backends.js';
 
 describe('claudeArgs', () => {
-  it('builds the print-mode argv with stream-json, --verbose and the permission mode', () => {
+  it('builds the print-mode argv: options, then -p, --, and the prompt last', () => {
     expect(claudeArgs({ prompt: 'fix it; rm -rf / $(x)', permissionMode: 'acceptEdits' })).toEqual([
-      '-p',
-      'fix it; rm -rf / $(x)',
       '--output-format',
       'stream-json',
       '--verbose',
       '--permission-mode',
       'acceptEdits',
+      '-p',
+      '--',
+      'fix it; rm -rf / $(x)',
     ]);
   });
-  it('adds the optional flags and --resume', () => {
+  it('adds the optional flags and --resume before the prompt', () => {
     expect(
       claudeArgs({
         prompt: 'p',
@@ -28,8 +29,6 @@ describe('claudeArgs', () => {
         resumeSessionId: 'abc',
       }),
     ).toEqual([
-      '-p',
-      'p',
       '--output-format',
       'stream-json',
       '--verbose',
@@ -45,23 +44,81 @@ describe('claudeArgs', () => {
       '0.25',
       '--append-system-prompt',
       'be short',
+      '-p',
+      '--',
+      'p',
     ]);
+  });
+  it('keeps a prompt that looks like options as the one word after --', () => {
+    const prompt = '--settings={"hooks":{}} --dangerously-skip-permissions';
+    const args = claudeArgs({ prompt, permissionMode: 'acceptEdits', appendSystemPrompt: '-x' });
+    expect(args.slice(-2)).toEqual(['--', prompt]);
+    expect(args.indexOf('--')).toBe(args.length - 2);
   });
 });
 
 describe('command backend and environment', () => {
   it('substitutes {prompt} in every word, never through a shell', () => {
-    expect(commandArgv(['aider', '--message', '{prompt}', 'x={prompt}!'], 'a "b" $c')).toEqual([
-      'aider',
-      '--message',
-      'a "b" $c',
-      'x=a "b" $c!',
-    ]);
+    expect(commandArgv(['aider', '--message', '{prompt}', 'x={prompt}!'], 'a "b" $c')).toEqual({
+      ok: true,
+      value: ['aider', '--message', 'a "b" $c', 'x=a "b" $c!'],
+    });
+  });
+  it('passes a prompt starting with "-" only as a whole word after --, or attached to an option', () => {
+    const prompt = '--settings={"hooks":{}}';
+    expect(commandArgv(['agent', '--message={prompt}', '--', '{prompt}'], prompt)).toEqual({
+      ok: true,
+      value: ['agent', `--message=${prompt}`, '--', prompt],
+    });
+    for (const template of [
+      ['agent', '{prompt}'],
+      ['agent', '--message', '{prompt}'],
+      ['agent', '{prompt}!', '--'],
+      ['agent', '--', '{prompt} and more'],
+    ]) {
+      expect(commandArgv(template, prompt)).toEqual({
+        ok: false,
+        message: expect.stringContaining('Put -- before {prompt}'),
+      });
+    }
+    expect(commandArgv(['{prompt}'], 'ls')).toEqual({ ok: false, message: expect.stringMatching(/executable/) });
+    // A harmless prompt in the same places is fine.
+    expect(commandArgv(['agent', '--message', '{prompt}'], 'fix it')).toEqual({
+      ok: true,
+      value: ['agent', '--message', 'fix it'],
+    });
   });
   it('drops CLAUDECODE and CLAUDE_CODE_ENTRYPOINT and undefined values, keeps the rest', () => {
     expect(
       agentEnv({ CLAUDECODE: '1', CLAUDE_CODE_ENTRYPOINT: 'cli', PATH: '/bin', X: undefined, HOME: '/h' }),
     ).toEqual({ PATH: '/bin', HOME: '/h' });
+  });
+  it('withholds OPENAI_API_KEY, every VOICE_ORCH_* variable and the configured drops; pass re-admits', () => {
+    const base = {
+      PATH: '/bin',
+      OPENAI_API_KEY: 'sk-secret',
+      VOICE_ORCH_MODEL: 'm',
+      VOICE_ORCH_ROOTS: '/r',
+      AWS_SECRET_ACCESS_KEY: 'a',
+      AWS_REGION: 'eu',
+      MY_ENDPOINT_KEY: 'k',
+      VOICE_ORCHESTRA: 'kept: not the VOICE_ORCH_ prefix',
+    };
+    expect(agentEnv(base)).toEqual({
+      PATH: '/bin',
+      AWS_SECRET_ACCESS_KEY: 'a',
+      AWS_REGION: 'eu',
+      MY_ENDPOINT_KEY: 'k',
+      VOICE_ORCHESTRA: 'kept: not the VOICE_ORCH_ prefix',
+    });
+    expect(agentEnv(base, { drop: ['AWS_*', 'MY_ENDPOINT_KEY'], pass: ['AWS_REGION', 'VOICE_ORCH_MODEL'] })).toEqual({
+      PATH: '/bin',
+      AWS_REGION: 'eu',
+      VOICE_ORCH_MODEL: 'm',
+      VOICE_ORCHESTRA: 'kept: not the VOICE_ORCH_ prefix',
+    });
+    // Pure: the input is not changed, so the caller can add its own variables afterwards.
+    expect(base.OPENAI_API_KEY).toBe('sk-secret');
   });
 });
 
@@ -114,6 +171,18 @@ describe('finding executables', () => {
       cwd: dir,
     });
     expect(cmd).toEqual({ ok: true, value: { file: exe, args: ['p'] } });
+    const hostile = await buildAgentCommand({
+      backend: 'command',
+      run: { ...run, prompt: '--settings={}' },
+      claudePath: 'claude',
+      commandArgv: ['my-agent', '{prompt}'],
+      env: { PATH: dir },
+      cwd: dir,
+    });
+    expect(hostile).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^could not start: the prompt begins with "-"/),
+    });
     const none = await buildAgentCommand({
       backend: 'command',
       run,

@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProjects, normalizeRoots, resolveProjectDir } from '../../src/tasks/project-dirs.js';
+import {
+  dirsOverlap,
+  listProjects,
+  normalizeRoots,
+  recheckProjectDir,
+  resolveProjectDir,
+} from '../../src/tasks/project-dirs.js';
 
 let base: string;
 let code: string; // root 1
@@ -202,5 +208,42 @@ describe('listProjects', () => {
 
   it('missing roots give an empty list', async () => {
     expect(await listProjects([join(base, 'missing')])).toEqual([]);
+  });
+});
+
+describe('dirsOverlap', () => {
+  it('a folder overlaps itself, its parents and its subfolders, by path segment', () => {
+    expect(dirsOverlap('/a/b', '/a/b')).toBe(true);
+    expect(dirsOverlap('/a', '/a/b/c')).toBe(true);
+    expect(dirsOverlap('/a/b/c', '/a')).toBe(true);
+    expect(dirsOverlap('/', '/a')).toBe(true);
+    expect(dirsOverlap('/a/b', '/a/bc')).toBe(false);
+    expect(dirsOverlap('/a/bc', '/a/b')).toBe(false);
+    expect(dirsOverlap('/a/b', '/a/c')).toBe(false);
+  });
+});
+
+describe('recheckProjectDir', () => {
+  it('accepts the same real folder; refuses one that now leads elsewhere, outside the roots, or is gone', async () => {
+    const dir = join(code, 'recheck');
+    await mkdir(dir);
+    expect(await recheckProjectDir(dir, [code, work])).toEqual({ ok: true, value: dir });
+    await rm(dir, { recursive: true });
+    await symlink(outside, dir);
+    expect(await recheckProjectDir(dir, [code, work])).toEqual({
+      ok: false,
+      message: expect.stringMatching(/now leads to .*outside the allowed project folders/),
+    });
+    await rm(dir);
+    await symlink(join(work, 'shared'), dir);
+    expect(await recheckProjectDir(dir, [code, work])).toEqual({
+      ok: false,
+      message: expect.stringMatching(/now leads to .*work\/shared; it changed after the task was accepted/),
+    });
+    await rm(dir);
+    expect(await recheckProjectDir(dir, [code, work])).toEqual({
+      ok: false,
+      message: expect.stringMatching(/no longer exists/),
+    });
   });
 });

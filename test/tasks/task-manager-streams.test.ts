@@ -184,8 +184,6 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     const argvs = factLines(m, r.value.id, 'fake_args').map((l) => l.args as string[]);
     expect(argvs).toHaveLength(2);
     expect(argvs[0]).toEqual([
-      '-p',
-      'scenario:write-file',
       '--output-format',
       'stream-json',
       '--verbose',
@@ -195,10 +193,11 @@ describe('recorded Claude CLI streams through fake-claude', () => {
       'sonnet',
       '--max-turns',
       '5',
+      '-p',
+      '--',
+      'scenario:write-file',
     ]);
     expect(argvs[1]).toEqual([
-      '-p',
-      'now add a title scenario:plain',
       '--output-format',
       'stream-json',
       '--verbose',
@@ -210,6 +209,9 @@ describe('recorded Claude CLI streams through fake-claude', () => {
       'sonnet',
       '--max-turns',
       '5',
+      '-p',
+      '--',
+      'now add a title scenario:plain',
     ]);
     const log = await m.readLog(r.value.id);
     expect(new Set(log.map((e) => e.runNo))).toEqual(new Set([1, 2]));
