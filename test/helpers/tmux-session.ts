@@ -49,8 +49,9 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', 'app', ...keys);
   }
 
+  /** Types `text` as is; `--` keeps text that starts with `-` from being read as a tmux option. */
   literal(text: string): void {
-    this.tmux('send-keys', '-t', 'app', '-l', text);
+    this.tmux('send-keys', '-t', 'app', '-l', '--', text);
   }
 
   async waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
