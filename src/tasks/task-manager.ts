@@ -661,7 +661,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
 
   private busyMessage(busy: TaskRecord, dir: string): string {
     const where = busy.projectDir === dir ? dir : `${busy.projectDir}, which overlaps ${dir}`;
-    return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${where}; only one task works in a folder (and its subfolders) at a time. Wait for it or cancel it.`;
+    return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${where}; only one task works in a folder at a time, its subfolders included. Wait for it or cancel it.`;
   }
 
   private markDirty(st: TaskState): void {
@@ -693,7 +693,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const st = this.tasks.get(id);
       if (!st || st.rec.status !== 'queued') continue;
       const rec = st.rec;
-      const ahead = claimed.find((c) => dirsOverlap(c.projectDir, rec.projectDir));
+      // The latest claimant: a task waits behind the one just ahead of it, not the one running.
+      let ahead: TaskRecord | undefined;
+      for (let i = claimed.length - 1; i >= 0 && ahead === undefined; i--) {
+        const c = claimed[i] as TaskRecord;
+        if (dirsOverlap(c.projectDir, rec.projectDir)) ahead = c;
+      }
       let reason: string | undefined;
       if (ahead) reason = `waiting for task ${ahead.id} (${ahead.name}) in ${ahead.projectDir}`;
       else if (running >= this.o.maxConcurrent) reason = `${plural(running, 'task')} already running`;
