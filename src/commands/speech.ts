@@ -8,7 +8,7 @@ import type { CommandResult } from './types.js';
 import { fence } from '../shared/fence.js';
 // The one sanitiser: strips every escape sequence, control character and bidi override.
 export { oneLine } from '../shared/sanitize.js';
-import { oneLine, sanitizeText } from '../shared/sanitize.js';
+import { oneLine, sanitizeLine, sanitizeText } from '../shared/sanitize.js';
 
 /** Cuts `s` to `max` characters, saying how much was left out. */
 export function clip(s: string, max: number): string {
@@ -18,7 +18,8 @@ export function clip(s: string, max: number): string {
 
 /** Last path segment of a project directory ("/home/u/src/api" → "api"). */
 export function shortProject(dir: string): string {
-  return basename(dir) || dir;
+  // A directory or file name can hold any character: cleaned like other outside text.
+  return sanitizeLine(basename(dir) || dir);
 }
 
 /** "40 s", "3 min", "1 h 5 min": elapsed time for speech and the table. */
@@ -74,7 +75,8 @@ export function statusSentence(t: TaskRecord, now: number): string {
 
 /** Failure kinds whose message quotes text from outside voice-orch (the agent's stderr, an API error). */
 export function failureCarriesOutput(f: TaskFailure): boolean {
-  return f.kind === 'crashed' || f.kind === 'execution_error' || f.kind === 'api_error';
+  // A stall names the last stderr line ("… (last error: …)"), so it carries output too.
+  return f.kind === 'crashed' || f.kind === 'execution_error' || f.kind === 'api_error' || f.kind === 'stalled';
 }
 
 /** A failure in a few words for list lines; quoted outside text is left for the status answer. */
