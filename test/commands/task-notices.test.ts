@@ -105,7 +105,10 @@ describe('agent-derived text reaches the model only inside the fence, without co
     const { statusSentence, statusLine } = await import('../../src/commands/speech.js');
     const stalled = task({
       status: 'failed',
-      failure: { kind: 'stalled', message: `stopped because it produced no output for too long (last error: ${hostile})` },
+      failure: {
+        kind: 'stalled',
+        message: `stopped because it produced no output for too long (last error: ${hostile})`,
+      },
     });
     const sentence = statusSentence(stalled, 61_000);
     expect(sentence).toContain('<task_output task="3" untrusted="true">\nstopped because it produced no output');

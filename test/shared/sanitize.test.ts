@@ -103,8 +103,38 @@ describe('sanitizeText: robustness', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const alphabet = [ESC, '[', ']', 'P', '_', '^', 'X', '\\', BEL, '\x9b', '\x9c', '\x9d', '\x90', '\r', '\n', '\t',
-      '\x18', '0', ';', 'm', 'a', ' ', '\u202e', '\u2066', '\ud800', '\udc00', '\x00', '\x7f', '\x85', 'é'];
+    const alphabet = [
+      ESC,
+      '[',
+      ']',
+      'P',
+      '_',
+      '^',
+      'X',
+      '\\',
+      BEL,
+      '\x9b',
+      '\x9c',
+      '\x9d',
+      '\x90',
+      '\r',
+      '\n',
+      '\t',
+      '\x18',
+      '0',
+      ';',
+      'm',
+      'a',
+      ' ',
+      '\u202e',
+      '\u2066',
+      '\ud800',
+      '\udc00',
+      '\x00',
+      '\x7f',
+      '\x85',
+      'é',
+    ];
     for (let round = 0; round < 2000; round++) {
       let s = '';
       const len = rand(60);
