@@ -43,9 +43,7 @@ function isStringIntroducer8(c: number): boolean {
 }
 
 function isBidiControl(c: number): boolean {
-  return (
-    c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
-  );
+  return c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 /**

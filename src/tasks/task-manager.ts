@@ -1081,7 +1081,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
 
   private addStderrEntries(st: TaskState, runNo: number, text: string): void {
     // Agent stderr enters voice-orch here: the one sanitiser cleans it before it becomes an entry.
-    const lines = sanitizeText(text).split('\n').filter((l) => l.trim() !== '');
+    const lines = sanitizeText(text)
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     if (lines.length === 0) return;
     this.render(st);
     const now = Date.now();

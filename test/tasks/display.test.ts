@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activityLine,
-  ENTRY_TEXT_MAX,
-  firstLineOf,
-  oneLine,
-  toOutputEntries,
-} from '../../src/tasks/display.js';
+import { activityLine, ENTRY_TEXT_MAX, firstLineOf, oneLine, toOutputEntries } from '../../src/tasks/display.js';
 
 describe('one-line helpers', () => {
   it('oneLine and firstLineOf', () => {
