@@ -24,7 +24,9 @@
 
 /** Anything {@link sanitizeText} would change; a clean string skips the scan. */
 // eslint-disable-next-line no-control-regex
-const SUSPECT = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+const SUSPECT = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/** A surrogate code unit without its partner (valid pairs, e.g. emoji, do not match). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -99,7 +101,7 @@ function skipEscape(s: string, i: number): number {
  */
 export function sanitizeText(s: string): string {
   if (typeof s !== 'string') return '';
-  if (!SUSPECT.test(s)) return s;
+  if (!SUSPECT.test(s) && !LONE_SURROGATE.test(s)) return s;
   const n = s.length;
   let out = '';
   let start = 0; // first character of the current run of clean text
