@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const reactFree = ['tasks', 'session', 'audio', 'input', 'commands', 'state', 'config'];
+const reactFree = ['tasks', 'session', 'audio', 'input', 'commands', 'state', 'config', 'shared'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**'] },

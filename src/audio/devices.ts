@@ -1,3 +1,4 @@
+import { sanitizeLine } from '../shared/sanitize.js';
 import type { AudioDevice } from './types.js';
 import { helperScript, spawnHelper, describeExit } from './helper-process.js';
 
@@ -55,7 +56,8 @@ export function formatDevices(devices: readonly AudioDevice[]): string {
       ]
         .filter(Boolean)
         .join(', ');
-      return `  ${String(d.id).padStart(2)}  ${d.name}  (${dirs}, ${d.defaultSampleRate} Hz${d.hostApi ? `, ${d.hostApi}` : ''})`;
+      // Device names come from drivers and from the devices themselves (a Bluetooth name is anyone's): cleaned.
+      return `  ${String(d.id).padStart(2)}  ${sanitizeLine(d.name)}  (${dirs}, ${d.defaultSampleRate} Hz${d.hostApi ? `, ${sanitizeLine(d.hostApi)}` : ''})`;
     })
     .join('\n');
 }

@@ -1,4 +1,5 @@
 /** `voice-orch doctor`: checks devices, microphone level, speaker and the push-to-talk key. No React. */
+import { sanitizeText } from '../shared/sanitize.js';
 import { AudioService } from './audio-service.js';
 import { formatDevices } from './devices.js';
 import { measureLevel } from './level.js';
@@ -193,5 +194,6 @@ export function formatDoctorReport(r: DoctorReport): string {
     '',
     r.problems.length ? `Problems:\n${r.problems.map((p) => `  - ${p}`).join('\n')}` : 'Everything works.',
   );
-  return lines.join('\n');
+  // Device names, helper errors and driver messages are outside text printed straight to the terminal.
+  return sanitizeText(lines.join('\n'));
 }

@@ -144,8 +144,12 @@ function resultSay(t: TaskRecord, detail: 'summary' | 'full', ctx: RunContext): 
     spokenCost(t.costUsd),
     ...(el !== undefined ? [`${isLive(t.status) ? 'running for' : 'took'} ${spokenDuration(el)}`] : []),
   ].join(', ');
+  // File names are the agent's words like its text: both go to the model inside the fence only.
   const files = t.filesTouched.length
-    ? ` Files touched: ${t.filesTouched.slice(0, 8).map(shortProject).join(', ')}${t.filesTouched.length > 8 ? ` and ${t.filesTouched.length - 8} more` : ''}.`
+    ? `Files touched: ${t.filesTouched
+        .slice(0, 8)
+        .map((f) => oneLine(shortProject(f), 60))
+        .join(', ')}${t.filesTouched.length > 8 ? ` and ${t.filesTouched.length - 8} more` : ''}.`
     : '';
   const max = detail === 'full' ? RESULT_FULL_CHARS : RESULT_SUMMARY_CHARS;
   if (isLive(t.status)) {
@@ -154,9 +158,14 @@ function resultSay(t: TaskRecord, detail: 'summary' | 'full', ctx: RunContext): 
     return lastText ? `${head} Its latest message:\n${untrusted(t.id, lastText.text, max)}` : head;
   }
   const why = t.failure ? ` ${failureReason(t, 160)}` : '';
-  const head = `Task ${t.id} "${t.name}" ${t.status} (${facts}).${why}${files}`;
-  if (!t.resultText) return `${head} It left no final text.`;
-  return `${head} Its final text follows.\n${untrusted(t.id, t.resultText, max)}`;
+  const head = `Task ${t.id} "${t.name}" ${t.status} (${facts}).${why}`;
+  if (!t.resultText)
+    return files
+      ? `${head} It left no final text. The files it touched follow.\n${untrusted(t.id, files, max)}`
+      : `${head} It left no final text.`;
+  if (!files) return `${head} Its final text follows.\n${untrusted(t.id, t.resultText, max)}`;
+  // The file list is short and comes first, so the text's own length limit still applies to the text.
+  return `${head} The files it touched and its final text follow.\n${untrusted(t.id, `${files}\n\n${t.resultText}`, max + files.length + 2)}`;
 }
 
 /** The command registry. */

@@ -4,6 +4,7 @@
 import type { PttMode } from '../input/types.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { Action, FormKey } from './actions.js';
+import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
 import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './types.js';
 
@@ -161,7 +162,9 @@ function addNotice(state: AppState, text: string, level: Notice['level'], at: nu
 }
 
 /** The reducer: pure, returns the same object when nothing changed. */
-export function reducer(state: AppState, action: Action): AppState {
+export function reducer(state: AppState, raw: Action): AppState {
+  // The gate: outside text in an action is cleaned before it becomes state (see screen-text.ts).
+  const action = cleanAction(raw);
   switch (action.type) {
     case 'tasks/reset': {
       let next: AppState = { ...state, tasks: {}, order: [] };

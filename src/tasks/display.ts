@@ -1,34 +1,14 @@
-import { stripVTControlCharacters } from 'node:util';
+import { oneLine, sanitizeText } from '../shared/sanitize.js';
 import type { AgentEvent, TaskOutputEntry } from './types.js';
 import { apiErrorMessage, describeResult } from './outcome.js';
 
-/** Characters that cannot be shown in a terminal cell: C0 except \t and \n, DEL, C1. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const NEEDS_STRIP = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+// The one sanitiser (src/shared/sanitize.ts) cleans every outside string that becomes an entry.
+export { oneLine } from '../shared/sanitize.js';
 
-/**
- * Text safe to print in a terminal pane: ANSI/VT escape sequences removed (node's
- * `stripVTControlCharacters`), then every other control character except `\n` and `\t`
- * (a lone `\r` would move the cursor and tear the Ink frame).
- */
-export function stripAnsi(s: string): string {
-  if (!NEEDS_STRIP.test(s)) return s;
-  return stripVTControlCharacters(s).replace(CONTROL, '');
-}
-
-/** ANSI-free, on one line (whitespace runs collapsed), cut to `max` characters with "…". */
-export function oneLine(s: string, max = 80): string {
-  const flat = stripAnsi(s).replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  return `${flat.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
-}
-
-/** First non-empty line of `s`, ANSI-free, cut to `max` characters. */
+/** First non-empty line of `s`, sanitised, cut to `max` characters. */
 export function firstLineOf(s: string, max = 80): string {
   // Only the head matters; a huge text must not be scanned (or copied) whole.
-  const clean = stripAnsi(s.length > 4096 ? s.slice(0, 4096) : s);
+  const clean = sanitizeText(s.length > 4096 ? s.slice(0, 4096) : s);
   for (const line of clean.split('\n')) {
     if (line.trim() !== '') return oneLine(line, max);
   }
@@ -76,7 +56,7 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
     case 'init':
       return [{ kind: 'system', text: `session started · ${oneLine(ev.model || 'default model', 60)}` }];
     case 'text': {
-      const { text, truncated } = cut(stripAnsi(ev.text).trim(), ENTRY_TEXT_MAX);
+      const { text, truncated } = cut(sanitizeText(ev.text).trim(), ENTRY_TEXT_MAX);
       if (text === '' && !ev.aborted) return [];
       const entry: Entry = { kind: 'text', text: ev.aborted ? `${text} [cut off]`.trim() : text };
       if (truncated) entry.truncated = true;
@@ -85,7 +65,7 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
     case 'tool_use':
       return [{ kind: 'tool', text: `→ ${ev.summary}` }];
     case 'tool_result': {
-      const { text, truncated } = cut(stripAnsi(ev.text).trimEnd(), TOOL_RESULT_MAX);
+      const { text, truncated } = cut(sanitizeText(ev.text).trimEnd(), TOOL_RESULT_MAX);
       const entry: Entry = { kind: 'tool_result', text: text === '' ? '(no output)' : text, isError: ev.isError };
       if (truncated) entry.truncated = true;
       return [entry];
@@ -108,7 +88,7 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
     case 'other':
       return [];
     case 'raw': {
-      const { text, truncated } = cut(stripAnsi(ev.text), ENTRY_TEXT_MAX);
+      const { text, truncated } = cut(sanitizeText(ev.text), ENTRY_TEXT_MAX);
       const entry: Entry = { kind: 'raw', text };
       if (ev.truncated || truncated) entry.truncated = true;
       return [entry];

@@ -6,5 +6,6 @@ export { claudeArgs, commandArgv, agentEnv, findExecutable, STRIPPED_ENV } from 
 export { resolveTaskRef } from './resolve.js';
 export { normalizeRoots, resolveProjectDir, listProjects } from './project-dirs.js';
 export { decideOutcome, describeResult, formatCost } from './outcome.js';
-export { stripAnsi, oneLine, activityLine, toOutputEntries } from './display.js';
+export { oneLine, activityLine, toOutputEntries } from './display.js';
+export { sanitizeText, sanitizeLine } from '../shared/sanitize.js';
 export { RingBuffer } from './ring-buffer.js';

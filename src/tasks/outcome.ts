@@ -1,4 +1,4 @@
-import { stripVTControlCharacters } from 'node:util';
+import { oneLine } from '../shared/sanitize.js';
 import type { AgentEvent, BackendKind, TaskFailure, TaskStatus } from './types.js';
 
 type ResultEvent = Extract<AgentEvent, { type: 'result' }>;
@@ -29,13 +29,9 @@ export interface Outcome {
   failure?: TaskFailure;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x1f\x7f-\x9f]+/g;
-
 /** One line, no escape sequences or control characters, cut to `max` characters. */
 function clean(s: string, max = 300): string {
-  const flat = stripVTControlCharacters(s).replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  return oneLine(s, max);
 }
 
 /** The last non-empty line of a stderr tail, cleaned. */

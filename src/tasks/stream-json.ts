@@ -1,3 +1,4 @@
+import { sanitizeText } from '../shared/sanitize.js';
 import type { AgentEvent, AgentUsage } from './types.js';
 import { summarizeToolUse } from './tool-summary.js';
 
@@ -15,6 +16,14 @@ function isObj(v: unknown): v is Obj {
 
 function s(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Text the agent wrote, cleaned by the one sanitiser: this parser is where agent stdout enters
+ * voice-orch, so no event carries an escape sequence or control character.
+ */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' ? sanitizeText(v) : undefined;
 }
 
 function n(v: unknown, fallback = 0): number {
@@ -57,9 +66,9 @@ function parseSystem(o: Obj): AgentEvent[] {
       const ev: Extract<AgentEvent, { type: 'init' }> = {
         type: 'init',
         sessionId: s(o.session_id) ?? '',
-        model: s(o.model) ?? '',
+        model: text(o.model) ?? '',
       };
-      const cwd = s(o.cwd);
+      const cwd = text(o.cwd);
       if (cwd !== undefined) ev.cwd = cwd;
       const pm = s(o.permissionMode);
       if (pm !== undefined) ev.permissionMode = pm;
@@ -74,14 +83,14 @@ function parseSystem(o: Obj): AgentEvent[] {
           maxRetries: n(o.max_retries),
           retryDelayMs: n(o.retry_delay_ms),
           errorStatus: nOrNull(o.error_status),
-          error: s(o.error) ?? '',
+          error: text(o.error) ?? '',
         },
       ];
     case 'permission_denied': {
       const ev: Extract<AgentEvent, { type: 'permission_denied' }> = {
         type: 'permission_denied',
-        toolName: s(o.tool_name) ?? 'tool',
-        message: s(o.message) ?? 'permission denied',
+        toolName: text(o.tool_name) ?? 'tool',
+        message: text(o.message) ?? 'permission denied',
       };
       const id = s(o.tool_use_id);
       if (id !== undefined) ev.toolUseId = id;
@@ -100,13 +109,13 @@ function parseAssistant(o: Obj, cwd: string | undefined): AgentEvent[] {
   const content = Array.isArray(msg.content) ? msg.content : [];
   const isApiError = o.is_api_error_message === true || (msg.model === '<synthetic>' && typeof o.error === 'string');
   if (isApiError) {
-    const text = flattenContent(content).trim();
+    const message = sanitizeText(flattenContent(content)).trim();
     const ev: Extract<AgentEvent, { type: 'api_error' }> = {
       type: 'api_error',
       status: nOrNull(o.api_error_status),
-      message: text || s(o.error) || 'API error',
+      message: message || text(o.error) || 'API error',
     };
-    const et = s(o.api_error_type) ?? s(o.error);
+    const et = text(o.api_error_type) ?? text(o.error);
     if (et !== undefined) ev.errorType = et;
     return [ev];
   }
@@ -115,9 +124,10 @@ function parseAssistant(o: Obj, cwd: string | undefined): AgentEvent[] {
   for (const block of content) {
     if (!isObj(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') {
-      out.push(aborted ? { type: 'text', text: block.text, aborted: true } : { type: 'text', text: block.text });
+      const t = sanitizeText(block.text);
+      out.push(aborted ? { type: 'text', text: t, aborted: true } : { type: 'text', text: t });
     } else if (block.type === 'tool_use') {
-      const name = s(block.name) ?? 'tool';
+      const name = text(block.name) ?? 'tool';
       const input = block.input;
       const ev: Extract<AgentEvent, { type: 'tool_use' }> = {
         type: 'tool_use',
@@ -127,7 +137,7 @@ function parseAssistant(o: Obj, cwd: string | undefined): AgentEvent[] {
         summary: summarizeToolUse(name, input, cwd),
       };
       if (WRITE_TOOLS.has(name) && isObj(input)) {
-        const p = s(input.file_path) ?? s(input.notebook_path);
+        const p = text(input.file_path) ?? text(input.notebook_path);
         if (p) ev.filePath = p;
       }
       out.push(ev);
@@ -149,8 +159,8 @@ function parseUser(o: Obj): AgentEvent[] {
   const out: AgentEvent[] = [];
   for (const block of content) {
     if (typeof block === 'string' || (isObj(block) && block.type === 'text' && typeof block.text === 'string')) {
-      const text = typeof block === 'string' ? block : (block.text as string);
-      if (INTERRUPTED.test(text)) out.push({ type: 'interrupted', text });
+      const said = sanitizeText(typeof block === 'string' ? block : (block.text as string));
+      if (INTERRUPTED.test(said)) out.push({ type: 'interrupted', text: said });
       // Other user text is the prompt echoed back (--replay-user-messages): nothing new.
       else out.push({ type: 'other', lineType: 'user', subtype: o.isReplay === true ? 'replay' : 'text' });
     } else if (isObj(block) && block.type === 'tool_result') {
@@ -158,7 +168,7 @@ function parseUser(o: Obj): AgentEvent[] {
         type: 'tool_result',
         toolUseId: s(block.tool_use_id) ?? '',
         isError: block.is_error === true,
-        text: cutText(flattenContent(block.content).replace(TOOL_ERROR_TAG, ''), TOOL_RESULT_TEXT_MAX),
+        text: cutText(sanitizeText(flattenContent(block.content)).replace(TOOL_ERROR_TAG, ''), TOOL_RESULT_TEXT_MAX),
       });
     }
   }
@@ -180,13 +190,15 @@ function parseResult(o: Obj): AgentEvent[] {
     type: 'result',
     subtype: s(o.subtype) ?? 'unknown',
     isError: o.is_error === true,
-    errors: Array.isArray(o.errors) ? o.errors.map((e) => (typeof e === 'string' ? e : (JSON.stringify(e) ?? ''))) : [],
+    errors: Array.isArray(o.errors)
+      ? o.errors.map((e) => sanitizeText(typeof e === 'string' ? e : (JSON.stringify(e) ?? '')))
+      : [],
     turns: n(o.num_turns),
     costUsd: n(o.total_cost_usd),
     permissionDenials: [],
   };
-  const text = s(o.result);
-  if (text !== undefined) ev.text = text;
+  const result = text(o.result);
+  if (result !== undefined) ev.text = result;
   if (typeof o.duration_ms === 'number') ev.durationMs = o.duration_ms;
   const usage = parseUsage(o.usage);
   if (usage) ev.usage = usage;
@@ -198,7 +210,7 @@ function parseResult(o: Obj): AgentEvent[] {
   if (Array.isArray(o.permission_denials)) {
     for (const d of o.permission_denials) {
       if (!isObj(d)) continue;
-      const denial: { toolName: string; toolUseId?: string } = { toolName: s(d.tool_name) ?? 'tool' };
+      const denial: { toolName: string; toolUseId?: string } = { toolName: text(d.tool_name) ?? 'tool' };
       const id = s(d.tool_use_id);
       if (id !== undefined) denial.toolUseId = id;
       ev.permissionDenials.push(denial);
@@ -217,7 +229,7 @@ function parseStreamEvent(o: Obj): AgentEvent[] {
     e.delta.type === 'text_delta' &&
     typeof e.delta.text === 'string'
   ) {
-    return [{ type: 'partial_text', text: e.delta.text }];
+    return [{ type: 'partial_text', text: sanitizeText(e.delta.text) }];
   }
   const ev: Extract<AgentEvent, { type: 'other' }> = { type: 'other', lineType: 'stream_event' };
   if (et !== undefined) ev.subtype = et;
@@ -226,7 +238,8 @@ function parseStreamEvent(o: Obj): AgentEvent[] {
 
 // Module level on purpose: a closure per parsed line costs measurable time at 100k+ lines/s.
 function rawEvents(line: string, truncated: boolean | undefined): AgentEvent[] {
-  return [truncated ? { type: 'raw', text: line, truncated: true } : { type: 'raw', text: line }];
+  const clean = sanitizeText(line);
+  return [truncated ? { type: 'raw', text: clean, truncated: true } : { type: 'raw', text: clean }];
 }
 
 /**

@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
 import { activityLine, toOutputEntries } from './display.js';
+import { sanitizeLine, sanitizeText } from '../shared/sanitize.js';
 import { LineSplitter } from './line-splitter.js';
 import { LogTailer } from './log-tailer.js';
 import { decideOutcome, type Outcome } from './outcome.js';
@@ -323,7 +324,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   async spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>> {
     if (!this.ready) return { ok: false, message: 'the task engine has not started yet' };
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
-    const name = (opts.name ?? '').trim();
+    // The name comes from the model or the form and is shown everywhere: cleaned once, here.
+    const name = sanitizeLine(opts.name ?? '');
     const prompt = opts.prompt ?? '';
     if (name === '') return { ok: false, message: 'A task needs a name. What should I call it?' };
     if (prompt.trim() === '') return { ok: false, message: 'A task needs a prompt: what should the agent do?' };
@@ -537,7 +539,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
     const errText = await readRange(this.store.stderrPath(id), 0, 64 * 1024);
     const last = currentRun(rec);
-    for (const line of errText.split('\n')) {
+    for (const line of sanitizeText(errText).split('\n')) {
       if (line.trim() === '') continue;
       out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
     }
@@ -1104,7 +1106,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   private addStderrEntries(st: TaskState, runNo: number, text: string): void {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    // Agent stderr enters voice-orch here: the one sanitiser cleans it before it becomes an entry.
+    const lines = sanitizeText(text)
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     if (lines.length === 0) return;
     this.render(st);
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { oneLine as oneLineOf, stripAnsi } from './display.js';
+import { oneLine as oneLineOf, sanitizeLine } from '../shared/sanitize.js';
 
 /** Longest summary hint (command, pattern, description) before it is cut with an ellipsis. */
 const HINT_MAX = 60;
@@ -37,7 +37,7 @@ export function displayPath(p: string, cwd?: string): string {
     if (rel === '') shown = '.';
     else if (!rel.startsWith('..') && !isAbsolute(rel)) shown = rel;
   }
-  shown = stripAnsi(shown).replace(/\s+/g, ' ').trim();
+  shown = sanitizeLine(shown);
   if (shown.length <= HINT_MAX) return shown;
   const parts = shown.split(sep);
   let tail = parts.pop() ?? shown;

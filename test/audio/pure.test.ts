@@ -188,3 +188,30 @@ describe('null audio', () => {
     await both.close();
   });
 });
+
+describe('device names printed by devices and doctor', () => {
+  it('a device name with escape sequences is printed clean (a Bluetooth name is anyone’s to choose)', async () => {
+    const { formatDevices } = await import('../../src/audio/devices.js');
+    const { formatDoctorReport } = await import('../../src/audio/doctor.js');
+    const evil = 'Headset\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\u202e';
+    const dev = {
+      id: 3,
+      name: evil,
+      maxInputChannels: 1,
+      maxOutputChannels: 2,
+      defaultSampleRate: 48000,
+      hostApi: `ALSA\x9b2J`,
+    };
+    expect(formatDevices([dev])).toBe('   3  Headset  (in 1, out 2, 48000 Hz, ALSA)');
+    const report = formatDoctorReport({
+      devices: [dev],
+      input: { status: { kind: 'unavailable', reason: `no ${evil}` }, recordedMs: 0, error: `bad ${evil}` },
+      output: { status: { kind: 'ready', device: evil }, tonePlayedMs: 0 },
+      ptt: { mode: { kind: 'toggle', key: 'Space' }, globalKey: false },
+      problems: [`mic: ${evil}`],
+    } as unknown as Parameters<typeof formatDoctorReport>[0]);
+    // eslint-disable-next-line no-control-regex
+    expect(report).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+    expect(report).toContain('Headset');
+  });
+});

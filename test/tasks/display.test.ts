@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activityLine,
-  ENTRY_TEXT_MAX,
-  firstLineOf,
-  oneLine,
-  stripAnsi,
-  toOutputEntries,
-} from '../../src/tasks/display.js';
+import { activityLine, ENTRY_TEXT_MAX, firstLineOf, oneLine, toOutputEntries } from '../../src/tasks/display.js';
 
-describe('stripAnsi', () => {
-  it('removes SGR, cursor and OSC sequences and C0/C1 controls but keeps \\n and \\t', () => {
-    expect(stripAnsi('\x1b[1;31mred\x1b[0m')).toBe('red');
-    expect(stripAnsi('a\x1b[2Kb\x1b[1Ac')).toBe('abc');
-    expect(stripAnsi('\x1b]0;title\x07text')).toBe('text');
-    expect(stripAnsi('x\x00y\x07z\x08\x7f\x9b')).toBe('xyz');
-    expect(stripAnsi('line1\r\nline2\tcol')).toBe('line1\nline2\tcol');
-    expect(stripAnsi('progress 10%\rprogress 20%')).toBe('progress 10%progress 20%');
-  });
-
-  it('returns plain text (including non-ASCII) unchanged', () => {
-    const s = 'héllo — 日本語 🎉';
-    expect(stripAnsi(s)).toBe(s);
-  });
-
+describe('one-line helpers', () => {
   it('oneLine and firstLineOf', () => {
     expect(oneLine('  a\n b\t c  ')).toBe('a b c');
     expect(oneLine('abcdefghij', 5)).toBe('abcd…');

@@ -234,3 +234,44 @@ describe('parseStreamJsonLine: line types', () => {
     ).toEqual([{ type: 'other', lineType: 'stream_event', subtype: 'content_block_delta' }]);
   });
 });
+
+describe('agent stdout is sanitised where it is parsed', () => {
+  const H = '\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\x9b2J\x9d0;t\x07\u202e';
+  // eslint-disable-next-line no-control-regex
+  const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/;
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string'
+      ? [v]
+      : Array.isArray(v)
+        ? v.flatMap(strings)
+        : v && typeof v === 'object'
+          ? Object.entries(v)
+              .filter(([k]) => k !== 'input') // the raw tool input is kept only to build the summary
+              .flatMap(([, x]) => strings(x))
+          : [];
+
+  it('text, tool names, file paths, tool results, results, errors and raw lines carry no control sequence', () => {
+    const lines = [
+      { type: 'assistant', message: { content: [{ type: 'text', text: `hi${H}` }] } },
+      {
+        type: 'assistant',
+        message: { content: [{ type: 'tool_use', id: 't', name: `Write${H}`, input: { file_path: `/p/a${H}.ts` } }] },
+      },
+      {
+        type: 'assistant',
+        message: { content: [{ type: 'tool_use', id: 'u', name: 'Write', input: { file_path: `/p/b${H}.ts` } }] },
+      },
+      { type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: 't', content: `out${H}` }] } },
+      { type: 'result', subtype: 'error_during_execution', is_error: true, result: `r${H}`, errors: [`e${H}`] },
+      { type: 'system', subtype: 'permission_denied', tool_name: `Bash${H}`, message: `no${H}` },
+      { type: 'system', subtype: 'api_retry', attempt: 1, max_retries: 2, retry_delay_ms: 1, error: `x${H}` },
+      { type: 'stream_event', event: { type: 'content_block_delta', delta: { type: 'text_delta', text: `d${H}` } } },
+    ];
+    const events = [...lines.map((l) => JSON.stringify(l)), `not json ${H}`].flatMap((l) => parseStreamJsonLine(l));
+    const all = strings(events);
+    expect(all.length).toBeGreaterThan(10);
+    for (const s of all) expect(UNSAFE.test(s), JSON.stringify(s)).toBe(false);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'tool_use', filePath: '/p/b.ts' }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'text', text: 'hi' }));
+  });
+});

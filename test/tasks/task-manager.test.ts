@@ -391,6 +391,20 @@ describe('refusals and failures', () => {
     expect(t.failure).toEqual({ kind: 'crashed', message: 'crashed with exit code 3: boom: disk on fire' });
     expect(readFileSync(join(w.stateDir, 'tasks', `${t.id}.stderr`), 'utf8')).toBe('boom: disk on fire\n');
   });
+
+  it('agent stderr and a task name with escape sequences enter the engine cleaned (entries, log, failure, name)', async () => {
+    const hostile = '\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\u009b2J\u202e';
+    const m = w.make({ backend: 'command', commandArgv: agentArgv('--stderr', `boom${hostile} end`, '--exit', '3') });
+    await m.start();
+    const r = await m.spawn({ name: `evil${hostile}name`, prompt: 'x', projectDir: w.dir('h') });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.name).toBe('evilname');
+    const t = await finished(m, r.value.id);
+    expect(t.failure?.message).toBe('crashed with exit code 3: boom end');
+    const stderrOf = (es: { kind: string; text: string }[]) => es.filter((e) => e.kind === 'stderr').map((e) => e.text);
+    expect(stderrOf(m.tail(t.id))).toEqual(['boom end']);
+    expect(stderrOf(await m.readLog(t.id))).toEqual(['boom end']);
+  });
 });
 
 describe('names, ids, persistence, events', () => {
