@@ -328,7 +328,13 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'confirm/open':
       return {
         ...state,
-        overlay: { kind: 'confirm', commandId: action.commandId, args: action.args, request: action.request },
+        overlay: {
+          kind: 'confirm',
+          commandId: action.commandId,
+          args: action.args,
+          request: action.request,
+          opened: action.opened,
+        },
       };
   }
 }
