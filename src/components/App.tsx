@@ -73,22 +73,21 @@ function isTypedRun(ev: KeyEvent): boolean {
  */
 export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk?: number): void {
   const events = splitKeys(input, key);
+  // Once one event of the string has been handled, the rest may only go to a form (the one that
+  // key opened, or the one open all along); after that form closes, the rest is dropped too.
   let acted = false;
   for (let i = 0; i < events.length; i++) {
     const ev = events[i]!;
     if (scopeOf(commands.ctx.store.getState()) === 'form') {
       formKey(commands, ev.input, ev.key, chunk);
-      continue;
-    }
-    if (acted) continue;
-    acted = true;
-    if (isTypedRun(ev)) {
+    } else if (!acted && isTypedRun(ev)) {
       const [first = '', ...rest] = [...ev.input];
       events.splice(i + 1, 0, { input: rest.join(''), key: {} });
       oneKey(commands, keymap, first, {}, chunk);
-    } else {
+    } else if (!acted) {
       oneKey(commands, keymap, ev.input, ev.key, chunk);
     }
+    acted = true;
   }
 }
 

@@ -66,9 +66,9 @@ describe('task table', () => {
     expect(app.frame()).toContain('q cancel (task 2 is already completed)');
   });
 
-  it('a run of plain keys in one chunk is typing, not a series of commands (jjk moves once, kqy only moves)', async () => {
+  it('a run of plain keys in one chunk is typing, not a series of commands (jj moves once, kqy only moves)', async () => {
     const app = await mount({ tasks: four() });
-    await app.press('jjk');
+    await app.press('jj');
     expect(lineOf(app.frame(), /docs/)).toMatch(/^› 2/);
     await app.press('kqy');
     expect(lineOf(app.frame(), /fix-login/)).toMatch(/^› 1/);

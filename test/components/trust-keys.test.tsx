@@ -93,4 +93,15 @@ describe('confirm dialogs refuse keys that came too soon', () => {
     await app.press('c');
     expect(app.quits).toEqual(['cancel']);
   });
+
+  it('a Ctrl+C inside text pasted into a form asks to quit; the `k` after it in the paste does not answer', async () => {
+    const app = await mount({ tasks: running() });
+    await app.press('n');
+    await app.press('fix\u0003k');
+    expect(app.frame()).toContain('2 tasks are still running. Quit?');
+    expect(app.quits).toEqual([]);
+    app.later(200);
+    await app.press('k');
+    expect(app.quits).toEqual(['keep']);
+  });
 });
