@@ -126,7 +126,7 @@ async function execute(
   if (source === 'key' && !opts.confirmed && spec.confirm) {
     const request = spec.confirm(args as never, state);
     if (request) {
-      const opened: KeyArrival = { at: now(), ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) };
+      const opened: KeyArrival = { at: now(), chunk: opts.chunk };
       ctx.store.dispatch({ type: 'confirm/open', commandId: id, args, request, opened });
       return { ok: true, say: request.title, data: { pending: true } };
     }
@@ -213,7 +213,7 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
       }
       return { ok: true, say: '', data: { form: spec.form } };
     }
-    return execute(ctx, registry, id, args, 'key', { ...(chunk !== undefined ? { chunk } : {}) });
+    return execute(ctx, registry, id, args, 'key', { chunk });
   };
 
   return {
@@ -231,7 +231,7 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
     async answerConfirm(key, chunk) {
       const o = store.getState().overlay;
       if (o?.kind !== 'confirm') return undefined;
-      if (!confirmAccepts(o.opened, { at: now(), ...(chunk !== undefined ? { chunk } : {}) })) return undefined;
+      if (!confirmAccepts(o.opened, { at: now(), chunk })) return undefined;
       const choice = o.request.choices.find((c) => c.key === key);
       if (!choice) return undefined;
       store.dispatch({ type: 'overlay/close' });
