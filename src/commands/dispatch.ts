@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { FormKey } from '../state/actions.js';
+import type { KeyArrival } from '../state/types.js';
 import { createForm, formArgs } from './forms.js';
+import { formUnavailable } from './keymap.js';
 import { commands, findCommand } from './registry.js';
 import { oneLine } from './speech.js';
 import type { AnyCommandSpec, CommandContext, CommandResult, CommandSource, RunContext } from './types.js';
@@ -42,11 +44,31 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * How long after the key that opened a confirm dialog no answer is taken. A person reads the
+ * question before answering; a key that comes sooner is a paste or fast typing that ran on
+ * ("quit yelling at me" once opened the cancel dialog with `q` and confirmed it with `y`).
+ */
+export const CONFIRM_GUARD_MS = 150;
+
+/**
+ * Whether a key that arrived at `key` may answer a dialog opened by the key at `opened`: never one
+ * from the same terminal read, never one within {@link CONFIRM_GUARD_MS}. Both rules, because Ink
+ * hands a read over either as one string or as several events (split around escape sequences):
+ * the chunk rule holds whatever the clock says, the time rule whatever the chunking.
+ */
+export function confirmAccepts(opened: KeyArrival, key: KeyArrival): boolean {
+  if (opened.chunk !== undefined && opened.chunk === key.chunk) return false;
+  return key.at - opened.at >= CONFIRM_GUARD_MS;
+}
+
 interface Options {
   /** Skip the confirm step: the user already answered the dialog. */
   confirmed?: boolean;
   /** The caller shows a refusal itself (a form's inline error), so no notice for it. */
   inlineErrors?: boolean;
+  /** The terminal read the key came in; a confirm dialog it opens remembers it. */
+  chunk?: number;
 }
 
 async function execute(
@@ -104,7 +126,8 @@ async function execute(
   if (source === 'key' && !opts.confirmed && spec.confirm) {
     const request = spec.confirm(args as never, state);
     if (request) {
-      ctx.store.dispatch({ type: 'confirm/open', commandId: id, args, request });
+      const opened: KeyArrival = { at: now(), chunk: opts.chunk };
+      ctx.store.dispatch({ type: 'confirm/open', commandId: id, args, request, opened });
       return { ok: true, say: request.title, data: { pending: true } };
     }
   }
@@ -137,15 +160,24 @@ export interface Dispatcher {
   /** {@link dispatchCommand} bound to the context. */
   dispatch(id: string, args: unknown, source: CommandSource): Promise<CommandResult>;
   /**
-   * A key press for a command: args from the state; disabled → a notice with the reason; a form
-   * command opens its form; everything else dispatches with source 'key'.
+   * A key press for a command: args from the state; a form command opens its form, even when the
+   * command is unavailable (the form says why and keeps what is typed, so text meant for it never
+   * runs as keys); otherwise disabled → a notice with the reason; everything else dispatches with
+   * source 'key'. `chunk` numbers the terminal read the key came in (see {@link KeyArrival}).
    */
-  press(id: string): Promise<CommandResult>;
-  /** Answers the open confirm dialog with the choice bound to `key`; undefined when no choice has that key. */
-  answerConfirm(key: string): Promise<CommandResult | undefined>;
+  press(id: string, chunk?: number): Promise<CommandResult>;
+  /**
+   * Answers the open confirm dialog with the choice bound to `key`. Undefined when no choice has
+   * that key, or when the key came with or right after the one that opened the dialog
+   * ({@link confirmAccepts}); the dialog then stays open.
+   */
+  answerConfirm(key: string, chunk?: number): Promise<CommandResult | undefined>;
   /** Edits the open form. */
   formKey(key: FormKey): void;
-  /** Submits the open form; a refusal stays in the form as an inline error with every value kept. */
+  /**
+   * Submits the open form; a refusal stays in the form as an inline error with every value kept.
+   * A form whose command is unavailable sends nothing ("Not sent: voice is off: …").
+   */
   submitForm(): Promise<CommandResult | undefined>;
   /** Closes the overlay (form, help, confirm) without doing anything. */
   close(): void;
@@ -158,13 +190,15 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
   const dispatch = (id: string, args: unknown, source: CommandSource): Promise<CommandResult> =>
     dispatchCommand(ctx, id, args, source, registry);
 
-  const pressKey = async (id: string): Promise<CommandResult> => {
+  const pressKey = async (id: string, chunk: number | undefined): Promise<CommandResult> => {
     const spec = findCommand(id, registry);
     if (!spec) return { ok: false, say: `Unknown command "${id}".` };
     const state = store.getState();
     const args = spec.argsFromState?.(state) ?? {};
     const reason = spec.disabledReason?.(state, args);
-    if (reason) {
+    // A key that opens a text field opens it even when its command cannot run: what the person
+    // types next is meant for the field, and would otherwise run as hotkeys.
+    if (reason && !spec.form) {
       store.dispatch({ type: 'notice/add', text: `${spec.title}: ${reason}`, level: 'warning', at: now() });
       return { ok: false, say: reason };
     }
@@ -179,24 +213,25 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
       }
       return { ok: true, say: '', data: { form: spec.form } };
     }
-    return dispatch(id, args, 'key');
+    return execute(ctx, registry, id, args, 'key', { chunk });
   };
 
   return {
     ctx,
     registry,
     dispatch,
-    async press(id) {
+    async press(id, chunk) {
       try {
-        return await pressKey(id);
+        return await pressKey(id, chunk);
       } catch (e) {
         // A key press must never become an unhandled rejection in the UI process.
         return { ok: false, say: errorText(e) };
       }
     },
-    async answerConfirm(key) {
+    async answerConfirm(key, chunk) {
       const o = store.getState().overlay;
       if (o?.kind !== 'confirm') return undefined;
+      if (!confirmAccepts(o.opened, { at: now(), chunk })) return undefined;
       const choice = o.request.choices.find((c) => c.key === key);
       if (!choice) return undefined;
       store.dispatch({ type: 'overlay/close' });
@@ -212,6 +247,12 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
       const o = store.getState().overlay;
       if (o?.kind !== 'form' || o.form.busy) return undefined;
       const form = o.form;
+      const blocked = formUnavailable(store.getState(), registry);
+      if (blocked) {
+        const say = `Not sent: ${blocked}. The text stays here; Esc closes.`;
+        store.dispatch({ type: 'form/error', error: say });
+        return { ok: false, say };
+      }
       store.dispatch({ type: 'form/busy', busy: true });
       const result = await execute(ctx, registry, form.commandId, formArgs(form), 'key', { inlineErrors: true }).catch(
         (e: unknown): CommandResult => ({ ok: false, say: errorText(e) }),

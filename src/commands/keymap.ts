@@ -4,6 +4,7 @@
  */
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, Scope } from '../state/types.js';
+import { formArgs } from './forms.js';
 import { commands } from './registry.js';
 import type { AnyCommandSpec, KeyName } from './types.js';
 
@@ -84,6 +85,26 @@ export function splitKeys(input: string, key: KeyLike): KeyEvent[] {
   return out;
 }
 
+/**
+ * Numbers the terminal reads: every key Ink delivers during one synchronous read gets the same
+ * number, also when Ink splits the read into several events around escape sequences. A read ends
+ * when the handlers return, so the number moves on at the next microtask.
+ */
+export function createChunkCounter(): () => number {
+  let chunk = 0;
+  let reading = false;
+  return () => {
+    if (!reading) {
+      chunk += 1;
+      reading = true;
+      queueMicrotask(() => {
+        reading = false;
+      });
+    }
+    return chunk;
+  };
+}
+
 const LABELS: Readonly<Record<string, string>> = {
   up: '↑',
   down: '↓',
@@ -134,6 +155,16 @@ export function buildKeymap(registry: readonly AnyCommandSpec[] = commands): Key
 /** Why a command is unavailable right now, with key-press args; undefined when it can run. */
 export function disabledNow(spec: AnyCommandSpec, state: AppState): string | undefined {
   return spec.disabledReason?.(state, spec.argsFromState?.(state) ?? {});
+}
+
+/**
+ * Why the open form cannot be sent right now ("voice is off: no OPENAI_API_KEY", "no task
+ * selected"); undefined when it can, or when no form is open. The form stays usable for typing.
+ */
+export function formUnavailable(state: AppState, registry: readonly AnyCommandSpec[] = commands): string | undefined {
+  const o = state.overlay;
+  if (o?.kind !== 'form') return undefined;
+  return registry.find((c) => c.id === o.form.commandId)?.disabledReason?.(state, formArgs(o.form));
 }
 
 /**

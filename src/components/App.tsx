@@ -5,11 +5,14 @@ import { Box, Text, useInput, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';
 import {
   buildKeymap,
+  createChunkCounter,
   footerHints,
+  formUnavailable,
   helpRows,
   keyNameOf,
   resolveKey,
   splitKeys,
+  type KeyEvent,
   type KeyHint,
   type KeyLike,
   type Keymap,
@@ -51,16 +54,56 @@ const MemoStatusBar = memo(StatusBar);
 const MemoTranscriptPane = memo(TranscriptPane);
 const MemoNotices = memo(Notices);
 
-/**
- * Routes one Ink input event: forms and dialogs take their own keys, everything else goes through
- * the key map. A run of characters from one chunk is handled key by key, each against the state
- * the previous one left (the store updates synchronously).
- */
-export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike): void {
-  for (const ev of splitKeys(input, key)) handleOne(commands, keymap, ev.input, ev.key);
+/** A run of several printable characters (a paste, fast typing) rather than one named key. */
+function isTypedRun(ev: KeyEvent): boolean {
+  if (ev.input.length < 2 || keyNameOf(ev.input, ev.key) || ev.key.meta) return false;
+  return [...ev.input].every((ch) => {
+    const code = ch.codePointAt(0)!;
+    return code >= 0x20 && code !== 0x7f;
+  });
 }
 
-function handleOne(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike): void {
+/**
+ * Routes one Ink input event. Forms take their own keys and text. Outside a form one event is
+ * ONE key press however many characters it holds: a paste or a burst of fast typing ("quit yelling
+ * at me") is text, never a series of commands. Its first key acts; when that key opened a form the
+ * rest is typed into it, otherwise the rest is dropped. `chunk` numbers the terminal read the
+ * event came in (see {@link createChunkCounter}); a confirm dialog refuses keys from the read
+ * that opened it.
+ */
+export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk?: number): void {
+  const events = splitKeys(input, key);
+  // Once one event of the string has been handled, the rest may only go to a form (the one that
+  // key opened, or the one open all along); after that form closes, the rest is dropped too.
+  let acted = false;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    if (scopeOf(commands.ctx.store.getState()) === 'form') {
+      formKey(commands, ev.input, ev.key, chunk);
+    } else if (!acted && isTypedRun(ev)) {
+      const [first = '', ...rest] = [...ev.input];
+      events.splice(i + 1, 0, { input: rest.join(''), key: {} });
+      oneKey(commands, keymap, first, {}, chunk);
+    } else if (!acted) {
+      oneKey(commands, keymap, ev.input, ev.key, chunk);
+    }
+    acted = true;
+  }
+}
+
+function formKey(commands: Dispatcher, input: string, key: KeyLike, chunk: number | undefined): void {
+  const name = keyNameOf(input, key);
+  if (name === 'ctrl+c') void commands.press('quit', chunk);
+  else if (name === 'escape') commands.close();
+  else if (name === 'enter') void commands.submitForm();
+  else if (name === 'tab') commands.formKey({ name: 'complete' });
+  else if (name === 'shift+tab' || name === 'up') commands.formKey({ name: 'prev' });
+  else if (name === 'down') commands.formKey({ name: 'next' });
+  else if (name === 'backspace') commands.formKey({ name: 'backspace' });
+  else if (input && !key.ctrl && !key.meta) commands.formKey({ name: 'text', text: input });
+}
+
+function oneKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk: number | undefined): void {
   const state = commands.ctx.store.getState();
   const scope = scopeOf(state);
   const name = keyNameOf(input, key);
@@ -68,28 +111,12 @@ function handleOne(commands: Dispatcher, keymap: Keymap, input: string, key: Key
     const o = state.overlay;
     if (o?.kind !== 'confirm') return;
     // A second Ctrl+C on the quit question means "just quit" (leaving tasks running is the safe answer).
-    if (name === 'ctrl+c') void commands.answerConfirm(o.request.kind === 'quit' ? 'k' : 'escape');
-    else if (name) void commands.answerConfirm(name.length === 1 ? name.toLowerCase() : name);
-    return;
-  }
-  if (scope === 'form') {
-    if (name === 'ctrl+c') void commands.press('quit');
-    else if (name === 'escape') commands.close();
-    else if (name === 'enter') void commands.submitForm();
-    else if (name === 'tab') commands.formKey({ name: 'complete' });
-    else if (name === 'shift+tab' || name === 'up') commands.formKey({ name: 'prev' });
-    else if (name === 'down') commands.formKey({ name: 'next' });
-    else if (name === 'backspace') commands.formKey({ name: 'backspace' });
-    else if (input && !key.ctrl && !key.meta) commands.formKey({ name: 'text', text: input });
-    return;
-  }
-  // Outside forms a run of printable characters is a series of single-key presses ("jjk").
-  if (!name && input.length > 1) {
-    for (const ch of input) handleOne(commands, keymap, ch, {});
+    if (name === 'ctrl+c') void commands.answerConfirm(o.request.kind === 'quit' ? 'k' : 'escape', chunk);
+    else if (name) void commands.answerConfirm(name.length === 1 ? name.toLowerCase() : name, chunk);
     return;
   }
   const id = resolveKey(state, scope, name, commands.registry, keymap);
-  if (id) void commands.press(id);
+  if (id) void commands.press(id, chunk);
 }
 
 function Screen({ tickMs }: { tickMs: number }) {
@@ -118,13 +145,14 @@ function Screen({ tickMs }: { tickMs: number }) {
     main = <ConfirmDialog request={overlay.request} width={Math.min(width, 72)} />;
   } else if (overlay?.kind === 'form') {
     const fw = Math.min(width, 100);
+    const blocked = formUnavailable(s, ctx.commands.registry);
     main =
       overlay.form.kind === 'new-task' ? (
         <NewTaskForm form={overlay.form} width={fw} />
       ) : overlay.form.kind === 'follow-up' ? (
-        <FollowUpForm form={overlay.form} width={fw} />
+        <FollowUpForm form={overlay.form} width={fw} blocked={blocked} />
       ) : (
-        <MessageInput form={overlay.form} connection={s.connection} width={fw} />
+        <MessageInput form={overlay.form} connection={s.connection} width={fw} blocked={blocked} />
       );
   } else if (s.view.kind === 'tail' && s.tasks[s.view.taskId]) {
     const v = s.view;
@@ -185,7 +213,11 @@ function Screen({ tickMs }: { tickMs: number }) {
 export function App({ store, commands, now = Date.now, tickMs = 120 }: AppProps) {
   const value = useMemo<AppContextValue>(() => ({ store, commands, now }), [store, commands, now]);
   const keymap = useMemo(() => buildKeymap(commands.registry), [commands.registry]);
-  const onInput = useCallback((input: string, key: Key) => handleKey(commands, keymap, input, key), [commands, keymap]);
+  const chunkOf = useMemo(() => createChunkCounter(), []);
+  const onInput = useCallback(
+    (input: string, key: Key) => handleKey(commands, keymap, input, key, chunkOf()),
+    [commands, keymap, chunkOf],
+  );
   useInput(onInput);
   return (
     <AppContext.Provider value={value}>

@@ -7,9 +7,11 @@ import { FormView } from './FormView.js';
 export interface FollowUpFormProps {
   form: FormState;
   width: number;
+  /** Why it cannot be sent (no task selected); the field still takes text. */
+  blocked?: string | undefined;
 }
 
 /** `f`: a follow-up prompt for the selected task (the title names it). */
-export function FollowUpForm({ form, width }: FollowUpFormProps) {
-  return <FormView form={form} width={width} />;
+export function FollowUpForm({ form, width, blocked }: FollowUpFormProps) {
+  return <FormView form={form} width={width} blocked={blocked} />;
 }

@@ -11,13 +11,15 @@ export interface FormViewProps {
   width: number;
   /** Extra lines under the fields (completion candidates, warnings). */
   children?: ReactNode;
+  /** Why the form cannot be sent right now; typing still works and Enter keeps the text. */
+  blocked?: string | undefined;
 }
 
 /**
  * A form: one line per field, the focused one marked with a cursor; the refusal of the last
  * submit shown inline in red. Long values show their end, where the typing happens.
  */
-export function FormView({ form, width, children }: FormViewProps) {
+export function FormView({ form, width, children, blocked }: FormViewProps) {
   const labelW = Math.max(...form.fields.map((f) => f.label.length)) + 1;
   const valueW = Math.max(10, width - labelW - 8);
   return (
@@ -36,6 +38,11 @@ export function FormView({ form, width, children }: FormViewProps) {
           </Text>
         );
       })}
+      {blocked ? (
+        <Text color="yellow" wrap="wrap">
+          {`Cannot send now: ${blocked}. What you type stays here; Enter sends nothing.`}
+        </Text>
+      ) : null}
       {children}
       {form.error ? (
         <Text color="red" wrap="wrap">
@@ -43,7 +50,11 @@ export function FormView({ form, width, children }: FormViewProps) {
         </Text>
       ) : null}
       <Text dimColor wrap="truncate-end">
-        {form.busy ? 'working…' : 'Enter submit · Tab next/complete · ↑/↓ field · Esc cancel'}
+        {form.busy
+          ? 'working…'
+          : blocked
+            ? 'Tab next/complete · ↑/↓ field · Esc close'
+            : 'Enter submit · Tab next/complete · ↑/↓ field · Esc cancel'}
       </Text>
     </Box>
   );

@@ -10,18 +10,21 @@ export interface MessageInputProps {
   form: FormState;
   connection: ConnectionState;
   width: number;
+  /** Why it cannot be sent ("voice is off: no OPENAI_API_KEY"); the line still takes text. */
+  blocked?: string | undefined;
 }
 
-/** `:`: a typed message to the assistant; says so when voice is off or not connected. */
-export function MessageInput({ form, connection, width }: MessageInputProps) {
+/**
+ * `:`: a typed message to the assistant. It opens even when voice is off, so what is typed after
+ * `:` lands here instead of running as keys; it then says why nothing is sent.
+ */
+export function MessageInput({ form, connection, width, blocked }: MessageInputProps) {
   const warning =
-    connection.kind === 'disabled'
-      ? `Voice is off (${connection.reason}): nobody will read this.`
-      : connection.kind !== 'ready'
-        ? 'Not connected right now: the message goes out when the session is back.'
-        : undefined;
+    !blocked && connection.kind !== 'ready' && connection.kind !== 'disabled'
+      ? 'Not connected right now: the message goes out when the session is back.'
+      : undefined;
   return (
-    <FormView form={form} width={width}>
+    <FormView form={form} width={width} blocked={blocked}>
       {warning ? <Text color="yellow">{warning}</Text> : null}
     </FormView>
   );

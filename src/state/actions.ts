@@ -6,7 +6,7 @@ import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
-import type { ConfirmRequest, FormState, Notice, TailFilter } from './types.js';
+import type { ConfirmRequest, FormState, KeyArrival, Notice, TailFilter } from './types.js';
 
 /** A key as the form editor understands it (normalised by the UI layer). */
 export type FormKey =
@@ -57,4 +57,10 @@ export type Action =
   | { type: 'form/projects'; projects: string[] }
   | { type: 'form/error'; error: string }
   | { type: 'form/busy'; busy: boolean }
-  | { type: 'confirm/open'; commandId: string; args: Record<string, unknown>; request: ConfirmRequest };
+  | {
+      type: 'confirm/open';
+      commandId: string;
+      args: Record<string, unknown>;
+      request: ConfirmRequest;
+      opened: KeyArrival;
+    };

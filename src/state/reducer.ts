@@ -331,7 +331,13 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'confirm/open':
       return {
         ...state,
-        overlay: { kind: 'confirm', commandId: action.commandId, args: action.args, request: action.request },
+        overlay: {
+          kind: 'confirm',
+          commandId: action.commandId,
+          args: action.args,
+          request: action.request,
+          opened: action.opened,
+        },
       };
   }
 }

@@ -86,11 +86,28 @@ export interface ConfirmRequest {
   choices: ConfirmChoice[];
 }
 
+/**
+ * When a key arrived, and the terminal read it came in: keys read in one go (a paste, fast typing)
+ * share a chunk number. A confirm dialog keeps the arrival of the key that opened it.
+ */
+export interface KeyArrival {
+  at: number;
+  /** Absent when the key did not come through the terminal reader (direct calls, tests). */
+  chunk?: number;
+}
+
 /** Overlays drawn over the base view. */
 export type Overlay =
   | { kind: 'help' }
   | { kind: 'form'; form: FormState }
-  | { kind: 'confirm'; commandId: string; args: Record<string, unknown>; request: ConfirmRequest };
+  | {
+      kind: 'confirm';
+      commandId: string;
+      args: Record<string, unknown>;
+      request: ConfirmRequest;
+      /** The key press that opened it: answers that came with it or right after it are refused. */
+      opened: KeyArrival;
+    };
 
 /** Where keys are interpreted: the base view, or the overlay on top of it. */
 export type Scope = 'main' | 'tail' | 'result' | 'help' | 'form' | 'confirm';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDispatcher, dispatchCommand } from '../../src/commands/dispatch.js';
+import { CONFIRM_GUARD_MS, confirmAccepts, createDispatcher, dispatchCommand } from '../../src/commands/dispatch.js';
 import { defineCommand } from '../../src/commands/registry.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
@@ -19,8 +19,13 @@ function setup(
   const store = createStore(reducer, createInitialState({ tasks: initial, pttMode: ptt.mode() }), { sync: true });
   store.dispatch({ type: 'connection', state: voice.state() });
   const quits: ShutdownPolicy[] = [];
-  const ctx: CommandContext = { tasks, voice, store, ptt, quit: (p) => quits.push(p), now: () => T0 + 65_000 };
-  return { tasks, voice, ptt, store, ctx, quits, d: createDispatcher(ctx) };
+  // The clock stands still until a test moves it (the confirm guard reads it).
+  let time = T0 + 65_000;
+  const later = (ms = CONFIRM_GUARD_MS) => {
+    time += ms;
+  };
+  const ctx: CommandContext = { tasks, voice, store, ptt, quit: (p) => quits.push(p), now: () => time };
+  return { tasks, voice, ptt, store, ctx, quits, later, d: createDispatcher(ctx) };
 }
 
 describe('dispatchCommand', () => {
@@ -55,18 +60,20 @@ describe('dispatchCommand', () => {
   });
 
   it('by key, cancel asks first; y runs it, n does nothing', async () => {
-    const { d, tasks, store } = setup();
+    const { d, tasks, store, later } = setup();
     const pending = await d.press('cancel_task');
     expect(pending.data).toEqual({ pending: true });
     const o = store.getState().overlay;
     expect(o?.kind === 'confirm' && o.request.title).toBe('Cancel task 3 "fix-login"?');
     expect(tasks.calls).toEqual([]);
+    later();
     expect(await d.answerConfirm('x')).toBeUndefined(); // not a choice: dialog stays
     expect(store.getState().overlay?.kind).toBe('confirm');
     await d.answerConfirm('n');
     expect(store.getState().overlay).toBeNull();
     expect(tasks.calls).toEqual([]);
     await d.press('cancel_task');
+    later();
     const r = await d.answerConfirm('y');
     expect(r).toMatchObject({ ok: true });
     expect(tasks.calls).toEqual(['cancel 3']);
@@ -84,7 +91,7 @@ describe('dispatchCommand', () => {
   });
 
   it('keys in the log and result views act on the task shown, even after voice moved the selection', async () => {
-    const { d, ctx, store } = setup([task({ id: 3, name: 'fix-login' }), task({ id: 5, name: 'docs' })]);
+    const { d, ctx, store, later } = setup([task({ id: 3, name: 'fix-login' }), task({ id: 5, name: 'docs' })]);
     store.dispatch({ type: 'view/tail', taskId: 3 });
     // "How is docs doing?" selects task 5 while the log of task 3 stays open.
     await dispatchCommand(ctx, 'get_task_status', { task: 5 }, 'voice');
@@ -92,6 +99,7 @@ describe('dispatchCommand', () => {
     await d.press('cancel_task');
     const o = store.getState().overlay;
     expect(o?.kind === 'confirm' && o.request.title).toBe('Cancel task 3 "fix-login"?');
+    later();
     await d.answerConfirm('n');
     store.dispatch({ type: 'view/result', taskId: 3 });
     store.dispatch({ type: 'select/set', taskId: 5 });
@@ -101,13 +109,15 @@ describe('dispatchCommand', () => {
   });
 
   it('quit asks when tasks are live and hands the chosen policy back', async () => {
-    const { d, quits, store } = setup();
+    const { d, quits, store, later } = setup();
     await d.press('quit');
     const o = store.getState().overlay;
     expect(o?.kind === 'confirm' && o.request.choices.map((c) => c.key)).toEqual(['k', 'c', 'escape']);
+    later();
     await d.answerConfirm('escape');
     expect(quits).toEqual([]);
     await d.press('quit');
+    later();
     await d.answerConfirm('c');
     expect(quits).toEqual(['cancel']);
   });
@@ -184,16 +194,38 @@ describe('dispatchCommand', () => {
     expect(store.getState().notices).toEqual([]); // shown inline, not twice
   });
 
-  it('message sends typed text to the voice session, and is disabled with a reason when voice is off', async () => {
+  it('message sends typed text to the voice session; with voice off the line opens, sends nothing and keeps the text', async () => {
     const { d, voice, store } = setup();
     await d.press('message');
     d.formKey({ name: 'text', text: 'how is task 3?' });
     await d.submitForm();
     expect(voice.sent).toEqual(['how is task 3?']);
     store.dispatch({ type: 'connection', state: { kind: 'disabled', reason: 'no OPENAI_API_KEY' } });
-    const r = await d.press('message');
-    expect(r.say).toBe('voice is off: no OPENAI_API_KEY');
-    expect(store.getState().overlay).toBeNull();
+    await d.press('message');
+    d.formKey({ name: 'text', text: 'quit yelling at me' });
+    const r = await d.submitForm();
+    expect(r).toMatchObject({
+      ok: false,
+      say: 'Not sent: voice is off: no OPENAI_API_KEY. The text stays here; Esc closes.',
+    });
+    expect(voice.sent).toEqual(['how is task 3?']);
+    const o = store.getState().overlay;
+    expect(o?.kind === 'form' && o.form.fields[0]!.value).toBe('quit yelling at me');
+    expect(o?.kind === 'form' && o.form.error).toBe(r!.say);
+    expect(store.getState().notices).toEqual([]);
+  });
+
+  it('follow-up with no task opens its form, which refuses to send and keeps the prompt', async () => {
+    const { d, tasks, store } = setup([]);
+    const r = await d.press('follow_up_task');
+    expect(r).toMatchObject({ ok: true, data: { form: 'follow-up' } });
+    d.formKey({ name: 'text', text: 'run the tests' });
+    expect((await d.submitForm())?.say).toBe(
+      'Not sent: no tasks yet — press n to start one. The text stays here; Esc closes.',
+    );
+    const o = store.getState().overlay;
+    expect(o?.kind === 'form' && o.form.fields[0]!.value).toBe('run the tests');
+    expect(tasks.calls).toEqual([]);
   });
 
   it('Space reaches the PTT source only in toggle mode; Esc discards while talking', async () => {
@@ -245,5 +277,46 @@ describe('dispatchCommand', () => {
     };
     const r = await dispatchCommand(ctx, 'cancel_task', { task: 3 }, 'voice');
     expect(r).toMatchObject({ ok: false, say: 'cancel failed: disk full' });
+  });
+});
+
+describe('confirm guard (keys that came with or right after the opening key are refused)', () => {
+  it('confirmAccepts: not from the same chunk, not within the guard window', () => {
+    expect(confirmAccepts({ at: 1_000, chunk: 4 }, { at: 1_000 + CONFIRM_GUARD_MS, chunk: 5 })).toBe(true);
+    expect(confirmAccepts({ at: 1_000, chunk: 4 }, { at: 9_000, chunk: 4 })).toBe(false);
+    expect(confirmAccepts({ at: 1_000, chunk: 4 }, { at: 1_000 + CONFIRM_GUARD_MS - 1, chunk: 5 })).toBe(false);
+    expect(confirmAccepts({ at: 1_000 }, { at: 1_000 + CONFIRM_GUARD_MS })).toBe(true);
+    expect(confirmAccepts({ at: 1_000 }, { at: 1_100 })).toBe(false);
+  });
+
+  it('cancel: y from the opening chunk or 100 ms later is refused and the dialog stays; y after the window runs', async () => {
+    const { d, tasks, store, later } = setup();
+    await d.press('cancel_task', 7);
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.opened).toEqual({ at: T0 + 65_000, chunk: 7 });
+    later(1_000);
+    expect(await d.answerConfirm('y', 7)).toBeUndefined();
+    expect(store.getState().overlay?.kind).toBe('confirm');
+    expect(tasks.calls).toEqual([]);
+    const { d: d2, tasks: tasks2, store: store2, later: later2 } = setup();
+    await d2.press('cancel_task', 1);
+    later2(100);
+    expect(await d2.answerConfirm('y', 2)).toBeUndefined();
+    expect(store2.getState().overlay?.kind).toBe('confirm');
+    later2(50);
+    expect(await d2.answerConfirm('y', 3)).toMatchObject({ ok: true });
+    expect(tasks2.calls).toEqual(['cancel 3']);
+  });
+
+  it('quit: every answer within the window is refused, also Esc and the second Ctrl+C ("k")', async () => {
+    const { d, quits, store, later } = setup();
+    await d.press('quit', 1);
+    for (const key of ['k', 'c', 'escape']) expect(await d.answerConfirm(key, 2)).toBeUndefined();
+    expect(store.getState().overlay?.kind).toBe('confirm');
+    expect(await d.answerConfirm('c', 1)).toBeUndefined();
+    later();
+    expect(await d.answerConfirm('c', 1)).toBeUndefined(); // still the opening chunk
+    expect(await d.answerConfirm('k', 2)).toMatchObject({ ok: true });
+    expect(quits).toEqual(['keep']);
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/registry.js';
-import { buildKeymap, footerHints, helpRows, keyNameOf, resolveKey, splitKeys } from '../../src/commands/keymap.js';
+import {
+  buildKeymap,
+  createChunkCounter,
+  footerHints,
+  helpRows,
+  keyNameOf,
+  resolveKey,
+  splitKeys,
+} from '../../src/commands/keymap.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { task } from './fakes.js';
 
@@ -75,6 +83,13 @@ describe('keymap', () => {
     ]);
     expect(splitKeys('\u001B[A', { upArrow: true })).toEqual([{ input: '\u001B[A', key: { upArrow: true } }]);
     expect(splitKeys('q', {})).toEqual([{ input: 'q', key: {} }]);
+  });
+
+  it('numbers terminal reads: keys handed over in one synchronous read share a chunk, the next read gets a new one', async () => {
+    const chunkOf = createChunkCounter();
+    const first = [chunkOf(), chunkOf(), chunkOf()];
+    await Promise.resolve();
+    expect([...first, chunkOf(), chunkOf()]).toEqual([1, 1, 1, 2, 2]);
   });
 
   it('resolves per scope: ↓ selects in the table and scrolls in the tail view', () => {

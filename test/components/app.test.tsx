@@ -66,12 +66,14 @@ describe('task table', () => {
     expect(app.frame()).toContain('q cancel (task 2 is already completed)');
   });
 
-  it('handles a run of plain keys in one chunk (jjk moves, kqy cancels task 1 after asking)', async () => {
+  it('a run of plain keys in one chunk is typing, not a series of commands (jj moves once, kqy only moves)', async () => {
     const app = await mount({ tasks: four() });
-    await app.press('jjk');
+    await app.press('jj');
     expect(lineOf(app.frame(), /docs/)).toMatch(/^› 2/);
     await app.press('kqy');
-    expect(app.tasks.calls).toEqual(['cancel 1']);
+    expect(lineOf(app.frame(), /fix-login/)).toMatch(/^› 1/);
+    expect(app.store.getState().overlay).toBeNull();
+    expect(app.tasks.calls).toEqual([]);
   });
 
   it('handles several keys in one chunk (↓ then Enter opens the second task)', async () => {
@@ -237,14 +239,14 @@ describe('new-task form', () => {
     expect(app.tasks.calls).toEqual(['followUp 2 Add a FAQ']);
   });
 
-  it(': sends a message to the assistant; with voice off the key says why', async () => {
+  it(': sends a message to the assistant; with voice off the line opens and says why', async () => {
     const app = await mount({ tasks: four() });
     await app.press(':', 'status please', KEY.enter);
     expect(app.voice.sent).toEqual(['status please']);
     const off = await mount({ tasks: four(), voiceOff: 'no OPENAI_API_KEY' });
     await off.press(':');
-    expect(off.frame()).toContain('message: voice is off: no OPENAI_API_KEY');
-    expect(off.frame()).not.toContain('Message to the assistant');
+    expect(off.frame()).toContain('Message to the assistant');
+    expect(off.frame()).toContain('Cannot send now: voice is off: no OPENAI_API_KEY.');
   });
 });
 
@@ -254,10 +256,13 @@ describe('confirm dialogs', () => {
     await app.press('q');
     expect(app.frame()).toContain('Cancel task 1 "fix-login"?');
     expect(app.frame()).toContain('[y] yes, cancel it');
+    app.later(200);
     await app.press('n');
     expect(app.frame()).not.toContain('Cancel task 1');
     expect(app.tasks.calls).toEqual([]);
-    await app.press('q', 'y');
+    await app.press('q');
+    app.later(200);
+    await app.press('y');
     expect(app.tasks.calls).toEqual(['cancel 1']);
     expect(app.frame()).toContain('Task 1 fix-login cancelled');
     expect(app.frame()).toContain('key → cancel_task(1): cancelled');
@@ -270,9 +275,12 @@ describe('confirm dialogs', () => {
     expect(app.frame()).toContain('[k] keep them running');
     expect(app.frame()).toContain('[c] cancel them');
     expect(app.frame()).toContain('[Esc] stay');
+    app.later(200);
     await app.press(KEY.esc);
     expect(app.quits).toEqual([]);
-    await app.press(KEY.ctrlC, 'c');
+    await app.press(KEY.ctrlC);
+    app.later(200);
+    await app.press('c');
     expect(app.quits).toEqual(['cancel']);
   });
 });

@@ -30,13 +30,20 @@ export interface HarnessOptions {
   ptt?: PttMode;
   voiceOff?: string;
   now?: number;
+  /** A clock of the test's own; the default stands still until `later` moves it. */
+  clock?: () => number;
 }
 
 export async function mount(opts: HarnessOptions = {}) {
   const tasks = new FakeTasks(opts.tasks ?? []);
   const voice = new FakeVoice();
   const ptt = new FakePtt(opts.ptt ?? { kind: 'hold', key: 'Right Ctrl' });
-  const now = () => opts.now ?? T0 + 65_000;
+  let time = opts.now ?? T0 + 65_000;
+  const now = opts.clock ?? (() => time);
+  /** Time passes between key presses (a confirm dialog refuses answers that come too soon). */
+  const later = (ms: number) => {
+    time += ms;
+  };
   const store = createStore(
     reducer,
     createInitialState({ tasks: opts.tasks ?? [], model: 'gpt-realtime', pttMode: ptt.mode() }),
@@ -72,5 +79,5 @@ export async function mount(opts: HarnessOptions = {}) {
       await tick();
     }
   };
-  return { ...r, tasks, voice, ptt, store, commands, quits, frame, press, setSize };
+  return { ...r, tasks, voice, ptt, store, commands, quits, frame, press, later, setSize };
 }

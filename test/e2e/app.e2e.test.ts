@@ -71,6 +71,12 @@ async function registeredPid(state: string): Promise<number> {
   return pid!;
 }
 
+/**
+ * A person reads a question before answering it; a confirm dialog refuses answers that come
+ * within 150 ms of the key that opened it, so wait longer than that before a deliberate answer.
+ */
+const readTheQuestion = () => new Promise((r) => setTimeout(r, 400));
+
 const sessions: TmuxSession[] = [];
 let server: FakeRealtimeServer | null = null;
 afterEach(async () => {
@@ -122,6 +128,7 @@ describe('voice-orch in tmux', () => {
 
     s.keys('q');
     await s.waitFor(/Cancel task 1/);
+    await readTheQuestion();
     s.keys('y');
     await s.waitFor(/1\s+\S+\s+cancelled\s+slow-notes/);
     await waitUntil(() => !pidAlive(pid!), 10_000, 'the agent process to be gone');
@@ -231,6 +238,7 @@ describe('voice-orch in tmux', () => {
 
     first.keys('C-c');
     await first.waitFor(/Quit/);
+    await readTheQuestion();
     first.keys('k'); // keep them running
     await first.waitFor(/\[exited 0\]/);
     expect(pidAlive(pid!), 'the agent outlives the UI').toBe(true);
