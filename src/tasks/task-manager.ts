@@ -12,6 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { agentEnv, buildAgentCommand } from './backends.js';
 import { activityLine, toOutputEntries } from './display.js';
 import { LineSplitter } from './line-splitter.js';
@@ -22,6 +23,7 @@ import {
   isProcessRunning,
   isRunningStat,
   listProcesses,
+  processesWithEnv,
   readProcStatSync,
   signalGroup,
   signalProcess,
@@ -33,6 +35,7 @@ import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
 import { spawnDetached, type ChildExit } from './spawn.js';
 import { parseStreamJsonLine } from './stream-json.js';
+import type { RunMeta } from './registry-schema.js';
 import { defaultStateDir, TaskStore, type PersistedTask, type RegistryData } from './task-store.js';
 import {
   isLive,
@@ -145,6 +148,25 @@ type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
 
 const STDERR_TAIL_BYTES = 8192;
 
+/**
+ * The one variable voice-orch adds to an agent's environment: `<stateDir>|<task id>|<run no>`.
+ * It lets a later start find an agent whose pid never reached the registry (voice-orch was killed
+ * between starting it and saving) by reading /proc/<pid>/environ.
+ */
+export const TASK_MARKER_VAR = 'VOICE_ORCH_TASK';
+
+/** The marker value of a run (see {@link TASK_MARKER_VAR}). */
+export function taskMarker(stateDir: string, taskId: number, runNo: number): string {
+  return `${stateDir}|${taskId}|${runNo}`;
+}
+
+/** Parses a marker value; the state dir may itself contain `|`, so the numbers are taken from the end. */
+export function parseTaskMarker(value: string): { stateDir: string; taskId: number; runNo: number } | undefined {
+  const m = /^(.*)\|(\d+)\|(\d+)$/s.exec(value);
+  if (!m) return undefined;
+  return { stateDir: m[1] as string, taskId: Number(m[2]), runNo: Number(m[3]) };
+}
+
 function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -218,6 +240,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private watching = false;
   private lastScan = 0;
   private linesIngested = 0;
+  /** While start() runs: its `error` and `finished` events, kept for {@link emitStartupEvents}. */
+  private startupEvents: (['error', Error] | ['finished', TaskRecord])[] = [];
+  private startingUp = false;
+  /** Runs between schedule and a recorded pid; shutdown waits for them so their pids are saved. */
+  private readonly launching = new Set<Promise<unknown>>();
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -269,16 +296,40 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.startingUp = true;
+    try {
+      await this.load();
+    } finally {
+      this.startingUp = false;
+    }
+  }
+
+  /**
+   * Fires again the `error` and `finished` events that start() fired (a registry moved aside, a
+   * bad record skipped, tasks that ended while voice-orch was not running), for listeners bound
+   * after it: the screen and the voice session are bound once start() has returned. Once only.
+   */
+  emitStartupEvents(): void {
+    const events = this.startupEvents;
+    this.startupEvents = [];
+    for (const [event, arg] of events) {
+      if (event === 'error') this.fire('error', arg);
+      else this.fire('finished', arg);
+    }
+  }
+
+  private async load(): Promise<void> {
     try {
       await this.store.init();
     } catch (e) {
       this.fire('error', new Error(`cannot create the state directory ${this.store.stateDir}: ${toError(e).message}`));
     }
     this.rootList = await normalizeRoots(this.o.roots);
-    const { data, problem } = await this.store.load();
-    if (problem) this.fire('error', new Error(problem));
+    const { data, problems } = await this.store.load();
+    for (const problem of problems) this.fire('error', new Error(problem));
     this.nextId = data.nextId;
     const toFinalize: TaskState[] = [];
+    let marked: Map<string, ProcRef> | undefined;
     for (const p of data.tasks.sort((a, b) => a.record.id - b.record.id)) {
       const st = this.restoreState(p);
       this.tasks.set(st.rec.id, st);
@@ -288,6 +339,16 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       } else if (st.rec.status === 'running') {
         const run = currentRun(st.rec);
         if (run.pid !== undefined && run.pid > 0 && (await isProcessRunning(run.pid, run.pidStartTime))) {
+          this.adopt(st, run);
+          continue;
+        }
+        // No live pid on record: voice-orch may have died between starting the agent and saving
+        // its pid. The agent carries its task and run in its environment.
+        marked ??= await this.markedAgents();
+        const found = marked.get(`${st.rec.id}|${run.runNo}`);
+        if (found) {
+          run.pid = found.pid;
+          run.pidStartTime = found.startTime;
           this.adopt(st, run);
         } else {
           toFinalize.push(st);
@@ -302,6 +363,25 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     this.watchTimer.unref();
     this.schedule();
     await this.saveNow();
+  }
+
+  /** Live agents started with this state dir's marker, by `<task id>|<run no>` (the topmost process of each). */
+  private async markedAgents(): Promise<Map<string, ProcRef>> {
+    const stateDir = resolvePath(this.store.stateDir);
+    const procs = (await processesWithEnv(TASK_MARKER_VAR)).filter(
+      (p) => parseTaskMarker(p.value)?.stateDir === stateDir,
+    );
+    // An agent's own children (its tools) inherit the marker: the agent is the one whose parent lacks it.
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    const out = new Map<string, ProcRef>();
+    for (const p of procs) {
+      if (byPid.get(p.ppid)?.value === p.value) continue;
+      const m = parseTaskMarker(p.value) as { taskId: number; runNo: number };
+      const key = `${m.taskId}|${m.runNo}`;
+      const prev = out.get(key);
+      if (!prev || p.startTime < prev.startTime) out.set(key, { pid: p.pid, startTime: p.startTime });
+    }
+    return out;
   }
 
   /**
@@ -555,6 +635,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
     if (this.watchTimer) clearInterval(this.watchTimer);
     this.watchTimer = undefined;
+    // A run still starting must get its pid on disk before the last save (the next start adopts it).
+    await Promise.allSettled([...this.launching]);
     for (const st of this.tasks.values()) {
       const rs = st.run;
       if (!rs) continue;
@@ -728,6 +810,19 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   private async startRun(st: TaskState): Promise<void> {
+    const launched = this.launchRun(st);
+    this.launching.add(launched);
+    let follow: (() => Promise<void>) | undefined;
+    try {
+      follow = await launched;
+    } finally {
+      this.launching.delete(launched);
+    }
+    if (follow) await follow();
+  }
+
+  /** Reserves, starts and records a run's process; resolves once its pid is on disk, to what waits for its exit. */
+  private async launchRun(st: TaskState): Promise<(() => Promise<void>) | undefined> {
     const rec = st.rec;
     const run = currentRun(rec);
     const env = agentEnv(this.o.env);
@@ -765,11 +860,25 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     st.stderrOffset = errSize;
     delete st.lastResult;
     delete st.lastApiError;
+    // Reserved on disk before the process exists: a crash from here on leaves a record (and run
+    // file) that the next start re-adopts through the marker or finalizes, never an id handed out again.
+    try {
+      await this.store.writeRunMeta(this.runMeta(st));
+      await this.store.save(this.serialize());
+    } catch (e) {
+      this.finishRun(
+        st,
+        { status: 'failed', failure: { kind: 'could_not_start', message: `could not record the task: ${toError(e).message}` } },
+        {},
+      );
+      return;
+    }
+    const marker = taskMarker(resolvePath(this.store.stateDir), rec.id, run.runNo);
     const child = await spawnDetached({
       file: cmd.value.file,
       args: cmd.value.args,
       cwd: rec.projectDir,
-      env,
+      env: { ...env, [TASK_MARKER_VAR]: marker },
       stdoutPath: logPath,
       stderrPath: errPath,
     });
@@ -788,19 +897,23 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const startTime = readProcStatSync(pid)?.startTime;
     run.pid = pid;
     if (startTime !== undefined) run.pidStartTime = startTime;
+    // The pid goes to disk at once (the marker covers a crash before this lands).
+    const pidSaved = this.saveRunMeta(st).then(() => this.saveNow());
     if (this.closed || (this.closing && !st.cancelling)) {
       // Shutting down ('keep') while this one was starting: record it for the next session to
       // adopt. No tailer now: shutdown may already have stopped the others and would not stop it.
-      await this.saveNow();
+      await pidSaved;
       return;
     }
     rec.activity = 'started';
     this.markDirty(st);
     const rs = this.attachRun(st, run, true);
-    void this.saveNow();
     if (st.cancelling) void this.beginCancel(st, rs);
-    const exit = await child.value.exited;
-    await this.onRunExit(st, rs, exit);
+    await pidSaved;
+    return async () => {
+      const exit = await child.value.exited;
+      await this.onRunExit(st, rs, exit);
+    };
   }
 
   /** Follows a process that an earlier session started (tail from the saved offset; exit by /proc). */
@@ -888,8 +1001,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private async finalizeDead(st: TaskState): Promise<void> {
     const rec = st.rec;
     const run = currentRun(rec);
-    if (run.pid !== undefined && run.pid > 0) {
-      // Its process is gone: read what it wrote after the saved offset (a result line, maybe).
+    if ((run.pid !== undefined && run.pid > 0) || run.logOffset !== undefined) {
+      // Its process is gone (or never got its pid recorded): read what it wrote after the saved
+      // offset (a result line, maybe).
       const rs = this.newRunState(st, run, false, true);
       await rs.tailer.finish();
       st.readOffset = rs.tailer.offset;
@@ -942,6 +1056,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     delete st.lastApiError;
     st.dirty = true;
     this.flushTask(st);
+    if (run.logOffset !== undefined) void this.saveRunMeta(st);
     this.fire('finished', snapshot(rec));
     const waiters = st.waiters;
     st.waiters = [];
@@ -1253,6 +1368,42 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     return { version: 1, nextId: this.nextId, tasks };
   }
 
+  /** The current run's meta file content (see {@link RunMeta}). */
+  private runMeta(st: TaskState): RunMeta {
+    const rec = st.rec;
+    const run = currentRun(rec);
+    const meta: RunMeta = {
+      taskId: rec.id,
+      runNo: run.runNo,
+      name: rec.name,
+      projectDir: rec.projectDir,
+      backend: rec.backend,
+      permissionMode: rec.permissionMode,
+      taskPrompt: rec.prompt,
+      prompt: run.prompt,
+      createdAt: rec.createdAt,
+      startedAt: run.startedAt ?? Date.now(),
+      logOffset: run.logOffset ?? 0,
+      status: run.status,
+    };
+    if (rec.model !== undefined) meta.model = rec.model;
+    if (rec.claudeSessionId !== undefined) meta.claudeSessionId = rec.claudeSessionId;
+    if (run.pid !== undefined) meta.pid = run.pid;
+    if (run.pidStartTime !== undefined) meta.pidStartTime = run.pidStartTime;
+    if (run.endedAt !== undefined) meta.endedAt = run.endedAt;
+    if (run.failure) meta.failure = run.failure;
+    return meta;
+  }
+
+  /** Rewrites the current run's meta file; a failure is an `error` event (the registry has it too). */
+  private async saveRunMeta(st: TaskState): Promise<void> {
+    try {
+      await this.store.writeRunMeta(this.runMeta(st));
+    } catch (e) {
+      this.fire('error', new Error(`could not save the run file of task ${st.rec.id}: ${toError(e).message}`));
+    }
+  }
+
   private saveSoon(): void {
     if (this.saveTimer !== undefined || this.closed) return;
     this.saveTimer = setTimeout(() => {
@@ -1272,6 +1423,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
 
   /** Calls each listener in isolation: a throwing listener becomes an `error` event, never a broken engine. */
   private fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
+    if (this.startingUp && event === 'error') this.startupEvents.push(['error', args[0] as Error]);
+    if (this.startingUp && event === 'finished') this.startupEvents.push(['finished', args[0] as TaskRecord]);
     for (const listener of this.listeners(event)) {
       try {
         (listener as (...a: unknown[]) => void).apply(this, args);

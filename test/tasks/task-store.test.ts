@@ -89,7 +89,7 @@ describe('TaskStore', () => {
     expect(loaded.data.tasks).toHaveLength(1);
     writeFileSync(join(dir, 'tasks.json'), '{"version":1,"nextId":');
     const bad = await s.load();
-    expect(bad.problem).toMatch(/unreadable.*moved to/);
+    expect(bad.problems.join("\n")).toMatch(/unreadable.*moved to/);
     expect(bad.data.tasks).toEqual([]);
     expect(existsSync(join(dir, 'tasks.json'))).toBe(false);
     expect(readdirSync(dir).some((f) => f.startsWith('tasks.json.corrupt-'))).toBe(true);
@@ -106,7 +106,7 @@ describe('TaskStore', () => {
     mkdirSync(join(dir, 'tasks.json'));
     writeFileSync(join(dir, 'tasks.json', 'keep'), 'x');
     const bad = await s.load();
-    expect(bad.problem).toMatch(/cannot read the task registry.*moved to .*tasks\.json\.unreadable-/);
+    expect(bad.problems.join("\n")).toMatch(/cannot read the task registry.*moved to .*tasks\.json\.unreadable-/);
     expect(bad.data.tasks).toEqual([]);
     await s.save(bad.data);
     const aside = readdirSync(dir).find((f) => f.startsWith('tasks.json.unreadable-')) as string;
