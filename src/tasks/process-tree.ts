@@ -181,7 +181,7 @@ export async function processesWithEnv(name: string): Promise<MarkedProcess[]> {
         } catch {
           return undefined;
         }
-        for (let at = 0; at < env.length; ) {
+        for (let at = 0; at < env.length;) {
           let end = env.indexOf(0, at);
           if (end < 0) end = env.length;
           if (env.subarray(at, at + prefix.length).equals(prefix)) {

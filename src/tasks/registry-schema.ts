@@ -49,7 +49,10 @@ const record = z.looseObject({
   queuedReason: z.string().optional(),
   failure: failure.optional(),
   // A live-only flag: every load starts unstalled.
-  stalled: z.boolean().catch(false).transform(() => false),
+  stalled: z
+    .boolean()
+    .catch(false)
+    .transform(() => false),
   activity: z.string().catch(''),
   turns: z.number().catch(0),
   costUsd: z.number().catch(0),

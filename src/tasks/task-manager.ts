@@ -868,7 +868,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     } catch (e) {
       this.finishRun(
         st,
-        { status: 'failed', failure: { kind: 'could_not_start', message: `could not record the task: ${toError(e).message}` } },
+        {
+          status: 'failed',
+          failure: { kind: 'could_not_start', message: `could not record the task: ${toError(e).message}` },
+        },
         {},
       );
       return;

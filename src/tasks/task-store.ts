@@ -49,10 +49,6 @@ export function defaultStateDir(env: Record<string, string | undefined> = proces
   return join(base, 'voice-orch');
 }
 
-function emptyRegistry(): RegistryData {
-  return { version: 1, nextId: 1, tasks: [] };
-}
-
 const META_FILE = /^(\d+)\.run-(\d+)\.json$/;
 const TASK_FILE = /^(\d+)\./;
 
@@ -184,9 +180,7 @@ export class TaskStore {
           () => true,
           () => false,
         );
-        problems.push(
-          `cannot read the task registry: ${(e as Error).message}${moved ? `; moved to ${aside}` : ''}`,
-        );
+        problems.push(`cannot read the task registry: ${(e as Error).message}${moved ? `; moved to ${aside}` : ''}`);
       }
     }
     let raw: Partial<RegistryData> | undefined;
