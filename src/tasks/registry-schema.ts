@@ -15,6 +15,7 @@ const failure = z.object({
 });
 const count = z.number().int().nonnegative();
 const time = z.number().finite();
+const logFile = z.string().regex(/^\d+\.run-\d+\.ndjson$/, 'not a run log name');
 
 const run = z.looseObject({
   runNo: z.number().int().positive(),
@@ -31,6 +32,8 @@ const run = z.looseObject({
   turns: z.number().optional(),
   costUsd: z.number().optional(),
   logOffset: count.optional(),
+  // A base name inside the log directory, never a path: the registry must not point a read elsewhere.
+  logFile: logFile.optional(),
 });
 
 const record = z.looseObject({
@@ -108,6 +111,7 @@ export const runMetaSchema = z.looseObject({
   createdAt: time,
   startedAt: time,
   logOffset: count,
+  logFile: logFile.optional(),
   pid: z.number().int().optional(),
   pidStartTime: z.number().optional(),
   claudeSessionId: z.string().optional(),

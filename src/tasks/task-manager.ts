@@ -283,7 +283,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
 
   /** Path of a task's stdout log (NDJSON for claude tasks). */
   logPath(id: number): string {
-    return this.store.logPath(id);
+    const rec = this.tasks.get(id)?.rec;
+    return rec ? this.store.runLogPath(id, currentRun(rec)) : this.store.logPath(id);
   }
 
   /**
@@ -565,49 +566,59 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const st = this.tasks.get(id);
     if (!st) return [];
     const rec = st.rec;
-    const runs = [...rec.runs].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
-    const runAt = (offset: number): TaskRun => {
-      let found = runs[0] as TaskRun;
-      for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
-      return found;
-    };
     const out: TaskOutputEntry[] = [];
     let seq = 0;
-    const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
-    let pos = 0;
-    const take = (lines: ReturnType<LineSplitter['push']>): void => {
-      for (const line of lines) {
-        const run = runAt(pos);
-        pos += line.bytes + 1;
-        for (const ev of this.parse(rec, line.text, line.truncated)) {
-          for (const e of toOutputEntries(ev)) {
-            out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
+    // One log per run; runs recorded before that share the task's old single log, by offset.
+    const groups = new Map<string, TaskRun[]>();
+    for (const r of rec.runs) {
+      const path = this.store.runLogPath(id, r);
+      groups.set(path, [...(groups.get(path) ?? []), r]);
+    }
+    for (const [logPath, group] of groups) {
+      const runs = [...group].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
+      const runAt = (offset: number): TaskRun => {
+        let found = runs[0] as TaskRun;
+        for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
+        return found;
+      };
+      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
+      let pos = 0;
+      const take = (lines: ReturnType<LineSplitter['push']>): void => {
+        for (const line of lines) {
+          const run = runAt(pos);
+          pos += line.bytes + 1;
+          for (const ev of this.parse(rec, line.text, line.truncated)) {
+            for (const e of toOutputEntries(ev)) {
+              out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
+            }
           }
         }
+      };
+      let fh;
+      try {
+        fh = await open(logPath, 'r');
+        const buf = Buffer.allocUnsafe(1 << 20);
+        let at = 0;
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+          if (bytesRead === 0) break;
+          at += bytesRead;
+          take(splitter.push(buf.subarray(0, bytesRead)));
+        }
+        take(splitter.end());
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
+      } finally {
+        await fh?.close().catch(() => undefined);
       }
-    };
-    let fh;
-    try {
-      fh = await open(this.store.logPath(id), 'r');
-      const buf = Buffer.allocUnsafe(1 << 20);
-      let at = 0;
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-        take(splitter.push(buf.subarray(0, bytesRead)));
-      }
-      take(splitter.end());
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
-    } finally {
-      await fh?.close().catch(() => undefined);
     }
-    const errText = await readRange(this.store.stderrPath(id), 0, 64 * 1024);
-    const last = currentRun(rec);
-    for (const line of errText.split('\n')) {
-      if (line.trim() === '') continue;
-      out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+    for (const group of groups.values()) {
+      const last = group[group.length - 1] as TaskRun;
+      const errText = await readRange(this.store.runStderrPath(id, last), 0, 64 * 1024);
+      for (const line of errText.split('\n')) {
+        if (line.trim() === '') continue;
+        out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+      }
     }
     return out;
   }
@@ -690,7 +701,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const budget = Math.min(end, 256 * 1024);
     let fh;
     try {
-      fh = await open(this.store.logPath(st.rec.id), 'r');
+      fh = await open(this.store.runLogPath(st.rec.id, currentRun(st.rec)), 'r');
       const buf = Buffer.allocUnsafe(budget);
       const { bytesRead } = await fh.read(buf, 0, budget, end - budget);
       let chunk = buf.subarray(0, bytesRead);
@@ -852,8 +863,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       this.finishRun(st, { status: 'cancelled' }, {});
       return;
     }
-    const logPath = this.store.logPath(rec.id);
-    const errPath = this.store.stderrPath(rec.id);
+    // Every run writes its own files, never used by another run or task.
+    run.logFile = this.store.runLogFile(rec.id, run.runNo);
+    const logPath = this.store.runLogPath(rec.id, run);
+    const errPath = this.store.runStderrPath(rec.id, run);
     const [logSize, errSize] = await Promise.all([fileSize(logPath), fileSize(errPath)]);
     run.logOffset = logSize;
     st.readOffset = logSize;
@@ -936,7 +949,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   /** Process state of a run plus a tailer (not started) that feeds its log lines into {@link ingest}. */
   private newRunState(st: TaskState, run: TaskRun, own: boolean, ended: boolean): RunState {
     const tailer = new LogTailer({
-      path: this.store.logPath(st.rec.id),
+      path: this.store.runLogPath(st.rec.id, run),
       startOffset: st.readOffset,
       maxLineBytes: this.o.maxLineBytes,
       pollMs: this.o.tailPollMs,
@@ -970,7 +983,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
     await rs.tailer.finish();
     st.readOffset = rs.tailer.offset;
-    const stderrTail = await readRange(this.store.stderrPath(st.rec.id), st.stderrOffset, STDERR_TAIL_BYTES);
+    const exitedRun = st.rec.runs.find((r) => r.runNo === rs.runNo) ?? currentRun(st.rec);
+    const stderrTail = await readRange(
+      this.store.runStderrPath(st.rec.id, exitedRun),
+      st.stderrOffset,
+      STDERR_TAIL_BYTES,
+    );
     this.addStderrEntries(st, rs.runNo, stderrTail);
     let outcome: Outcome;
     const cancelled = rs.cancelRequested && !rs.hangKilled;
@@ -1393,6 +1411,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     if (rec.claudeSessionId !== undefined) meta.claudeSessionId = rec.claudeSessionId;
     if (run.pid !== undefined) meta.pid = run.pid;
     if (run.pidStartTime !== undefined) meta.pidStartTime = run.pidStartTime;
+    if (run.logFile !== undefined) meta.logFile = run.logFile;
     if (run.endedAt !== undefined) meta.endedAt = run.endedAt;
     if (run.failure) meta.failure = run.failure;
     return meta;

@@ -84,6 +84,7 @@ function recordFromMetas(metas: RunMeta[]): TaskRecord {
   const runs: TaskRun[] = metas.map((m) => {
     const r: TaskRun = { runNo: m.runNo, prompt: m.prompt, status: m.status, startedAt: m.startedAt };
     r.logOffset = m.logOffset;
+    if (m.logFile !== undefined) r.logFile = m.logFile;
     if (m.pid !== undefined) r.pid = m.pid;
     if (m.pidStartTime !== undefined) r.pidStartTime = m.pidStartTime;
     if (m.endedAt !== undefined) r.endedAt = m.endedAt;
@@ -130,12 +131,12 @@ export class TaskStore {
     this.file = join(stateDir, 'tasks.json');
   }
 
-  /** Path of the agent's stdout log (NDJSON for claude) of task `id`. */
+  /** Path of the stdout log (NDJSON for claude) that all runs of task `id` shared before per-run logs. */
   logPath(id: number): string {
     return join(this.logDir, `${id}.ndjson`);
   }
 
-  /** Path of the agent's stderr log of task `id`. */
+  /** Path of the stderr log that all runs of task `id` shared before per-run logs. */
   stderrPath(id: number): string {
     return join(this.logDir, `${id}.stderr`);
   }
@@ -145,6 +146,23 @@ export class TaskStore {
     await mkdir(this.logDir, { recursive: true, mode: 0o700 });
     await chmod(this.stateDir, 0o700);
     await chmod(this.logDir, 0o700);
+  }
+
+  /** Base name of the stdout log of run `runNo` of task `id` (its stderr log ends `.stderr`). */
+  runLogFile(id: number, runNo: number): string {
+    return `${id}.run-${runNo}.ndjson`;
+  }
+
+  /** Path of a run's stdout log: its own file, or the task's shared log for runs from before per-run logs. */
+  runLogPath(id: number, run: Pick<TaskRun, 'logFile'>): string {
+    return run.logFile !== undefined ? join(this.logDir, run.logFile) : this.logPath(id);
+  }
+
+  /** Path of a run's stderr log (see {@link runLogPath}). */
+  runStderrPath(id: number, run: Pick<TaskRun, 'logFile'>): string {
+    return run.logFile !== undefined
+      ? join(this.logDir, run.logFile.replace(/\.ndjson$/, '.stderr'))
+      : this.stderrPath(id);
   }
 
   /** Path of the meta file of run `runNo` of task `id`. */

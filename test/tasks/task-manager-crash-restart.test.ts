@@ -154,3 +154,61 @@ describe('a registry with a running task whose runs are [] or [null]', () => {
     expect(next.ok && next.value.id).toBe(4);
   });
 });
+
+describe('log files per run', () => {
+  it('a registry from before per-run logs still reads its shared log; a new run writes a file of its own', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const logDir = join(w.stateDir, 'tasks');
+    mkdirSync(logDir, { recursive: true });
+    const legacy = 'first run line\nsecond run line\n';
+    writeFileSync(join(logDir, '1.ndjson'), legacy);
+    const run = (runNo: number, logOffset: number) => ({
+      runNo,
+      prompt: 'x',
+      status: 'completed',
+      startedAt: runNo,
+      endedAt: runNo,
+      logOffset,
+    });
+    const record = {
+      id: 1,
+      name: 'old layout',
+      status: 'completed',
+      projectDir: w.dir('old'),
+      backend: 'claude',
+      prompt: 'x',
+      permissionMode: 'acceptEdits',
+      createdAt: 1,
+      updatedAt: 2,
+      stalled: false,
+      activity: 'done',
+      turns: 0,
+      costUsd: 0,
+      claudeSessionId: 'old-session',
+      filesTouched: [],
+      runs: [run(1, 0), run(2, 'first run line\n'.length)],
+    };
+    writeFileSync(
+      join(w.stateDir, 'tasks.json'),
+      JSON.stringify({ version: 1, nextId: 2, tasks: [{ record, readOffset: legacy.length, nextSeq: 2 }] }),
+    );
+    const m = w.make();
+    await m.start();
+    expect((await m.readLog(1)).map((e) => [e.runNo, e.text])).toEqual([
+      [1, 'first run line'],
+      [2, 'second run line'],
+    ]);
+    const f = await m.followUp(1, 'scenario:plain');
+    if (!f.ok) throw new Error(f.message);
+    const done = await finished(m, 1);
+    // The fake CLI does not know this old session; what matters is where the run wrote.
+    expect(done.failure?.message).toMatch(/No conversation found with session ID: old-session/);
+    expect(done.runs[2]?.logFile).toBe('1.run-3.ndjson');
+    expect(m.logPath(1)).toBe(join(logDir, '1.run-3.ndjson'));
+    expect(readFileSync(join(logDir, '1.ndjson'), 'utf8')).toBe(legacy);
+    const log = await m.readLog(1);
+    expect(log.slice(0, 2).map((e) => e.text)).toEqual(['first run line', 'second run line']);
+    expect(log.some((e) => e.runNo === 3 && e.kind === 'result')).toBe(true);
+    expect(log.filter((e) => e.runNo !== 3).map((e) => e.text)).toEqual(['first run line', 'second run line']);
+  });
+});

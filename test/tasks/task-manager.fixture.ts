@@ -131,13 +131,17 @@ export function procState(pid: number): string | undefined {
   }
 }
 
-/** Parsed JSON lines of a task's log that have the given `subtype` (fixture agents' fact lines). */
+/** Parsed JSON lines of a task's logs (all runs) that have the given `subtype` (fixture agents' fact lines). */
 export function factLines(m: TaskManager, id: number, subtype: string): Record<string, unknown>[] {
+  // Every run's log, in run order (each run writes its own).
+  const files = [...new Set((m.get(id)?.runs ?? []).map((r) => r.logFile ?? `${id}.ndjson`))];
   let text = '';
-  try {
-    text = readFileSync(m.logPath(id), 'utf8');
-  } catch {
-    return [];
+  for (const f of files) {
+    try {
+      text += readFileSync(join(m.stateDir, 'tasks', f), 'utf8');
+    } catch {
+      // not written yet
+    }
   }
   const out: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {

@@ -205,4 +205,19 @@ describe('TaskStore', () => {
       [2, 'running', 4242, 90],
     ]);
   });
+
+  it('refuses a run log name that is a path: the registry never points a read outside the log directory', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    const bad = rec(1);
+    bad.runs[0] = { ...bad.runs[0], runNo: 1, prompt: 'x', status: 'completed', logFile: '../../etc/passwd' };
+    writeFileSync(
+      join(dir, 'tasks.json'),
+      JSON.stringify({ version: 1, nextId: 2, tasks: [{ record: bad, readOffset: 0, nextSeq: 0 }] }),
+    );
+    const loaded = await s.load();
+    expect(loaded.data.tasks).toEqual([]);
+    expect(loaded.problems).toEqual([expect.stringMatching(/task 1 \(record\.runs\.0\.logFile: not a run log name\)/)]);
+  });
 });
