@@ -184,8 +184,6 @@ export class TaskStore {
    */
   async load(): Promise<{ data: RegistryData; problems: string[] }> {
     const problems: string[] = [];
-    const { ids, metas } = await this.scanLogDir(problems);
-    const maxFileId = ids.reduce((m, id) => Math.max(m, id), 0);
     let text: string | undefined;
     try {
       text = await readFile(this.file, 'utf8');
@@ -226,6 +224,8 @@ export class TaskStore {
       seen.add(parsed.task.record.id);
       tasks.push(parsed.task);
     }
+    const { ids, metas } = await this.scanLogDir(problems, seen);
+    const maxFileId = ids.reduce((m, id) => Math.max(m, id), 0);
     // Tasks with run files but no (valid) record: the registry was lost or its last save never
     // reached the disk. Their runs' processes may still live; the manager decides.
     const rebuilt: number[] = [];
@@ -249,8 +249,14 @@ export class TaskStore {
     return { data: { version: 1, nextId, tasks }, problems };
   }
 
-  /** Ids that have any file in the log directory, and the valid run meta files by task id. */
-  private async scanLogDir(problems: string[]): Promise<{ ids: number[]; metas: Map<number, RunMeta[]> }> {
+  /**
+   * Ids that have any file in the log directory, and the valid run meta files of the tasks that
+   * are not in `known` (only those are read: the registry has the others).
+   */
+  private async scanLogDir(
+    problems: string[],
+    known: ReadonlySet<number>,
+  ): Promise<{ ids: number[]; metas: Map<number, RunMeta[]> }> {
     const ids: number[] = [];
     const metas = new Map<number, RunMeta[]>();
     let names: string[];
@@ -263,7 +269,7 @@ export class TaskStore {
       const id = TASK_FILE.exec(name);
       if (id) ids.push(Number(id[1]));
       const m = META_FILE.exec(name);
-      if (!m) continue;
+      if (!m || known.has(Number(m[1]))) continue;
       try {
         const parsed = runMetaSchema.safeParse(JSON.parse(await readFile(join(this.logDir, name), 'utf8')));
         if (parsed.success && parsed.data.taskId === Number(m[1]) && parsed.data.runNo === Number(m[2])) {
