@@ -13,6 +13,7 @@ import { listAudioDevices, formatDevices } from './audio/devices.js';
 import { formatDoctorReport, runDoctor } from './audio/doctor.js';
 import { composeApp } from './compose.js';
 import { prepareStateDir } from './config/state-dir.js';
+import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -23,11 +24,16 @@ function fail(message: string, code = 2): never {
 }
 
 async function runApp(settings: Settings): Promise<void> {
+  const stateProblem = prepareStateDir(settings.stateDir);
+  if (stateProblem) fail(`${stateProblem}. Choose another with --state-dir or VOICE_ORCH_STATE_DIR.`);
+  // Before anything reads the registry: a second instance on the same directory would hand out
+  // the same ids and share logs. Checked before the terminal so it is what a second start says.
+  const locked = acquireStateLock(settings.stateDir);
+  if (!locked.ok) fail(locked.message, 1);
+  process.on('exit', () => locked.lock.release());
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     fail('needs an interactive terminal (run it in a terminal or a tmux pane). Try `voice-orch --help`.');
   }
-  const stateProblem = prepareStateDir(settings.stateDir);
-  if (stateProblem) fail(`${stateProblem}. Choose another with --state-dir or VOICE_ORCH_STATE_DIR.`);
 
   let quitting: Promise<void> | null = null;
   let ink: Instance | null = null;

@@ -169,6 +169,9 @@ export async function composeApp(
     });
   }
   voice.start();
+  // What start() found before anything was bound to it: registry problems and tasks that ended
+  // while voice-orch was not running. Now the screen and the voice session hear them.
+  tasks.emitStartupEvents();
 
   let closing: Promise<void> | null = null;
   return {

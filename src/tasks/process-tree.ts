@@ -157,3 +157,42 @@ export function signalRefs(refs: Iterable<ProcRef>, signal: NodeJS.Signals): num
   }
   return n;
 }
+
+/** A process that carries a variable in its environment, with that variable's value. */
+export interface MarkedProcess extends ProcStat {
+  value: string;
+}
+
+/**
+ * Processes whose environment (/proc/<pid>/environ, readable only for the user's own processes)
+ * holds `name`. A snapshot: the environment is the one the process started with.
+ */
+export async function processesWithEnv(name: string): Promise<MarkedProcess[]> {
+  const prefix = Buffer.from(`${name}=`);
+  const out: MarkedProcess[] = [];
+  const procs = await listProcesses();
+  const width = 32;
+  for (let i = 0; i < procs.length; i += width) {
+    const found = await Promise.all(
+      procs.slice(i, i + width).map(async (p): Promise<MarkedProcess | undefined> => {
+        let env: Buffer;
+        try {
+          env = await readFile(`/proc/${p.pid}/environ`);
+        } catch {
+          return undefined;
+        }
+        for (let at = 0; at < env.length;) {
+          let end = env.indexOf(0, at);
+          if (end < 0) end = env.length;
+          if (env.subarray(at, at + prefix.length).equals(prefix)) {
+            return { ...p, value: env.toString('utf8', at + prefix.length, end) };
+          }
+          at = end + 1;
+        }
+        return undefined;
+      }),
+    );
+    for (const f of found) if (f !== undefined && isRunningStat(f)) out.push(f);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
 import { activityLine, toOutputEntries } from './display.js';
 import { sanitizeLine, sanitizeText } from '../shared/sanitize.js';
@@ -23,6 +24,7 @@ import {
   isProcessRunning,
   isRunningStat,
   listProcesses,
+  processesWithEnv,
   readProcStatSync,
   signalGroup,
   signalProcess,
@@ -40,6 +42,7 @@ import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
 import { spawnDetached, type ChildExit } from './spawn.js';
 import { parseStreamJsonLine } from './stream-json.js';
+import type { RunMeta } from './registry-schema.js';
 import { defaultStateDir, TaskStore, type PersistedTask, type RegistryData } from './task-store.js';
 import {
   isLive,
@@ -154,6 +157,25 @@ type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
 
 const STDERR_TAIL_BYTES = 8192;
 
+/**
+ * The one variable voice-orch adds to an agent's environment: `<stateDir>|<task id>|<run no>`.
+ * It lets a later start find an agent whose pid never reached the registry (voice-orch was killed
+ * between starting it and saving) by reading /proc/<pid>/environ.
+ */
+export const TASK_MARKER_VAR = 'VOICE_ORCH_TASK';
+
+/** The marker value of a run (see {@link TASK_MARKER_VAR}). */
+export function taskMarker(stateDir: string, taskId: number, runNo: number): string {
+  return `${stateDir}|${taskId}|${runNo}`;
+}
+
+/** Parses a marker value; the state dir may itself contain `|`, so the numbers are taken from the end. */
+export function parseTaskMarker(value: string): { stateDir: string; taskId: number; runNo: number } | undefined {
+  const m = /^(.*)\|(\d+)\|(\d+)$/s.exec(value);
+  if (!m) return undefined;
+  return { stateDir: m[1] as string, taskId: Number(m[2]), runNo: Number(m[3]) };
+}
+
 function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -230,6 +252,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private watching = false;
   private lastScan = 0;
   private linesIngested = 0;
+  /** While start() runs: its `error` and `finished` events, kept for {@link emitStartupEvents}. */
+  private startupEvents: (['error', Error] | ['finished', TaskRecord])[] = [];
+  private startingUp = false;
+  /** Runs between schedule and a recorded pid; shutdown waits for them so their pids are saved. */
+  private readonly launching = new Set<Promise<unknown>>();
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -269,7 +296,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
 
   /** Path of a task's stdout log (NDJSON for claude tasks). */
   logPath(id: number): string {
-    return this.store.logPath(id);
+    const rec = this.tasks.get(id)?.rec;
+    return rec ? this.store.runLogPath(id, currentRun(rec)) : this.store.logPath(id);
   }
 
   /**
@@ -282,16 +310,40 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.startingUp = true;
+    try {
+      await this.load();
+    } finally {
+      this.startingUp = false;
+    }
+  }
+
+  /**
+   * Fires again the `error` and `finished` events that start() fired (a registry moved aside, a
+   * bad record skipped, tasks that ended while voice-orch was not running), for listeners bound
+   * after it: the screen and the voice session are bound once start() has returned. Once only.
+   */
+  emitStartupEvents(): void {
+    const events = this.startupEvents;
+    this.startupEvents = [];
+    for (const [event, arg] of events) {
+      if (event === 'error') this.fire('error', arg);
+      else this.fire('finished', arg);
+    }
+  }
+
+  private async load(): Promise<void> {
     try {
       await this.store.init();
     } catch (e) {
       this.fire('error', new Error(`cannot create the state directory ${this.store.stateDir}: ${toError(e).message}`));
     }
     this.rootList = await normalizeRoots(this.o.roots);
-    const { data, problem } = await this.store.load();
-    if (problem) this.fire('error', new Error(problem));
+    const { data, problems } = await this.store.load();
+    for (const problem of problems) this.fire('error', new Error(problem));
     this.nextId = data.nextId;
     const toFinalize: TaskState[] = [];
+    let marked: Map<string, ProcRef> | undefined;
     for (const p of data.tasks.sort((a, b) => a.record.id - b.record.id)) {
       const st = this.restoreState(p);
       this.tasks.set(st.rec.id, st);
@@ -301,6 +353,16 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       } else if (st.rec.status === 'running') {
         const run = currentRun(st.rec);
         if (run.pid !== undefined && run.pid > 0 && (await isProcessRunning(run.pid, run.pidStartTime))) {
+          this.adopt(st, run);
+          continue;
+        }
+        // No live pid on record: voice-orch may have died between starting the agent and saving
+        // its pid. The agent carries its task and run in its environment.
+        marked ??= await this.markedAgents();
+        const found = marked.get(`${st.rec.id}|${run.runNo}`);
+        if (found) {
+          run.pid = found.pid;
+          run.pidStartTime = found.startTime;
           this.adopt(st, run);
         } else {
           toFinalize.push(st);
@@ -315,6 +377,25 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     this.watchTimer.unref();
     this.schedule();
     await this.saveNow();
+  }
+
+  /** Live agents started with this state dir's marker, by `<task id>|<run no>` (the topmost process of each). */
+  private async markedAgents(): Promise<Map<string, ProcRef>> {
+    const stateDir = resolvePath(this.store.stateDir);
+    const procs = (await processesWithEnv(TASK_MARKER_VAR)).filter(
+      (p) => parseTaskMarker(p.value)?.stateDir === stateDir,
+    );
+    // An agent's own children (its tools) inherit the marker: the agent is the one whose parent lacks it.
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    const out = new Map<string, ProcRef>();
+    for (const p of procs) {
+      if (byPid.get(p.ppid)?.value === p.value) continue;
+      const m = parseTaskMarker(p.value) as { taskId: number; runNo: number };
+      const key = `${m.taskId}|${m.runNo}`;
+      const prev = out.get(key);
+      if (!prev || p.startTime < prev.startTime) out.set(key, { pid: p.pid, startTime: p.startTime });
+    }
+    return out;
   }
 
   /**
@@ -499,49 +580,59 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const st = this.tasks.get(id);
     if (!st) return [];
     const rec = st.rec;
-    const runs = [...rec.runs].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
-    const runAt = (offset: number): TaskRun => {
-      let found = runs[0] as TaskRun;
-      for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
-      return found;
-    };
     const out: TaskOutputEntry[] = [];
     let seq = 0;
-    const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
-    let pos = 0;
-    const take = (lines: ReturnType<LineSplitter['push']>): void => {
-      for (const line of lines) {
-        const run = runAt(pos);
-        pos += line.bytes + 1;
-        for (const ev of this.parse(rec, line.text, line.truncated)) {
-          for (const e of toOutputEntries(ev)) {
-            out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
+    // One log per run; runs recorded before that share the task's old single log, by offset.
+    const groups = new Map<string, TaskRun[]>();
+    for (const r of rec.runs) {
+      const path = this.store.runLogPath(id, r);
+      groups.set(path, [...(groups.get(path) ?? []), r]);
+    }
+    for (const [logPath, group] of groups) {
+      const runs = [...group].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
+      const runAt = (offset: number): TaskRun => {
+        let found = runs[0] as TaskRun;
+        for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
+        return found;
+      };
+      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
+      let pos = 0;
+      const take = (lines: ReturnType<LineSplitter['push']>): void => {
+        for (const line of lines) {
+          const run = runAt(pos);
+          pos += line.bytes + 1;
+          for (const ev of this.parse(rec, line.text, line.truncated)) {
+            for (const e of toOutputEntries(ev)) {
+              out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
+            }
           }
         }
+      };
+      let fh;
+      try {
+        fh = await open(logPath, 'r');
+        const buf = Buffer.allocUnsafe(1 << 20);
+        let at = 0;
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+          if (bytesRead === 0) break;
+          at += bytesRead;
+          take(splitter.push(buf.subarray(0, bytesRead)));
+        }
+        take(splitter.end());
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
+      } finally {
+        await fh?.close().catch(() => undefined);
       }
-    };
-    let fh;
-    try {
-      fh = await open(this.store.logPath(id), 'r');
-      const buf = Buffer.allocUnsafe(1 << 20);
-      let at = 0;
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-        take(splitter.push(buf.subarray(0, bytesRead)));
-      }
-      take(splitter.end());
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
-    } finally {
-      await fh?.close().catch(() => undefined);
     }
-    const errText = await readRange(this.store.stderrPath(id), 0, 64 * 1024);
-    const last = currentRun(rec);
-    for (const line of sanitizeText(errText).split('\n')) {
-      if (line.trim() === '') continue;
-      out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+    for (const group of groups.values()) {
+      const last = group[group.length - 1] as TaskRun;
+      const errText = await readRange(this.store.runStderrPath(id, last), 0, 64 * 1024);
+      for (const line of sanitizeText(errText).split('\n')) {
+        if (line.trim() === '') continue;
+        out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+      }
     }
     return out;
   }
@@ -569,6 +660,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
     if (this.watchTimer) clearInterval(this.watchTimer);
     this.watchTimer = undefined;
+    // A run still starting must get its pid on disk before the last save (the next start adopts it).
+    await Promise.allSettled([...this.launching]);
     for (const st of this.tasks.values()) {
       const rs = st.run;
       if (!rs) continue;
@@ -622,7 +715,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const budget = Math.min(end, 256 * 1024);
     let fh;
     try {
-      fh = await open(this.store.logPath(st.rec.id), 'r');
+      fh = await open(this.store.runLogPath(st.rec.id, currentRun(st.rec)), 'r');
       const buf = Buffer.allocUnsafe(budget);
       const { bytesRead } = await fh.read(buf, 0, budget, end - budget);
       let chunk = buf.subarray(0, bytesRead);
@@ -750,6 +843,19 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   private async startRun(st: TaskState): Promise<void> {
+    const launched = this.launchRun(st);
+    this.launching.add(launched);
+    let follow: (() => Promise<void>) | undefined;
+    try {
+      follow = await launched;
+    } finally {
+      this.launching.delete(launched);
+    }
+    if (follow) await follow();
+  }
+
+  /** Reserves, starts and records a run's process; resolves once its pid is on disk, to what waits for its exit. */
+  private async launchRun(st: TaskState): Promise<(() => Promise<void>) | undefined> {
     const rec = st.rec;
     const run = currentRun(rec);
     // The folder was checked when the task was accepted; it may have been swapped while queued.
@@ -785,19 +891,38 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       this.finishRun(st, { status: 'cancelled' }, {});
       return;
     }
-    const logPath = this.store.logPath(rec.id);
-    const errPath = this.store.stderrPath(rec.id);
+    // Every run writes its own files, never used by another run or task.
+    run.logFile = this.store.runLogFile(rec.id, run.runNo);
+    const logPath = this.store.runLogPath(rec.id, run);
+    const errPath = this.store.runStderrPath(rec.id, run);
     const [logSize, errSize] = await Promise.all([fileSize(logPath), fileSize(errPath)]);
     run.logOffset = logSize;
     st.readOffset = logSize;
     st.stderrOffset = errSize;
     delete st.lastResult;
     delete st.lastApiError;
+    // Reserved on disk before the process exists: a crash from here on leaves a record (and run
+    // file) that the next start re-adopts through the marker or finalizes, never an id handed out again.
+    try {
+      await this.store.writeRunMeta(this.runMeta(st));
+      await this.store.save(this.serialize());
+    } catch (e) {
+      this.finishRun(
+        st,
+        {
+          status: 'failed',
+          failure: { kind: 'could_not_start', message: `could not record the task: ${toError(e).message}` },
+        },
+        {},
+      );
+      return;
+    }
+    const marker = taskMarker(resolvePath(this.store.stateDir), rec.id, run.runNo);
     const child = await spawnDetached({
       file: cmd.value.file,
       args: cmd.value.args,
       cwd: where.value,
-      env,
+      env: { ...env, [TASK_MARKER_VAR]: marker },
       stdoutPath: logPath,
       stderrPath: errPath,
     });
@@ -816,19 +941,23 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const startTime = readProcStatSync(pid)?.startTime;
     run.pid = pid;
     if (startTime !== undefined) run.pidStartTime = startTime;
+    // The pid goes to disk at once (the marker covers a crash before this lands).
+    const pidSaved = this.saveRunMeta(st).then(() => this.saveNow());
     if (this.closed || (this.closing && !st.cancelling)) {
       // Shutting down ('keep') while this one was starting: record it for the next session to
       // adopt. No tailer now: shutdown may already have stopped the others and would not stop it.
-      await this.saveNow();
+      await pidSaved;
       return;
     }
     rec.activity = 'started';
     this.markDirty(st);
     const rs = this.attachRun(st, run, true);
-    void this.saveNow();
     if (st.cancelling) void this.beginCancel(st, rs);
-    const exit = await child.value.exited;
-    await this.onRunExit(st, rs, exit);
+    await pidSaved;
+    return async () => {
+      const exit = await child.value.exited;
+      await this.onRunExit(st, rs, exit);
+    };
   }
 
   /** Follows a process that an earlier session started (tail from the saved offset; exit by /proc). */
@@ -848,7 +977,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   /** Process state of a run plus a tailer (not started) that feeds its log lines into {@link ingest}. */
   private newRunState(st: TaskState, run: TaskRun, own: boolean, ended: boolean): RunState {
     const tailer = new LogTailer({
-      path: this.store.logPath(st.rec.id),
+      path: this.store.runLogPath(st.rec.id, run),
       startOffset: st.readOffset,
       maxLineBytes: this.o.maxLineBytes,
       pollMs: this.o.tailPollMs,
@@ -882,7 +1011,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
     await rs.tailer.finish();
     st.readOffset = rs.tailer.offset;
-    const stderrTail = await readRange(this.store.stderrPath(st.rec.id), st.stderrOffset, STDERR_TAIL_BYTES);
+    const exitedRun = st.rec.runs.find((r) => r.runNo === rs.runNo) ?? currentRun(st.rec);
+    const stderrTail = await readRange(
+      this.store.runStderrPath(st.rec.id, exitedRun),
+      st.stderrOffset,
+      STDERR_TAIL_BYTES,
+    );
     this.addStderrEntries(st, rs.runNo, stderrTail);
     let outcome: Outcome;
     const cancelled = rs.cancelRequested && !rs.hangKilled;
@@ -916,8 +1050,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   private async finalizeDead(st: TaskState): Promise<void> {
     const rec = st.rec;
     const run = currentRun(rec);
-    if (run.pid !== undefined && run.pid > 0) {
-      // Its process is gone: read what it wrote after the saved offset (a result line, maybe).
+    if ((run.pid !== undefined && run.pid > 0) || run.logOffset !== undefined) {
+      // Its process is gone (or never got its pid recorded): read what it wrote after the saved
+      // offset (a result line, maybe).
       const rs = this.newRunState(st, run, false, true);
       await rs.tailer.finish();
       st.readOffset = rs.tailer.offset;
@@ -970,6 +1105,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     delete st.lastApiError;
     st.dirty = true;
     this.flushTask(st);
+    if (run.logOffset !== undefined) void this.saveRunMeta(st);
     this.fire('finished', snapshot(rec));
     const waiters = st.waiters;
     st.waiters = [];
@@ -1284,6 +1420,43 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     return { version: 1, nextId: this.nextId, tasks };
   }
 
+  /** The current run's meta file content (see {@link RunMeta}). */
+  private runMeta(st: TaskState): RunMeta {
+    const rec = st.rec;
+    const run = currentRun(rec);
+    const meta: RunMeta = {
+      taskId: rec.id,
+      runNo: run.runNo,
+      name: rec.name,
+      projectDir: rec.projectDir,
+      backend: rec.backend,
+      permissionMode: rec.permissionMode,
+      taskPrompt: rec.prompt,
+      prompt: run.prompt,
+      createdAt: rec.createdAt,
+      startedAt: run.startedAt ?? Date.now(),
+      logOffset: run.logOffset ?? 0,
+      status: run.status,
+    };
+    if (rec.model !== undefined) meta.model = rec.model;
+    if (rec.claudeSessionId !== undefined) meta.claudeSessionId = rec.claudeSessionId;
+    if (run.pid !== undefined) meta.pid = run.pid;
+    if (run.pidStartTime !== undefined) meta.pidStartTime = run.pidStartTime;
+    if (run.logFile !== undefined) meta.logFile = run.logFile;
+    if (run.endedAt !== undefined) meta.endedAt = run.endedAt;
+    if (run.failure) meta.failure = run.failure;
+    return meta;
+  }
+
+  /** Rewrites the current run's meta file; a failure is an `error` event (the registry has it too). */
+  private async saveRunMeta(st: TaskState): Promise<void> {
+    try {
+      await this.store.writeRunMeta(this.runMeta(st));
+    } catch (e) {
+      this.fire('error', new Error(`could not save the run file of task ${st.rec.id}: ${toError(e).message}`));
+    }
+  }
+
   private saveSoon(): void {
     if (this.saveTimer !== undefined || this.closed) return;
     this.saveTimer = setTimeout(() => {
@@ -1303,6 +1476,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
 
   /** Calls each listener in isolation: a throwing listener becomes an `error` event, never a broken engine. */
   private fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
+    if (this.startingUp && event === 'error') this.startupEvents.push(['error', args[0] as Error]);
+    if (this.startingUp && event === 'finished') this.startupEvents.push(['finished', args[0] as TaskRecord]);
     for (const listener of this.listeners(event)) {
       try {
         (listener as (...a: unknown[]) => void).apply(this, args);

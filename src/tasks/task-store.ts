@@ -1,14 +1,19 @@
 /**
  * The on-disk task registry: `<stateDir>/tasks.json` (records, the id counter, pids with start
- * times, log read offsets) and one append-only log per task under `<stateDir>/tasks/`.
+ * times, log read offsets), one append-only log per task under `<stateDir>/tasks/`, and beside it
+ * one small meta file per run (`<id>.run-<n>.json`).
  *
- * Written atomically (temp file + rename) so a crash mid-write leaves the previous registry;
- * directories 0700, files 0600 (prompts and agent output can be private).
+ * Written durably (temp file, fsync, rename, fsync of the directory) so a crash mid-write leaves
+ * the previous registry and a save that returned survives a power cut; directories 0700, files
+ * 0600 (prompts and agent output can be private). The run meta files are written before a run's
+ * process starts: when the registry is lost, they rebuild it, and the id counter never goes back
+ * over ids that have files.
  */
-import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { AgentEvent, TaskRecord } from './types.js';
+import { dirname, join } from 'node:path';
+import { parsePersistedTask, runMetaSchema, type RunMeta } from './registry-schema.js';
+import type { AgentEvent, TaskRecord, TaskRun } from './types.js';
 
 /** One task as persisted: the record plus what the engine needs to continue tailing it. */
 export interface PersistedTask {
@@ -44,21 +49,72 @@ export function defaultStateDir(env: Record<string, string | undefined> = proces
   return join(base, 'voice-orch');
 }
 
-function emptyRegistry(): RegistryData {
-  return { version: 1, nextId: 1, tasks: [] };
+const META_FILE = /^(\d+)\.run-(\d+)\.json$/;
+const TASK_FILE = /^(\d+)\./;
+
+/** Writes `text` to `file` durably: temp file, fsync, rename, fsync of the directory. */
+async function writeDurably(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  // The rename itself is only durable once the directory entry is on disk.
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
-function isRecordLike(v: unknown): v is PersistedTask {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = (v as { record?: unknown }).record as Partial<TaskRecord> | undefined;
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.id === 'number' &&
-    typeof r.status === 'string' &&
-    typeof r.projectDir === 'string' &&
-    Array.isArray(r.runs)
-  );
+/** A task record rebuilt from its runs' meta files (sorted by run number, at least one). */
+function recordFromMetas(metas: RunMeta[]): TaskRecord {
+  const first = metas[0] as RunMeta;
+  const last = metas[metas.length - 1] as RunMeta;
+  const runs: TaskRun[] = metas.map((m) => {
+    const r: TaskRun = { runNo: m.runNo, prompt: m.prompt, status: m.status, startedAt: m.startedAt };
+    r.logOffset = m.logOffset;
+    if (m.logFile !== undefined) r.logFile = m.logFile;
+    if (m.pid !== undefined) r.pid = m.pid;
+    if (m.pidStartTime !== undefined) r.pidStartTime = m.pidStartTime;
+    if (m.endedAt !== undefined) r.endedAt = m.endedAt;
+    if (m.failure) r.failure = m.failure;
+    return r;
+  });
+  const rec: TaskRecord = {
+    id: first.taskId,
+    name: first.name,
+    status: last.status,
+    projectDir: first.projectDir,
+    backend: first.backend,
+    prompt: first.taskPrompt,
+    permissionMode: first.permissionMode,
+    createdAt: first.createdAt,
+    startedAt: last.startedAt,
+    updatedAt: last.endedAt ?? last.startedAt,
+    stalled: false,
+    activity: 'recovered from its run files',
+    turns: 0,
+    costUsd: 0,
+    filesTouched: [],
+    runs,
+  };
+  if (first.model !== undefined) rec.model = first.model;
+  const session = [...metas].reverse().find((m) => m.claudeSessionId !== undefined)?.claudeSessionId;
+  if (session !== undefined) rec.claudeSessionId = session;
+  if (last.endedAt !== undefined) rec.endedAt = last.endedAt;
+  if (last.failure) rec.failure = last.failure;
+  return rec;
 }
 
 /** Reads and writes the registry and knows where logs live. */
@@ -75,12 +131,12 @@ export class TaskStore {
     this.file = join(stateDir, 'tasks.json');
   }
 
-  /** Path of the agent's stdout log (NDJSON for claude) of task `id`. */
+  /** Path of the stdout log (NDJSON for claude) that all runs of task `id` shared before per-run logs. */
   logPath(id: number): string {
     return join(this.logDir, `${id}.ndjson`);
   }
 
-  /** Path of the agent's stderr log of task `id`. */
+  /** Path of the stderr log that all runs of task `id` shared before per-run logs. */
   stderrPath(id: number): string {
     return join(this.logDir, `${id}.stderr`);
   }
@@ -92,53 +148,146 @@ export class TaskStore {
     await chmod(this.logDir, 0o700);
   }
 
-  /**
-   * Loads the registry. A missing file is an empty registry; an unparsable or unreadable one is
-   * moved aside (`tasks.json.corrupt-<time>`, `tasks.json.unreadable-<time>`) and reported through
-   * `problem`, so one bad write never blocks the app and the next save never overwrites it. The id counter never goes below the highest id seen.
-   */
-  async load(): Promise<{ data: RegistryData; problem?: string }> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { data: emptyRegistry() };
-      // The session goes on with an empty registry and its next save would replace the file:
-      // keep what it held (the read may have failed for a passing reason, e.g. EMFILE).
-      const aside = `${this.file}.unreadable-${Date.now()}`;
-      const moved = await rename(this.file, aside).then(
-        () => true,
-        () => false,
-      );
-      return {
-        data: emptyRegistry(),
-        problem: `cannot read the task registry: ${(e as Error).message}${moved ? `; moved to ${aside}` : ''}`,
-      };
-    }
-    try {
-      const raw = JSON.parse(text) as Partial<RegistryData>;
-      const tasks = Array.isArray(raw.tasks) ? raw.tasks.filter(isRecordLike) : [];
-      for (const t of tasks) {
-        t.readOffset = typeof t.readOffset === 'number' && t.readOffset >= 0 ? t.readOffset : 0;
-        t.nextSeq = typeof t.nextSeq === 'number' && t.nextSeq >= 0 ? t.nextSeq : 0;
-        t.record.filesTouched ??= [];
-        t.record.stalled = false;
-      }
-      const maxId = tasks.reduce((m, t) => Math.max(m, t.record.id), 0);
-      const nextId = Math.max(typeof raw.nextId === 'number' ? raw.nextId : 1, maxId + 1);
-      return { data: { version: 1, nextId, tasks } };
-    } catch (e) {
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside).catch(() => undefined);
-      return {
-        data: emptyRegistry(),
-        problem: `the task registry was unreadable (${(e as Error).message}); moved to ${aside}`,
-      };
-    }
+  /** Base name of the stdout log of run `runNo` of task `id` (its stderr log ends `.stderr`). */
+  runLogFile(id: number, runNo: number): string {
+    return `${id}.run-${runNo}.ndjson`;
+  }
+
+  /** Path of a run's stdout log: its own file, or the task's shared log for runs from before per-run logs. */
+  runLogPath(id: number, run: Pick<TaskRun, 'logFile'>): string {
+    return run.logFile !== undefined ? join(this.logDir, run.logFile) : this.logPath(id);
+  }
+
+  /** Path of a run's stderr log (see {@link runLogPath}). */
+  runStderrPath(id: number, run: Pick<TaskRun, 'logFile'>): string {
+    return run.logFile !== undefined
+      ? join(this.logDir, run.logFile.replace(/\.ndjson$/, '.stderr'))
+      : this.stderrPath(id);
+  }
+
+  /** Path of the meta file of run `runNo` of task `id`. */
+  runMetaPath(id: number, runNo: number): string {
+    return join(this.logDir, `${id}.run-${runNo}.json`);
+  }
+
+  /** Writes a run's meta file durably (before its process starts, with its pid, at its end). */
+  writeRunMeta(meta: RunMeta): Promise<void> {
+    return writeDurably(this.runMetaPath(meta.taskId, meta.runNo), JSON.stringify(meta));
   }
 
   /**
-   * Writes the registry atomically. Calls made while a write is in flight are coalesced: only
+   * Loads the registry. A missing file is an empty registry; an unparsable or unreadable one is
+   * moved aside (`tasks.json.corrupt-<time>`, `tasks.json.unreadable-<time>`) and rebuilt from the
+   * run meta files, so one bad write never blocks the app and the next save never overwrites it.
+   * Every record is validated; a bad one is skipped. Each of these is named in `problems` (for the
+   * screen). The id counter never goes below an id that has a record or files in the log directory.
+   */
+  async load(): Promise<{ data: RegistryData; problems: string[] }> {
+    const problems: string[] = [];
+    let text: string | undefined;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        // The session goes on without it and its next save would replace the file: keep what it
+        // held (the read may have failed for a passing reason, e.g. EMFILE).
+        const aside = `${this.file}.unreadable-${Date.now()}`;
+        const moved = await rename(this.file, aside).then(
+          () => true,
+          () => false,
+        );
+        problems.push(`cannot read the task registry: ${(e as Error).message}${moved ? `; moved to ${aside}` : ''}`);
+      }
+    }
+    let raw: Partial<RegistryData> | undefined;
+    if (text !== undefined) {
+      try {
+        raw = JSON.parse(text) as Partial<RegistryData>;
+      } catch (e) {
+        const aside = `${this.file}.corrupt-${Date.now()}`;
+        await rename(this.file, aside).catch(() => undefined);
+        problems.push(`the task registry was unreadable (${(e as Error).message}); moved to ${aside}`);
+      }
+    }
+    const tasks: PersistedTask[] = [];
+    const seen = new Set<number>();
+    for (const v of Array.isArray(raw?.tasks) ? raw.tasks : []) {
+      const parsed = parsePersistedTask(v);
+      if (!parsed.ok) {
+        problems.push(`skipped a bad record in the task registry: ${parsed.problem}`);
+        continue;
+      }
+      if (seen.has(parsed.task.record.id)) {
+        problems.push(`skipped a second record of task ${parsed.task.record.id} in the task registry`);
+        continue;
+      }
+      seen.add(parsed.task.record.id);
+      tasks.push(parsed.task);
+    }
+    const { ids, metas } = await this.scanLogDir(problems, seen);
+    const maxFileId = ids.reduce((m, id) => Math.max(m, id), 0);
+    // Tasks with run files but no (valid) record: the registry was lost or its last save never
+    // reached the disk. Their runs' processes may still live; the manager decides.
+    const rebuilt: number[] = [];
+    for (const [id, runs] of metas) {
+      if (seen.has(id)) continue;
+      const sorted = [...runs].sort((a, b) => a.runNo - b.runNo);
+      const rec = recordFromMetas(sorted);
+      const last = sorted[sorted.length - 1] as RunMeta;
+      const p: PersistedTask = { record: rec, readOffset: last.logOffset, nextSeq: 0 };
+      tasks.push(p);
+      rebuilt.push(id);
+    }
+    if (rebuilt.length > 0) {
+      problems.push(
+        `rebuilt task${rebuilt.length === 1 ? '' : 's'} ${rebuilt.sort((a, b) => a - b).join(', ')} from ${rebuilt.length === 1 ? 'its' : 'their'} run files`,
+      );
+    }
+    tasks.sort((a, b) => a.record.id - b.record.id);
+    const maxId = tasks.reduce((m, t) => Math.max(m, t.record.id), maxFileId);
+    const nextId = Math.max(typeof raw?.nextId === 'number' ? raw.nextId : 1, maxId + 1);
+    return { data: { version: 1, nextId, tasks }, problems };
+  }
+
+  /**
+   * Ids that have any file in the log directory, and the valid run meta files of the tasks that
+   * are not in `known` (only those are read: the registry has the others).
+   */
+  private async scanLogDir(
+    problems: string[],
+    known: ReadonlySet<number>,
+  ): Promise<{ ids: number[]; metas: Map<number, RunMeta[]> }> {
+    const ids: number[] = [];
+    const metas = new Map<number, RunMeta[]>();
+    let names: string[];
+    try {
+      names = await readdir(this.logDir);
+    } catch {
+      return { ids, metas };
+    }
+    for (const name of names) {
+      const id = TASK_FILE.exec(name);
+      if (id) ids.push(Number(id[1]));
+      const m = META_FILE.exec(name);
+      if (!m || known.has(Number(m[1]))) continue;
+      try {
+        const parsed = runMetaSchema.safeParse(JSON.parse(await readFile(join(this.logDir, name), 'utf8')));
+        if (parsed.success && parsed.data.taskId === Number(m[1]) && parsed.data.runNo === Number(m[2])) {
+          const list = metas.get(parsed.data.taskId) ?? [];
+          list.push(parsed.data);
+          metas.set(parsed.data.taskId, list);
+        } else {
+          problems.push(`ignored the run file ${name}: it does not describe a run`);
+        }
+      } catch (e) {
+        problems.push(`ignored the run file ${name}: ${(e as Error).message}`);
+      }
+    }
+    return { ids, metas };
+  }
+
+  /**
+   * Writes the registry atomically and durably. Calls made while a write is in flight are coalesced: only
    * the newest data is written next. Resolves when `data` (or newer) is on disk; rejects on failure.
    */
   save(data: RegistryData): Promise<void> {
@@ -169,14 +318,7 @@ export class TaskStore {
     if (failure !== undefined) throw failure;
   }
 
-  private async writeAtomic(text: string): Promise<void> {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      await writeFile(tmp, text, { mode: 0o600 });
-      await rename(tmp, this.file);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
+  private writeAtomic(text: string): Promise<void> {
+    return writeDurably(this.file, text);
   }
 }

@@ -59,8 +59,14 @@ export interface TaskRun {
   resultText?: string;
   turns?: number;
   costUsd?: number;
-  /** Byte offset in the task's log file where this run's output begins. */
+  /** Byte offset in this run's log file where its output begins (0 for a log of its own). */
   logOffset?: number;
+  /**
+   * Base name (in the state dir's `tasks/`) of this run's own stdout log, `<id>.run-<n>.ndjson`;
+   * its stderr log ends `.stderr`. Absent for runs recorded before per-run logs: those share the
+   * task's `<id>.ndjson` and begin at `logOffset`.
+   */
+  logFile?: string;
 }
 
 /** The record every view and tool reads. Timestamps are epoch milliseconds. */

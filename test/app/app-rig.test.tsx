@@ -4,7 +4,7 @@
  * audio through the real audio helper on ALSA file devices — rendered with ink-testing-library.
  * Driven by keys and by function calls the fake server scripts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
@@ -44,11 +44,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function rig(replyFor: (ctx: ReplyContext) => ScriptedReply | undefined): Promise<Rig> {
+async function rig(
+  replyFor: (ctx: ReplyContext) => ScriptedReply | undefined,
+  /** Writes what an earlier session left in the state dir, before the app starts. */
+  before?: (stateDir: string, projects: string) => void,
+): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'vo-rig-'));
   const projects = join(dir, 'code');
   mkdirSync(join(projects, 'api'), { recursive: true });
   mkdirSync(join(projects, 'web'), { recursive: true });
+  before?.(join(dir, 'state'), projects);
   const server = await FakeRealtimeServer.start({ committedDelayMs: 10, transcriptionDelayMs: 10, replyFor });
   cleanups.push(() => server.close());
   const loaded = loadSettings(
@@ -90,6 +95,73 @@ async function rig(replyFor: (ctx: ReplyContext) => ScriptedReply | undefined): 
 }
 
 describe('app rig (real services, fake network edge)', () => {
+  it('a task that ended while voice-orch was not running is announced after start; registry problems reach the screen', async () => {
+    const r = await rig(
+      (ctx) =>
+        ctx.newSystemTexts.some((t) => /Task 1 "notes" in api finished/.test(t))
+          ? { text: 'Notes were done while you were away.' }
+          : undefined,
+      (stateDir, projects) => {
+        mkdirSync(join(stateDir, 'tasks'), { recursive: true });
+        // The agent wrote its result line after the last save, then exited; its pid is gone.
+        const result = {
+          type: 'result',
+          subtype: 'success',
+          is_error: false,
+          result: 'I wrote NOTES.md.',
+          num_turns: 2,
+          total_cost_usd: 0.01,
+          session_id: 'away-session',
+        };
+        writeFileSync(join(stateDir, 'tasks', '1.ndjson'), `${JSON.stringify(result)}\n`);
+        const record = {
+          id: 1,
+          name: 'notes',
+          status: 'running',
+          projectDir: join(projects, 'api'),
+          backend: 'claude',
+          prompt: 'Write NOTES.md.',
+          permissionMode: 'acceptEdits',
+          createdAt: Date.now() - 60_000,
+          startedAt: Date.now() - 60_000,
+          updatedAt: Date.now() - 60_000,
+          stalled: false,
+          activity: 'started',
+          turns: 0,
+          costUsd: 0,
+          filesTouched: [],
+          runs: [{ runNo: 1, prompt: 'Write NOTES.md.', status: 'running', pid: 2_000_000_000, logOffset: 0 }],
+        };
+        const broken = { ...record, id: 2, name: 'broken', runs: [] };
+        writeFileSync(
+          join(stateDir, 'tasks.json'),
+          JSON.stringify({
+            version: 1,
+            nextId: 3,
+            tasks: [
+              { record, readOffset: 0, nextSeq: 0 },
+              { record: broken, readOffset: 0, nextSeq: 0 },
+            ],
+          }),
+        );
+      },
+    );
+    expect(r.app.tasks.get(1)?.status).toBe('completed');
+    const notices = r.app.store.getState().notices.map((n) => n.text);
+    expect(notices).toContainEqual(expect.stringMatching(/^Task 1 notes finished/));
+    expect(notices).toContainEqual(expect.stringMatching(/skipped a bad record in the task registry: task 2/));
+    await until(() => /skipped a bad record/.test(r.frame()), 'the registry problem on screen');
+    const spoken = await r.server.waitForClientEvent(
+      (e) =>
+        e.type === 'conversation.item.create' &&
+        e.item?.role === 'system' &&
+        /Task 1 \\"notes\\" in api finished/.test(JSON.stringify(e.item.content)),
+      15_000,
+    );
+    expect(String(spoken.item.content[0].text)).toContain('I wrote NOTES.md.');
+    await until(() => /Notes were done while you were away/.test(r.frame()), 'the spoken answer in the transcript');
+  });
+
   it('keys: the new-task form starts a real agent; its completion is announced at an idle moment', async () => {
     const r = await rig((ctx) =>
       ctx.newSystemTexts.some((t) => /Task 1 "notes" in api finished/.test(t))

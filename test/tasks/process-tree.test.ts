@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
+  processesWithEnv,
   descendantsOf,
   isProcessRunning,
   isRunningStat,
@@ -83,5 +84,25 @@ describe('liveness and trees with real processes', () => {
         .sort(),
     ).toEqual([11, 12, 13]);
     expect(descendantsOf([30], procs).map((x) => x.pid)).toEqual([31]);
+  });
+});
+
+describe('processesWithEnv', () => {
+  it('finds a live process by a variable in its environment, with its value', async () => {
+    const value = `marker-${process.pid}-${Date.now()}`;
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], {
+      env: { ...process.env, VO_TEST_MARKER: value },
+      stdio: 'ignore',
+    });
+    try {
+      await new Promise((r) => child.once('spawn', r));
+      const found = (await processesWithEnv('VO_TEST_MARKER')).filter((p) => p.value === value);
+      expect(found.map((p) => p.pid)).toEqual([child.pid]);
+      expect(found[0]?.startTime).toBeGreaterThan(0);
+      // A name that is only a prefix of the variable matches nothing.
+      expect((await processesWithEnv('VO_TEST_MARK')).some((p) => p.pid === child.pid)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -2,16 +2,10 @@
 // process running a TaskManager is killed with SIGKILL while tasks run; a new TaskManager on the
 // same state dir must re-adopt the live ones (their later output arrives) and give every other
 // task its final status. Nothing may stay "running" forever.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskOutputEntry, TaskRecord } from '../../src/tasks/types.js';
-import { FAKE_CLAUDE, finished, makeWorld, procState, waitFor, type World } from './task-manager.fixture.js';
-
-const REPO = resolve(__dirname, '../..');
-const HOST = join(REPO, 'test/helpers/task-host.mjs');
+import { finished, makeWorld, procState, startTaskHost, waitFor, type World } from './task-manager.fixture.js';
 
 let w: World;
 let host: ChildProcess | undefined;
@@ -22,38 +16,6 @@ afterEach(async () => {
   if (host?.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
   await w.cleanup();
 });
-
-interface HostEvent {
-  event: string;
-  id?: number;
-  status?: string;
-  session?: string | null;
-  pid?: number | null;
-}
-
-function startHost(spawns: { name: string; prompt: string; projectDir: string }[]): {
-  events: HostEvent[];
-  proc: ChildProcess;
-} {
-  const cfg = join(w.root, 'host.json');
-  writeFileSync(
-    cfg,
-    JSON.stringify({ stateDir: w.stateDir, roots: [w.root], env: w.env, claudePath: FAKE_CLAUDE, spawns }),
-  );
-  const proc = spawn(process.execPath, ['--import', 'tsx', HOST, cfg], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const events: HostEvent[] = [];
-  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-    try {
-      events.push(JSON.parse(l) as HostEvent);
-    } catch {
-      // not one of ours
-    }
-  });
-  return { events, proc };
-}
 
 describe('restart after the host process is killed (kill -9)', () => {
   it('re-adopts running tasks (their later output arrives) and finalizes the rest', async () => {
@@ -68,7 +30,7 @@ describe('restart after the host process is killed (kill -9)', () => {
       // Killed while no manager is running: no result line at all.
       { name: 'dies unseen', prompt: 'scenario:slow-sigterm speed:1', projectDir: w.dir('x1') },
     ];
-    const h = startHost(spawns);
+    const h = startTaskHost(w, spawns);
     host = h.proc;
     const ev = h.events;
     // Quick ones finished; every other one has started its session (init line ingested).

@@ -179,7 +179,10 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     expect(done.claudeSessionId).toBe(session);
     expect(done.turns).toBe(3);
     expect(done.resultText).toMatch(/plain scenario/);
-    expect(done.runs[1]?.logOffset).toBeGreaterThan(0);
+    // Each run has a log of its own.
+    expect(done.runs.map((x) => x.logFile)).toEqual([`${done.id}.run-1.ndjson`, `${done.id}.run-2.ndjson`]);
+    const runLog = await m.readLog(done.id);
+    expect(new Set(runLog.map((e) => e.runNo))).toEqual(new Set([1, 2]));
 
     const argvs = factLines(m, r.value.id, 'fake_args').map((l) => l.args as string[]);
     expect(argvs).toHaveLength(2);

@@ -1,8 +1,10 @@
 // Shared setup for the task engine tests: temp roots, a manager wired to the fixture agents, waits.
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TaskManager, type TaskManagerOptions } from '../../src/tasks/task-manager.js';
 import type { TaskManagerEvents, TaskRecord } from '../../src/tasks/types.js';
@@ -10,6 +12,8 @@ import type { TaskManagerEvents, TaskRecord } from '../../src/tasks/types.js';
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');
 export const FAKE_CLAUDE = join(FIXTURES, 'fake-claude');
+const REPO = resolve(FIXTURES, '../..');
+const HOST = join(REPO, 'test/helpers/task-host.mjs');
 
 /** A temp world: project roots with subdirectories, a state dir, an agent environment. */
 export interface World {
@@ -127,13 +131,17 @@ export function procState(pid: number): string | undefined {
   }
 }
 
-/** Parsed JSON lines of a task's log that have the given `subtype` (fixture agents' fact lines). */
+/** Parsed JSON lines of a task's logs (all runs) that have the given `subtype` (fixture agents' fact lines). */
 export function factLines(m: TaskManager, id: number, subtype: string): Record<string, unknown>[] {
+  // Every run's log, in run order (each run writes its own).
+  const files = [...new Set((m.get(id)?.runs ?? []).map((r) => r.logFile ?? `${id}.ndjson`))];
   let text = '';
-  try {
-    text = readFileSync(m.logPath(id), 'utf8');
-  } catch {
-    return [];
+  for (const f of files) {
+    try {
+      text += readFileSync(join(m.stateDir, 'tasks', f), 'utf8');
+    } catch {
+      // not written yet
+    }
   }
   const out: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
@@ -150,4 +158,41 @@ export function factLines(m: TaskManager, id: number, subtype: string): Record<s
 /** argv of the command backend running the fake agent with `args`. */
 export function agentArgv(...args: string[]): string[] {
   return [process.execPath, FAKE_AGENT, ...args];
+}
+
+/** Runs test/helpers/task-host.mjs (a TaskManager in its own process) on the world's state dir, spawning `spawns`. */
+/** One JSON line of test/helpers/task-host.mjs. */
+export interface HostEvent {
+  event: string;
+  id?: number;
+  status?: string;
+  session?: string | null;
+  pid?: number | null;
+}
+
+export function startTaskHost(
+  w: World,
+  spawns: { name: string; prompt: string; projectDir: string }[],
+): {
+  events: HostEvent[];
+  proc: ChildProcess;
+} {
+  const cfg = join(w.root, 'host.json');
+  writeFileSync(
+    cfg,
+    JSON.stringify({ stateDir: w.stateDir, roots: [w.root], env: w.env, claudePath: FAKE_CLAUDE, spawns }),
+  );
+  const proc = spawn(process.execPath, ['--import', 'tsx', HOST, cfg], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const events: HostEvent[] = [];
+  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+    try {
+      events.push(JSON.parse(l) as HostEvent);
+    } catch {
+      // not one of ours
+    }
+  });
+  return { events, proc };
 }

@@ -389,7 +389,7 @@ describe('refusals and failures', () => {
     const t = await finished(m, r.value.id);
     expect(t.status).toBe('failed');
     expect(t.failure).toEqual({ kind: 'crashed', message: 'crashed with exit code 3: boom: disk on fire' });
-    expect(readFileSync(join(w.stateDir, 'tasks', `${t.id}.stderr`), 'utf8')).toBe('boom: disk on fire\n');
+    expect(readFileSync(join(w.stateDir, 'tasks', `${t.id}.run-1.stderr`), 'utf8')).toBe('boom: disk on fire\n');
   });
 
   it('agent stderr and a task name with escape sequences enter the engine cleaned (entries, log, failure, name)', async () => {
@@ -493,7 +493,8 @@ describe('names, ids, persistence, events', () => {
     expect(statSync(join(w.stateDir, 'tasks')).mode & 0o777).toBe(0o700);
     expect(statSync(join(w.stateDir, 'tasks.json')).mode & 0o777).toBe(0o600);
     expect(statSync(m2.logPath(1)).mode & 0o777).toBe(0o600);
-    expect(statSync(join(w.stateDir, 'tasks', '1.stderr')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(w.stateDir, 'tasks', '1.run-1.stderr')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(w.stateDir, 'tasks', '1.run-1.json')).mode & 0o777).toBe(0o600);
     await m2.shutdown('keep');
     expect(registry().nextId).toBe(4);
   });

@@ -89,7 +89,7 @@ describe('TaskStore', () => {
     expect(loaded.data.tasks).toHaveLength(1);
     writeFileSync(join(dir, 'tasks.json'), '{"version":1,"nextId":');
     const bad = await s.load();
-    expect(bad.problem).toMatch(/unreadable.*moved to/);
+    expect(bad.problems.join('\n')).toMatch(/unreadable.*moved to/);
     expect(bad.data.tasks).toEqual([]);
     expect(existsSync(join(dir, 'tasks.json'))).toBe(false);
     expect(readdirSync(dir).some((f) => f.startsWith('tasks.json.corrupt-'))).toBe(true);
@@ -106,7 +106,7 @@ describe('TaskStore', () => {
     mkdirSync(join(dir, 'tasks.json'));
     writeFileSync(join(dir, 'tasks.json', 'keep'), 'x');
     const bad = await s.load();
-    expect(bad.problem).toMatch(/cannot read the task registry.*moved to .*tasks\.json\.unreadable-/);
+    expect(bad.problems.join('\n')).toMatch(/cannot read the task registry.*moved to .*tasks\.json\.unreadable-/);
     expect(bad.data.tasks).toEqual([]);
     await s.save(bad.data);
     const aside = readdirSync(dir).find((f) => f.startsWith('tasks.json.unreadable-')) as string;
@@ -132,5 +132,92 @@ describe('TaskStore', () => {
     // A failure of the last write is still reported.
     spy.mockImplementationOnce(() => Promise.reject(new Error('EIO')));
     await expect(s.save({ version: 1, nextId: 4, tasks: [] })).rejects.toThrow('EIO');
+  });
+
+  it('skips a record whose runs are [] or [null] with a message naming it, and loads the rest', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    writeFileSync(
+      join(dir, 'tasks.json'),
+      JSON.stringify({
+        version: 1,
+        nextId: 4,
+        tasks: [
+          { record: { ...rec(1, 'running'), runs: [] }, readOffset: 0, nextSeq: 0 },
+          { record: { ...rec(2, 'running'), runs: [null] }, readOffset: 0, nextSeq: 0 },
+          { record: rec(3), readOffset: 0, nextSeq: 0 },
+        ],
+      }),
+    );
+    const loaded = await s.load();
+    expect(loaded.data.tasks.map((t) => t.record.id)).toEqual([3]);
+    expect(loaded.data.nextId).toBe(4);
+    expect(loaded.problems).toEqual([
+      expect.stringMatching(/skipped a bad record.*task 1 \(record\.runs/),
+      expect.stringMatching(/skipped a bad record.*task 2 \(record\.runs\.0/),
+    ]);
+  });
+
+  it('never hands out an id that has files in the log directory, even with no registry', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    writeFileSync(s.logPath(5), '{"type":"system"}\n');
+    const loaded = await s.load();
+    expect(loaded.data.nextId).toBe(6);
+    expect(loaded.problems).toEqual([]);
+  });
+
+  it('writes run files durably and rebuilds a lost registry from them', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    const base = {
+      taskId: 2,
+      name: 'fix login',
+      projectDir: '/p',
+      backend: 'claude' as const,
+      permissionMode: 'acceptEdits' as const,
+      taskPrompt: 'fix it',
+      createdAt: 1,
+      logOffset: 0,
+    };
+    await s.writeRunMeta({ ...base, runNo: 1, prompt: 'fix it', startedAt: 2, status: 'completed', endedAt: 3 });
+    await s.writeRunMeta({
+      ...base,
+      runNo: 2,
+      prompt: 'and test it',
+      startedAt: 4,
+      logOffset: 90,
+      pid: 4242,
+      status: 'running',
+    });
+    expect(statSync(s.runMetaPath(2, 1)).mode & 0o777).toBe(0o600);
+    const loaded = await s.load();
+    expect(loaded.problems).toEqual(['rebuilt task 2 from its run files']);
+    expect(loaded.data.nextId).toBe(3);
+    const t = loaded.data.tasks[0];
+    expect(t?.readOffset).toBe(90);
+    expect(t?.record).toMatchObject({ id: 2, name: 'fix login', prompt: 'fix it', status: 'running' });
+    expect(t?.record.runs.map((r) => [r.runNo, r.status, r.pid, r.logOffset])).toEqual([
+      [1, 'completed', undefined, 0],
+      [2, 'running', 4242, 90],
+    ]);
+  });
+
+  it('refuses a run log name that is a path: the registry never points a read outside the log directory', async () => {
+    const dir = tempDir();
+    const s = new TaskStore(dir);
+    await s.init();
+    const bad = rec(1);
+    bad.runs[0] = { ...bad.runs[0], runNo: 1, prompt: 'x', status: 'completed', logFile: '../../etc/passwd' };
+    writeFileSync(
+      join(dir, 'tasks.json'),
+      JSON.stringify({ version: 1, nextId: 2, tasks: [{ record: bad, readOffset: 0, nextSeq: 0 }] }),
+    );
+    const loaded = await s.load();
+    expect(loaded.data.tasks).toEqual([]);
+    expect(loaded.problems).toEqual([expect.stringMatching(/task 1 \(record\.runs\.0\.logFile: not a run log name\)/)]);
   });
 });
