@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { agentEnv, buildAgentCommand } from './backends.js';
 import { activityLine, toOutputEntries } from './display.js';
+import { FilesTouched } from './files-touched.js';
 import { LineSplitter } from './line-splitter.js';
 import { LogTailer } from './log-tailer.js';
 import { decideOutcome, type Outcome } from './outcome.js';
@@ -31,6 +32,7 @@ import {
 import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
+import { runCost } from './run-cost.js';
 import { spawnDetached, type ChildExit } from './spawn.js';
 import { parseStreamJsonLine } from './stream-json.js';
 import { defaultStateDir, TaskStore, type PersistedTask, type RegistryData } from './task-store.js';
@@ -127,7 +129,7 @@ interface TaskState {
   pending: TaskOutputEntry[];
   /** The record changed since the last `updated` event. */
   dirty: boolean;
-  files: Set<string>;
+  files: FilesTouched;
   run?: RunState;
   waiters: (() => void)[];
   /** Limits given at spawn; they apply to every run of the task. */
@@ -583,7 +585,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       unrendered: [],
       pending: [],
       dirty: false,
-      files: new Set(rec.filesTouched),
+      files: new FilesTouched(rec.filesTouched),
       waiters: [],
     };
   }
@@ -1049,11 +1051,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         if (ev.sessionId !== '') rec.claudeSessionId = ev.sessionId;
         break;
       case 'tool_use':
-        if (ev.filePath !== undefined && !st.files.has(ev.filePath)) {
-          st.files.add(ev.filePath);
-          rec.filesTouched.push(ev.filePath);
-        }
+      case 'tool_result': {
+        const changed = st.files.apply(ev);
+        if (changed !== undefined) rec.filesTouched.push(changed);
         break;
+      }
       case 'api_error':
         st.lastApiError = ev;
         break;
@@ -1061,7 +1063,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         st.lastResult = ev;
         const run = rec.runs.find((r) => r.runNo === rs.runNo) ?? currentRun(rec);
         run.turns = ev.turns;
-        run.costUsd = ev.costUsd;
+        const sessionId = ev.sessionId ?? rec.claudeSessionId;
+        const cost = runCost(ev.costUsd, sessionId, run.runNo, rec.runs);
+        run.costUsd = cost.costUsd;
+        run.sessionCostUsd = cost.sessionCostUsd;
+        if (sessionId !== undefined) run.sessionId = sessionId;
         if (ev.text !== undefined) {
           run.resultText = ev.text;
           rec.resultText = ev.text;

@@ -58,7 +58,12 @@ export interface TaskRun {
   /** Final text of this run (from the `result` line). */
   resultText?: string;
   turns?: number;
+  /** What this run spent (for a resumed session: its share of the session's total). */
   costUsd?: number;
+  /** Session the run's `result` belongs to. */
+  sessionId?: string;
+  /** The session's cumulative cost as the run's `result` reported it. */
+  sessionCostUsd?: number;
   /** Byte offset in the task's log file where this run's output begins. */
   logOffset?: number;
 }
@@ -91,7 +96,7 @@ export interface TaskRecord {
   claudeSessionId?: string;
   /** Final text of the latest finished run. */
   resultText?: string;
-  /** Files the agent wrote or edited (from tool uses), de-duplicated, in order. */
+  /** Files the agent wrote or edited (tool uses whose result succeeded), de-duplicated, in order. */
   filesTouched: string[];
   runs: TaskRun[];
 }

@@ -54,7 +54,19 @@ const cases: Case[] = [
   {
     scenario: 'write-file-denied',
     status: 'completed',
-    check: (t) => expect(t.resultText).toMatch(/Could not create NOTES\.md/),
+    check: (t) => {
+      expect(t.resultText).toMatch(/Could not create NOTES\.md/);
+      // The Write was refused: nothing changed, so nothing is listed.
+      expect(t.filesTouched).toEqual([]);
+    },
+  },
+  {
+    scenario: 'bash-touch-denied',
+    status: 'completed',
+    check: (t) => {
+      expect(t.resultText).toMatch(/The command was not run/);
+      expect(t.filesTouched).toEqual([]);
+    },
   },
   {
     scenario: 'error',
@@ -213,6 +225,26 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     ]);
     const log = await m.readLog(r.value.id);
     expect(new Set(log.map((e) => e.runNo))).toEqual(new Set([1, 2]));
+  });
+
+  it('a follow-up costs the difference of the session totals (the CLI reports the cumulative cost after --resume)', async () => {
+    const m = w.make();
+    await m.start();
+    const r = await m.spawn({ name: 'notes', prompt: 'scenario:write-file', projectDir: w.dir('notes') });
+    if (!r.ok) throw new Error(r.message);
+    const first = await finished(m, r.value.id);
+    const firstTotal = recordedResult('write-file').total_cost_usd as number;
+    expect(first.costUsd).toBeCloseTo(firstTotal, 6);
+    const f = await m.followUp(r.value.id, 'and now scenario:resumed-after-write-file');
+    if (!f.ok) throw new Error(f.message);
+    const done = await finished(m, r.value.id);
+    expect(done.status).toBe('completed');
+    expect(done.claudeSessionId).toBe(first.claudeSessionId);
+    const sessionTotal = recordedResult('resumed-after-write-file').total_cost_usd as number;
+    // The task cost what the CLI says the session cost, not the sum of the two reported totals.
+    expect(done.costUsd).toBeCloseTo(sessionTotal, 6);
+    expect(done.runs[0]?.costUsd).toBeCloseTo(firstTotal, 6);
+    expect(done.runs[1]?.costUsd).toBeCloseTo(sessionTotal - firstTotal, 6);
   });
 
   it('follow-up of a session the CLI does not know → failed with the resume-unknown explanation', async () => {
