@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { AgentEvent, TaskOutputEntry } from './types.js';
 import { apiErrorMessage, describeResult } from './outcome.js';
+import { parseStreamJsonLine } from './stream-json.js';
 
 /** Characters that cannot be shown in a terminal cell: C0 except \t and \n, DEL, C1. */
 // eslint-disable-next-line no-control-regex
@@ -114,6 +115,16 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
       return [entry];
     }
   }
+}
+
+/**
+ * What one log line shows when read back from disk: the live path's parser and renderer, so a
+ * line reads the same in the log view whether it arrived live or was paged in.
+ */
+export function logLineEntries(text: string, truncated: boolean, cwd: string | undefined): Entry[] {
+  const out: Entry[] = [];
+  for (const ev of parseStreamJsonLine(text, truncated, cwd)) for (const e of toOutputEntries(ev)) out.push(e);
+  return out;
 }
 
 /**

@@ -13,9 +13,10 @@
 import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { agentEnv, buildAgentCommand } from './backends.js';
-import { activityLine, toOutputEntries } from './display.js';
+import { activityLine, logLineEntries, toOutputEntries } from './display.js';
 import { FilesTouched } from './files-touched.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, type SplitLine } from './line-splitter.js';
+import { LogPager, type LogRange, type PagedLine } from './log-pager.js';
 import { LogTailer } from './log-tailer.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 import {
@@ -41,6 +42,9 @@ import {
   type ActionResult,
   type AgentEvent,
   type BackendKind,
+  type LogCursor,
+  type LogPage,
+  type LogPageRequest,
   type PermissionMode,
   type ResolveResult,
   type ShutdownPolicy,
@@ -136,16 +140,28 @@ interface TaskState {
   spawnExtras?: SpawnExtras;
 }
 
-/** An event waiting to be rendered, with the time it was read. */
+/** An event waiting to be rendered, with the time it was read and where its line is in the log. */
 interface Unrendered {
   ev: AgentEvent;
   runNo: number;
   ts: number;
+  offset: number | undefined;
 }
 
 type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
 
 const STDERR_TAIL_BYTES = 8192;
+
+/**
+ * Size of one page of the log view. Entry texts are capped (display.ts), so a page stays within
+ * a few MB whatever the log holds; a view keeps a few pages.
+ */
+const LOG_PAGE_LIMITS = { maxEntries: 500, maxChars: 1_000_000, maxScanBytes: 8 * 1024 * 1024 };
+
+/** The part of the log one run wrote. */
+interface RunLogRange extends LogRange {
+  runNo: number;
+}
 
 function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
@@ -480,58 +496,113 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   /**
-   * Every output entry of a task, re-parsed from its log (lines cut at the line cap), followed by
-   * the end of its stderr log as `stderr` entries.
+   * One page of a task's output, read from its log by byte offset: the newest page, the page
+   * before a cursor, or the page after one. A page holds at most {@link LOG_PAGE_LIMITS}, so
+   * paging through a log of any size keeps memory bounded. Once the page reaches the end of a
+   * task that is no longer running, the end of its stderr log follows as `stderr` entries.
    */
-  async readLog(id: number): Promise<TaskOutputEntry[]> {
+  async readLogPage(id: number, req: LogPageRequest = {}): Promise<LogPage> {
     const st = this.tasks.get(id);
-    if (!st) return [];
+    const empty: LogPage = {
+      entries: [],
+      start: { runNo: 1, offset: 0 },
+      end: { runNo: 1, offset: 0 },
+      atStart: true,
+      atEnd: true,
+      hasStderr: false,
+    };
+    if (!st) return empty;
     const rec = st.rec;
-    const runs = [...rec.runs].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
-    const runAt = (offset: number): TaskRun => {
-      let found = runs[0] as TaskRun;
-      for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
-      return found;
+    const ranges = await this.logRanges(st);
+    const pager = new LogPager((line) => logLineEntries(line.text, line.truncated, rec.projectDir), this.o.maxLineBytes);
+    const budget = pager.budget(LOG_PAGE_LIMITS);
+    const lines: { runNo: number; line: PagedLine<ReturnType<typeof logLineEntries>[number]> }[] = [];
+    let start: LogCursor | undefined;
+    let end: LogCursor | undefined;
+    let atStart = ranges.length === 0;
+    let atEnd = ranges.length === 0;
+    const indexOf = (c: LogCursor): number => {
+      const i = ranges.findIndex((r) => r.runNo === c.runNo);
+      return i >= 0 ? i : c.runNo < (ranges[0]?.runNo ?? 0) ? 0 : ranges.length - 1;
     };
-    const out: TaskOutputEntry[] = [];
-    let seq = 0;
-    const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
-    let pos = 0;
-    const take = (lines: ReturnType<LineSplitter['push']>): void => {
-      for (const line of lines) {
-        const run = runAt(pos);
-        pos += line.bytes + 1;
-        for (const ev of this.parse(rec, line.text, line.truncated)) {
-          for (const e of toOutputEntries(ev)) {
-            out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
-          }
-        }
-      }
-    };
-    let fh;
     try {
-      fh = await open(this.store.logPath(id), 'r');
-      const buf = Buffer.allocUnsafe(1 << 20);
-      let at = 0;
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-        take(splitter.push(buf.subarray(0, bytesRead)));
+      if (req.after) {
+        let i = indexOf(req.after);
+        let pos = ranges[i]?.runNo === req.after.runNo ? req.after.offset : (ranges[i]?.start ?? 0);
+        start = req.after;
+        atStart = false;
+        for (; i < ranges.length; i++) {
+          const r = ranges[i] as RunLogRange;
+          const read = await pager.after(r, pos, budget);
+          for (const line of read.lines) lines.push({ runNo: r.runNo, line });
+          end = { runNo: r.runNo, offset: read.to };
+          if (!read.reachedEdge) break;
+          if (i === ranges.length - 1) atEnd = true;
+          if (budget.full) break;
+          pos = (ranges[i + 1] as RunLogRange | undefined)?.start ?? 0;
+        }
+      } else {
+        let i = req.before ? indexOf(req.before) : ranges.length - 1;
+        const last = ranges[i];
+        let pos = req.before && last?.runNo === req.before.runNo ? req.before.offset : (last?.end ?? 0);
+        end = req.before ?? (last ? { runNo: last.runNo, offset: pos } : undefined);
+        atEnd = req.before === undefined;
+        const older: (typeof lines)[] = [];
+        for (; i >= 0; i--) {
+          const r = ranges[i] as RunLogRange;
+          const read = await pager.before(r, pos, budget);
+          if (req.before === undefined && i === ranges.length - 1) end = { runNo: r.runNo, offset: read.to };
+          older.push(read.lines.map((line) => ({ runNo: r.runNo, line })));
+          start = { runNo: r.runNo, offset: read.from };
+          if (!read.reachedEdge) break;
+          if (i === 0) atStart = true;
+          if (budget.full) break;
+          pos = (ranges[i - 1] as RunLogRange | undefined)?.end ?? 0;
+        }
+        for (let k = older.length - 1; k >= 0; k--) lines.push(...(older[k] as typeof lines));
       }
-      take(splitter.end());
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
-    } finally {
-      await fh?.close().catch(() => undefined);
+      this.fire('error', new Error(`reading the log of task ${id}: ${toError(e).message}`));
     }
-    const errText = await readRange(this.store.stderrPath(id), 0, 64 * 1024);
-    const last = currentRun(rec);
-    for (const line of errText.split('\n')) {
-      if (line.trim() === '') continue;
-      out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+    const runOf = new Map(rec.runs.map((r) => [r.runNo, r]));
+    const entries: TaskOutputEntry[] = [];
+    let seq = 0;
+    for (const { runNo, line } of lines) {
+      const ts = runOf.get(runNo)?.startedAt ?? rec.createdAt;
+      for (const e of line.entries) entries.push({ seq: seq++, ts, runNo, offset: line.offset, ...e });
     }
-    return out;
+    const hasStderr = atEnd && rec.status !== 'running';
+    if (hasStderr) {
+      const errText = await readRange(this.store.stderrPath(id), 0, 64 * 1024);
+      const last = currentRun(rec);
+      for (const line of errText.split('\n')) {
+        if (line.trim() === '') continue;
+        entries.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+      }
+    }
+    return { ...empty, entries, start: start ?? empty.start, end: end ?? start ?? empty.end, atStart, atEnd, hasStderr };
+  }
+
+  /**
+   * Where each run's output is: the one place that maps runs to log files. Runs share the task's
+   * log today, each from its `logOffset` to the next run's. The last run's range is still growing
+   * while the task runs.
+   */
+  private async logRanges(st: TaskState): Promise<RunLogRange[]> {
+    const rec = st.rec;
+    const path = this.store.logPath(rec.id);
+    const size = await fileSize(path);
+    const runs = rec.runs
+      .filter((r) => r.logOffset !== undefined || r.runNo === 1)
+      .sort((a, b) => a.runNo - b.runNo);
+    return runs.map((r, i) => {
+      const next = runs[i + 1];
+      const start = Math.min(r.logOffset ?? 0, size);
+      const end = next ? Math.min(next.logOffset ?? size, size) : size;
+      const range: RunLogRange = { runNo: r.runNo, path, start, end: Math.max(start, end) };
+      if (!next && rec.status === 'running') range.growing = true;
+      return range;
+    });
   }
 
   roots(): string[] {
@@ -614,19 +685,19 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const buf = Buffer.allocUnsafe(budget);
       const { bytesRead } = await fh.read(buf, 0, budget, end - budget);
       let chunk = buf.subarray(0, bytesRead);
-      if (end - budget > 0) {
+      let from = end - budget;
+      if (from > 0) {
         // Started mid-line: skip to the first line boundary.
         const nl = chunk.indexOf(0x0a);
         chunk = nl >= 0 ? chunk.subarray(nl + 1) : chunk.subarray(chunk.length);
+        from = end - chunk.length;
       }
-      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
+      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes, startOffset: from });
       const entries: Omit<TaskOutputEntry, 'seq'>[] = [];
       const run = currentRun(st.rec);
       for (const line of splitter.push(chunk)) {
-        for (const ev of this.parse(st.rec, line.text, line.truncated)) {
-          for (const e of toOutputEntries(ev))
-            entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, ...e });
-        }
+        for (const e of logLineEntries(line.text, line.truncated, st.rec.projectDir))
+          entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, offset: line.offset, ...e });
       }
       const keep = entries.slice(-this.o.tailSize);
       let seq = Math.max(0, st.nextSeq - keep.length);
@@ -972,14 +1043,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
    * anyone looked; their seq numbers are skipped). This keeps ingestion cheap when an agent
    * floods its log.
    */
-  private ingest(st: TaskState, rs: RunState, lines: { text: string; truncated: boolean }[], endOffset: number): void {
+  private ingest(st: TaskState, rs: RunState, lines: SplitLine[], endOffset: number): void {
     const rec = st.rec;
     const now = Date.now();
     const cap = this.o.tailSize;
     let activityEv: AgentEvent | undefined;
     const batchStart = st.unrendered.length;
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as { text: string; truncated: boolean };
+      const line = lines[i] as SplitLine;
       const events = this.parse(rec, line.text, line.truncated);
       for (let k = 0; k < events.length; k++) {
         const ev = events[k] as AgentEvent;
@@ -987,7 +1058,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         if (ev.type === 'other') continue;
         activityEv = ev;
         // Streaming deltas render to nothing (the complete line follows); keep them out of the queue.
-        if (ev.type !== 'partial_text') st.unrendered.push({ ev, runNo: rs.runNo, ts: now });
+        if (ev.type !== 'partial_text') st.unrendered.push({ ev, runNo: rs.runNo, ts: now, offset: line.offset });
       }
     }
     this.linesIngested += lines.length;
@@ -1034,6 +1105,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const { u, es } = rendered[k] as { u: Unrendered; es: ReturnType<typeof toOutputEntries> };
       for (const e of es) {
         const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: u.ts, runNo: u.runNo, kind: e.kind, text: e.text };
+        if (u.offset !== undefined) entry.offset = u.offset;
         if (e.truncated) entry.truncated = true;
         if (e.isError !== undefined) entry.isError = e.isError;
         st.tail.push(entry);

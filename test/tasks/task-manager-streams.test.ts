@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskFailure, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
-import { FAKE_CLAUDE, factLines, finished, makeWorld, waitFor, type World } from './task-manager.fixture.js';
+import { FAKE_CLAUDE, factLines, finished, makeWorld, readWholeLog, waitFor, type World } from './task-manager.fixture.js';
 
 let w: World;
 beforeEach(() => {
@@ -135,7 +135,7 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     c.check?.(t);
     // The tail and the re-read log agree on what the run printed.
     const tail = m.tail(t.id);
-    const log = await m.readLog(t.id);
+    const log = await readWholeLog(m, t.id);
     expect(tail.length).toBeGreaterThan(0);
     expect(log.filter((e) => e.kind !== 'stderr').map((e) => e.text)).toEqual(
       tail.filter((e) => e.kind !== 'stderr').map((e) => e.text),
@@ -223,7 +223,7 @@ describe('recorded Claude CLI streams through fake-claude', () => {
       '--max-turns',
       '5',
     ]);
-    const log = await m.readLog(r.value.id);
+    const log = await readWholeLog(m, r.value.id);
     expect(new Set(log.map((e) => e.runNo))).toEqual(new Set([1, 2]));
   });
 

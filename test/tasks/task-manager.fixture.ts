@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskManager, type TaskManagerOptions } from '../../src/tasks/task-manager.js';
-import type { TaskManagerEvents, TaskRecord } from '../../src/tasks/types.js';
+import type { TaskManagerEvents, TaskOutputEntry, TaskRecord } from '../../src/tasks/types.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');
@@ -150,4 +150,15 @@ export function factLines(m: TaskManager, id: number, subtype: string): Record<s
 /** argv of the command backend running the fake agent with `args`. */
 export function agentArgv(...args: string[]): string[] {
   return [process.execPath, FAKE_AGENT, ...args];
+}
+
+/** Every entry of a task's log, paged backwards from the newest page (for small test logs). */
+export async function readWholeLog(m: TaskManager, id: number): Promise<TaskOutputEntry[]> {
+  let page = await m.readLogPage(id);
+  const pages = [page.entries];
+  while (!page.atStart) {
+    page = await m.readLogPage(id, { before: page.start });
+    pages.unshift(page.entries);
+  }
+  return pages.flat();
 }
