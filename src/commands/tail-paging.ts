@@ -64,26 +64,22 @@ async function readPage(ctx: Ctx, direction: 'older' | 'newer'): Promise<boolean
 }
 
 /**
- * Scrolls the log view by `delta` entries (positive = older). Near the top of the window the
- * page before it is read first, so the scroll moves into it; near the bottom of a window that
- * does not reach the newest output, the page after it is read.
+ * Scrolls the log view by `delta` entries (positive = older). A scroll that would come near the
+ * top of the window reads the page before it first, so the scroll moves into it; near the
+ * bottom of a window that does not reach the newest output, the page after it.
  */
 export async function scrollTail(ctx: Ctx, delta: number): Promise<void> {
-  if (delta > 0) {
-    for (let i = 0; i < MAX_PAGES_PER_SCROLL; i++) {
-      const o = openLog(ctx.store.getState());
-      if (!o || o.log.atStart || roomAbove(ctx.store.getState(), delta) >= PREFETCH) break;
-      if (!(await readPage(ctx, 'older'))) break;
-    }
+  const direction = delta > 0 ? 'older' : 'newer';
+  for (let i = 0; i < MAX_PAGES_PER_SCROLL; i++) {
+    const o = openLog(ctx.store.getState());
+    if (!o) break;
+    const enough =
+      direction === 'older'
+        ? o.log.atStart || roomAbove(ctx.store.getState(), delta) >= PREFETCH
+        : o.log.atEnd || o.v.scroll + delta >= PREFETCH;
+    if (enough || !(await readPage(ctx, direction))) break;
   }
   ctx.store.dispatch({ type: 'tail/scroll', delta });
-  if (delta < 0) {
-    for (let i = 0; i < MAX_PAGES_PER_SCROLL; i++) {
-      const o = openLog(ctx.store.getState());
-      if (!o || o.log.atEnd || o.v.scroll >= PREFETCH) break;
-      if (!(await readPage(ctx, 'newer'))) break;
-    }
-  }
 }
 
 /** Back to the newest output, following it; the newest page is read again if the window left the end. */

@@ -89,7 +89,11 @@ function appendTail(state: AppState, taskId: number, entries: TaskOutputEntry[])
  * Keeps the lines the user is reading in place when entries are added below them or cut from
  * the bottom (scroll counts entries hidden below the bottom edge).
  */
-function keepInPlace(state: AppState, addedBelow: readonly TaskOutputEntry[], cutBelow: readonly TaskOutputEntry[]): AppState {
+function keepInPlace(
+  state: AppState,
+  addedBelow: readonly TaskOutputEntry[],
+  cutBelow: readonly TaskOutputEntry[],
+): AppState {
   const v = state.view;
   if (v.kind !== 'tail' || v.follow) return state;
   const count = (es: readonly TaskOutputEntry[]): number => es.filter((e) => matchesFilter(e, v.filter)).length;
@@ -304,9 +308,11 @@ export function reducer(state: AppState, action: Action): AppState {
       if (v.kind !== 'tail') return state;
       const max = Math.max(0, tailCount(state) - 1);
       const scroll = Math.min(max, Math.max(0, v.scroll + action.delta));
+      // Only the newest output can be followed: the bottom of a window that ends earlier is not it.
+      const atEnd = state.tailLog?.atEnd ?? true;
       return {
         ...state,
-        view: { ...v, scroll, follow: scroll === 0 && action.delta < 0 ? true : scroll === 0 && v.follow },
+        view: { ...v, scroll, follow: scroll === 0 && atEnd && (action.delta < 0 || v.follow) },
       };
     }
     case 'tail/follow': {

@@ -113,7 +113,10 @@ export function loadNewest(log: TailLog, page: LogPage): TailLog {
 }
 
 /** Live output: appended while the window reaches the end of the log (or is still loading it). */
-export function appendLive(log: TailLog, entries: readonly TaskOutputEntry[]): { log: TailLog; added: TaskOutputEntry[] } {
+export function appendLive(
+  log: TailLog,
+  entries: readonly TaskOutputEntry[],
+): { log: TailLog; added: TaskOutputEntry[] } {
   if (!log.atEnd) return { log, added: [] };
   const fresh = log.loading ? entries.slice() : entries.filter((e) => isAtOrAfter(e, log.end));
   if (fresh.length === 0) return { log, added: [] };
@@ -128,7 +131,9 @@ export function appendLive(log: TailLog, entries: readonly TaskOutputEntry[]): {
  */
 export function prependOlder(log: TailLog, page: LogPage): { log: TailLog; dropped: TaskOutputEntry[] } {
   const start = log.start;
-  const older = start ? page.entries.filter((e) => e.offset !== undefined && compareCursor(cursorOf(e)!, start) < 0) : [];
+  const older = start
+    ? page.entries.filter((e) => e.offset !== undefined && compareCursor(cursorOf(e)!, start) < 0)
+    : [];
   const next: TailLog = {
     ...log,
     paging: undefined,

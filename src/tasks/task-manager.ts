@@ -514,7 +514,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     if (!st) return empty;
     const rec = st.rec;
     const ranges = await this.logRanges(st);
-    const pager = new LogPager((line) => logLineEntries(line.text, line.truncated, rec.projectDir), this.o.maxLineBytes);
+    const pager = new LogPager(
+      (line) => logLineEntries(line.text, line.truncated, rec.projectDir),
+      this.o.maxLineBytes,
+    );
     const budget = pager.budget(LOG_PAGE_LIMITS);
     const lines: { runNo: number; line: PagedLine<ReturnType<typeof logLineEntries>[number]> }[] = [];
     let start: LogCursor | undefined;
@@ -580,7 +583,15 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         entries.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
       }
     }
-    return { ...empty, entries, start: start ?? empty.start, end: end ?? start ?? empty.end, atStart, atEnd, hasStderr };
+    return {
+      ...empty,
+      entries,
+      start: start ?? empty.start,
+      end: end ?? start ?? empty.end,
+      atStart,
+      atEnd,
+      hasStderr,
+    };
   }
 
   /**
@@ -592,9 +603,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     const rec = st.rec;
     const path = this.store.logPath(rec.id);
     const size = await fileSize(path);
-    const runs = rec.runs
-      .filter((r) => r.logOffset !== undefined || r.runNo === 1)
-      .sort((a, b) => a.runNo - b.runNo);
+    const runs = rec.runs.filter((r) => r.logOffset !== undefined || r.runNo === 1).sort((a, b) => a.runNo - b.runNo);
     return runs.map((r, i) => {
       const next = runs[i + 1];
       const start = Math.min(r.logOffset ?? 0, size);

@@ -5,7 +5,15 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskFailure, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
-import { FAKE_CLAUDE, factLines, finished, makeWorld, readWholeLog, waitFor, type World } from './task-manager.fixture.js';
+import {
+  FAKE_CLAUDE,
+  factLines,
+  finished,
+  makeWorld,
+  readWholeLog,
+  waitFor,
+  type World,
+} from './task-manager.fixture.js';
 
 let w: World;
 beforeEach(() => {
