@@ -85,15 +85,15 @@ export class LogPager<E extends { text: string }> {
 
   /** The newest lines of `range` that end at or before `pos`, oldest first, until the budget is full. */
   async before(range: LogRange, pos: number, budget: Budget): Promise<RangeRead<E>> {
-    return this.withFile(range, pos, async (fh) => {
+    return this.withFile(range, pos, async (fh, buf) => {
       let cur = Math.min(pos, range.end);
-      if (range.growing && cur === range.end) cur = await lineEndAtOrBefore(fh, range.start, cur);
+      if (range.growing && cur === range.end) cur = await lineEndAtOrBefore(fh, buf, range.start, cur);
       const to = cur;
       const batches: PagedLine<E>[][] = [];
       while (cur > range.start && !budget.full) {
-        const from = await earliestLineStart(fh, range.start, cur);
+        const from = await earliestLineStart(fh, buf, range.start, cur);
         const batch: PagedLine<E>[] = [];
-        await this.forEachLine(fh, from, cur, true, (offset, line) => {
+        await this.forEachLine(fh, buf, from, cur, true, (offset, line) => {
           const entries = this.decode(line);
           if (entries.length > 0) batch.push({ offset, entries });
           return true;
@@ -117,10 +117,10 @@ export class LogPager<E extends { text: string }> {
 
   /** Lines of `range` from `pos` on, until the budget is full or the range ends. */
   async after(range: LogRange, pos: number, budget: Budget): Promise<RangeRead<E>> {
-    return this.withFile(range, pos, async (fh) => {
+    return this.withFile(range, pos, async (fh, buf) => {
       const from = Math.max(range.start, pos);
       const lines: PagedLine<E>[] = [];
-      const { next, stopped } = await this.forEachLine(fh, from, range.end, !range.growing, (offset, line) => {
+      const { next, stopped } = await this.forEachLine(fh, buf, from, range.end, !range.growing, (offset, line) => {
         const entries = this.decode(line);
         if (entries.length > 0) {
           lines.push({ offset, entries });
@@ -136,7 +136,7 @@ export class LogPager<E extends { text: string }> {
   private async withFile(
     range: LogRange,
     pos: number,
-    read: (fh: FileHandle) => Promise<RangeRead<E>>,
+    read: (fh: FileHandle, buf: Buffer) => Promise<RangeRead<E>>,
   ): Promise<RangeRead<E>> {
     let fh: FileHandle | undefined;
     try {
@@ -148,7 +148,7 @@ export class LogPager<E extends { text: string }> {
       return { lines: [], from: at, to: at, reachedEdge: true };
     }
     try {
-      return await read(fh);
+      return await read(fh, Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, range.end - range.start))));
     } finally {
       await fh.close().catch(() => undefined);
     }
@@ -161,13 +161,13 @@ export class LogPager<E extends { text: string }> {
    */
   private async forEachLine(
     fh: FileHandle,
+    buf: Buffer,
     from: number,
     to: number,
     flushTail: boolean,
     onLine: (offset: number, line: SplitLine) => boolean,
   ): Promise<{ next: number; stopped: boolean }> {
     const splitter = new LineSplitter({ maxLineBytes: this.maxLineBytes, startOffset: from });
-    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, to - from)));
     let at = from;
     let next = from;
     while (at < to) {
@@ -195,8 +195,7 @@ export class LogPager<E extends { text: string }> {
 }
 
 /** Offset just after the last newline in `[start, end)` (or `start`): where the complete lines end. */
-async function lineEndAtOrBefore(fh: FileHandle, start: number, end: number): Promise<number> {
-  const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, end - start)));
+async function lineEndAtOrBefore(fh: FileHandle, buf: Buffer, start: number, end: number): Promise<number> {
   let hi = end;
   while (hi > start) {
     const lo = Math.max(start, hi - buf.length);
@@ -213,13 +212,12 @@ async function lineEndAtOrBefore(fh: FileHandle, start: number, end: number): Pr
  * the first line start at or after `end - CHUNK`. When one line is longer than that, its start,
  * found by scanning back (only offsets are kept, not its bytes).
  */
-async function earliestLineStart(fh: FileHandle, start: number, end: number): Promise<number> {
-  const lo = Math.max(start, end - CHUNK);
+async function earliestLineStart(fh: FileHandle, buf: Buffer, start: number, end: number): Promise<number> {
+  const lo = Math.max(start, end - buf.length);
   if (lo === start) return start;
   // The byte before `end` is the newline of the line that ends there: not a line start.
-  const buf = Buffer.allocUnsafe(end - 1 - lo);
-  const { bytesRead } = await fh.read(buf, 0, buf.length, lo);
+  const { bytesRead } = await fh.read(buf, 0, end - 1 - lo, lo);
   const nl = buf.subarray(0, bytesRead).indexOf(NL);
   if (nl >= 0) return lo + nl + 1;
-  return lineEndAtOrBefore(fh, start, lo);
+  return lineEndAtOrBefore(fh, buf, start, lo);
 }
