@@ -126,7 +126,7 @@ export class FakeTasks extends EventEmitter implements TaskManagerPort {
   async readLogPage(id: number, req: LogPageRequest = {}): Promise<LogPage> {
     const where = req.before ? ` before ${req.before.offset}` : req.after ? ` after ${req.after.offset}` : '';
     this.calls.push(`readLogPage ${id}${where}`);
-    const all = (this.logs.get(id) ?? []).map((e, i) => ({ ...e, offset: i }));
+    const all = this.logs.get(id) ?? [];
     let from: number;
     let to: number;
     if (req.after) {
@@ -137,7 +137,7 @@ export class FakeTasks extends EventEmitter implements TaskManagerPort {
       from = Math.max(0, to - this.pageSize);
     }
     return {
-      entries: all.slice(from, to),
+      entries: all.slice(from, to).map((e, i) => ({ ...e, offset: from + i })),
       start: { runNo: 1, offset: from },
       end: { runNo: 1, offset: to },
       atStart: from === 0,

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskFailure, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
+import type { TaskFailure, TaskOutputEntry, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
 import {
   FAKE_CLAUDE,
   factLines,
@@ -233,6 +233,20 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     ]);
     const log = await readWholeLog(m, r.value.id);
     expect(new Set(log.map((e) => e.runNo))).toEqual(new Set([1, 2]));
+    // Live output and pages read back place every entry at the same run and log offset.
+    const place = (e: TaskOutputEntry) => [e.runNo, e.offset, e.text];
+    const page = await m.readLogPage(r.value.id);
+    expect(page.atStart && page.atEnd).toBe(true);
+    expect(page.entries.filter((e) => e.kind !== 'stderr').map(place)).toEqual(
+      m
+        .tail(r.value.id)
+        .filter((e) => e.kind !== 'stderr')
+        .map(place),
+    );
+    expect(page.entries.find((e) => e.runNo === 2)?.offset).toBeGreaterThanOrEqual(done.runs[1]!.logOffset!);
+    const older = await m.readLogPage(r.value.id, { before: { runNo: 2, offset: done.runs[1]!.logOffset! } });
+    expect(older.entries.every((e) => e.runNo === 1)).toBe(true);
+    expect(older.end).toEqual({ runNo: 2, offset: done.runs[1]!.logOffset! });
   });
 
   it('a follow-up costs the difference of the session totals (the CLI reports the cumulative cost after --resume)', async () => {
