@@ -1,7 +1,7 @@
 /**
  * What one run of a task cost. A run that continues a session (`--resume`) reports the session's
- * cumulative `total_cost_usd` in its `result` line, not what that run alone spent, so summing
- * the reported totals over-counts every follow-up. A run's own cost is its session total minus the newest total an earlier run of the
+ * cumulative `total_cost_usd` in its `result` line, not what that run alone spent
+ * (docs/architecture.md), so summing the reported totals over-counts every follow-up. A run's own cost is its session total minus the newest total an earlier run of the
  * same session reported.
  */
 import type { TaskRun } from './types.js';
