@@ -21,6 +21,7 @@ import {
   untrusted,
 } from './speech.js';
 import type { AnyCommandSpec, CommandResult, CommandSpec, RunContext } from './types.js';
+import { followTail, loadNewestPage, reloadIfNotAtEnd, scrollTail } from './tail-paging.js';
 
 /** Erases a spec's argument type so the registry can hold specs of every shape. */
 export function defineCommand<A>(spec: CommandSpec<A>): AnyCommandSpec {
@@ -91,18 +92,22 @@ const voiceOff = (state: AppState): string | undefined =>
 const fail = (say: string, activity?: string): CommandResult => ({ ok: false, say, ...(activity ? { activity } : {}) });
 
 /**
- * A keyboard-only screen command: it changes what the screen shows by one store action and says
- * nothing (no activity line, no voice tool; `noVoiceReason` says why).
+ * A keyboard-only screen command: it changes what the screen shows by one store action (or a
+ * function that dispatches, e.g. after reading a log page) and says nothing (no activity line,
+ * no voice tool; `noVoiceReason` says why).
  */
 function screenCommand(
-  spec: Omit<CommandSpec<Record<string, never>>, 'run' | 'quiet'> & { action: Action },
+  spec: Omit<CommandSpec<Record<string, never>>, 'run' | 'quiet'> & {
+    action: Action | ((ctx: RunContext) => Promise<void>);
+  },
 ): AnyCommandSpec {
   const { action, ...rest } = spec;
   return defineCommand({
     ...rest,
     quiet: true,
     async run(ctx) {
-      ctx.store.dispatch(action);
+      if (typeof action === 'function') await action(ctx);
+      else ctx.store.dispatch(action);
       return { ok: true, say: '' };
     },
   });
@@ -110,15 +115,6 @@ function screenCommand(
 
 function nextNoticeMode(mode: NoticeMode): NoticeMode {
   return NOTICE_MODES[(NOTICE_MODES.indexOf(mode) + 1) % NOTICE_MODES.length]!;
-}
-
-async function loadTail(ctx: RunContext, taskId: number): Promise<void> {
-  try {
-    const entries = await ctx.tasks.readLog(taskId);
-    ctx.store.dispatch({ type: 'tail/loaded', taskId, entries });
-  } catch (e) {
-    ctx.store.dispatch({ type: 'tail/load-failed', taskId, error: e instanceof Error ? e.message : String(e) });
-  }
 }
 
 const TASK_LIST_MAX = 12;
@@ -229,7 +225,7 @@ export const commands: readonly AnyCommandSpec[] = [
       const t = found.task;
       if (ctx.source === 'key') {
         ctx.store.dispatch({ type: 'view/tail', taskId: t.id });
-        await loadTail(ctx, t.id);
+        await loadNewestPage(ctx, t.id);
         return { ok: true, say: `Showing the log of ${t.name}.`, data: { taskId: t.id } };
       }
       ctx.store.dispatch({ type: 'select/set', taskId: t.id });
@@ -402,7 +398,10 @@ export const commands: readonly AnyCommandSpec[] = [
     description: 'Cycle the log filter: all output, assistant text, tool actions, errors.',
     keys: { tail: ['/', 'tab'] },
     noVoiceReason: 'Filters only change what the log view shows.',
-    action: { type: 'tail/filter' },
+    action: async (ctx) => {
+      ctx.store.dispatch({ type: 'tail/filter' });
+      await reloadIfNotAtEnd(ctx);
+    },
   }),
   screenCommand({
     id: 'tail_scroll_up',
@@ -412,7 +411,7 @@ export const commands: readonly AnyCommandSpec[] = [
       'Scroll the log: ↑/↓ one entry (stops following), PgUp/PgDn a page, End or F back to the newest and follow.',
     keys: { tail: ['up', 'k'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    action: { type: 'tail/scroll', delta: 1 },
+    action: (ctx) => scrollTail(ctx, 1),
   }),
   screenCommand({
     id: 'tail_scroll_down',
@@ -421,7 +420,7 @@ export const commands: readonly AnyCommandSpec[] = [
     description: 'Scroll the log down one entry.',
     keys: { tail: ['down', 'j'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    action: { type: 'tail/scroll', delta: -1 },
+    action: (ctx) => scrollTail(ctx, -1),
   }),
   screenCommand({
     id: 'tail_page_up',
@@ -430,7 +429,7 @@ export const commands: readonly AnyCommandSpec[] = [
     description: 'Scroll the log up one page.',
     keys: { tail: ['pageup'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    action: { type: 'tail/scroll', delta: TAIL_PAGE },
+    action: (ctx) => scrollTail(ctx, TAIL_PAGE),
   }),
   screenCommand({
     id: 'tail_page_down',
@@ -439,7 +438,7 @@ export const commands: readonly AnyCommandSpec[] = [
     description: 'Scroll the log down one page.',
     keys: { tail: ['pagedown'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    action: { type: 'tail/scroll', delta: -TAIL_PAGE },
+    action: (ctx) => scrollTail(ctx, -TAIL_PAGE),
   }),
   screenCommand({
     id: 'tail_follow',
@@ -448,7 +447,7 @@ export const commands: readonly AnyCommandSpec[] = [
     description: 'Jump to the newest output and keep following it.',
     keys: { tail: ['end', 'F'] },
     noVoiceReason: 'Scrolling is a screen action.',
-    action: { type: 'tail/follow' },
+    action: followTail,
   }),
   defineCommand({
     id: 'message',

@@ -38,7 +38,8 @@ function colorOf(e: TaskOutputEntry): string | undefined {
 }
 
 /**
- * The full log of one task: read from disk once, live output appended. Scrolled by entries;
+ * The log of one task: a window of it paged from disk as the user scrolls (the command layer
+ * reads the pages), live output appended while the window reaches the end. Scrolled by entries;
  * in follow mode the newest entry is always at the bottom.
  */
 export function TailView({ task, log, filter, scroll, follow, width, height }: TailViewProps) {
@@ -53,17 +54,27 @@ export function TailView({ task, log, filter, scroll, follow, width, height }: T
     const e = entries[i]!;
     const parts = wrapText(`${e.text}${e.truncated ? ' [cut]' : ''}`, Math.max(10, width));
     for (let j = parts.length - 1; j >= 0 && lines.length < body; j--) {
-      lines.unshift({ key: `${e.seq}:${j}`, text: parts[j]!, color: colorOf(e) });
+      // Entries of different pages may share a seq; their place in the window is unique.
+      lines.unshift({ key: `${i}:${j}`, text: parts[j]!, color: colorOf(e) });
     }
   }
-  const position = follow ? 'following' : `${scroll} newer below · End follows`;
-  const state = log?.loading ? ' · loading log…' : log?.error ? ` · could not read the log: ${log.error}` : '';
+  // "+": the window holds part of the log; more lies on disk beyond it.
+  const older = log && !log.loading && !log.atStart ? '+' : '';
+  const newer = log && !log.atEnd ? '+' : '';
+  const position = follow && !newer ? 'following' : `${scroll}${newer} newer below · End follows`;
+  const state = log?.loading
+    ? ' · loading log…'
+    : log?.error
+      ? ` · could not read the log: ${log.error}`
+      : log?.paging
+        ? ' · reading…'
+        : '';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>{`Task ${task.id} ${task.name}`}</Text>
         <Text color={STATUS_COLOR[task.status]}>{` · ${task.status}`}</Text>
-        <Text dimColor>{` · ${FILTER_LABEL[filter]} (${entries.length}) · ${position}${state}`}</Text>
+        <Text dimColor>{` · ${FILTER_LABEL[filter]} (${entries.length}${older}) · ${position}${state}`}</Text>
       </Text>
       {lines.length === 0 ? (
         <Text dimColor>

@@ -5,7 +5,7 @@
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
-import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { ConfirmRequest, FormState, KeyArrival, Notice, TailFilter } from './types.js';
 
 /** A key as the form editor understands it (normalised by the UI layer). */
@@ -43,7 +43,14 @@ export type Action =
   | { type: 'view/result'; taskId: number }
   /** Esc: close the overlay, else go back to the main view. */
   | { type: 'view/back' }
-  | { type: 'tail/loaded'; taskId: number; entries: TaskOutputEntry[] }
+  /** The newest page of the open log arrived (it replaces the window). */
+  | { type: 'tail/loaded'; taskId: number; page: LogPage }
+  /** A page on one side of the window is being read. */
+  | { type: 'tail/paging'; taskId: number; direction: 'older' | 'newer' }
+  /** A page before (older) or after (newer) the window arrived; `from` is the window edge it was read from. */
+  | { type: 'tail/paged'; taskId: number; direction: 'older' | 'newer'; from: LogCursor; page: LogPage }
+  /** Reading the newest page again (End while the window is not at the end). */
+  | { type: 'tail/reload'; taskId: number }
   | { type: 'tail/load-failed'; taskId: number; error: string }
   /** Next filter, or the given one. */
   | { type: 'tail/filter'; filter?: TailFilter }

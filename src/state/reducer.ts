@@ -6,12 +6,13 @@ import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { Action, FormKey } from './actions.js';
 import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
+import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
 import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './types.js';
 
 /** Output entries kept per task in the store (the full output stays in the task manager). */
 export const TAIL_MAX = 50;
-/** Entries of the log open in the tail view. */
-export const TAIL_LOG_MAX = 5_000;
+/** Entries of the log open in the tail view (the window's bounds live with the window). */
+export { TAIL_LOG_MAX } from './tail-window.js';
 /** Transcript entries kept (activity lines included). */
 export const TRANSCRIPT_MAX = 200;
 /** Activity lines kept. */
@@ -79,28 +80,26 @@ function appendTail(state: AppState, taskId: number, entries: TaskOutputEntry[])
   let next: AppState = { ...state, tails };
   const log = state.tailLog;
   if (log && log.taskId === taskId) {
-    const lastSeq = log.entries.length ? log.entries[log.entries.length - 1]!.seq : -Infinity;
-    const fresh = entries.filter((e) => e.seq > lastSeq);
-    if (fresh.length) {
-      next = { ...next, tailLog: { ...log, entries: appendBounded(log.entries, fresh, TAIL_LOG_MAX) } };
-      const v = state.view;
-      // Keep the lines the user is reading in place while new output arrives below them.
-      if (v.kind === 'tail' && v.taskId === taskId && !v.follow) {
-        const added = fresh.filter((e) => matchesFilter(e, v.filter)).length;
-        next = { ...next, view: { ...v, scroll: v.scroll + added } };
-      }
-    }
+    const { log: tailLog, added } = appendLive(log, entries);
+    if (added.length) next = keepInPlace({ ...next, tailLog }, added, []);
   }
   return next;
 }
 
-function mergeLog(loaded: TaskOutputEntry[], live: readonly TaskOutputEntry[]): TaskOutputEntry[] {
-  const lastSeq = loaded.length ? loaded[loaded.length - 1]!.seq : -Infinity;
-  return appendBounded(
-    loaded,
-    live.filter((e) => e.seq > lastSeq),
-    TAIL_LOG_MAX,
-  );
+/**
+ * Keeps the lines the user is reading in place when entries are added below them or cut from
+ * the bottom (scroll counts entries hidden below the bottom edge).
+ */
+function keepInPlace(
+  state: AppState,
+  addedBelow: readonly TaskOutputEntry[],
+  cutBelow: readonly TaskOutputEntry[],
+): AppState {
+  const v = state.view;
+  if (v.kind !== 'tail' || v.follow) return state;
+  const count = (es: readonly TaskOutputEntry[]): number => es.filter((e) => matchesFilter(e, v.filter)).length;
+  const scroll = Math.max(0, v.scroll + count(addedBelow) - count(cutBelow));
+  return scroll === v.scroll ? state : { ...state, view: { ...v, scroll } };
 }
 
 function tailCount(state: AppState): number {
@@ -257,7 +256,7 @@ export function reducer(state: AppState, raw: Action): AppState {
         selectedId: action.taskId,
         overlay: null,
         view: { kind: 'tail', taskId: action.taskId, filter: 'all', scroll: 0, follow: true },
-        tailLog: { taskId: action.taskId, loading: true, entries: live.slice() },
+        tailLog: openWindow(action.taskId, live),
       };
     }
     case 'view/result':
@@ -270,15 +269,36 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'tail/loaded': {
       const log = state.tailLog;
       if (!log || log.taskId !== action.taskId) return state;
-      return {
-        ...state,
-        tailLog: { taskId: log.taskId, loading: false, entries: mergeLog(action.entries, log.entries) },
-      };
+      return { ...state, tailLog: loadNewest(log, action.page) };
+    }
+    case 'tail/reload': {
+      const log = state.tailLog;
+      if (!log || log.taskId !== action.taskId) return state;
+      return { ...state, tailLog: { ...log, loading: true, entries: [], atEnd: true, hasStderr: false } };
+    }
+    case 'tail/paging': {
+      const log = state.tailLog;
+      if (!log || log.taskId !== action.taskId || log.loading) return state;
+      return { ...state, tailLog: { ...log, paging: action.direction } };
+    }
+    case 'tail/paged': {
+      const log = state.tailLog;
+      if (!log || log.taskId !== action.taskId || log.loading) return state;
+      // A page read from an edge the window no longer has (reloaded meanwhile) would leave a gap.
+      const edge = action.direction === 'older' ? log.start : log.end;
+      if (!edge || compareCursor(edge, action.from) !== 0) return { ...state, tailLog: { ...log, paging: undefined } };
+      if (action.direction === 'older') {
+        const r = prependOlder(log, action.page);
+        return keepInPlace({ ...state, tailLog: r.log }, [], r.dropped);
+      }
+      const r = appendNewer(log, action.page, state.tails[action.taskId] ?? []);
+      return keepInPlace({ ...state, tailLog: r.log }, r.added, []);
     }
     case 'tail/load-failed': {
       const log = state.tailLog;
       if (!log || log.taskId !== action.taskId) return state;
-      return { ...state, tailLog: { ...log, loading: false, error: action.error } };
+      const { paging: _paging, ...rest } = log;
+      return { ...state, tailLog: { ...rest, loading: false, error: action.error } };
     }
     case 'tail/filter': {
       const v = state.view;
@@ -291,9 +311,11 @@ export function reducer(state: AppState, raw: Action): AppState {
       if (v.kind !== 'tail') return state;
       const max = Math.max(0, tailCount(state) - 1);
       const scroll = Math.min(max, Math.max(0, v.scroll + action.delta));
+      // Only the newest output can be followed: the bottom of a window that ends earlier is not it.
+      const atEnd = state.tailLog?.atEnd ?? true;
       return {
         ...state,
-        view: { ...v, scroll, follow: scroll === 0 && action.delta < 0 ? true : scroll === 0 && v.follow },
+        view: { ...v, scroll, follow: scroll === 0 && atEnd && (action.delta < 0 || v.follow) },
       };
     }
     case 'tail/follow': {

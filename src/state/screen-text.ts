@@ -125,10 +125,13 @@ function cleaned(action: Action): Action {
       const task = cleanTask(action.task);
       return task === action.task ? action : { ...action, task };
     }
-    case 'task/output':
-    case 'tail/loaded': {
+    case 'task/output': {
       const entries = cleanEntries(action.entries);
       return entries === action.entries ? action : { ...action, entries };
+    }
+    case 'tail/loaded': {
+      const entries = cleanEntries(action.page.entries);
+      return entries === action.page.entries ? action : { ...action, page: { ...action.page, entries } };
     }
     case 'transcript/upsert': {
       const entry = cleanTranscript(action.entry);

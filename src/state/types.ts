@@ -5,7 +5,7 @@
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
-import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+import type { LogCursor, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 
 /** Which kinds of output the tail view shows. */
 export type TailFilter = 'all' | 'text' | 'tools' | 'errors';
@@ -13,12 +13,28 @@ export type TailFilter = 'all' | 'text' | 'tools' | 'errors';
 /** The tail view cycles through the filters in this order. */
 export const TAIL_FILTERS: readonly TailFilter[] = ['all', 'text', 'tools', 'errors'];
 
-/** The full log of the task open in the tail view (read once from disk, then live output appended). */
+/**
+ * The part of a task's log the tail view holds: a bounded window of consecutive entries, paged
+ * from disk by offset as the user scrolls, live output appended while it reaches the end
+ * (state/tail-window.ts).
+ */
 export interface TailLog {
   taskId: number;
-  /** True until `readLog` answered; live output that arrives meanwhile is kept and merged by `seq`. */
+  /** True until the newest page arrived; live output that arrives meanwhile is kept and merged by position. */
   loading: boolean;
   entries: TaskOutputEntry[];
+  /** Where the window's first line starts (an older page ends here); unknown while loading. */
+  start?: LogCursor;
+  /** Just after the window's last line (a newer page or live output continues here). */
+  end?: LogCursor;
+  /** Nothing older exists. */
+  atStart: boolean;
+  /** The window reaches the newest output: live output is appended. */
+  atEnd: boolean;
+  /** The window ends with the task's stderr lines. */
+  hasStderr: boolean;
+  /** A page is being read on that side (one read at a time). */
+  paging?: 'older' | 'newer';
   /** Set when the log could not be read. */
   error?: string;
 }

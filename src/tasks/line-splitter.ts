@@ -6,6 +6,11 @@ export interface SplitLine {
   truncated: boolean;
   /** Byte length of the whole line as received (without `\n` / `\r\n`), including discarded bytes. */
   bytes: number;
+  /**
+   * Byte position of the line's first byte in the file (only when the splitter was given a
+   * `startOffset`: the position of the first byte pushed). Exact also for `\r\n` lines.
+   */
+  offset?: number;
 }
 
 const NL = 0x0a;
@@ -48,11 +53,19 @@ export class LineSplitter {
   private overflow = false;
   /** Last byte of the current line seen so far (to drop a `\r` that was itself discarded). */
   private lastByte = -1;
+  /** File position of the next byte pushed; undefined when lines carry no offset. */
+  private at: number | undefined;
+  /** File position where the current unfinished line began. */
+  private lineStart = 0;
 
-  /** @param opts.maxLineBytes cap on the kept part of one line (default 1 MiB, minimum 1). */
-  constructor(opts?: { maxLineBytes?: number }) {
+  /**
+   * @param opts.maxLineBytes cap on the kept part of one line (default 1 MiB, minimum 1).
+   * @param opts.startOffset file position of the first byte pushed: lines then carry `offset`.
+   */
+  constructor(opts?: { maxLineBytes?: number; startOffset?: number }) {
     const m = Math.floor(opts?.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.max = Number.isFinite(m) && m >= 1 ? m : DEFAULT_MAX_LINE_BYTES;
+    this.at = opts?.startOffset;
   }
 
   /** Bytes currently held for the unfinished line (always ≤ the cap). */
@@ -76,21 +89,19 @@ export class LineSplitter {
         let end = nl;
         if (end > pos && chunk[end - 1] === CR) end--;
         const n = end - pos;
-        if (n <= this.max) {
-          out.push({ text: chunk.toString('utf8', pos, end), truncated: false, bytes: n });
-        } else {
-          out.push({
-            text: chunk.toString('utf8', pos, utf8SafeEnd(chunk, pos + this.max)),
-            truncated: true,
-            bytes: n,
-          });
-        }
+        const line: SplitLine =
+          n <= this.max
+            ? { text: chunk.toString('utf8', pos, end), truncated: false, bytes: n }
+            : { text: chunk.toString('utf8', pos, utf8SafeEnd(chunk, pos + this.max)), truncated: true, bytes: n };
+        if (this.at !== undefined) line.offset = this.at + pos;
+        out.push(line);
       } else {
         this.append(chunk, pos, nl);
         out.push(this.finishLine());
       }
       pos = nl + 1;
     }
+    if (this.at !== undefined) this.at += len;
     return out;
   }
 
@@ -103,6 +114,7 @@ export class LineSplitter {
   private append(chunk: Buffer, start: number, end: number): void {
     const n = end - start;
     if (n <= 0) return;
+    if (this.lineBytes === 0 && this.at !== undefined) this.lineStart = this.at + start;
     this.lineBytes += n;
     this.lastByte = chunk[end - 1] as number;
     if (this.overflow) return;
@@ -134,6 +146,7 @@ export class LineSplitter {
       // Also reached when only a dropped `\r` pushed the line over the cap.
       line = { text: buf.toString('utf8', 0, bytes), truncated: false, bytes };
     }
+    if (this.at !== undefined) line.offset = this.lineStart;
     this.parts = [];
     this.keptBytes = 0;
     this.lineBytes = 0;

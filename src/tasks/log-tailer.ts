@@ -83,7 +83,7 @@ export class LogTailer {
   private stopped = false;
 
   constructor(private readonly opts: LogTailerOptions) {
-    this.splitter = new LineSplitter({ maxLineBytes: opts.maxLineBytes });
+    this.splitter = new LineSplitter({ maxLineBytes: opts.maxLineBytes, startOffset: opts.startOffset });
     this.chunkBytes = opts.chunkBytes ?? 64 * 1024;
     this.readPos = opts.startOffset;
     this.lineEnd = opts.startOffset;

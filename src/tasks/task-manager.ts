@@ -14,9 +14,11 @@ import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
-import { activityLine, toOutputEntries } from './display.js';
+import { activityLine, logLineEntries, toOutputEntries } from './display.js';
 import { sanitizeLine, sanitizeText } from '../shared/sanitize.js';
-import { LineSplitter } from './line-splitter.js';
+import { FilesTouched } from './files-touched.js';
+import { LineSplitter, type SplitLine } from './line-splitter.js';
+import { LogPager, type LogRange, type PagedLine } from './log-pager.js';
 import { LogTailer } from './log-tailer.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 import {
@@ -40,6 +42,7 @@ import {
 } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
+import { runCost } from './run-cost.js';
 import { spawnDetached, type ChildExit } from './spawn.js';
 import { parseStreamJsonLine } from './stream-json.js';
 import type { RunMeta } from './registry-schema.js';
@@ -49,6 +52,9 @@ import {
   type ActionResult,
   type AgentEvent,
   type BackendKind,
+  type LogCursor,
+  type LogPage,
+  type LogPageRequest,
   type PermissionMode,
   type ResolveResult,
   type ShutdownPolicy,
@@ -139,18 +145,19 @@ interface TaskState {
   pending: TaskOutputEntry[];
   /** The record changed since the last `updated` event. */
   dirty: boolean;
-  files: Set<string>;
+  files: FilesTouched;
   run?: RunState;
   waiters: (() => void)[];
   /** Limits given at spawn; they apply to every run of the task. */
   spawnExtras?: SpawnExtras;
 }
 
-/** An event waiting to be rendered, with the time it was read. */
+/** An event waiting to be rendered, with the time it was read and where its line is in the log. */
 interface Unrendered {
   ev: AgentEvent;
   runNo: number;
   ts: number;
+  offset: number | undefined;
 }
 
 type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
@@ -174,6 +181,17 @@ export function parseTaskMarker(value: string): { stateDir: string; taskId: numb
   const m = /^(.*)\|(\d+)\|(\d+)$/s.exec(value);
   if (!m) return undefined;
   return { stateDir: m[1] as string, taskId: Number(m[2]), runNo: Number(m[3]) };
+}
+
+/**
+ * Size of one page of the log view. Entry texts are capped (display.ts), so a page stays within
+ * a few MB whatever the log holds; a view keeps a few pages.
+ */
+const LOG_PAGE_LIMITS = { maxEntries: 500, maxChars: 1_000_000, maxScanBytes: 8 * 1024 * 1024 };
+
+/** The part of the log one run wrote. */
+interface RunLogRange extends LogRange {
+  runNo: number;
 }
 
 function toError(e: unknown): Error {
@@ -573,68 +591,135 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
   }
 
   /**
-   * Every output entry of a task, re-parsed from its log (lines cut at the line cap), followed by
-   * the end of its stderr log as `stderr` entries.
+   * One page of a task's output, read from its log by byte offset: the newest page, the page
+   * before a cursor, or the page after one. A page holds at most {@link LOG_PAGE_LIMITS}, so
+   * paging through a log of any size keeps memory bounded. Once the page reaches the end of a
+   * task that is no longer running, the end of its stderr log follows as `stderr` entries.
    */
-  async readLog(id: number): Promise<TaskOutputEntry[]> {
+  async readLogPage(id: number, req: LogPageRequest = {}): Promise<LogPage> {
     const st = this.tasks.get(id);
-    if (!st) return [];
+    const empty: LogPage = {
+      entries: [],
+      start: { runNo: 1, offset: 0 },
+      end: { runNo: 1, offset: 0 },
+      atStart: true,
+      atEnd: true,
+      hasStderr: false,
+    };
+    if (!st) return empty;
     const rec = st.rec;
-    const out: TaskOutputEntry[] = [];
-    let seq = 0;
-    // One log per run; runs recorded before that share the task's old single log, by offset.
-    const groups = new Map<string, TaskRun[]>();
-    for (const r of rec.runs) {
-      const path = this.store.runLogPath(id, r);
-      groups.set(path, [...(groups.get(path) ?? []), r]);
-    }
-    for (const [logPath, group] of groups) {
-      const runs = [...group].sort((a, b) => (a.logOffset ?? 0) - (b.logOffset ?? 0));
-      const runAt = (offset: number): TaskRun => {
-        let found = runs[0] as TaskRun;
-        for (const r of runs) if ((r.logOffset ?? 0) <= offset) found = r;
-        return found;
-      };
-      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
-      let pos = 0;
-      const take = (lines: ReturnType<LineSplitter['push']>): void => {
-        for (const line of lines) {
-          const run = runAt(pos);
-          pos += line.bytes + 1;
-          for (const ev of this.parse(rec, line.text, line.truncated)) {
-            for (const e of toOutputEntries(ev)) {
-              out.push({ seq: seq++, ts: run.startedAt ?? rec.createdAt, runNo: run.runNo, ...e });
-            }
-          }
+    const ranges = await this.logRanges(st);
+    const pager = new LogPager(
+      (line) => logLineEntries(line.text, line.truncated, rec.projectDir),
+      this.o.maxLineBytes,
+    );
+    const budget = pager.budget(LOG_PAGE_LIMITS);
+    const lines: { runNo: number; line: PagedLine<ReturnType<typeof logLineEntries>[number]> }[] = [];
+    let start: LogCursor | undefined;
+    let end: LogCursor | undefined;
+    let atStart = ranges.length === 0;
+    let atEnd = ranges.length === 0;
+    const indexOf = (c: LogCursor): number => {
+      const i = ranges.findIndex((r) => r.runNo === c.runNo);
+      return i >= 0 ? i : c.runNo < (ranges[0]?.runNo ?? 0) ? 0 : ranges.length - 1;
+    };
+    try {
+      if (req.after) {
+        let i = indexOf(req.after);
+        let pos = ranges[i]?.runNo === req.after.runNo ? req.after.offset : (ranges[i]?.start ?? 0);
+        start = req.after;
+        atStart = false;
+        for (; i < ranges.length; i++) {
+          const r = ranges[i] as RunLogRange;
+          const read = await pager.after(r, pos, budget);
+          for (const line of read.lines) lines.push({ runNo: r.runNo, line });
+          end = { runNo: r.runNo, offset: read.to };
+          if (!read.reachedEdge) break;
+          if (i === ranges.length - 1) atEnd = true;
+          if (budget.full) break;
+          pos = (ranges[i + 1] as RunLogRange | undefined)?.start ?? 0;
         }
-      };
-      let fh;
-      try {
-        fh = await open(logPath, 'r');
-        const buf = Buffer.allocUnsafe(1 << 20);
-        let at = 0;
-        for (;;) {
-          const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-          if (bytesRead === 0) break;
-          at += bytesRead;
-          take(splitter.push(buf.subarray(0, bytesRead)));
+      } else {
+        let i = req.before ? indexOf(req.before) : ranges.length - 1;
+        const last = ranges[i];
+        let pos = req.before && last?.runNo === req.before.runNo ? req.before.offset : (last?.end ?? 0);
+        end = req.before ?? (last ? { runNo: last.runNo, offset: pos } : undefined);
+        atEnd = req.before === undefined;
+        const older: (typeof lines)[] = [];
+        for (; i >= 0; i--) {
+          const r = ranges[i] as RunLogRange;
+          const read = await pager.before(r, pos, budget);
+          if (req.before === undefined && i === ranges.length - 1) end = { runNo: r.runNo, offset: read.to };
+          older.push(read.lines.map((line) => ({ runNo: r.runNo, line })));
+          start = { runNo: r.runNo, offset: read.from };
+          if (!read.reachedEdge) break;
+          if (i === 0) atStart = true;
+          if (budget.full) break;
+          pos = (ranges[i - 1] as RunLogRange | undefined)?.end ?? 0;
         }
-        take(splitter.end());
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.fire('error', toError(e));
-      } finally {
-        await fh?.close().catch(() => undefined);
+        for (let k = older.length - 1; k >= 0; k--) lines.push(...(older[k] as typeof lines));
       }
+    } catch (e) {
+      this.fire('error', new Error(`reading the log of task ${id}: ${toError(e).message}`));
     }
-    for (const group of groups.values()) {
-      const last = group[group.length - 1] as TaskRun;
+    const runOf = new Map(rec.runs.map((r) => [r.runNo, r]));
+    const entries: TaskOutputEntry[] = [];
+    let seq = 0;
+    for (const { runNo, line } of lines) {
+      const ts = runOf.get(runNo)?.startedAt ?? rec.createdAt;
+      for (const e of line.entries) entries.push({ seq: seq++, ts, runNo, offset: line.offset, ...e });
+    }
+    const hasStderr = atEnd && rec.status !== 'running';
+    if (hasStderr) {
+      const last = currentRun(rec);
       const errText = await readRange(this.store.runStderrPath(id, last), 0, 64 * 1024);
       for (const line of sanitizeText(errText).split('\n')) {
         if (line.trim() === '') continue;
-        out.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
+        entries.push({ seq: seq++, ts: last.endedAt ?? rec.updatedAt, runNo: last.runNo, kind: 'stderr', text: line });
       }
     }
-    return out;
+    return {
+      ...empty,
+      entries,
+      start: start ?? empty.start,
+      end: end ?? start ?? empty.end,
+      atStart,
+      atEnd,
+      hasStderr,
+    };
+  }
+
+  /**
+   * Where each run's output is: the one place that maps runs to log files. A run has a log of its
+   * own; runs recorded before per-run logs share the task's log, each from its `logOffset` to the
+   * next such run's. The last run's range is still growing while the task runs.
+   */
+  private async logRanges(st: TaskState): Promise<RunLogRange[]> {
+    const rec = st.rec;
+    const runs = rec.runs.filter((r) => r.logOffset !== undefined || r.runNo === 1).sort((a, b) => a.runNo - b.runNo);
+    const sizes = new Map<string, number>();
+    const sizeOf = async (path: string): Promise<number> => {
+      const known = sizes.get(path);
+      if (known !== undefined) return known;
+      const size = await fileSize(path);
+      sizes.set(path, size);
+      return size;
+    };
+    const ranges: RunLogRange[] = [];
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i] as TaskRun;
+      const path = this.store.runLogPath(rec.id, r);
+      const size = await sizeOf(path);
+      // A run with a log of its own ends at the end of its file; runs recorded before per-run logs
+      // share the task's log, each up to where the next run of that log begins.
+      const next = runs.slice(i + 1).find((n) => this.store.runLogPath(rec.id, n) === path);
+      const start = Math.min(r.logOffset ?? 0, size);
+      const end = next ? Math.min(next.logOffset ?? size, size) : size;
+      const range: RunLogRange = { runNo: r.runNo, path, start, end: Math.max(start, end) };
+      if (i === runs.length - 1 && rec.status === 'running') range.growing = true;
+      ranges.push(range);
+    }
+    return ranges;
   }
 
   roots(): string[] {
@@ -690,7 +775,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       unrendered: [],
       pending: [],
       dirty: false,
-      files: new Set(rec.filesTouched),
+      files: new FilesTouched(rec.filesTouched),
       waiters: [],
     };
   }
@@ -719,19 +804,19 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const buf = Buffer.allocUnsafe(budget);
       const { bytesRead } = await fh.read(buf, 0, budget, end - budget);
       let chunk = buf.subarray(0, bytesRead);
-      if (end - budget > 0) {
+      let from = end - budget;
+      if (from > 0) {
         // Started mid-line: skip to the first line boundary.
         const nl = chunk.indexOf(0x0a);
         chunk = nl >= 0 ? chunk.subarray(nl + 1) : chunk.subarray(chunk.length);
+        from = end - chunk.length;
       }
-      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes });
+      const splitter = new LineSplitter({ maxLineBytes: this.o.maxLineBytes, startOffset: from });
       const entries: Omit<TaskOutputEntry, 'seq'>[] = [];
       const run = currentRun(st.rec);
       for (const line of splitter.push(chunk)) {
-        for (const ev of this.parse(st.rec, line.text, line.truncated)) {
-          for (const e of toOutputEntries(ev))
-            entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, ...e });
-        }
+        for (const e of logLineEntries(line.text, line.truncated, st.rec.projectDir))
+          entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, offset: line.offset, ...e });
       }
       const keep = entries.slice(-this.o.tailSize);
       let seq = Math.max(0, st.nextSeq - keep.length);
@@ -1134,14 +1219,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
    * anyone looked; their seq numbers are skipped). This keeps ingestion cheap when an agent
    * floods its log.
    */
-  private ingest(st: TaskState, rs: RunState, lines: { text: string; truncated: boolean }[], endOffset: number): void {
+  private ingest(st: TaskState, rs: RunState, lines: SplitLine[], endOffset: number): void {
     const rec = st.rec;
     const now = Date.now();
     const cap = this.o.tailSize;
     let activityEv: AgentEvent | undefined;
     const batchStart = st.unrendered.length;
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as { text: string; truncated: boolean };
+      const line = lines[i] as SplitLine;
       const events = this.parse(rec, line.text, line.truncated);
       for (let k = 0; k < events.length; k++) {
         const ev = events[k] as AgentEvent;
@@ -1149,7 +1234,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         if (ev.type === 'other') continue;
         activityEv = ev;
         // Streaming deltas render to nothing (the complete line follows); keep them out of the queue.
-        if (ev.type !== 'partial_text') st.unrendered.push({ ev, runNo: rs.runNo, ts: now });
+        if (ev.type !== 'partial_text') st.unrendered.push({ ev, runNo: rs.runNo, ts: now, offset: line.offset });
       }
     }
     this.linesIngested += lines.length;
@@ -1196,6 +1281,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       const { u, es } = rendered[k] as { u: Unrendered; es: ReturnType<typeof toOutputEntries> };
       for (const e of es) {
         const entry: TaskOutputEntry = { seq: st.nextSeq++, ts: u.ts, runNo: u.runNo, kind: e.kind, text: e.text };
+        if (u.offset !== undefined) entry.offset = u.offset;
         if (e.truncated) entry.truncated = true;
         if (e.isError !== undefined) entry.isError = e.isError;
         st.tail.push(entry);
@@ -1213,11 +1299,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         if (ev.sessionId !== '') rec.claudeSessionId = ev.sessionId;
         break;
       case 'tool_use':
-        if (ev.filePath !== undefined && !st.files.has(ev.filePath)) {
-          st.files.add(ev.filePath);
-          rec.filesTouched.push(ev.filePath);
-        }
+      case 'tool_result': {
+        const changed = st.files.apply(ev);
+        if (changed !== undefined) rec.filesTouched.push(changed);
         break;
+      }
       case 'api_error':
         st.lastApiError = ev;
         break;
@@ -1225,7 +1311,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
         st.lastResult = ev;
         const run = rec.runs.find((r) => r.runNo === rs.runNo) ?? currentRun(rec);
         run.turns = ev.turns;
-        run.costUsd = ev.costUsd;
+        const sessionId = ev.sessionId ?? rec.claudeSessionId;
+        const cost = runCost(ev.costUsd, sessionId, run.runNo, rec.runs);
+        run.costUsd = cost.costUsd;
+        run.sessionCostUsd = cost.sessionCostUsd;
+        if (sessionId !== undefined) run.sessionId = sessionId;
         if (ev.text !== undefined) {
           run.resultText = ev.text;
           rec.resultText = ev.text;

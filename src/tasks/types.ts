@@ -58,8 +58,13 @@ export interface TaskRun {
   /** Final text of this run (from the `result` line). */
   resultText?: string;
   turns?: number;
+  /** What this run spent (for a resumed session: its share of the session's total). */
   costUsd?: number;
   /** Byte offset in this run's log file where its output begins (0 for a log of its own). */
+  /** Session the run's `result` belongs to. */
+  sessionId?: string;
+  /** The session's cumulative cost as the run's `result` reported it. */
+  sessionCostUsd?: number;
   logOffset?: number;
   /**
    * Base name (in the state dir's `tasks/`) of this run's own stdout log, `<id>.run-<n>.ndjson`;
@@ -97,14 +102,14 @@ export interface TaskRecord {
   claudeSessionId?: string;
   /** Final text of the latest finished run. */
   resultText?: string;
-  /** Files the agent wrote or edited (from tool uses), de-duplicated, in order. */
+  /** Files the agent wrote or edited (tool uses whose result succeeded), de-duplicated, in order. */
   filesTouched: string[];
   runs: TaskRun[];
 }
 
 /** One entry of a task's output, as shown by tail views and read back to the user. */
 export interface TaskOutputEntry {
-  /** Increasing per task, across runs. */
+  /** Increasing per task, across runs (entries of a {@link LogPage} are numbered within the page). */
   seq: number;
   ts: number;
   runNo: number;
@@ -115,6 +120,37 @@ export interface TaskOutputEntry {
   truncated?: boolean;
   /** For tool_result entries: the tool reported an error. */
   isError?: boolean;
+  /** Byte offset of the log line it came from in its run's log (absent for stderr lines). */
+  offset?: number;
+}
+
+/** A place in a task's output: a run, and a byte offset in that run's log (a line start). */
+export interface LogCursor {
+  runNo: number;
+  offset: number;
+}
+
+/** Which page of a task's log to read; with neither cursor, the newest page. */
+export interface LogPageRequest {
+  /** The page that ends just before this place (scrolling up). */
+  before?: LogCursor;
+  /** The page that starts at this place (scrolling down). */
+  after?: LogCursor;
+}
+
+/** A run of consecutive output entries read from a task's log on disk. */
+export interface LogPage {
+  entries: TaskOutputEntry[];
+  /** Where the page's first line starts (an older page ends here). */
+  start: LogCursor;
+  /** Just after the page's last line (a newer page, or newer live output, starts here). */
+  end: LogCursor;
+  /** Nothing older exists. */
+  atStart: boolean;
+  /** Nothing newer exists on disk yet; includes the task's stderr once it is no longer running. */
+  atEnd: boolean;
+  /** The page ends with the stderr log's lines (they have no offset). */
+  hasStderr: boolean;
 }
 
 /** Usage summed over a run, as reported by the CLI's `result` line. */
@@ -205,8 +241,8 @@ export interface TaskManagerPort {
   get(id: number): TaskRecord | undefined;
   /** The in-memory tail (bounded), oldest first. */
   tail(id: number, limit?: number): TaskOutputEntry[];
-  /** The whole output of a task, read from its on-disk log. */
-  readLog(id: number): Promise<TaskOutputEntry[]>;
+  /** One page of a task's output, read from its on-disk log by offset (memory stays bounded for any log size). */
+  readLogPage(id: number, req?: LogPageRequest): Promise<LogPage>;
   /** Allowed project roots (absolute, symlinks resolved). */
   roots(): string[];
   /** Directory names under the roots, for completion in the new-task form. */

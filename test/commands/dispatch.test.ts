@@ -136,7 +136,7 @@ describe('dispatchCommand', () => {
     const s = store.getState();
     expect(s.view).toMatchObject({ kind: 'tail', taskId: 3, follow: true });
     expect(s.tailLog).toMatchObject({ loading: false, entries: [{ text: 'hello' }] });
-    expect(tasks.calls).toEqual(['readLog 3']);
+    expect(tasks.calls).toEqual(['readLogPage 3']);
     expect(s.activity).toEqual([]); // navigation by key leaves no activity line
   });
 

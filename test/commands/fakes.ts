@@ -9,6 +9,8 @@ import type {
 } from '../../src/session/types.js';
 import type {
   ActionResult,
+  LogPage,
+  LogPageRequest,
   ResolveResult,
   SpawnOptions,
   TaskManagerEvents,
@@ -119,9 +121,29 @@ export class FakeTasks extends EventEmitter implements TaskManagerPort {
   tail(id: number, limit = 50): TaskOutputEntry[] {
     return (this.logs.get(id) ?? []).slice(-limit);
   }
-  async readLog(id: number): Promise<TaskOutputEntry[]> {
-    this.calls.push(`readLog ${id}`);
-    return (this.logs.get(id) ?? []).slice();
+  /** Entries per page of {@link readLogPage}; a log entry's offset is its index. */
+  pageSize = 500;
+  async readLogPage(id: number, req: LogPageRequest = {}): Promise<LogPage> {
+    const where = req.before ? ` before ${req.before.offset}` : req.after ? ` after ${req.after.offset}` : '';
+    this.calls.push(`readLogPage ${id}${where}`);
+    const all = this.logs.get(id) ?? [];
+    let from: number;
+    let to: number;
+    if (req.after) {
+      from = req.after.offset;
+      to = Math.min(all.length, from + this.pageSize);
+    } else {
+      to = req.before ? req.before.offset : all.length;
+      from = Math.max(0, to - this.pageSize);
+    }
+    return {
+      entries: all.slice(from, to).map((e, i) => ({ ...e, offset: from + i })),
+      start: { runNo: 1, offset: from },
+      end: { runNo: 1, offset: to },
+      atStart: from === 0,
+      atEnd: to === all.length,
+      hasStderr: false,
+    };
   }
   roots(): string[] {
     return ['/home/u/src'];

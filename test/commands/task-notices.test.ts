@@ -129,3 +129,38 @@ describe('agent-derived text reaches the model only inside the fence, without co
     expect(outsideFences(s.text)).not.toContain('ignore');
   });
 });
+
+describe('files touched of a recorded run whose write was refused', () => {
+  it('the notice and get_task_result name no changed file (write-file-denied through the real engine)', async () => {
+    const { makeWorld, finished } = await import('../tasks/task-manager.fixture.js');
+    const { createToolHost } = await import('../../src/commands/tool-host.js');
+    const { createInitialState, reducer } = await import('../../src/state/reducer.js');
+    const { createStore } = await import('../../src/state/store.js');
+    const { FakeVoice } = await import('./fakes.js');
+    const w = makeWorld();
+    try {
+      const m = w.make();
+      await m.start();
+      const r = await m.spawn({ name: 'notes', prompt: 'scenario:write-file-denied', projectDir: w.dir('notes') });
+      if (!r.ok) throw new Error(r.message);
+      const done = await finished(m, r.value.id);
+      expect(done.status).toBe('completed');
+      const n = taskNotice(done, 'finished', done.endedAt ?? 0);
+      expect(n?.text).toMatch(/finished/);
+      expect(n?.text).not.toMatch(/changed \d+ file/);
+      const store = createStore(reducer, createInitialState({ tasks: m.list() }), { sync: true });
+      const host = createToolHost({
+        tasks: m,
+        voice: new FakeVoice(),
+        store,
+        quit: () => undefined,
+        now: () => Date.now(),
+      });
+      const out = await host.callTool('get_task_result', JSON.stringify({ task: r.value.id }), 'c1');
+      expect(out).toMatch(/Could not create NOTES\.md/);
+      expect(out).not.toMatch(/Files touched/);
+    } finally {
+      await w.cleanup();
+    }
+  });
+});

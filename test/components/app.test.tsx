@@ -132,7 +132,7 @@ describe('tail view', () => {
     const app = await mount({ tasks: four() });
     app.tasks.logs.set(1, log);
     await app.press(KEY.enter);
-    expect(app.tasks.calls).toEqual(['readLog 1']);
+    expect(app.tasks.calls).toEqual(['readLogPage 1']);
     expect(app.frame()).toContain('all output (6) · following');
     app.tasks.emit('output', 1, [entry(7, 'text', 'One more thing')]);
     app.store.dispatch({ type: 'task/output', taskId: 1, entries: [entry(7, 'text', 'One more thing')] });

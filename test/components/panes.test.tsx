@@ -138,7 +138,14 @@ describe('wrapping', () => {
     const f = frameOf(
       <TailView
         task={task({ id: 1, name: 'a' })}
-        log={{ taskId: 1, loading: false, entries: [{ seq: 1, ts: T0, runNo: 1, kind: 'text', text: long }] }}
+        log={{
+          taskId: 1,
+          loading: false,
+          entries: [{ seq: 1, ts: T0, runNo: 1, kind: 'text', text: long }],
+          atStart: true,
+          atEnd: true,
+          hasStderr: false,
+        }}
         filter="all"
         scroll={0}
         follow

@@ -10,9 +10,26 @@ import {
 } from '../../src/state/reducer.js';
 import type { AppState } from '../../src/state/types.js';
 import type { Action } from '../../src/state/actions.js';
+import type { LogPage, TaskOutputEntry } from '../../src/tasks/types.js';
 import { entry, T0, task } from '../commands/fakes.js';
 
 const run = (s: AppState, ...actions: Action[]): AppState => actions.reduce(reducer, s);
+
+/** A page of the log holding `entries`, each at offset = its seq (run 1). */
+export function pageOf(entries: TaskOutputEntry[], more: Partial<LogPage> = {}): LogPage {
+  const es = entries.map((e) => ({ ...e, offset: e.seq }));
+  const first = es[0]?.offset ?? 0;
+  const last = es.at(-1)?.offset ?? -1;
+  return {
+    entries: es,
+    start: { runNo: 1, offset: first },
+    end: { runNo: 1, offset: last + 1 },
+    atStart: true,
+    atEnd: true,
+    hasStderr: false,
+    ...more,
+  };
+}
 
 describe('reducer: tasks and selection', () => {
   const three = createInitialState({
@@ -78,11 +95,11 @@ describe('reducer: bounded lists', () => {
     let s = createInitialState({ tasks: [task({ id: 1, name: 'a' })] });
     s = run(s, { type: 'view/tail', taskId: 1 });
     const old = Array.from({ length: TAIL_LOG_MAX - 2 }, (_, i) => entry(i, 'text', `old ${i}`));
-    s = run(s, { type: 'tail/loaded', taskId: 1, entries: old });
+    s = run(s, { type: 'tail/loaded', taskId: 1, page: pageOf(old) });
     s = run(s, {
       type: 'task/output',
       taskId: 1,
-      entries: [0, 1, 2, 3, 4].map((i) => entry(TAIL_LOG_MAX + i, 'text', `new ${i}`)),
+      entries: [0, 1, 2, 3, 4].map((i) => entry(TAIL_LOG_MAX + i, 'text', `new ${i}`, { offset: TAIL_LOG_MAX + i })),
     });
     expect(s.tailLog!.entries).toHaveLength(TAIL_LOG_MAX);
     expect(s.tailLog!.entries[0]!.seq).toBe(3);
@@ -173,14 +190,18 @@ describe('reducer: tail view', () => {
   it('merges the log read from disk with live output that arrived meanwhile', () => {
     let s = run(base, { type: 'view/tail', taskId: 1 });
     expect(s.tailLog).toMatchObject({ taskId: 1, loading: true });
-    s = run(s, { type: 'task/output', taskId: 1, entries: [entry(5, 'text', 'done'), entry(6, 'text', 'more')] });
-    s = run(s, { type: 'tail/loaded', taskId: 1, entries: log });
+    s = run(s, {
+      type: 'task/output',
+      taskId: 1,
+      entries: [entry(5, 'text', 'done', { offset: 5 }), entry(6, 'text', 'more', { offset: 6 })],
+    });
+    s = run(s, { type: 'tail/loaded', taskId: 1, page: pageOf(log) });
     expect(s.tailLog!.loading).toBe(false);
     expect(s.tailLog!.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('cycles filters and clamps scrolling; scrolling up stops following, End follows again', () => {
-    let s = run(base, { type: 'view/tail', taskId: 1 }, { type: 'tail/loaded', taskId: 1, entries: log });
+    let s = run(base, { type: 'view/tail', taskId: 1 }, { type: 'tail/loaded', taskId: 1, page: pageOf(log) });
     s = run(s, { type: 'tail/scroll', delta: 100 });
     expect(s.view).toMatchObject({ scroll: 4, follow: false });
     s = run(s, { type: 'tail/scroll', delta: -2 });
@@ -201,7 +222,7 @@ describe('reducer: tail view', () => {
     let s = run(
       base,
       { type: 'view/tail', taskId: 1 },
-      { type: 'tail/loaded', taskId: 1, entries: log },
+      { type: 'tail/loaded', taskId: 1, page: pageOf(log) },
       { type: 'tail/scroll', delta: 2 },
     );
     s = run(s, { type: 'task/output', taskId: 1, entries: [entry(6, 'text', 'x'), entry(7, 'tool', 'y')] });

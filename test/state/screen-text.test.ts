@@ -80,7 +80,18 @@ describe('the state gate: outside text is cleaned before it becomes UI state', (
     const store = newStore();
     store.dispatch({ type: 'task/upsert', task: task({ id: 4, name: `n${OSC52}`, projectDir: `/p/dir${OSC0}` }) });
     store.dispatch({ type: 'view/tail', taskId: 4 });
-    store.dispatch({ type: 'tail/loaded', taskId: 4, entries: [entry(1, 'raw', `x${HOSTILE}y`)] });
+    store.dispatch({
+      type: 'tail/loaded',
+      taskId: 4,
+      page: {
+        entries: [entry(1, 'raw', `x${HOSTILE}y`)],
+        start: { runNo: 1, offset: 0 },
+        end: { runNo: 1, offset: 10 },
+        atStart: true,
+        atEnd: true,
+        hasStderr: false,
+      },
+    });
     store.dispatch({ type: 'model', model: `gpt${OSC0}` });
     store.dispatch({ type: 'ptt/mode', mode: { kind: 'none', key: `k${OSC52}`, reason: `r${OSC52}` } });
     store.dispatch({ type: 'activity/add', at: T0, source: 'voice', commandId: 'x', ok: true, text: `a${OSC52}` });

@@ -44,6 +44,17 @@ describe('LineSplitter', () => {
     for (const chunks of allSplits(input)) expect(feed(new LineSplitter(), chunks)).toEqual(expected);
   });
 
+  it('gives each line its file position when started at an offset (CRLF, cut lines, any chunking)', () => {
+    const input = Buffer.from('a\r\nbbbbbbbbbbbb\n\r\nccc\r\nlast');
+    const expected = [100, 103, 116, 118, 123];
+    for (const chunks of allSplits(input)) {
+      const lines = feed(new LineSplitter({ maxLineBytes: 4, startOffset: 100 }), chunks);
+      expect(lines.map((l) => l.offset)).toEqual(expected);
+      expect(lines.map((l) => input[(l.offset as number) - 100 - 1] ?? 0x0a)).toEqual(Array(5).fill(0x0a));
+    }
+    expect(feed(new LineSplitter(), ['a\nb\n']).every((l) => l.offset === undefined)).toBe(true);
+  });
+
   it('decodes multi-byte UTF-8 split at every byte boundary', () => {
     const text = 'héllo — 日本語 🎉 done';
     const input = Buffer.from(`${text}\n${text}`);

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FilesTouched } from '../../src/tasks/files-touched.js';
 import { LineSplitter } from '../../src/tasks/line-splitter.js';
 import { parseStreamJsonLine } from '../../src/tasks/stream-json.js';
 import { decideOutcome } from '../../src/tasks/outcome.js';
@@ -42,11 +43,12 @@ function replay(name: string, chunkSize = 997): Replay {
   for (let i = 0; i < bytes.length; i += chunkSize) take(splitter.push(bytes.subarray(i, i + chunkSize)));
   take(splitter.end());
   const r: Replay = { events, lines, summary, filesTouched: [] };
+  const files = new FilesTouched();
   for (const ev of events) {
     if (ev.type === 'result') r.lastResult = ev;
     if (ev.type === 'api_error') r.lastApiError = ev;
-    if (ev.type === 'tool_use' && ev.filePath && !r.filesTouched.includes(ev.filePath))
-      r.filesTouched.push(ev.filePath);
+    const changed = files.apply(ev);
+    if (changed !== undefined) r.filesTouched.push(changed);
   }
   return r;
 }
@@ -70,7 +72,7 @@ const ALL = readdirSync(DIR)
 
 describe('recorded Claude CLI streams', () => {
   it('has all fixtures copied', () => {
-    expect(ALL.length).toBe(22);
+    expect(ALL.length).toBe(24);
   });
 
   it.each(ALL)('%s: every line parses to typed events, never raw, and each event renders', (name) => {
@@ -293,6 +295,23 @@ describe('recorded Claude CLI streams', () => {
       { toolName: 'Write', toolUseId: 'toolu_fakef674b819a9d2dcc570b1' },
     ]);
     expect(activityLine(denied!)).toBe('permission denied: Write');
+  });
+
+  it('write-file-denied: the refused Write is not a file touched', () => {
+    const r = replay('write-file-denied');
+    expect(r.events.find((e) => e.type === 'tool_use')).toMatchObject({
+      filePath: '/home/dev/projects/write-file-denied/NOTES.md',
+    });
+    expect(r.filesTouched).toEqual([]);
+  });
+
+  it('bash-touch-denied: completed, the refused command touched nothing', () => {
+    const r = replay('bash-touch-denied');
+    expect(outcomeOf(r)).toEqual({ status: 'completed' });
+    expect(r.lastResult?.permissionDenials).toEqual([
+      { toolName: 'Bash', toolUseId: 'toolu_fake43d0c06ae88c90a4cb77' },
+    ]);
+    expect(r.filesTouched).toEqual([]);
   });
 
   it('bare: ui_invalidate comes before init and is "other"', () => {

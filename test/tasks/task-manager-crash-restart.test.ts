@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, makeWorld, procState, startTaskHost, waitFor, type World } from './task-manager.fixture.js';
+import { finished, makeWorld, procState, readWholeLog, startTaskHost, waitFor, type World } from './task-manager.fixture.js';
 
 let w: World;
 let host: ChildProcess | undefined;
@@ -194,7 +194,7 @@ describe('log files per run', () => {
     );
     const m = w.make();
     await m.start();
-    expect((await m.readLog(1)).map((e) => [e.runNo, e.text])).toEqual([
+    expect((await readWholeLog(m, 1)).map((e) => [e.runNo, e.text])).toEqual([
       [1, 'first run line'],
       [2, 'second run line'],
     ]);
@@ -206,7 +206,7 @@ describe('log files per run', () => {
     expect(done.runs[2]?.logFile).toBe('1.run-3.ndjson');
     expect(m.logPath(1)).toBe(join(logDir, '1.run-3.ndjson'));
     expect(readFileSync(join(logDir, '1.ndjson'), 'utf8')).toBe(legacy);
-    const log = await m.readLog(1);
+    const log = await readWholeLog(m, 1);
     expect(log.slice(0, 2).map((e) => e.text)).toEqual(['first run line', 'second run line']);
     expect(log.some((e) => e.runNo === 3 && e.kind === 'result')).toBe(true);
     expect(log.filter((e) => e.runNo !== 3).map((e) => e.text)).toEqual(['first run line', 'second run line']);

@@ -4,8 +4,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskFailure, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
-import { FAKE_CLAUDE, factLines, finished, makeWorld, waitFor, type World } from './task-manager.fixture.js';
+import type { TaskFailure, TaskOutputEntry, TaskRecord, TaskStatus } from '../../src/tasks/types.js';
+import {
+  FAKE_CLAUDE,
+  factLines,
+  finished,
+  makeWorld,
+  readWholeLog,
+  waitFor,
+  type World,
+} from './task-manager.fixture.js';
 
 let w: World;
 beforeEach(() => {
@@ -54,7 +62,19 @@ const cases: Case[] = [
   {
     scenario: 'write-file-denied',
     status: 'completed',
-    check: (t) => expect(t.resultText).toMatch(/Could not create NOTES\.md/),
+    check: (t) => {
+      expect(t.resultText).toMatch(/Could not create NOTES\.md/);
+      // The Write was refused: nothing changed, so nothing is listed.
+      expect(t.filesTouched).toEqual([]);
+    },
+  },
+  {
+    scenario: 'bash-touch-denied',
+    status: 'completed',
+    check: (t) => {
+      expect(t.resultText).toMatch(/The command was not run/);
+      expect(t.filesTouched).toEqual([]);
+    },
   },
   {
     scenario: 'error',
@@ -123,7 +143,7 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     c.check?.(t);
     // The tail and the re-read log agree on what the run printed.
     const tail = m.tail(t.id);
-    const log = await m.readLog(t.id);
+    const log = await readWholeLog(m, t.id);
     expect(tail.length).toBeGreaterThan(0);
     expect(log.filter((e) => e.kind !== 'stderr').map((e) => e.text)).toEqual(
       tail.filter((e) => e.kind !== 'stderr').map((e) => e.text),
@@ -181,7 +201,7 @@ describe('recorded Claude CLI streams through fake-claude', () => {
     expect(done.resultText).toMatch(/plain scenario/);
     // Each run has a log of its own.
     expect(done.runs.map((x) => x.logFile)).toEqual([`${done.id}.run-1.ndjson`, `${done.id}.run-2.ndjson`]);
-    const runLog = await m.readLog(done.id);
+    const runLog = await readWholeLog(m, done.id);
     expect(new Set(runLog.map((e) => e.runNo))).toEqual(new Set([1, 2]));
 
     const argvs = factLines(m, r.value.id, 'fake_args').map((l) => l.args as string[]);
@@ -216,8 +236,42 @@ describe('recorded Claude CLI streams through fake-claude', () => {
       '--',
       'now add a title scenario:plain',
     ]);
-    const log = await m.readLog(r.value.id);
+    const log = await readWholeLog(m, r.value.id);
     expect(new Set(log.map((e) => e.runNo))).toEqual(new Set([1, 2]));
+    // Live output and pages read back place every entry at the same run and log offset.
+    const place = (e: TaskOutputEntry) => [e.runNo, e.offset, e.text];
+    const page = await m.readLogPage(r.value.id);
+    expect(page.atStart && page.atEnd).toBe(true);
+    expect(page.entries.filter((e) => e.kind !== 'stderr').map(place)).toEqual(
+      m
+        .tail(r.value.id)
+        .filter((e) => e.kind !== 'stderr')
+        .map(place),
+    );
+    expect(page.entries.find((e) => e.runNo === 2)?.offset).toBeGreaterThanOrEqual(done.runs[1]!.logOffset!);
+    const older = await m.readLogPage(r.value.id, { before: { runNo: 2, offset: done.runs[1]!.logOffset! } });
+    expect(older.entries.every((e) => e.runNo === 1)).toBe(true);
+    expect(older.end).toEqual({ runNo: 2, offset: done.runs[1]!.logOffset! });
+  });
+
+  it('a follow-up costs the difference of the session totals (the CLI reports the cumulative cost after --resume)', async () => {
+    const m = w.make();
+    await m.start();
+    const r = await m.spawn({ name: 'notes', prompt: 'scenario:write-file', projectDir: w.dir('notes') });
+    if (!r.ok) throw new Error(r.message);
+    const first = await finished(m, r.value.id);
+    const firstTotal = recordedResult('write-file').total_cost_usd as number;
+    expect(first.costUsd).toBeCloseTo(firstTotal, 6);
+    const f = await m.followUp(r.value.id, 'and now scenario:resumed-after-write-file');
+    if (!f.ok) throw new Error(f.message);
+    const done = await finished(m, r.value.id);
+    expect(done.status).toBe('completed');
+    expect(done.claudeSessionId).toBe(first.claudeSessionId);
+    const sessionTotal = recordedResult('resumed-after-write-file').total_cost_usd as number;
+    // The task cost what the CLI says the session cost, not the sum of the two reported totals.
+    expect(done.costUsd).toBeCloseTo(sessionTotal, 6);
+    expect(done.runs[0]?.costUsd).toBeCloseTo(firstTotal, 6);
+    expect(done.runs[1]?.costUsd).toBeCloseTo(sessionTotal - firstTotal, 6);
   });
 
   it('follow-up of a session the CLI does not know → failed with the resume-unknown explanation', async () => {

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TaskManager, type TaskManagerOptions } from '../../src/tasks/task-manager.js';
-import type { TaskManagerEvents, TaskRecord } from '../../src/tasks/types.js';
+import type { TaskManagerEvents, TaskOutputEntry, TaskRecord } from '../../src/tasks/types.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');
@@ -160,7 +160,6 @@ export function agentArgv(...args: string[]): string[] {
   return [process.execPath, FAKE_AGENT, ...args];
 }
 
-/** Runs test/helpers/task-host.mjs (a TaskManager in its own process) on the world's state dir, spawning `spawns`. */
 /** One JSON line of test/helpers/task-host.mjs. */
 export interface HostEvent {
   event: string;
@@ -170,6 +169,7 @@ export interface HostEvent {
   pid?: number | null;
 }
 
+/** Runs test/helpers/task-host.mjs (a TaskManager in its own process) on the world's state dir, spawning `spawns`. */
 export function startTaskHost(
   w: World,
   spawns: { name: string; prompt: string; projectDir: string }[],
@@ -195,4 +195,15 @@ export function startTaskHost(
     }
   });
   return { events, proc };
+}
+
+/** Every entry of a task's log, paged backwards from the newest page (for small test logs). */
+export async function readWholeLog(m: TaskManager, id: number): Promise<TaskOutputEntry[]> {
+  let page = await m.readLogPage(id);
+  const pages = [page.entries];
+  while (!page.atStart) {
+    page = await m.readLogPage(id, { before: page.start });
+    pages.unshift(page.entries);
+  }
+  return pages.flat();
 }

@@ -12,6 +12,7 @@ import {
   makeWorld,
   nextEvent,
   procState,
+  readWholeLog,
   waitFor,
   type World,
 } from './task-manager.fixture.js';
@@ -273,7 +274,7 @@ describe('output', () => {
     expect(tail[1]?.text.length).toBeGreaterThan(1000);
     expect(tail[1]?.text.length).toBeLessThanOrEqual(1024 * 1024);
     expect(statSync(m.logPath(t.id)).size).toBeGreaterThan(50 * 1024 * 1024);
-    const log = await m.readLog(t.id);
+    const log = await readWholeLog(m, t.id);
     expect(log.filter((e) => e.truncated)).toHaveLength(1);
   });
 
@@ -294,7 +295,7 @@ describe('output', () => {
     expect(tail.some((e) => /[\x00-\x08\x1b]/.test(e.text))).toBe(false);
     expect(tail.at(-1)?.seq).toBe(51);
     expect(m.tail(t.id, 3).map((e) => e.seq)).toEqual([49, 50, 51]);
-    expect(await m.readLog(t.id)).toHaveLength(52);
+    expect(await readWholeLog(m, t.id)).toHaveLength(52);
   });
 });
 
@@ -403,7 +404,7 @@ describe('refusals and failures', () => {
     expect(t.failure?.message).toBe('crashed with exit code 3: boom end');
     const stderrOf = (es: { kind: string; text: string }[]) => es.filter((e) => e.kind === 'stderr').map((e) => e.text);
     expect(stderrOf(m.tail(t.id))).toEqual(['boom end']);
-    expect(stderrOf(await m.readLog(t.id))).toEqual(['boom end']);
+    expect(stderrOf(await readWholeLog(m, t.id))).toEqual(['boom end']);
   });
 });
 
