@@ -8,7 +8,6 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type {
-  ConversationItem,
   RealtimeClientEvent,
   RealtimeResponse,
   RealtimeResponseUsage,
@@ -18,27 +17,16 @@ import type { AudioOutputPort } from '../audio/types.js';
 import { BYTES_PER_MS } from '../audio/types.js';
 import { NullAudioOutput } from '../audio/null-audio.js';
 import { CostMeter, type ModelPricing } from './cost-meter.js';
-import { buildInstructions } from './instructions.js';
+import { buildSessionUpdate, replayItems } from './realtime/session-config.js';
 import { LatencyMarks } from './latency-marks.js';
 import { NoticeQueue } from './notice-queue.js';
-import {
-  DEFAULT_REALTIME_MODEL,
-  DEFAULT_REALTIME_URL,
-  RealtimeClient,
-  type CloseInfo,
-  type ServerEvent,
-} from './realtime-client.js';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL, type CloseInfo, type ServerEvent } from './realtime-client.js';
+import { wsTransport, type RealtimeTransport, type TransportFactory } from './realtime/transport.js';
+import { ExecutedCalls } from './realtime/executed-calls.js';
 import { ResponseGate, type ResponseRequest } from './response-gate.js';
 import { TranscriptLog } from './transcript-log.js';
-import type {
-  ConnectionState,
-  NoticeMode,
-  TaskNotice,
-  ToolDefinition,
-  ToolHost,
-  VoiceSessionEvents,
-  VoiceSessionPort,
-} from './types.js';
+import type { ConnectionState, NoticeMode, TaskNotice, ToolDefinition, ToolHost } from './types.js';
+import type { VoiceEngine, VoiceEngineEvents } from './voice-engine.js';
 
 /** Less than this much audio since the last commit is refused by the server (100 ms). */
 export const MIN_COMMIT_BYTES = 100 * BYTES_PER_MS;
@@ -100,6 +88,8 @@ export interface VoiceSessionOptions {
   headers?: Record<string, string>;
   /** Wall clock in ms (expiry, transcript times). */
   now?: () => number;
+  /** Makes each connection's transport (default: a `ws` socket). Tests inject a recording transport. */
+  transport?: TransportFactory;
 }
 
 /** A tool call this session executed; kept until the model has answered its output. */
@@ -119,7 +109,7 @@ interface CallRecord {
 /** Per-socket state. Everything the server assigns (ids, items) dies with the socket. */
 interface Conn {
   gen: number;
-  client: RealtimeClient;
+  client: RealtimeTransport;
   gate: ResponseGate;
   sessionId: string;
   expiresAtMs: number;
@@ -140,8 +130,6 @@ interface Conn {
   cancelOnCreate: boolean;
   /** Times of recent `server_error`s; several in a row mean the session is sick. */
   serverErrors: number[];
-  /** Call ids executed on this socket (each arrives twice: output_item.done and response.done). */
-  executed: Set<string>;
   /** Completed calls per tool-calling response; `done` once its response.done arrived. */
   responseCalls: Map<string, { callIds: string[]; done: boolean; requested: boolean }>;
   /** The last notice batch handed to this socket; put back in the queue if its response is lost. */
@@ -168,7 +156,7 @@ const SERVER_ERROR_WINDOW_MS = 60_000;
  * The Realtime voice session (implements VoiceSessionPort). Event handlers never throw; failures
  * become `error`/`info` events.
  */
-export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements VoiceSessionPort {
+export class VoiceSession extends EventEmitter<VoiceEngineEvents> implements VoiceEngine {
   private readonly opts: VoiceSessionOptions;
   private readonly audio: AudioOutputPort;
   private readonly now: () => number;
@@ -201,8 +189,12 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private turnCapWarned = false;
   private speakingFlag = false;
   private readonly inflight = new Map<string, CallRecord>();
+  /** Call ids already run, across sockets (trust: a call runs at most once per app lifetime). */
+  private readonly executed = new ExecutedCalls();
   private lateResults: CallRecord[] = [];
   private pendingTexts: string[] = [];
+  /** A typed message waiting for the barge-in's truncate to go out first (messages keep their order). */
+  private textAfterStop: Promise<void> | null = null;
   private answerAfterRestore = false;
   /** Transcript id of the latest user turn (typed id or committed audio item id). */
   private lastUserEntryId: string | null = null;
@@ -344,14 +336,36 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       this.fireInfo('Voice is not connected; message not sent.');
       return;
     }
-    this.bargeIn();
-    const conn = this.readyConn();
-    if (!conn) {
-      this.pendingTexts.push(clean);
-      this.fireInfo('Still connecting; the message will be sent when the connection is back.');
+    // The cut of the answer being heard goes out before the new words and their answer request,
+    // so the next answer never builds on text the user did not hear.
+    const stopping = this.bargeIn();
+    if (!stopping && !this.textAfterStop) {
+      this.deliverText(clean);
       return;
     }
-    this.sendTextNow(conn, clean);
+    const mine = Promise.all([this.textAfterStop, stopping]).then(() =>
+      this.guard(() => {
+        if (!this.closing) this.deliverText(clean);
+      }),
+    );
+    this.textAfterStop = mine;
+    void mine.then(() => {
+      if (this.textAfterStop === mine) this.textAfterStop = null;
+    });
+  }
+
+  private deliverText(text: string): void {
+    const conn = this.readyConn();
+    if (conn) {
+      this.sendTextNow(conn, text);
+      return;
+    }
+    if (this.connState.kind === 'failed' || this.connState.kind === 'disabled' || this.connState.kind === 'closed') {
+      this.fireInfo('Voice is not connected; message not sent.');
+      return;
+    }
+    this.pendingTexts.push(text);
+    this.fireInfo('Still connecting; the message will be sent when the connection is back.');
   }
 
   /** Queue a task notice (speak), chime it, or drop it (off). */
@@ -446,7 +460,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
 
   private openConn(): Conn {
     const gen = ++this.gen;
-    const client = new RealtimeClient({
+    const client = (this.opts.transport ?? wsTransport)({
       apiKey: this.opts.apiKey ?? '',
       baseUrl: this.opts.baseUrl ?? DEFAULT_REALTIME_URL,
       model: this.model,
@@ -475,7 +489,6 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
       lastAudioItem: null,
       cancelOnCreate: false,
       serverErrors: [],
-      executed: new Set(),
       responseCalls: new Map(),
       noticeBatch: null,
     };
@@ -508,38 +521,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     } catch (err) {
       this.fireError(err);
     }
-    const transcription: { model: string; language?: string } = {
-      model: this.opts.transcriptionModel ?? 'gpt-4o-mini-transcribe',
-    };
-    if (this.opts.language) transcription.language = this.opts.language;
-    const nr = this.opts.noiseReduction === undefined ? 'near_field' : this.opts.noiseReduction;
-    return {
-      type: 'session.update',
-      session: {
-        type: 'realtime',
-        instructions: buildInstructions(tools, this.opts.extraInstructions),
-        output_modalities: ['audio'],
-        audio: {
-          input: {
-            format: { type: 'audio/pcm', rate: 24000 },
-            transcription,
-            noise_reduction: nr ? { type: nr } : null,
-            turn_detection: null,
-          },
-          output: {
-            format: { type: 'audio/pcm', rate: 24000 },
-            voice: this.opts.voice ?? 'marin',
-          },
-        },
-        tools: tools.map((t) => ({
-          type: 'function' as const,
-          name: t.name,
-          description: t.description,
-          parameters: t.parameters,
-        })),
-        tool_choice: 'auto',
-      },
-    } as SessionUpdateEvent;
+    return buildSessionUpdate(this.opts, tools);
   }
 
   private onClose(conn: Conn, info: CloseInfo): void {
@@ -668,13 +650,8 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   private restoreContext(conn: Conn): void {
     const { maxTurns, maxChars } = this.opts.replay ?? { maxTurns: 12, maxChars: 4000 };
     const turns = this.transcript.recentTurns(maxTurns, maxChars);
-    for (const t of turns) {
-      const item: ConversationItem =
-        t.role === 'user'
-          ? { type: 'message', role: 'user', content: [{ type: 'input_text', text: t.text }] }
-          : { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: t.text }] };
+    for (const item of replayItems(turns))
       this.send(conn, { type: 'conversation.item.create', event_id: this.nextId('ctx'), item });
-    }
     const board = this.board();
     const text =
       'Task board (voice-orch reconnected; the messages above are the recent conversation): ' +
@@ -1014,8 +991,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
 
   private onFunctionCall(conn: Conn, responseId: string, item: Record<string, unknown>, receivedAt: number): void {
     const callId = str(item.call_id);
-    if (!callId || item.status !== 'completed' || conn.executed.has(callId)) return;
-    conn.executed.add(callId);
+    if (!callId || item.status !== 'completed' || !this.executed.claim(callId)) return;
     const name = str(item.name);
     const args = typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {});
     const rec: CallRecord = {
@@ -1167,13 +1143,14 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   /**
    * Stop the assistant: local playback at once, `response.cancel` only while a response is
    * active (or as soon as a pending one is created), then truncate the item to what was heard.
+   * Returns when the truncate went out (never rejects), or null when nothing was audible or running.
    */
-  private bargeIn(): void {
+  private bargeIn(): Promise<void> | null {
     const conn = this.readyConn();
     const playing = this.playing();
     const slot = conn?.gate.state();
     const active = conn?.gate.activeResponseId() ?? null;
-    if (!playing && !active && slot?.kind !== 'creating') return;
+    if (!playing && !active && slot?.kind !== 'creating') return null;
     if (conn && active) {
       conn.droppedResponses.add(active);
       this.send(conn, { type: 'response.cancel', event_id: this.nextId('cancel'), response_id: active });
@@ -1189,7 +1166,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     } catch (err) {
       stopping = Promise.reject(err);
     }
-    stopping.then(
+    return stopping.then(
       (stopped) => this.guard(() => this.truncateHeard(conn, stopped.itemId, stopped.playedMs)),
       (err: unknown) => this.fireError(err),
     );
@@ -1377,10 +1354,10 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   }
 
   /** Emits without ever throwing: a listener's bug must not break the session. */
-  private fire<K extends keyof VoiceSessionEvents>(event: K, ...args: VoiceSessionEvents[K]): void {
+  private fire<K extends keyof VoiceEngineEvents>(event: K, ...args: VoiceEngineEvents[K]): void {
     if (event === 'error' && this.listenerCount('error') === 0) return;
     try {
-      (this.emit as (e: K, ...a: VoiceSessionEvents[K]) => boolean)(event, ...args);
+      (this.emit as (e: K, ...a: VoiceEngineEvents[K]) => boolean)(event, ...args);
     } catch {
       // Listener failures are the listener's problem.
     }
