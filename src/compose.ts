@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
 import type { ShutdownPolicy } from './tasks/types.js';
-import { VoiceSession } from './session/voice-session.js';
+import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
 import type { ToolHost } from './session/types.js';
 import type { ModelPricing } from './session/cost-meter.js';
@@ -62,7 +62,7 @@ export type VoiceEngineFactory = (deps: VoiceEngineDeps) => VoiceEngine;
 
 /** The default engine: OpenAI Realtime. */
 export const realtimeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, isTalkHeld }) =>
-  new VoiceSession({
+  new RealtimeEngine({
     apiKey: settings.apiKey,
     baseUrl: settings.realtimeUrl,
     model: settings.model,

@@ -1,6 +1,6 @@
 /**
  * The app rig: the real composition (compose.ts) — TaskManager running test/fixtures/fake-claude,
- * VoiceSession against the loopback fake Realtime server, the real store, registry and key map,
+ * the Realtime engine against the loopback fake Realtime server, the real store, registry and key map,
  * audio through the real audio helper on ALSA file devices — rendered with ink-testing-library.
  * Driven by keys and by function calls the fake server scripts.
  */

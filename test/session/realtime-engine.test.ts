@@ -3,13 +3,13 @@
  * synchronously, every client event recorded in order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { VoiceSession, type VoiceSessionOptions } from '../../src/session/voice-session.js';
+import { RealtimeEngine, type RealtimeEngineOptions } from '../../src/session/realtime/realtime-engine.js';
 import type { ConnectionState, TranscriptEntry } from '../../src/session/types.js';
 import { RecordingNetwork, type RecordingTransport } from '../helpers/recording-transport.js';
 import { FakeAudioOutput, FakeToolHost, pcm, until } from '../helpers/voice-doubles.js';
 
 interface Rig {
-  engine: VoiceSession;
+  engine: RealtimeEngine;
   net: RecordingNetwork;
   host: FakeToolHost;
   audio: FakeAudioOutput;
@@ -19,16 +19,16 @@ interface Rig {
   errors: Error[];
 }
 
-const open: VoiceSession[] = [];
+const open: RealtimeEngine[] = [];
 afterEach(async () => {
   for (const e of open.splice(0)) await e.close();
 });
 
-function rig(opts: Partial<VoiceSessionOptions> = {}): Rig {
+function rig(opts: Partial<RealtimeEngineOptions> = {}): Rig {
   const net = new RecordingNetwork();
   const host = new FakeToolHost();
   const audio = new FakeAudioOutput(1);
-  const engine = new VoiceSession({
+  const engine = new RealtimeEngine({
     apiKey: 'test-key',
     toolHost: host,
     audio,

@@ -1,0 +1,643 @@
+/**
+ * The Realtime engine: the VoiceEngine port over one OpenAI Realtime conversation at a time (GA
+ * protocol, push-to-talk), kept alive across drops and the 60-minute cap, with tools, barge-in
+ * and task notices.
+ *
+ * Composition: ConnectionLifecycle (sockets, reconnect, rotation) + ResponseGate per socket (one
+ * response at a time) + UserTurn + ToolCalls + AssistantAudio per socket + the engine-neutral
+ * parts in src/session (NoticeQueue, TranscriptLog, CostMeter, LatencyMarks).
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
+import type { AudioOutputPort } from '../../audio/types.js';
+import { NullAudioOutput } from '../../audio/null-audio.js';
+import { CostMeter } from '../cost-meter.js';
+import { LatencyMarks } from '../latency-marks.js';
+import { NoticeQueue } from '../notice-queue.js';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL } from '../realtime-client.js';
+import { TranscriptLog } from '../transcript-log.js';
+import type { ConnectionState, NoticeMode, TaskNotice, ToolDefinition } from '../types.js';
+import type { VoiceEngine, VoiceEngineEvents } from '../voice-engine.js';
+import type { Conn } from './connection.js';
+import { ConnectionLifecycle } from './lifecycle.js';
+import { nextIdleStep, PollTimer } from './idle-pump.js';
+import type { RealtimeEngineOptions } from './options.js';
+import { clip, ServerEventHandler } from './event-handler.js';
+import { buildSessionUpdate, replayItems } from './session-config.js';
+import { ToolCalls } from './tool-calls.js';
+import { wsTransport } from './transport.js';
+import { UserTurn } from './user-turn.js';
+
+export type { RealtimeEngineOptions } from './options.js';
+
+/** The Realtime voice engine. Handlers never throw; failures become `error`/`info` events. */
+export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements VoiceEngine {
+  readonly opts: RealtimeEngineOptions;
+  readonly audio: AudioOutputPort;
+  readonly now: () => number;
+  readonly notices: NoticeQueue;
+  readonly transcript: TranscriptLog;
+  readonly cost: CostMeter;
+  readonly latency: LatencyMarks;
+  readonly tools: ToolCalls;
+  readonly conns: ConnectionLifecycle;
+  private readonly events: ServerEventHandler;
+  private readonly poll: PollTimer;
+
+  private connState: ConnectionState;
+  private started = false;
+  closing = false;
+  private talking = false;
+  private turn: UserTurn | null = null;
+  private turnCapWarned = false;
+  private speakingFlag = false;
+  private pendingTexts: string[] = [];
+  /** A typed message waiting for the barge-in's truncate to go out first (messages keep their order). */
+  private textAfterStop: Promise<void> | null = null;
+  answerAfterRestore = false;
+  /** Transcript id of the latest user turn (typed id or committed audio item id). */
+  lastUserEntryId: string | null = null;
+  private lastBoardVersion: number | null = null;
+  private seq = 0;
+  private readonly audioListeners: { started: () => void; drained: () => void };
+
+  constructor(opts: RealtimeEngineOptions) {
+    super();
+    this.opts = opts;
+    this.audio = opts.audio ?? new NullAudioOutput({ kind: 'disabled', reason: 'no audio output' });
+    this.now = opts.now ?? Date.now;
+    const model = opts.model ?? DEFAULT_REALTIME_MODEL;
+    this.notices = new NoticeQueue(opts.noticeMode ?? 'speak');
+    const onFileError = (err: Error): void => this.fireInfo(`Could not write a session log: ${err.message}`);
+    const transcriptPath = opts.transcriptPath ?? (opts.stateDir ? join(opts.stateDir, 'transcript.jsonl') : undefined);
+    this.transcript = new TranscriptLog((e) => this.fire('transcript', e), transcriptPath, onFileError);
+    this.cost = new CostMeter(model, opts.pricing);
+    this.latency = new LatencyMarks((s) => this.fire('latency', s), opts.latencyLogPath, onFileError);
+    this.tools = new ToolCalls(opts.toolHost, opts.toolTimeoutMs);
+    this.poll = new PollTimer(() => this.guard(() => this.pump()));
+    this.events = new ServerEventHandler(this);
+    this.conns = new ConnectionLifecycle(
+      {
+        client: {
+          apiKey: opts.apiKey ?? '',
+          baseUrl: opts.baseUrl ?? DEFAULT_REALTIME_URL,
+          model,
+          headers: opts.headers,
+          handshakeTimeoutMs: opts.connectTimeoutMs ?? 15_000,
+          keepAliveMs: opts.keepAliveMs,
+        },
+        transport: opts.transport ?? wsTransport,
+        backoff: opts.backoff ?? { initialMs: 500, maxMs: 8000 },
+        rotateBeforeMs: opts.rotateBeforeExpiryMs ?? 5 * 60_000,
+        connectTimeoutMs: opts.connectTimeoutMs ?? 15_000,
+        now: this.now,
+      },
+      {
+        sessionUpdate: () => this.sessionConfig(),
+        event: (conn, ev, receivedAt) => this.events.handle(conn, ev, receivedAt),
+        beforeReady: (conn, restored) => {
+          if (restored) this.restoreContext(conn);
+        },
+        activated: (conn, restored) => this.onActivated(conn, restored),
+        lost: (conn) => this.handleLoss(conn),
+        failed: () => {
+          const waited = !!this.turn?.ended || this.pendingTexts.length > 0;
+          if (this.turn?.ended) this.turn = null;
+          this.pendingTexts = [];
+          if (waited) this.fireInfo('What you said while connecting was not sent.');
+        },
+        wake: (ms) => (ms === undefined ? this.pump() : this.poll.after(ms)),
+        state: (s) => this.setState(s),
+        info: (m) => this.fireInfo(m),
+        error: (e) => this.fireError(e),
+      },
+    );
+    this.connState = opts.apiKey
+      ? { kind: 'closed' }
+      : { kind: 'disabled', reason: 'No OpenAI API key (set OPENAI_API_KEY); voice is off.' };
+    this.audioListeners = {
+      started: () => this.setSpeaking(true),
+      // Runs inside the audio output's emit: a failure here must not break playback.
+      drained: () =>
+        this.guard(() => {
+          this.setSpeaking(false);
+          this.pump();
+        }),
+    };
+    this.audio.on('started', this.audioListeners.started);
+    this.audio.on('drained', this.audioListeners.drained);
+  }
+
+  // ───────────────────────────── public API ─────────────────────────────
+
+  /** Current connection state. `closed` before start(). `ready.expiresAt` is epoch ms. */
+  state(): ConnectionState {
+    return this.connState;
+  }
+
+  /** Open the socket and keep reconnecting until close(). No-op without an API key. */
+  start(): void {
+    if (this.started || this.closing) return;
+    if (!this.opts.apiKey) {
+      this.setState(this.connState);
+      return;
+    }
+    this.started = true;
+    this.conns.start();
+  }
+
+  /** Push-to-talk down: barge-in if the assistant is audible or answering, then start a turn. */
+  talkStart(): void {
+    if (this.talking) return;
+    this.talking = true;
+    this.bargeIn();
+    this.holdResponses();
+    if (this.turn?.ended) {
+      this.turn.ended = false;
+      return;
+    }
+    this.turn = new UserTurn();
+    this.turnCapWarned = false;
+  }
+
+  /**
+   * PCM16 mono 24 kHz while talking. Sent at once when the session is ready; while connecting
+   * it is kept locally (up to 10 min) and sent when the session is ready.
+   */
+  appendAudio(pcm: Buffer): void {
+    const turn = this.turn;
+    if (!this.talking || !turn || pcm.length === 0) return;
+    if (!turn.append(pcm)) {
+      if (!this.turnCapWarned) this.fireInfo('Turn too long; the rest of this recording is ignored.');
+      this.turnCapWarned = true;
+      return;
+    }
+    this.flushTurnAudio();
+  }
+
+  /** Push-to-talk up: commit and ask for an answer, or clear when under 100 ms. */
+  talkEnd(): void {
+    if (!this.talking) return;
+    this.talking = false;
+    const turn = this.turn;
+    if (!turn) {
+      this.holdResponses();
+      return;
+    }
+    this.latency.talkEnded();
+    if (!turn.committable()) {
+      this.turn = null;
+      const conn = this.conns.ready();
+      if (conn && turn.sentOn(conn.gen)) this.send(conn, { type: 'input_audio_buffer.clear' });
+      this.fireInfo('Too short, nothing sent (hold the key while you speak).');
+      this.holdResponses();
+      this.pump();
+      return;
+    }
+    const conn = this.conns.ready();
+    if (conn) {
+      this.commitTurn(conn, turn);
+      this.holdResponses();
+      return;
+    }
+    if (this.offline()) {
+      this.turn = null;
+      this.fireInfo('Voice is not connected; nothing was sent.');
+      return;
+    }
+    turn.ended = true;
+    this.fireInfo('Still connecting; your words will be sent when the connection is back.');
+  }
+
+  /** The user aborted the turn: drop what was appended. */
+  talkDiscard(): void {
+    const turn = this.turn;
+    this.talking = false;
+    this.turn = null;
+    const conn = this.conns.ready();
+    if (turn && conn && turn.sentOn(conn.gen)) this.send(conn, { type: 'input_audio_buffer.clear' });
+    this.holdResponses();
+    this.pump();
+  }
+
+  /** A typed message: a user `input_text` item plus a response (queued while reconnecting). */
+  sendText(text: string): void {
+    const clean = text.trim();
+    if (!clean) return;
+    if (this.offline()) {
+      this.fireInfo('Voice is not connected; message not sent.');
+      return;
+    }
+    // The cut of the answer being heard goes out before the new words and their answer request,
+    // so the next answer never builds on text the user did not hear.
+    const stopping = this.bargeIn();
+    if (!stopping && !this.textAfterStop) {
+      this.deliverText(clean);
+      return;
+    }
+    const mine = Promise.all([this.textAfterStop, stopping]).then(() =>
+      this.guard(() => {
+        if (!this.closing) this.deliverText(clean);
+      }),
+    );
+    this.textAfterStop = mine;
+    void mine.then(() => {
+      if (this.textAfterStop === mine) this.textAfterStop = null;
+    });
+  }
+
+  /** Queue a task notice (speak), chime it, or drop it (off). */
+  notify(notice: TaskNotice): void {
+    const r = this.notices.push(notice);
+    if (r.action === 'chime') {
+      this.guard(() => this.audio.earcon(r.earcon));
+      this.transcript.upsert({
+        id: this.nextId('notice'),
+        role: 'notice',
+        text: notice.text,
+        final: true,
+        at: this.now(),
+      });
+      return;
+    }
+    if (r.action === 'queued') this.pump();
+  }
+
+  setNoticeMode(mode: NoticeMode): void {
+    this.notices.setMode(mode);
+  }
+
+  noticeMode(): NoticeMode {
+    return this.notices.mode();
+  }
+
+  /** Close the socket(s), stop reconnecting, flush the log files. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.poll.stop();
+    this.events.close();
+    this.tools.close();
+    this.audio.off('started', this.audioListeners.started);
+    this.audio.off('drained', this.audioListeners.drained);
+    await this.conns.close();
+    if (this.connState.kind !== 'disabled') this.setState({ kind: 'closed' });
+    await Promise.all([this.transcript.close(), this.latency.close()]);
+  }
+
+  // ─────────────────────── introspection (tests, UI) ───────────────────────
+
+  /** The local transcript so far. */
+  transcriptEntries(): ReturnType<TranscriptLog['all']> {
+    return this.transcript.all();
+  }
+
+  /** Session cost so far. */
+  costSnapshot(): ReturnType<CostMeter['snapshot']> {
+    return this.cost.snapshot();
+  }
+
+  /** Whether assistant audio is audible. */
+  isSpeaking(): boolean {
+    return this.speakingFlag;
+  }
+
+  /** Notices waiting for an idle moment. */
+  pendingNotices(): number {
+    return this.notices.size();
+  }
+
+  /** True when nothing is in flight: no response, no playback, no talk, no tool or late result pending. */
+  isIdle(): boolean {
+    const conn = this.conns.ready();
+    return !!conn && this.quiet(conn) && !this.tools.hasLate() && this.notices.size() === 0;
+  }
+
+  // ─────────────────────────── connection hooks ───────────────────────────
+
+  private sessionConfig(): ReturnType<typeof buildSessionUpdate> {
+    let tools: ToolDefinition[] = [];
+    try {
+      tools = this.opts.toolHost.tools();
+    } catch (err) {
+      this.fireError(err);
+    }
+    return buildSessionUpdate(this.opts, tools);
+  }
+
+  /** After `ready`: restore an answer lost with the old socket, flush the turn and typed messages. */
+  private onActivated(conn: Conn, restored: boolean): void {
+    this.holdResponses();
+    if (this.answerAfterRestore) {
+      this.answerAfterRestore = false;
+      if (restored) conn.gate.request({ kind: 'restore' });
+    }
+    if (this.turn) {
+      this.flushTurnAudio();
+      if (this.turn?.ended && !this.talking) this.commitTurn(conn, this.turn);
+    }
+    const texts = this.pendingTexts;
+    this.pendingTexts = [];
+    for (const t of texts) this.sendTextNow(conn, t);
+    this.pump();
+  }
+
+  /** The socket is gone: its ids are gone too. Keep what must survive for the next session. */
+  private handleLoss(conn: Conn): void {
+    const lost = conn.gate.reset();
+    const hadCalls = this.tools.socketLost(conn.gen);
+    // An answer cut off mid-stream stays in the local transcript as interrupted.
+    for (const itemId of conn.audio.items()) {
+      const entry = this.transcript.get(itemId);
+      if (entry && !entry.final) this.transcript.finalize(itemId, 'assistant', `${entry.text.trimEnd()} …`, this.now());
+    }
+    // A notice whose response never ran is not in the replayed context: speak it in the next session.
+    if (conn.noticeBatch && lost.some((r) => r.kind === 'notice') && this.notices.mode() === 'speak')
+      this.notices.requeue(conn.noticeBatch);
+    // Re-ask a lost user turn when its words are known locally (they are replayed), unless its
+    // answer already called tools: their late results trigger the next answer, and asking again
+    // could run the same action twice.
+    const lostUserTurn = lost.some((r) => r.kind === 'user' || r.kind === 'restore' || r.mergedKinds?.includes('user'));
+    if (lostUserTurn && !hadCalls) {
+      const words = this.lastUserEntryId ? this.transcript.get(this.lastUserEntryId)?.text.trim() : '';
+      if (words) this.answerAfterRestore = true;
+      else this.fireInfo('The connection dropped before your words were understood; please say it again.');
+    }
+    this.turn?.lost(conn.gen);
+    if (this.speakingFlag && !this.playing()) this.setSpeaking(false);
+  }
+
+  /** Recent turns as text items, plus one system item with the task board. Bounded. */
+  private restoreContext(conn: Conn): void {
+    const { maxTurns, maxChars } = this.opts.replay ?? { maxTurns: 12, maxChars: 4000 };
+    for (const item of replayItems(this.transcript.recentTurns(maxTurns, maxChars)))
+      this.send(conn, { type: 'conversation.item.create', event_id: this.nextId('ctx'), item });
+    const board = this.board();
+    const text =
+      'Task board (voice-orch reconnected; the messages above are the recent conversation): ' +
+      (board?.summary || 'no tasks.');
+    this.sendSystem(conn, text, 'ctx');
+    if (board) this.lastBoardVersion = board.version;
+  }
+
+  // ─────────────────────────── turns and barge-in ───────────────────────────
+
+  flushTurnAudio(): void {
+    const turn = this.turn;
+    const conn = this.conns.ready();
+    if (!turn || !conn) return;
+    turn.flush(conn.gen, (chunk) =>
+      this.send(conn, { type: 'input_audio_buffer.append', audio: chunk.toString('base64') }),
+    );
+  }
+
+  private commitTurn(conn: Conn, turn: UserTurn): void {
+    this.flushTurnAudio();
+    if (!turn.allSentOn(conn.gen)) {
+      turn.ended = true;
+      return;
+    }
+    this.turn = null;
+    this.beforeUserTurn(conn);
+    this.send(conn, { type: 'input_audio_buffer.commit', event_id: this.nextId('commit') });
+    conn.gate.request({ kind: 'user', onSent: () => this.latency.commitSent() });
+  }
+
+  private deliverText(text: string): void {
+    const conn = this.conns.ready();
+    if (conn) {
+      this.sendTextNow(conn, text);
+      return;
+    }
+    if (this.offline()) {
+      this.fireInfo('Voice is not connected; message not sent.');
+      return;
+    }
+    this.pendingTexts.push(text);
+    this.fireInfo('Still connecting; the message will be sent when the connection is back.');
+  }
+
+  private sendTextNow(conn: Conn, text: string): void {
+    this.beforeUserTurn(conn);
+    const id = this.nextId('typed');
+    this.lastUserEntryId = id;
+    this.transcript.upsert({ id, role: 'user', text, final: true, at: this.now() });
+    this.send(conn, {
+      type: 'conversation.item.create',
+      event_id: this.nextId('text'),
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
+    conn.gate.request({ kind: 'user' });
+  }
+
+  /** Before every user turn: a compact system item when the task board changed since the last one. */
+  private beforeUserTurn(conn: Conn): void {
+    this.cost.beginTurn();
+    const board = this.board();
+    if (!board || board.version === this.lastBoardVersion) return;
+    this.lastBoardVersion = board.version;
+    this.sendSystem(conn, `Task board changed: ${board.summary}`, 'board');
+  }
+
+  /**
+   * Stop the assistant: local playback at once, `response.cancel` only while a response is
+   * active (or as soon as a pending one is created), then truncate the item to what was heard.
+   * Returns when the truncate went out (never rejects), or null when nothing was audible or running.
+   */
+  private bargeIn(): Promise<void> | null {
+    const conn = this.conns.ready();
+    const playing = this.playing();
+    const slot = conn?.gate.state();
+    const active = conn?.gate.activeResponseId() ?? null;
+    if (!playing && !active && slot?.kind !== 'creating') return null;
+    if (conn && active) {
+      conn.audio.dropResponse(active);
+      this.send(conn, { type: 'response.cancel', event_id: this.nextId('cancel'), response_id: active });
+    } else if (conn && slot?.kind === 'creating') {
+      conn.cancelOnCreate = true;
+    }
+    this.setSpeaking(false);
+    let stopping: ReturnType<AudioOutputPort['stop']>;
+    try {
+      stopping = this.audio.stop();
+    } catch (err) {
+      stopping = Promise.reject(err);
+    }
+    return stopping.then(
+      (stopped) => this.guard(() => this.truncateHeard(conn, stopped.itemId, stopped.playedMs)),
+      (err: unknown) => this.fireError(err),
+    );
+  }
+
+  /** Truncate the item the player was playing to what was heard (nothing playing: nothing to cut). */
+  private truncateHeard(conn: Conn | null, id: string | null, playedMs: number): void {
+    if (!this.conns.isCurrent(conn)) return;
+    const cut = conn.audio.cut(id, playedMs);
+    if (!cut) return;
+    this.send(conn, {
+      type: 'conversation.item.truncate',
+      event_id: this.nextId('trunc'),
+      item_id: cut.itemId,
+      content_index: 0,
+      audio_end_ms: cut.heardMs,
+    });
+    // Keep locally only the part of the transcript that was heard (the server drops its copy).
+    const entry = this.transcript.get(cut.itemId);
+    if (entry && cut.ratio !== null) {
+      const keep =
+        cut.ratio >= 1 ? entry.text : `${entry.text.slice(0, Math.round(entry.text.length * cut.ratio)).trimEnd()} …`;
+      this.transcript.upsert({ ...entry, text: keep, final: true });
+    }
+  }
+
+  /** While the user talks no response starts: the assistant never talks over the user. */
+  holdResponses(): void {
+    const gate = this.conns.currentConn()?.gate;
+    if (!gate) return;
+    if (this.talking) gate.pause();
+    else gate.resume();
+  }
+
+  // ─────────────────────────── idle moments ───────────────────────────
+
+  /** Nothing in flight on this socket: no response, no playback, no talk, no tool output pending. */
+  private quiet(conn: Conn): boolean {
+    if (!conn.gate.isIdle() || this.talking || this.turn) return false;
+    if (this.opts.isTalkHeld && safeBool(() => this.opts.isTalkHeld?.() ?? false)) return false;
+    if (this.playing()) return false;
+    return !this.tools.busy() && !this.events.retrying();
+  }
+
+  /** Called whenever something may have become idle: rotation, late results, notices. */
+  pump(): void {
+    if (this.closing) return;
+    const conn = this.conns.ready();
+    if (!conn) return;
+    const step = nextIdleStep(
+      {
+        pendingConfigured: this.conns.pendingConfigured(),
+        pendingOpen: this.conns.pendingOpen(),
+        lateResults: this.tools.hasLate(),
+        noticesToSpeak: this.notices.size() > 0 && this.notices.mode() === 'speak',
+        rotationDue: this.conns.rotationDue(conn),
+      },
+      () => this.quiet(conn),
+    );
+    if (step === 'wait') this.poll.after(250);
+    else if (step === 'swap') this.conns.swapToPending();
+    else if (step === 'late_results') this.deliverLateResults(conn);
+    else if (step === 'notices') this.deliverNotices(conn);
+    else if (step === 'rotate') this.conns.beginRotation();
+  }
+
+  private deliverLateResults(conn: Conn): void {
+    for (const rec of this.tools.takeLate()) {
+      this.sendSystem(
+        conn,
+        `Result of the tool call ${rec.name}(${clip(rec.args, 300)}), which finished after the connection was renewed: ${rec.result ?? ''}`,
+        'late',
+      );
+    }
+    conn.gate.request({ kind: 'late_result' });
+  }
+
+  private deliverNotices(conn: Conn): void {
+    const batch = this.notices.takeBatch();
+    if (!batch) return;
+    conn.noticeBatch = batch.notices;
+    this.sendSystem(conn, `Task update (from voice-orch, not the user): ${batch.text}`, 'note');
+    this.transcript.upsert({
+      id: this.nextId('notice'),
+      role: 'notice',
+      text: batch.text,
+      final: true,
+      at: this.now(),
+    });
+    const taskIds = batch.notices.map((n) => String(n.taskId)).join(',');
+    conn.gate.request({ kind: 'notice', params: { metadata: { kind: 'task_notice', task_ids: clip(taskIds, 500) } } });
+  }
+
+  // ─────────────────────────────── helpers ───────────────────────────────
+
+  private offline(): boolean {
+    const k = this.connState.kind;
+    return k === 'failed' || k === 'disabled' || k === 'closed';
+  }
+
+  /** Whether the speaker still has audio to play (a failing output counts as silent). */
+  playing(): boolean {
+    return safeBool(() => this.audio.isPlaying());
+  }
+
+  private board(): { version: number; summary: string } | null {
+    try {
+      return this.opts.toolHost.taskBoard();
+    } catch (err) {
+      this.fireError(err);
+      return null;
+    }
+  }
+
+  private sendSystem(conn: Conn, text: string, prefix: string): void {
+    this.send(conn, {
+      type: 'conversation.item.create',
+      event_id: this.nextId(prefix),
+      item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] },
+    });
+  }
+
+  send(conn: Conn, event: RealtimeClientEvent): boolean {
+    return conn.client.send(event);
+  }
+
+  nextId(prefix: string): string {
+    return `${prefix}_${++this.seq}`;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state.kind === 'closed' && this.connState.kind === 'closed') return;
+    this.connState = state;
+    this.fire('state', state);
+  }
+
+  setSpeaking(v: boolean): void {
+    if (this.speakingFlag === v) return;
+    this.speakingFlag = v;
+    this.fire('speaking', v);
+  }
+
+  fireInfo(message: string): void {
+    this.fire('info', message);
+  }
+
+  fireError(err: unknown): void {
+    this.fire('error', err instanceof Error ? err : new Error(String(err)));
+  }
+
+  /** Emits without ever throwing: a listener's bug must not break the engine. */
+  fire<K extends keyof VoiceEngineEvents>(event: K, ...args: VoiceEngineEvents[K]): void {
+    if (event === 'error' && this.listenerCount('error') === 0) return;
+    try {
+      (this.emit as (e: K, ...a: VoiceEngineEvents[K]) => boolean)(event, ...args);
+    } catch {
+      // Listener failures are the listener's problem.
+    }
+  }
+
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.fireError(err);
+    }
+  }
+}
+
+function safeBool(fn: () => boolean): boolean {
+  try {
+    return fn();
+  } catch {
+    return false;
+  }
+}
