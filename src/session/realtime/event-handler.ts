@@ -3,40 +3,12 @@
  * assistant transcripts, the response slot, assistant audio, tool calls and their follow-up,
  * ordinary errors and rate-limit retries. Session events and fatal errors are the lifecycle's.
  */
-import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
-import type { AudioOutputPort } from '../../audio/types.js';
-import type { CostMeter } from '../cost-meter.js';
-import type { LatencyMarks } from '../latency-marks.js';
 import type { ResponseRequest } from '../response-gate.js';
-import type { TranscriptLog } from '../transcript-log.js';
-import type { VoiceEngineEvents } from '../voice-engine.js';
 import type { Conn } from './connection.js';
+import type { EngineCore } from './engine-core.js';
 import { classifyError, countServerError, parseRetryAfterMs } from './error-policy.js';
-import type { ConnectionLifecycle } from './lifecycle.js';
 import type { EngineServerEvent, OutputItem, ResponseSummary } from './server-events.js';
-import type { CallRecord, ToolCalls } from './tool-calls.js';
-
-/** The engine parts the handler works with. */
-export interface EngineCore {
-  readonly audio: AudioOutputPort;
-  readonly transcript: TranscriptLog;
-  readonly cost: CostMeter;
-  readonly latency: LatencyMarks;
-  readonly tools: ToolCalls;
-  readonly conns: ConnectionLifecycle;
-  readonly closing: boolean;
-  lastUserEntryId: string | null;
-  now(): number;
-  send(conn: Conn, event: RealtimeClientEvent): boolean;
-  nextId(prefix: string): string;
-  playing(): boolean;
-  setSpeaking(v: boolean): void;
-  pump(): void;
-  fire<K extends keyof VoiceEngineEvents>(event: K, ...args: VoiceEngineEvents[K]): void;
-  fireInfo(message: string): void;
-  fireError(err: unknown): void;
-  guard(fn: () => void): void;
-}
+import type { CallRecord } from './tool-calls.js';
 
 const TOOL_TEXT_MAX = 600;
 

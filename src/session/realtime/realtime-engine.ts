@@ -24,10 +24,11 @@ import { ConnectionLifecycle } from './lifecycle.js';
 import { nextIdleStep, PollTimer } from './idle-pump.js';
 import type { RealtimeEngineOptions } from './options.js';
 import { clip, ServerEventHandler } from './event-handler.js';
+import { bargeIn } from './barge-in.js';
 import { buildSessionUpdate, replayItems } from './session-config.js';
 import { ToolCalls } from './tool-calls.js';
 import { wsTransport } from './transport.js';
-import { UserTurn } from './user-turn.js';
+import { Turns } from './turns.js';
 
 export type { RealtimeEngineOptions } from './options.js';
 
@@ -48,9 +49,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
   private connState: ConnectionState;
   private started = false;
   closing = false;
-  private talking = false;
-  private turn: UserTurn | null = null;
-  private turnCapWarned = false;
+  private readonly turns: Turns;
   private speakingFlag = false;
   private pendingTexts: string[] = [];
   /** A typed message waiting for the barge-in's truncate to go out first (messages keep their order). */
@@ -76,6 +75,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
     this.latency = new LatencyMarks((s) => this.fire('latency', s), opts.latencyLogPath, onFileError);
     this.tools = new ToolCalls(opts.toolHost, opts.toolTimeoutMs);
     this.poll = new PollTimer(() => this.guard(() => this.pump()));
+    this.turns = new Turns(this);
     this.events = new ServerEventHandler(this);
     this.conns = new ConnectionLifecycle(
       {
@@ -102,8 +102,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
         activated: (conn, restored) => this.onActivated(conn, restored),
         lost: (conn) => this.handleLoss(conn),
         failed: () => {
-          const waited = !!this.turn?.ended || this.pendingTexts.length > 0;
-          if (this.turn?.ended) this.turn = null;
+          const waited = this.turns.dropWaiting() || this.pendingTexts.length > 0;
           this.pendingTexts = [];
           if (waited) this.fireInfo('What you said while connecting was not sent.');
         },
@@ -149,16 +148,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
 
   /** Push-to-talk down: barge-in if the assistant is audible or answering, then start a turn. */
   talkStart(): void {
-    if (this.talking) return;
-    this.talking = true;
-    this.bargeIn();
-    this.holdResponses();
-    if (this.turn?.ended) {
-      this.turn.ended = false;
-      return;
-    }
-    this.turn = new UserTurn();
-    this.turnCapWarned = false;
+    this.turns.start();
   }
 
   /**
@@ -166,59 +156,17 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
    * it is kept locally (up to 10 min) and sent when the session is ready.
    */
   appendAudio(pcm: Buffer): void {
-    const turn = this.turn;
-    if (!this.talking || !turn || pcm.length === 0) return;
-    if (!turn.append(pcm)) {
-      if (!this.turnCapWarned) this.fireInfo('Turn too long; the rest of this recording is ignored.');
-      this.turnCapWarned = true;
-      return;
-    }
-    this.flushTurnAudio();
+    this.turns.append(pcm);
   }
 
   /** Push-to-talk up: commit and ask for an answer, or clear when under 100 ms. */
   talkEnd(): void {
-    if (!this.talking) return;
-    this.talking = false;
-    const turn = this.turn;
-    if (!turn) {
-      this.holdResponses();
-      return;
-    }
-    this.latency.talkEnded();
-    if (!turn.committable()) {
-      this.turn = null;
-      const conn = this.conns.ready();
-      if (conn && turn.sentOn(conn.gen)) this.send(conn, { type: 'input_audio_buffer.clear' });
-      this.fireInfo('Too short, nothing sent (hold the key while you speak).');
-      this.holdResponses();
-      this.pump();
-      return;
-    }
-    const conn = this.conns.ready();
-    if (conn) {
-      this.commitTurn(conn, turn);
-      this.holdResponses();
-      return;
-    }
-    if (this.offline()) {
-      this.turn = null;
-      this.fireInfo('Voice is not connected; nothing was sent.');
-      return;
-    }
-    turn.ended = true;
-    this.fireInfo('Still connecting; your words will be sent when the connection is back.');
+    this.turns.end();
   }
 
   /** The user aborted the turn: drop what was appended. */
   talkDiscard(): void {
-    const turn = this.turn;
-    this.talking = false;
-    this.turn = null;
-    const conn = this.conns.ready();
-    if (turn && conn && turn.sentOn(conn.gen)) this.send(conn, { type: 'input_audio_buffer.clear' });
-    this.holdResponses();
-    this.pump();
+    this.turns.discard();
   }
 
   /** A typed message: a user `input_text` item plus a response (queued while reconnecting). */
@@ -333,10 +281,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
       this.answerAfterRestore = false;
       if (restored) conn.gate.request({ kind: 'restore' });
     }
-    if (this.turn) {
-      this.flushTurnAudio();
-      if (this.turn?.ended && !this.talking) this.commitTurn(conn, this.turn);
-    }
+    this.turns.resume(conn);
     const texts = this.pendingTexts;
     this.pendingTexts = [];
     for (const t of texts) this.sendTextNow(conn, t);
@@ -364,7 +309,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
       if (words) this.answerAfterRestore = true;
       else this.fireInfo('The connection dropped before your words were understood; please say it again.');
     }
-    this.turn?.lost(conn.gen);
+    this.turns.lost(conn.gen);
     if (this.speakingFlag && !this.playing()) this.setSpeaking(false);
   }
 
@@ -382,27 +327,6 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
   }
 
   // ─────────────────────────── turns and barge-in ───────────────────────────
-
-  flushTurnAudio(): void {
-    const turn = this.turn;
-    const conn = this.conns.ready();
-    if (!turn || !conn) return;
-    turn.flush(conn.gen, (chunk) =>
-      this.send(conn, { type: 'input_audio_buffer.append', audio: chunk.toString('base64') }),
-    );
-  }
-
-  private commitTurn(conn: Conn, turn: UserTurn): void {
-    this.flushTurnAudio();
-    if (!turn.allSentOn(conn.gen)) {
-      turn.ended = true;
-      return;
-    }
-    this.turn = null;
-    this.beforeUserTurn(conn);
-    this.send(conn, { type: 'input_audio_buffer.commit', event_id: this.nextId('commit') });
-    conn.gate.request({ kind: 'user', onSent: () => this.latency.commitSent() });
-  }
 
   private deliverText(text: string): void {
     const conn = this.conns.ready();
@@ -432,7 +356,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
   }
 
   /** Before every user turn: a compact system item when the task board changed since the last one. */
-  private beforeUserTurn(conn: Conn): void {
+  beforeUserTurn(conn: Conn): void {
     this.cost.beginTurn();
     const board = this.board();
     if (!board || board.version === this.lastBoardVersion) return;
@@ -440,62 +364,16 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
     this.sendSystem(conn, `Task board changed: ${board.summary}`, 'board');
   }
 
-  /**
-   * Stop the assistant: local playback at once, `response.cancel` only while a response is
-   * active (or as soon as a pending one is created), then truncate the item to what was heard.
-   * Returns when the truncate went out (never rejects), or null when nothing was audible or running.
-   */
-  private bargeIn(): Promise<void> | null {
-    const conn = this.conns.ready();
-    const playing = this.playing();
-    const slot = conn?.gate.state();
-    const active = conn?.gate.activeResponseId() ?? null;
-    if (!playing && !active && slot?.kind !== 'creating') return null;
-    if (conn && active) {
-      conn.audio.dropResponse(active);
-      this.send(conn, { type: 'response.cancel', event_id: this.nextId('cancel'), response_id: active });
-    } else if (conn && slot?.kind === 'creating') {
-      conn.cancelOnCreate = true;
-    }
-    this.setSpeaking(false);
-    let stopping: ReturnType<AudioOutputPort['stop']>;
-    try {
-      stopping = this.audio.stop();
-    } catch (err) {
-      stopping = Promise.reject(err);
-    }
-    return stopping.then(
-      (stopped) => this.guard(() => this.truncateHeard(conn, stopped.itemId, stopped.playedMs)),
-      (err: unknown) => this.fireError(err),
-    );
-  }
-
-  /** Truncate the item the player was playing to what was heard (nothing playing: nothing to cut). */
-  private truncateHeard(conn: Conn | null, id: string | null, playedMs: number): void {
-    if (!this.conns.isCurrent(conn)) return;
-    const cut = conn.audio.cut(id, playedMs);
-    if (!cut) return;
-    this.send(conn, {
-      type: 'conversation.item.truncate',
-      event_id: this.nextId('trunc'),
-      item_id: cut.itemId,
-      content_index: 0,
-      audio_end_ms: cut.heardMs,
-    });
-    // Keep locally only the part of the transcript that was heard (the server drops its copy).
-    const entry = this.transcript.get(cut.itemId);
-    if (entry && cut.ratio !== null) {
-      const keep =
-        cut.ratio >= 1 ? entry.text : `${entry.text.slice(0, Math.round(entry.text.length * cut.ratio)).trimEnd()} …`;
-      this.transcript.upsert({ ...entry, text: keep, final: true });
-    }
+  /** Stops the assistant (see barge-in.ts); resolves once the truncate went out, null when nothing ran. */
+  bargeIn(): Promise<void> | null {
+    return bargeIn(this, this.conns.ready());
   }
 
   /** While the user talks no response starts: the assistant never talks over the user. */
   holdResponses(): void {
     const gate = this.conns.currentConn()?.gate;
     if (!gate) return;
-    if (this.talking) gate.pause();
+    if (this.turns.isTalking()) gate.pause();
     else gate.resume();
   }
 
@@ -503,7 +381,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
 
   /** Nothing in flight on this socket: no response, no playback, no talk, no tool output pending. */
   private quiet(conn: Conn): boolean {
-    if (!conn.gate.isIdle() || this.talking || this.turn) return false;
+    if (!conn.gate.isIdle() || this.turns.busy()) return false;
     if (this.opts.isTalkHeld && safeBool(() => this.opts.isTalkHeld?.() ?? false)) return false;
     if (this.playing()) return false;
     return !this.tools.busy() && !this.events.retrying();
@@ -560,7 +438,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
 
   // ─────────────────────────────── helpers ───────────────────────────────
 
-  private offline(): boolean {
+  offline(): boolean {
     const k = this.connState.kind;
     return k === 'failed' || k === 'disabled' || k === 'closed';
   }
