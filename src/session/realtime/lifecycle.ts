@@ -10,8 +10,9 @@ import type { ConnectionState } from '../types.js';
 import { newConn, type Conn } from './connection.js';
 import { classifyError, describeClose, httpFatal } from './error-policy.js';
 import { parseServerEvent, type EngineServerEvent, type SessionInfo } from './server-events.js';
-import type { TransportFactory } from './transport.js';
-import type { RealtimeClientOptions } from '../realtime-client.js';
+import { wsTransport, type TransportFactory } from './transport.js';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL, type RealtimeClientOptions } from '../realtime-client.js';
+import type { RealtimeEngineOptions } from './options.js';
 
 /** What the lifecycle needs from the engine. Hooks may throw; the lifecycle guards them. */
 export interface LifecycleHooks {
@@ -43,6 +44,25 @@ export interface LifecycleOptions {
   rotateBeforeMs: number;
   connectTimeoutMs: number;
   now: () => number;
+}
+
+/** Lifecycle options from the engine options (defaults: 15 s connect timeout, 500 ms → 8 s backoff, rotate 5 min before expiry). */
+export function lifecycleOptions(opts: RealtimeEngineOptions, now: () => number): LifecycleOptions {
+  return {
+    client: {
+      apiKey: opts.apiKey ?? '',
+      baseUrl: opts.baseUrl ?? DEFAULT_REALTIME_URL,
+      model: opts.model ?? DEFAULT_REALTIME_MODEL,
+      headers: opts.headers,
+      handshakeTimeoutMs: opts.connectTimeoutMs ?? 15_000,
+      keepAliveMs: opts.keepAliveMs,
+    },
+    transport: opts.transport ?? wsTransport,
+    backoff: opts.backoff ?? { initialMs: 500, maxMs: 8000 },
+    rotateBeforeMs: opts.rotateBeforeExpiryMs ?? 5 * 60_000,
+    connectTimeoutMs: opts.connectTimeoutMs ?? 15_000,
+    now,
+  };
 }
 
 /** The current socket, a rotation socket, and the timers that move between them. */

@@ -15,19 +15,18 @@ import { NullAudioOutput } from '../../audio/null-audio.js';
 import { CostMeter } from '../cost-meter.js';
 import { LatencyMarks } from '../latency-marks.js';
 import { NoticeQueue } from '../notice-queue.js';
-import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL } from '../realtime-client.js';
+import { DEFAULT_REALTIME_MODEL } from '../realtime-client.js';
 import { TranscriptLog } from '../transcript-log.js';
 import type { ConnectionState, NoticeMode, TaskNotice, ToolDefinition } from '../types.js';
 import type { VoiceEngine, VoiceEngineEvents } from '../voice-engine.js';
 import type { Conn } from './connection.js';
-import { ConnectionLifecycle } from './lifecycle.js';
+import { ConnectionLifecycle, lifecycleOptions } from './lifecycle.js';
 import { nextIdleStep, PollTimer } from './idle-pump.js';
 import type { RealtimeEngineOptions } from './options.js';
 import { clip, ServerEventHandler } from './event-handler.js';
 import { bargeIn } from './barge-in.js';
 import { buildSessionUpdate, replayItems } from './session-config.js';
 import { ToolCalls } from './tool-calls.js';
-import { wsTransport } from './transport.js';
 import { Turns } from './turns.js';
 
 export type { RealtimeEngineOptions } from './options.js';
@@ -77,41 +76,24 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
     this.poll = new PollTimer(() => this.guard(() => this.pump()));
     this.turns = new Turns(this);
     this.events = new ServerEventHandler(this);
-    this.conns = new ConnectionLifecycle(
-      {
-        client: {
-          apiKey: opts.apiKey ?? '',
-          baseUrl: opts.baseUrl ?? DEFAULT_REALTIME_URL,
-          model,
-          headers: opts.headers,
-          handshakeTimeoutMs: opts.connectTimeoutMs ?? 15_000,
-          keepAliveMs: opts.keepAliveMs,
-        },
-        transport: opts.transport ?? wsTransport,
-        backoff: opts.backoff ?? { initialMs: 500, maxMs: 8000 },
-        rotateBeforeMs: opts.rotateBeforeExpiryMs ?? 5 * 60_000,
-        connectTimeoutMs: opts.connectTimeoutMs ?? 15_000,
-        now: this.now,
+    this.conns = new ConnectionLifecycle(lifecycleOptions(opts, this.now), {
+      sessionUpdate: () => this.sessionConfig(),
+      event: (conn, ev, receivedAt) => this.events.handle(conn, ev, receivedAt),
+      beforeReady: (conn, restored) => {
+        if (restored) this.restoreContext(conn);
       },
-      {
-        sessionUpdate: () => this.sessionConfig(),
-        event: (conn, ev, receivedAt) => this.events.handle(conn, ev, receivedAt),
-        beforeReady: (conn, restored) => {
-          if (restored) this.restoreContext(conn);
-        },
-        activated: (conn, restored) => this.onActivated(conn, restored),
-        lost: (conn) => this.handleLoss(conn),
-        failed: () => {
-          const waited = this.turns.dropWaiting() || this.pendingTexts.length > 0;
-          this.pendingTexts = [];
-          if (waited) this.fireInfo('What you said while connecting was not sent.');
-        },
-        wake: (ms) => (ms === undefined ? this.pump() : this.poll.after(ms)),
-        state: (s) => this.setState(s),
-        info: (m) => this.fireInfo(m),
-        error: (e) => this.fireError(e),
+      activated: (conn, restored) => this.onActivated(conn, restored),
+      lost: (conn) => this.handleLoss(conn),
+      failed: () => {
+        const waited = this.turns.dropWaiting() || this.pendingTexts.length > 0;
+        this.pendingTexts = [];
+        if (waited) this.fireInfo('What you said while connecting was not sent.');
       },
-    );
+      wake: (ms) => (ms === undefined ? this.pump() : this.poll.after(ms)),
+      state: (s) => this.setState(s),
+      info: (m) => this.fireInfo(m),
+      error: (e) => this.fireError(e),
+    });
     this.connState = opts.apiKey
       ? { kind: 'closed' }
       : { kind: 'disabled', reason: 'No OpenAI API key (set OPENAI_API_KEY); voice is off.' };
@@ -200,13 +182,7 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
     const r = this.notices.push(notice);
     if (r.action === 'chime') {
       this.guard(() => this.audio.earcon(r.earcon));
-      this.transcript.upsert({
-        id: this.nextId('notice'),
-        role: 'notice',
-        text: notice.text,
-        final: true,
-        at: this.now(),
-      });
+      this.noticeLine(notice.text);
       return;
     }
     if (r.action === 'queued') this.pump();
@@ -425,18 +401,17 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
     if (!batch) return;
     conn.noticeBatch = batch.notices;
     this.sendSystem(conn, `Task update (from voice-orch, not the user): ${batch.text}`, 'note');
-    this.transcript.upsert({
-      id: this.nextId('notice'),
-      role: 'notice',
-      text: batch.text,
-      final: true,
-      at: this.now(),
-    });
+    this.noticeLine(batch.text);
     const taskIds = batch.notices.map((n) => String(n.taskId)).join(',');
     conn.gate.request({ kind: 'notice', params: { metadata: { kind: 'task_notice', task_ids: clip(taskIds, 500) } } });
   }
 
   // ─────────────────────────────── helpers ───────────────────────────────
+
+  /** A task notice as a transcript line (spoken or chimed). */
+  private noticeLine(text: string): void {
+    this.transcript.upsert({ id: this.nextId('notice'), role: 'notice', text, final: true, at: this.now() });
+  }
 
   offline(): boolean {
     const k = this.connState.kind;
