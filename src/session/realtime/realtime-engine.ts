@@ -31,7 +31,10 @@ import { Turns } from './turns.js';
 
 export type { RealtimeEngineOptions } from './options.js';
 
-/** The Realtime voice engine. Handlers never throw; failures become `error`/`info` events. */
+/**
+ * The Realtime voice engine; handlers never throw. The app sees only its VoiceEngine side; other
+ * public members are the EngineCore / TurnHost view of its own helpers.
+ */
 export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements VoiceEngine {
   readonly opts: RealtimeEngineOptions;
   readonly audio: AudioOutputPort;
@@ -47,13 +50,14 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
 
   private connState: ConnectionState;
   private started = false;
+  /** True once close() began. */
   closing = false;
   private readonly turns: Turns;
   private speakingFlag = false;
   private pendingTexts: string[] = [];
   /** A typed message waiting for the barge-in's truncate to go out first (messages keep their order). */
   private textAfterStop: Promise<void> | null = null;
-  answerAfterRestore = false;
+  private answerAfterRestore = false;
   /** Transcript id of the latest user turn (typed id or committed audio item id). */
   lastUserEntryId: string | null = null;
   private lastBoardVersion: number | null = null;
