@@ -59,36 +59,30 @@ export class ToolCalls {
    * Never rejects.
    */
   run(rec: CallRecord): Promise<string> {
-    let pending: Promise<string>;
+    let pending: Promise<unknown>;
     try {
       pending = Promise.resolve(this.host.callTool(rec.name, rec.args, rec.callId));
     } catch (err) {
       pending = Promise.reject(err);
     }
-    let timer: NodeJS.Timeout | null = null;
-    const deadline = new Promise<string>((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
+    return new Promise<string>((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
         resolve(
           `The tool ${rec.name} did not answer within ${Math.round(this.timeoutMs / 1000)} s; it may still be running.`,
         );
       }, this.timeoutMs);
-      t.unref();
-      this.timers.add(t);
-      timer = t;
-    });
-    return Promise.race([
-      pending.then(
-        (r) => (typeof r === 'string' ? r : JSON.stringify(r)),
-        (err: unknown) => `The tool ${rec.name} failed: ${err instanceof Error ? err.message : String(err)}`,
-      ),
-      deadline,
-    ]).then((result) => {
-      if (timer) {
+      timer.unref();
+      this.timers.add(timer);
+      const settle = (result: string): void => {
         clearTimeout(timer);
         this.timers.delete(timer);
-      }
-      return result ?? '';
+        resolve(result);
+      };
+      pending.then(
+        (r) => settle(typeof r === 'string' ? r : (JSON.stringify(r) ?? '')),
+        (err: unknown) => settle(`The tool ${rec.name} failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     });
   }
 
