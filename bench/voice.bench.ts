@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeRealtimeServer } from '../test/helpers/fake-realtime-server.js';
 import { FakeAudioOutput, FakeToolHost, pcm, until } from '../test/helpers/voice-doubles.js';
-import { VoiceSession } from '../src/session/voice-session.js';
+import { RealtimeEngine } from '../src/session/realtime/realtime-engine.js';
 import { percentile, type LatencyStage } from '../src/session/latency-marks.js';
 
 const TURNS = Number(process.argv[2] ?? 200);
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   });
   const audio = new FakeAudioOutput(100);
   const toolHost = new FakeToolHost();
-  const session = new VoiceSession({
+  const session = new RealtimeEngine({
     apiKey: 'test-key',
     baseUrl: server.url,
     toolHost,

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
 import type { ShutdownPolicy } from './tasks/types.js';
-import { VoiceSession } from './session/voice-session.js';
+import { RealtimeEngine } from './session/realtime/realtime-engine.js';
+import type { VoiceEngine } from './session/voice-engine.js';
+import type { ToolHost } from './session/types.js';
 import type { ModelPricing } from './session/cost-meter.js';
 import { AudioService } from './audio/audio-service.js';
 import { createNullAudio } from './audio/null-audio.js';
@@ -42,12 +44,42 @@ export interface ComposeOverrides {
   taskOptions?: Partial<ConstructorParameters<typeof TaskManager>[0]>;
   /** Store notifications synchronously (tests). */
   syncStore?: boolean;
+  /** Builds the voice engine instead of the Realtime one (a second engine, a test double). */
+  voiceEngine?: VoiceEngineFactory;
 }
+
+/** What a voice engine is built from: the settings and the parts the composition owns. */
+export interface VoiceEngineDeps {
+  settings: Settings;
+  toolHost: ToolHost;
+  audio: AudioOutputPort;
+  /** Whether the push-to-talk key is physically held. */
+  isTalkHeld: () => boolean;
+}
+
+/** Makes the app's voice engine. */
+export type VoiceEngineFactory = (deps: VoiceEngineDeps) => VoiceEngine;
+
+/** The default engine: OpenAI Realtime. */
+export const realtimeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, isTalkHeld }) =>
+  new RealtimeEngine({
+    apiKey: settings.apiKey,
+    baseUrl: settings.realtimeUrl,
+    model: settings.model,
+    voice: settings.voice,
+    toolHost,
+    audio,
+    stateDir: settings.stateDir,
+    latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
+    isTalkHeld,
+    noticeMode: settings.notices,
+    pricing: pricingFrom(settings),
+  });
 
 /** Everything the UI needs, and the one way to stop it all. */
 export interface ComposedApp {
   tasks: TaskManager;
-  voice: VoiceSession;
+  voice: VoiceEngine;
   audio: AudioPair;
   ptt: PushToTalkPort & PttKeySink;
   store: AppStore;
@@ -105,18 +137,11 @@ export async function composeApp(
   });
 
   const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
-  const voice = new VoiceSession({
-    apiKey: settings.apiKey,
-    baseUrl: settings.realtimeUrl,
-    model: settings.model,
-    voice: settings.voice,
+  const voice = (overrides.voiceEngine ?? realtimeEngine)({
+    settings,
     toolHost: createToolHost(ctx),
     audio: audio.output,
-    stateDir: settings.stateDir,
-    latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
     isTalkHeld: () => ptt.isTalking(),
-    noticeMode: settings.notices,
-    pricing: pricingFrom(settings),
   });
   ctx.voice = voice;
   const commands = createDispatcher(ctx);

@@ -3,7 +3,7 @@
  * Key map, footer hints, help rows, Realtime tools and the model's tool list derive from them.
  */
 import type { z } from 'zod';
-import type { VoiceSessionPort } from '../session/types.js';
+import type { VoiceEngine } from '../session/voice-engine.js';
 import type { AppStore } from '../state/bind.js';
 import type { AppState, ConfirmRequest, FormKind, Scope } from '../state/types.js';
 import type { ShutdownPolicy, TaskManagerPort } from '../tasks/types.js';
@@ -36,7 +36,7 @@ export interface PttKeySink {
 export interface CommandContext {
   tasks: TaskManagerPort;
   /** Absent when voice is disabled (no API key, --no-voice). */
-  voice?: VoiceSessionPort;
+  voice?: VoiceEngine;
   store: AppStore;
   /** The tap-toggle push-to-talk source, when it is the active mode. */
   ptt?: PttKeySink;

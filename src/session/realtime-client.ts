@@ -1,6 +1,6 @@
 /**
  * One WebSocket to the OpenAI Realtime API (GA shape). Transport only: URL, headers, frames,
- * close codes. Protocol decisions live in VoiceSession.
+ * close codes. Protocol decisions live in the Realtime engine (src/session/realtime).
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';

@@ -69,39 +69,8 @@ export interface LatencySnapshot {
   toolCallToOutputMs?: number;
 }
 
-/** Typed event map of the voice session. */
-export interface VoiceSessionEvents {
-  state: [state: ConnectionState];
-  transcript: [entry: TranscriptEntry];
-  /** Whether assistant audio is audible (local playback not drained). */
-  speaking: [speaking: boolean];
-  cost: [cost: CostSnapshot];
-  latency: [latency: LatencySnapshot];
-  /** Short user-facing messages ("too short, nothing sent", "rate limited, retrying in 7 s"). */
-  info: [message: string];
-  error: [error: Error];
-}
-
-/** The voice session as the command layer and the composition root see it. */
-export interface VoiceSessionPort {
-  state(): ConnectionState;
-  /** Open the socket (and keep reconnecting until close()). */
-  start(): void;
-  /** Push-to-talk went down: barge-in if the assistant is audible, start a user turn. */
-  talkStart(): void;
-  /** PCM16 mono 24 kHz from the microphone, only between talkStart and talkEnd. */
-  appendAudio(pcm: Buffer): void;
-  /** Push-to-talk went up: commit (≥ 100 ms) and ask for a response, or discard as too short. */
-  talkEnd(): void;
-  /** The user aborted the turn (Esc): drop what was appended. */
-  talkDiscard(): void;
-  /** A typed message to the assistant. */
-  sendText(text: string): void;
-  /** Queue a task notice; delivered at the next idle moment. */
-  notify(notice: TaskNotice): void;
-  setNoticeMode(mode: NoticeMode): void;
-  noticeMode(): NoticeMode;
-  close(): Promise<void>;
-  on<K extends keyof VoiceSessionEvents>(event: K, listener: (...args: VoiceSessionEvents[K]) => void): unknown;
-  off<K extends keyof VoiceSessionEvents>(event: K, listener: (...args: VoiceSessionEvents[K]) => void): unknown;
-}
+/**
+ * Former names of the voice engine port (src/session/voice-engine.ts), kept so code written
+ * against them keeps compiling; new code uses VoiceEngine / VoiceEngineEvents.
+ */
+export type { VoiceEngine as VoiceSessionPort, VoiceEngineEvents as VoiceSessionEvents } from './voice-engine.js';

@@ -4,7 +4,7 @@
  */
 import type { AudioInputEvents, AudioInputPort, AudioOutputEvents, AudioOutputPort } from '../audio/types.js';
 import type { PushToTalkEvents, PushToTalkPort } from '../input/types.js';
-import type { VoiceSessionEvents, VoiceSessionPort } from '../session/types.js';
+import type { VoiceEngine, VoiceEngineEvents } from '../session/voice-engine.js';
 import type { TaskManagerEvents, TaskManagerPort, TaskRecord } from '../tasks/types.js';
 import type { Action } from './actions.js';
 import type { Store } from './store.js';
@@ -76,10 +76,10 @@ export function bindTaskManager(store: AppStore, port: TaskManagerPort, now: () 
 }
 
 /** Connection state, transcript, speaking, cost, latency, info/error messages. */
-export function bindVoiceSession(store: AppStore, port: VoiceSessionPort, now: () => number = Date.now): () => void {
+export function bindVoiceSession(store: AppStore, port: VoiceEngine, now: () => number = Date.now): () => void {
   store.dispatch({ type: 'connection', state: port.state() });
   store.dispatch({ type: 'noticeMode', mode: port.noticeMode() });
-  return listen(port as Emitter<VoiceSessionEvents>, {
+  return listen(port as Emitter<VoiceEngineEvents>, {
     state: (state) => store.dispatch({ type: 'connection', state }),
     transcript: (entry) => store.dispatch({ type: 'transcript/upsert', entry }),
     speaking: (speaking) => store.dispatch({ type: 'speaking', speaking }),

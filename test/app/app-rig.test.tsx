@@ -1,6 +1,6 @@
 /**
  * The app rig: the real composition (compose.ts) — TaskManager running test/fixtures/fake-claude,
- * VoiceSession against the loopback fake Realtime server, the real store, registry and key map,
+ * the Realtime engine against the loopback fake Realtime server, the real store, registry and key map,
  * audio through the real audio helper on ALSA file devices — rendered with ink-testing-library.
  * Driven by keys and by function calls the fake server scripts.
  */
@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/config.js';
-import { composeApp, type ComposedApp } from '../../src/compose.js';
+import { composeApp, type ComposedApp, type VoiceEngineFactory } from '../../src/compose.js';
 import { App } from '../../src/components/App.js';
 import { AudioService } from '../../src/audio/audio-service.js';
 import { PushToTalk } from '../../src/input/push-to-talk.js';
 import { FakeRealtimeServer, type ReplyContext, type ScriptedReply } from '../helpers/fake-realtime-server.js';
 import { ALSA_FILE_CONF } from '../audio/real-audio.js';
+import { EchoEngine } from '../helpers/echo-engine.js';
 
 const FAKE_CLAUDE = new URL('../fixtures/fake-claude', import.meta.url).pathname;
 const KEY = { enter: '\r', tab: '\t', esc: '\u001B' } as const;
@@ -48,6 +49,7 @@ async function rig(
   replyFor: (ctx: ReplyContext) => ScriptedReply | undefined,
   /** Writes what an earlier session left in the state dir, before the app starts. */
   before?: (stateDir: string, projects: string) => void,
+  voiceEngine?: VoiceEngineFactory,
 ): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'vo-rig-'));
   const projects = join(dir, 'code');
@@ -72,6 +74,7 @@ async function rig(
     audio,
     ptt,
     taskOptions: { cancelGraceMs: 500 },
+    ...(voiceEngine ? { voiceEngine } : {}),
   });
   cleanups.push(() => app.shutdown('cancel'));
   const ui = render(<App store={app.store} commands={app.commands} tickMs={0} />);
@@ -287,5 +290,32 @@ describe('app rig (real services, fake network edge)', () => {
     const played = readFileSync(r.speakerFile);
     expect(played.some((b) => b !== 0)).toBe(true);
     expect(r.server.allErrors()).toEqual([]);
+  });
+
+  it('a second voice engine (a test double) runs with the same composition, store, commands and views', async () => {
+    let echo: EchoEngine | undefined;
+    const r = await rig(
+      () => undefined,
+      undefined,
+      (deps) => (echo = new EchoEngine(deps.toolHost)),
+    );
+    expect(r.app.voice).toBe(echo);
+    await until(() => r.app.store.getState().connection.kind === 'ready', 'the engine ready in the store');
+
+    // A typed message goes through the message command to the engine; the engine calls a real
+    // tool through the tool host, and its answer reaches the transcript pane.
+    await r.key(':');
+    await r.type('start notes in api');
+    await r.key(KEY.enter);
+    await until(() => echo!.texts.length === 1, 'the typed message at the engine');
+    expect(echo!.texts).toEqual(['start notes in api']);
+    await until(() => r.app.tasks.get(1) !== undefined, 'the task the tool started');
+    await until(
+      () => /Started task 1/.test(r.frame()),
+      () => `the echoed tool result in the frame:\n${r.frame()}`,
+    );
+    await until(() => r.app.tasks.get(1)?.status === 'completed', 'the agent to finish');
+    // Task notices reach the engine through the same port.
+    await until(() => echo!.notices.some((n) => n.taskId === 1), 'the finish notice at the engine');
   });
 });

@@ -11,7 +11,7 @@ import type {
   PlaybackStopped,
 } from '../../src/audio/types.js';
 import type { ConnectionState, ToolDefinition, ToolHost, TranscriptEntry } from '../../src/session/types.js';
-import { VoiceSession, type VoiceSessionOptions } from '../../src/session/voice-session.js';
+import { RealtimeEngine, type RealtimeEngineOptions } from '../../src/session/realtime/realtime-engine.js';
 import { FakeRealtimeServer, type FakeRealtimeOptions } from './fake-realtime-server.js';
 
 interface Segment {
@@ -204,7 +204,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-// ───────────── harness: a VoiceSession against the loopback fake ─────────────
+// ───────────── harness: a RealtimeEngine against the loopback fake ─────────────
 
 export const FAST: FakeRealtimeOptions = {
   committedDelayMs: 5,
@@ -217,7 +217,7 @@ export const FAST: FakeRealtimeOptions = {
 
 export interface Harness {
   server: FakeRealtimeServer;
-  session: VoiceSession;
+  session: RealtimeEngine;
   host: FakeToolHost;
   audio: FakeAudioOutput;
   infos: string[];
@@ -232,12 +232,12 @@ const open: Harness[] = [];
 
 export async function setup(
   fake: FakeRealtimeOptions = {},
-  opts: Partial<VoiceSessionOptions> & { audioSpeed?: number } = {},
+  opts: Partial<RealtimeEngineOptions> & { audioSpeed?: number } = {},
 ): Promise<Harness> {
   const server = await FakeRealtimeServer.start({ ...FAST, ...fake });
   const host = new FakeToolHost();
   const audio = new FakeAudioOutput(opts.audioSpeed ?? 50);
-  const session = new VoiceSession({
+  const session = new RealtimeEngine({
     apiKey: 'test-key',
     baseUrl: server.url,
     toolHost: host,

@@ -10,7 +10,7 @@ import { LatencyMarks, percentile } from '../../src/session/latency-marks.js';
 import { TranscriptLog } from '../../src/session/transcript-log.js';
 import { buildInstructions } from '../../src/session/instructions.js';
 import { buildRealtimeUrl } from '../../src/session/realtime-client.js';
-import { parseRetryAfterMs } from '../../src/session/voice-session.js';
+import { parseRetryAfterMs } from '../../src/session/realtime/error-policy.js';
 import type { TaskNotice, TranscriptEntry } from '../../src/session/types.js';
 import { TEST_TOOLS } from '../helpers/voice-doubles.js';
 
