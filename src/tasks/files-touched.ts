@@ -12,9 +12,19 @@ export class FilesTouched {
   /** tool_use id → path of writes whose result has not arrived yet. */
   private readonly pending = new Map<string, string>();
 
-  /** @param known files already counted (e.g. by earlier runs); they are not reported again. */
-  constructor(known: Iterable<string> = []) {
+  /**
+   * @param known files already counted (e.g. by earlier runs); they are not reported again.
+   * @param pending writes still waiting for their result, as saved by {@link pendingWrites}
+   *   (a restart between a write and its result must not lose the write).
+   */
+  constructor(known: Iterable<string> = [], pending: Iterable<readonly [string, string]> = []) {
     this.seen = new Set(known);
+    for (const [id, path] of pending) this.pending.set(id, path);
+  }
+
+  /** Writes whose result has not arrived yet, as `[tool_use id, path]` pairs, for the registry. */
+  pendingWrites(): [string, string][] {
+    return [...this.pending];
   }
 
   /** Takes one parsed event; returns the path it confirmed as newly changed, if any. */

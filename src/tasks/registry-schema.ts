@@ -73,6 +73,10 @@ const persistedTask = z.looseObject({
   lastResult: z.looseObject({ type: z.literal('result') }).optional(),
   lastApiError: z.looseObject({ type: z.literal('api_error') }).optional(),
   cancelling: z.boolean().optional(),
+  pendingWrites: z
+    .array(z.tuple([z.string(), z.string()]))
+    .optional()
+    .catch(undefined),
   spawnExtras: z
     .looseObject({
       maxTurns: z.number().optional(),

@@ -789,6 +789,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     if (p.lastApiError) st.lastApiError = p.lastApiError;
     st.cancelling = p.cancelling ?? false;
     if (p.spawnExtras) st.spawnExtras = p.spawnExtras;
+    if (p.pendingWrites) st.files = new FilesTouched(p.record.filesTouched, p.pendingWrites);
     return st;
   }
 
@@ -1505,6 +1506,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       if (st.lastApiError) p.lastApiError = st.lastApiError;
       if (st.cancelling) p.cancelling = true;
       if (st.spawnExtras) p.spawnExtras = st.spawnExtras;
+      const pendingWrites = st.files.pendingWrites();
+      if (pendingWrites.length > 0) p.pendingWrites = pendingWrites;
       tasks.push(p);
     }
     return { version: 1, nextId: this.nextId, tasks };

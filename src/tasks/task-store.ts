@@ -32,6 +32,8 @@ export interface PersistedTask {
   cancelling?: boolean;
   /** Limits given at spawn that are not part of the record; every run of the task uses them. */
   spawnExtras?: { maxTurns?: number; maxBudgetUsd?: number; appendSystemPrompt?: string };
+  /** Writes of the current run whose tool result has not been read yet: `[tool_use id, path]`. */
+  pendingWrites?: [string, string][];
 }
 
 /** The whole registry file. */

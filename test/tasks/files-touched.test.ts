@@ -41,4 +41,12 @@ describe('FilesTouched', () => {
     f.apply(write('', '/p/x.ts'));
     expect(f.apply(result('', false))).toBeUndefined();
   });
+
+  it('a write still waiting for its result survives a restart (saved pending writes)', () => {
+    const before = new FilesTouched();
+    before.apply(write('w1', '/p/notes.md'));
+    const saved = JSON.parse(JSON.stringify(before.pendingWrites())) as [string, string][];
+    const after = new FilesTouched([], saved);
+    expect(after.apply(result('w1', false))).toBe('/p/notes.md');
+  });
 });

@@ -132,7 +132,8 @@ describe("agents do not inherit voice-orch's secrets", () => {
     const t = await finished(m, r.value.id);
     const names = factLines(m, t.id, 'fake_args')[0]?.envNames as string[];
     expect(names).toContain('PATH');
-    expect(names.filter((n) => n === 'OPENAI_API_KEY' || n.startsWith('VOICE_ORCH_'))).toEqual([]);
+    // The task marker is the one variable voice-orch adds itself.
+    expect(names.filter((n) => n === 'OPENAI_API_KEY' || n.startsWith('VOICE_ORCH_'))).toEqual(['VOICE_ORCH_TASK']);
   });
 });
 
