@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../shared/events.js';
 import type { ChildProcess } from 'node:child_process';
 import {
   BYTES_PER_MS,
@@ -86,7 +86,8 @@ export class AudioService {
   private restarts = 0;
   private closing = false;
   private fatal: string | null = null;
-  private readonly log: string[] = [];
+  /** @internal Last lines of the helper's output and the app's notes about it. */
+  readonly log: string[] = [];
   private reqId = 0;
   private readonly pending = new Map<number, (m: HelperMsg) => void>();
   private readyResolve: (() => void) | null = null;
@@ -284,14 +285,10 @@ export class AudioService {
       return;
     }
     const how = `audio helper crashed: ${describeExit(e)}`;
-    // A listener that throws (or an 'error' without a listener) must not stop the restart.
-    for (const port of [this.input, this.output]) {
-      try {
-        port.onHelperLost(how);
-      } catch (err) {
-        this.log.push(`app: ${(err as Error).message}`);
-      }
-    }
+    // The ports fire() their events: a listener that throws (or an 'error' without a listener)
+    // cannot stop the restart.
+    this.input.onHelperLost(how);
+    this.output.onHelperLost(how);
     if (this.restarts < (this.opts.maxRestarts ?? 1)) {
       this.restarts++;
       this.log.push(`app: ${how}; restarting (${this.restarts})`);
@@ -309,7 +306,7 @@ export class AudioService {
 }
 
 /** Microphone port over the audio helper. Capture runs only between start() and stop(). */
-export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioInputPort {
+export class AudioInput extends SafeEmitter<AudioInputEvents> implements AudioInputPort {
   private st: AudioStatus = { kind: 'starting' };
   private capturing = false;
   private session = 0;
@@ -327,7 +324,7 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   start(): void {
     if (this.capturing) return;
     if (this.st.kind === 'unavailable' || this.st.kind === 'disabled') {
-      this.emit('error', new Error(`microphone unavailable: ${this.st.reason}`));
+      this.fire('error', new Error(`microphone unavailable: ${this.st.reason}`));
       return;
     }
     this.capturing = true;
@@ -362,7 +359,7 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   setStatus(s: AudioStatus): void {
     if (JSON.stringify(s) === JSON.stringify(this.st)) return;
     this.st = s;
-    this.emit('status', s);
+    this.fire('status', s);
     if (s.kind === 'unavailable' && this.capturing) {
       this.capturing = false;
       this.svc.output.releaseHeldEarcons();
@@ -374,9 +371,14 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
     if (this.capturing && this.st.kind === 'ready') this.svc.send({ t: 'capture', on: true, s: this.session });
   }
 
+  /** An error nobody listened to still reaches the diagnostics (`doctor`, bug reports). */
+  protected override unheardError(error: Error): void {
+    this.svc.log.push(`app: unheard error: ${error.message}`);
+  }
+
   /** @internal */
   onHelperLost(reason: string): void {
-    if (this.capturing) this.emit('error', new Error(`capture interrupted: ${reason}`));
+    if (this.capturing) this.fire('error', new Error(`capture interrupted: ${reason}`));
   }
 
   /** @internal */
@@ -385,20 +387,20 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
       if (!this.capturing || m.s !== this.session) return;
       const pcm = Buffer.from(m.pcm.buffer, m.pcm.byteOffset, m.pcm.byteLength);
       const at = performance.now();
-      this.emit('chunk', pcm, at);
-      for (const level of this.meter.push(pcm)) this.emit('level', level);
+      this.fire('chunk', pcm, at);
+      for (const level of this.meter.push(pcm)) this.fire('level', level);
     } else if (m.t === 'input-error') {
       if (m.s !== this.session) return;
       const wasCapturing = this.capturing;
       this.capturing = false;
-      this.emit('error', new Error(`microphone: ${m.reason}`));
+      this.fire('error', new Error(`microphone: ${m.reason}`));
       if (wasCapturing) this.svc.output.releaseHeldEarcons();
     }
   }
 }
 
 /** Speaker port over the audio helper: assistant audio per item, barge-in, earcons. */
-export class AudioOutput extends EventEmitter<AudioOutputEvents> implements AudioOutputPort {
+export class AudioOutput extends SafeEmitter<AudioOutputEvents> implements AudioOutputPort {
   private st: AudioStatus = { kind: 'starting' };
   private playing = false;
   private readonly played = new Map<string, number>();
@@ -426,7 +428,7 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
       if (reply.itemId !== null) this.played.set(reply.itemId, reply.playedMs);
       return { itemId: reply.itemId, playedMs: reply.playedMs };
     }
-    if (wasPlaying) this.emit('error', new Error('playback stop: no answer from the audio helper'));
+    if (wasPlaying) this.fire('error', new Error('playback stop: no answer from the audio helper'));
     const last = [...this.played.entries()].pop();
     return { itemId: last?.[0] ?? null, playedMs: last?.[1] ?? 0 };
   }
@@ -476,12 +478,12 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
   setStatus(s: AudioStatus): void {
     if (JSON.stringify(s) === JSON.stringify(this.st)) return;
     this.st = s;
-    this.emit('status', s);
+    this.fire('status', s);
     if (s.kind === 'unavailable' || s.kind === 'disabled') {
       this.beforeReady.length = 0;
       if (this.playing) {
         this.playing = false;
-        this.emit('drained');
+        this.fire('drained');
       }
     }
   }
@@ -493,13 +495,18 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
     for (const q of queued) if (this.svc.send({ t: 'play', itemId: q.itemId, pcm: q.pcm })) this.playsSent++;
   }
 
+  /** An error nobody listened to still reaches the diagnostics (`doctor`, bug reports). */
+  protected override unheardError(error: Error): void {
+    this.svc.log.push(`app: unheard error: ${error.message}`);
+  }
+
   /** @internal */
   onHelperLost(reason: string): void {
     this.playsSent = 0;
     if (this.playing) {
       this.playing = false;
-      this.emit('error', new Error(`playback interrupted: ${reason}`));
-      this.emit('drained');
+      this.fire('error', new Error(`playback interrupted: ${reason}`));
+      this.fire('drained');
     }
   }
 
@@ -511,9 +518,9 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
     } else if (m.t === 'drained') {
       if (!this.playing || m.n !== this.playsSent) return;
       this.playing = false;
-      this.emit('drained');
+      this.fire('drained');
     } else if (m.t === 'output-error') {
-      this.emit('error', new Error(`speaker: ${m.reason}`));
+      this.fire('error', new Error(`speaker: ${m.reason}`));
     }
   }
 
@@ -522,7 +529,7 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
     if (pcm.length < 2) return;
     if (!this.playing) {
       this.playing = true;
-      this.emit('started');
+      this.fire('started');
     }
     if (this.st.kind === 'starting') {
       this.beforeReady.push({ itemId, pcm });

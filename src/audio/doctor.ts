@@ -1,4 +1,5 @@
 /** `voice-orch doctor`: checks devices, microphone level, speaker and the push-to-talk key. No React. */
+import { errorText } from '../shared/errors.js';
 import { AudioService } from './audio-service.js';
 import { formatDevices } from './devices.js';
 import { measureLevel } from './level.js';
@@ -66,7 +67,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       try {
         report.devices = await svc.listDevices();
       } catch (err) {
-        report.devicesError = (err as Error).message;
+        report.devicesError = errorText(err);
       }
       report.input.status = svc.input.status();
       report.output.status = svc.output.status();

@@ -2,6 +2,7 @@
  * Every command of voice-orch. Order matters for keys: when two commands share a key in a scope,
  * the first one that is enabled wins (Esc discards a toggle-talk turn before it closes a view).
  */
+import { errorText } from '../shared/errors.js';
 import { z } from 'zod';
 import type { NoticeMode } from '../session/types.js';
 import { focusedTask, liveTasks } from '../state/selectors.js';
@@ -117,7 +118,7 @@ async function loadTail(ctx: RunContext, taskId: number): Promise<void> {
     const entries = await ctx.tasks.readLog(taskId);
     ctx.store.dispatch({ type: 'tail/loaded', taskId, entries });
   } catch (e) {
-    ctx.store.dispatch({ type: 'tail/load-failed', taskId, error: e instanceof Error ? e.message : String(e) });
+    ctx.store.dispatch({ type: 'tail/load-failed', taskId, error: errorText(e) });
   }
 }
 

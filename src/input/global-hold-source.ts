@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../shared/events.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { PttMode, PushToTalkEvents, PushToTalkPort } from './types.js';
@@ -36,7 +36,7 @@ export function resolvePttKey(key: string | number | undefined): ResolvedKey {
  * Emits `mode` `{kind:'hold'}` when the helper is ready and `{kind:'none', reason}` when it failed or
  * exited (reason e.g. "global key unavailable: hotkey helper exited (SIGABRT)").
  */
-export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements PushToTalkPort {
+export class GlobalHoldSource extends SafeEmitter<PushToTalkEvents> implements PushToTalkPort {
   readonly key: ResolvedKey;
   private readonly state: TalkState;
   private readonly opts: GlobalHoldOptions;
@@ -58,7 +58,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     this.state = new TalkState(opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS, {
       onMaxHold: (reason) => {
         this.downTime = null;
-        this.guarded(() => this.emit('discard', reason)); // runs in a timer
+        this.fire('discard', reason); // runs in a timer
       },
     });
   }
@@ -91,16 +91,14 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       child.stderr?.on('data', (d: Buffer) => {
         this.stderr = (this.stderr + d.toString()).slice(-2000);
       });
-      // Listeners run inside these handlers: guarded() keeps a throwing one from becoming an uncaught
-      // exception in the app, and the kill and resolve() come first so they always happen.
+      // Listeners run inside these handlers (fire() keeps a throwing one from becoming an uncaught
+      // exception in the app); the kill and resolve() come first so they always happen.
       const timer = setTimeout(() => {
         if (this.isReady || this.failure) return;
         child.kill('SIGKILL');
         resolve(false);
-        this.guarded(() =>
-          this.fail(
-            `hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`,
-          ),
+        this.fail(
+          `hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`,
         );
       }, this.opts.readyTimeoutMs ?? 3000);
       timer.unref();
@@ -109,19 +107,19 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
           clearTimeout(timer);
           this.isReady = true;
           resolve(true);
-          this.guarded(() => this.emit('mode', this.mode()));
+          this.fire('mode', this.mode());
         } else if (m.t === 'fatal') {
           clearTimeout(timer);
           resolve(false);
-          this.guarded(() => this.fail(m.reason));
+          this.fail(m.reason);
         } else if (m.t === 'down' || m.t === 'up') {
-          this.guarded(() => this.onKey(m));
+          this.onKey(m);
         }
       });
       child.on('error', (err) => {
         clearTimeout(timer);
         resolve(false);
-        this.guarded(() => this.fail(`hotkey helper error: ${err.message}`));
+        this.fail(`hotkey helper error: ${err.message}`);
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
@@ -130,7 +128,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
         if (!this.closing) {
           const how = signal ?? `code ${code}`;
           const detail = lastLine(this.stderr);
-          this.guarded(() => this.fail(`hotkey helper exited (${how})${detail ? `: ${detail}` : ''}`));
+          this.fail(`hotkey helper exited (${how})${detail ? `: ${detail}` : ''}`);
         }
       });
     });
@@ -159,7 +157,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       if (this.keyDown) return; // auto-repeat, or still held after a max-hold discard
       this.keyDown = true;
       this.downTime = m.time;
-      if (this.state.press(at)) this.emit('press', at);
+      if (this.state.press(at)) this.fire('press', at);
       return;
     }
     this.keyDown = false;
@@ -168,7 +166,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     if (downTime === null) return; // discarded (max hold): this release sends nothing
     const fallback = this.state.release(at);
     if (fallback === null) return;
-    this.emit('release', at, Math.max(0, m.time - downTime));
+    this.fire('release', at, Math.max(0, m.time - downTime));
   }
 
   async close(): Promise<void> {
@@ -191,28 +189,15 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     });
   }
 
-  /** Runs `fn`; an exception (from a listener) is reported as `error` instead of escaping. */
-  private guarded(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      try {
-        if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
-      } catch {
-        // an 'error' listener that throws: nothing left to tell
-      }
-    }
-  }
-
   private fail(reason: string): void {
     if (this.failure) return;
     this.failure = reason;
     this.isReady = false;
     if (this.state.reset()) {
       this.downTime = null;
-      this.emit('discard', `global key lost: ${reason}`);
+      this.fire('discard', `global key lost: ${reason}`);
     }
-    this.emit('mode', this.mode());
+    this.fire('mode', this.mode());
   }
 }
 

@@ -2,6 +2,8 @@
  * Ports and event maps of the voice session (src/session). No React, no sockets in these types.
  */
 
+import type { EventSource } from '../shared/events.js';
+
 /** Connection state of the Realtime session, as the status bar shows it. */
 export type ConnectionState =
   | { kind: 'disabled'; reason: string }
@@ -83,7 +85,7 @@ export interface VoiceSessionEvents {
 }
 
 /** The voice session as the command layer and the composition root see it. */
-export interface VoiceSessionPort {
+export interface VoiceSessionPort extends EventSource<VoiceSessionEvents> {
   state(): ConnectionState;
   /** Open the socket (and keep reconnecting until close()). */
   start(): void;
@@ -102,6 +104,4 @@ export interface VoiceSessionPort {
   setNoticeMode(mode: NoticeMode): void;
   noticeMode(): NoticeMode;
   close(): Promise<void>;
-  on<K extends keyof VoiceSessionEvents>(event: K, listener: (...args: VoiceSessionEvents[K]) => void): unknown;
-  off<K extends keyof VoiceSessionEvents>(event: K, listener: (...args: VoiceSessionEvents[K]) => void): unknown;
 }

@@ -5,7 +5,8 @@
  * Composition: RealtimeClient (socket) + ResponseGate (one response at a time) + NoticeQueue +
  * TranscriptLog (local history, context replay) + CostMeter + LatencyMarks.
  */
-import { EventEmitter } from 'node:events';
+import { errorText, toError } from '../shared/errors.js';
+import { SafeEmitter } from '../shared/events.js';
 import { join } from 'node:path';
 import type {
   ConversationItem,
@@ -168,7 +169,7 @@ const SERVER_ERROR_WINDOW_MS = 60_000;
  * The Realtime voice session (implements VoiceSessionPort). Event handlers never throw; failures
  * become `error`/`info` events.
  */
-export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements VoiceSessionPort {
+export class VoiceSession extends SafeEmitter<VoiceSessionEvents> implements VoiceSessionPort {
   private readonly opts: VoiceSessionOptions;
   private readonly audio: AudioOutputPort;
   private readonly now: () => number;
@@ -1060,7 +1061,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
     Promise.race([
       pending.then(
         (r) => (typeof r === 'string' ? r : JSON.stringify(r)),
-        (err: unknown) => `The tool ${name} failed: ${err instanceof Error ? err.message : String(err)}`,
+        (err: unknown) => `The tool ${name} failed: ${errorText(err)}`,
       ),
       deadline,
     ]).then((result) => {
@@ -1373,17 +1374,7 @@ export class VoiceSession extends EventEmitter<VoiceSessionEvents> implements Vo
   }
 
   private fireError(err: unknown): void {
-    this.fire('error', err instanceof Error ? err : new Error(String(err)));
-  }
-
-  /** Emits without ever throwing: a listener's bug must not break the session. */
-  private fire<K extends keyof VoiceSessionEvents>(event: K, ...args: VoiceSessionEvents[K]): void {
-    if (event === 'error' && this.listenerCount('error') === 0) return;
-    try {
-      (this.emit as (e: K, ...a: VoiceSessionEvents[K]) => boolean)(event, ...args);
-    } catch {
-      // Listener failures are the listener's problem.
-    }
+    this.fire('error', toError(err));
   }
 
   private guard(fn: () => void): void {

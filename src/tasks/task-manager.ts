@@ -10,7 +10,8 @@
  * process start time guarding against pid reuse. One task writes in a directory at a time;
  * the global cap queues the rest; the queue drains FIFO.
  */
-import { EventEmitter } from 'node:events';
+import { toError } from '../shared/errors.js';
+import { SafeEmitter } from '../shared/events.js';
 import { open, stat } from 'node:fs/promises';
 import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
 import { activityLine, toOutputEntries } from './display.js';
@@ -153,10 +154,6 @@ type SpawnExtras = NonNullable<PersistedTask['spawnExtras']>;
 
 const STDERR_TAIL_BYTES = 8192;
 
-function toError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -203,7 +200,7 @@ async function readRange(path: string, from: number, maxBytes: number): Promise<
  * All actions return values; failures that do not belong to an action become `error` events.
  * Its timers are unref'd: the owner keeps the process alive.
  */
-export class TaskManager extends EventEmitter<TaskManagerEvents> implements TaskManagerPort {
+export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskManagerPort {
   private readonly store: TaskStore;
   private readonly tasks = new Map<number, TaskState>();
   /** Queued task ids in arrival order. */
@@ -1293,18 +1290,6 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
       await this.store.save(this.serialize());
     } catch (e) {
       this.fire('error', new Error(`could not save the task registry: ${toError(e).message}`));
-    }
-  }
-
-  /** Calls each listener in isolation: a throwing listener becomes an `error` event, never a broken engine. */
-  private fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
-    for (const listener of this.listeners(event)) {
-      try {
-        (listener as (...a: unknown[]) => void).apply(this, args);
-      } catch (e) {
-        if (event !== 'error')
-          this.fire('error', new Error(`a "${String(event)}" listener threw: ${toError(e).message}`));
-      }
     }
   }
 }

@@ -5,6 +5,7 @@
  * Written atomically (temp file + rename) so a crash mid-write leaves the previous registry;
  * directories 0700, files 0600 (prompts and agent output can be private).
  */
+import { errorText } from '../shared/errors.js';
 import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +113,7 @@ export class TaskStore {
       );
       return {
         data: emptyRegistry(),
-        problem: `cannot read the task registry: ${(e as Error).message}${moved ? `; moved to ${aside}` : ''}`,
+        problem: `cannot read the task registry: ${errorText(e)}${moved ? `; moved to ${aside}` : ''}`,
       };
     }
     try {
@@ -132,7 +133,7 @@ export class TaskStore {
       await rename(this.file, aside).catch(() => undefined);
       return {
         data: emptyRegistry(),
-        problem: `the task registry was unreadable (${(e as Error).message}); moved to ${aside}`,
+        problem: `the task registry was unreadable (${errorText(e)}); moved to ${aside}`,
       };
     }
   }

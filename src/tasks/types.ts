@@ -3,6 +3,8 @@
  * No React, no process handles: plain data that can be written to disk and sent to the UI.
  */
 
+import type { EventSource } from '../shared/events.js';
+
 /** Lifecycle of a task. `queued → running → completed | failed | cancelled | interrupted`. */
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -190,7 +192,7 @@ export interface TaskManagerEvents {
  * The task engine as the command layer, the voice session and the UI see it.
  * Implemented by `TaskManager` in `task-manager.ts`.
  */
-export interface TaskManagerPort {
+export interface TaskManagerPort extends EventSource<TaskManagerEvents> {
   spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>>;
   followUp(ref: number, prompt: string): Promise<ActionResult<TaskRecord>>;
   cancel(ref: number): Promise<ActionResult<TaskRecord>>;
@@ -205,8 +207,6 @@ export interface TaskManagerPort {
   roots(): string[];
   /** Directory names under the roots, for completion in the new-task form. */
   listProjects(): Promise<string[]>;
-  on<K extends keyof TaskManagerEvents>(event: K, listener: (...args: TaskManagerEvents[K]) => void): unknown;
-  off<K extends keyof TaskManagerEvents>(event: K, listener: (...args: TaskManagerEvents[K]) => void): unknown;
   /** Stop watchers; with 'cancel' cancel every live task, with 'keep' leave them running for the next start. */
   shutdown(policy: ShutdownPolicy): Promise<void>;
 }
