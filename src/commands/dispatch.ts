@@ -64,9 +64,6 @@ async function execute(
       ctx.store.dispatch({
         type: 'activity/add',
         at: now(),
-        source,
-        commandId: id,
-        ok: result.ok,
         text: `${source} → ${id}(${argLabel(args, result)}): ${oneLine(what, 80)}`,
       });
     }

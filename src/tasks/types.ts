@@ -8,9 +8,6 @@ import type { EventSource } from '../shared/events.js';
 /** Lifecycle of a task. `queued → running → completed | failed | cancelled | interrupted`. */
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
-/** Statuses after which a task will not change again until a follow-up starts a new run. */
-export const FINISHED_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
-
 /** True while a task is queued or running (it owns or waits for its project directory). */
 export function isLive(status: TaskStatus): boolean {
   return status === 'queued' || status === 'running';
@@ -18,7 +15,7 @@ export function isLive(status: TaskStatus): boolean {
 
 /** Why a task failed, as a kind (for colour/logic) and a sentence a person understands. */
 export interface TaskFailure {
-  kind: 'api_error' | 'max_turns' | 'budget' | 'crashed' | 'could_not_start' | 'stalled' | 'execution_error';
+  kind: 'api_error' | 'max_turns' | 'budget' | 'crashed' | 'could_not_start' | 'execution_error';
   /** e.g. "API error 401: Invalid API key · Fix external API key", "crashed with exit code 3". */
   message: string;
 }
