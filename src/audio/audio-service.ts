@@ -1,5 +1,5 @@
 import { SafeEmitter } from '../shared/events.js';
-import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   BYTES_PER_MS,
   type AudioDevice,
@@ -11,7 +11,7 @@ import {
   type EarconKind,
   type PlaybackStopped,
 } from './types.js';
-import { describeExit, helperScript, spawnHelper, type HelperExit } from './helper-process.js';
+import { describeExit, HelperError, HelperProcess, type HelperExit } from '../shared/helper-process.js';
 import { LevelMeter } from './level.js';
 import { earconPcm } from './earcons.js';
 
@@ -54,7 +54,6 @@ export interface AudioServiceOptions {
 
 type HelperMsg =
   | { t: 'hello'; devices: AudioDevice[] }
-  | { t: 'fatal'; reason: string }
   | { t: 'configured'; input: PortResult; output: PortResult }
   | { t: 'devices'; r: number; devices: AudioDevice[] }
   | { t: 'capture-open'; s: number; device: string; rate: number }
@@ -82,7 +81,7 @@ export class AudioService {
   readonly input: AudioInput;
   readonly output: AudioOutput;
   private readonly opts: AudioServiceOptions;
-  private child: ChildProcess | null = null;
+  private helper: HelperProcess | null = null;
   private restarts = 0;
   private closing = false;
   private fatal: string | null = null;
@@ -132,7 +131,7 @@ export class AudioService {
 
   /** Pid of the running helper (tests), or null. */
   helperPid(): number | null {
-    return this.child?.pid ?? null;
+    return this.helper?.pid ?? null;
   }
 
   /** Stops capture and playback and ends the helper. */
@@ -143,32 +142,12 @@ export class AudioService {
     // output first: it drops the earcons held for the end of capture, which input.stop() would release
     this.output.closeLocal();
     this.input.stop();
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve();
-      }, 2000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      this.send({ t: 'shutdown' });
-    });
+    await this.helper?.shutdown({ message: { t: 'shutdown' }, graceMs: 2000 });
   }
 
   /** @internal */
   send(m: object): boolean {
-    const child = this.child;
-    if (!child || !child.connected) return false;
-    try {
-      child.send(m);
-      return true;
-    } catch (err) {
-      this.log.push(`app: send failed: ${(err as Error).message}`);
-      return false;
-    }
+    return this.helper?.send(m) ?? false;
   }
 
   /** @internal Sends a request and waits for the reply with the same `r` (null on timeout or no helper). */
@@ -199,19 +178,22 @@ export class AudioService {
   private spawn(): void {
     this.input.setStatus({ kind: 'starting' });
     this.output.setStatus({ kind: 'starting' });
-    let child: ChildProcess;
-    try {
-      child = spawnHelper(this.opts.helperPath ?? helperScript('audio-helper.cjs'), {
-        env: this.opts.env ?? process.env,
-        log: this.log,
-        onMessage: (m) => this.onMessage(m as HelperMsg),
-        onExit: (e) => this.onExit(child, e),
-      });
-    } catch (err) {
-      this.giveUp(`audio helper did not start: ${(err as Error).message}`);
-      return;
-    }
-    this.child = child;
+    const helper = new HelperProcess({
+      name: 'audio helper',
+      script: this.opts.helperPath ?? fileURLToPath(new URL('./audio-helper.cjs', import.meta.url)),
+      env: this.opts.env ?? process.env,
+      log: this.log,
+    });
+    this.helper = helper;
+    helper.on('message', (m) => this.onMessage(m as HelperMsg));
+    helper.on('exit', (e) => this.onExit(helper, e));
+    helper.on('error', (err) => {
+      if (!(err instanceof HelperError)) this.log.push(`app: ${err.message}`);
+      else if (err.failure === 'start') this.giveUp(err.message);
+      // the helper exits next; onExit gives up with this reason instead of restarting
+      else if (err.failure === 'fatal') this.fatal = err.message;
+    });
+    void helper.start();
   }
 
   private onMessage(m: HelperMsg): void {
@@ -229,9 +211,6 @@ export class AudioService {
           inputStream: this.opts.inputStream ?? 'long-lived',
           leadMs: this.opts.leadMs ?? 30,
         });
-        break;
-      case 'fatal':
-        this.fatal = m.reason;
         break;
       case 'configured':
         this.input.setStatus(
@@ -272,9 +251,9 @@ export class AudioService {
     }
   }
 
-  private onExit(child: ChildProcess, e: HelperExit): void {
-    if (this.child !== child) return;
-    this.child = null;
+  private onExit(helper: HelperProcess, e: HelperExit): void {
+    if (this.helper !== helper) return;
+    this.helper = null;
     for (const [r, cb] of this.pending) {
       this.pending.delete(r);
       cb({ t: 'error', reason: 'helper exited' });

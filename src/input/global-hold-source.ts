@@ -1,5 +1,5 @@
 import { SafeEmitter } from '../shared/events.js';
-import { fork, type ChildProcess } from 'node:child_process';
+import { HelperProcess } from '../shared/helper-process.js';
 import { fileURLToPath } from 'node:url';
 import type { PttMode, PushToTalkEvents, PushToTalkPort } from './types.js';
 import { DEFAULT_MAX_HOLD_MS, TalkState } from './hold-timer.js';
@@ -40,15 +40,13 @@ export class GlobalHoldSource extends SafeEmitter<PushToTalkEvents> implements P
   readonly key: ResolvedKey;
   private readonly state: TalkState;
   private readonly opts: GlobalHoldOptions;
-  private child: ChildProcess | null = null;
+  private helper: HelperProcess | null = null;
   private isReady = false;
   private failure: string | null = null;
-  private closing = false;
   /** X time of the accepted keydown; null when the key is up or the hold was discarded. */
   private downTime: number | null = null;
   /** The key is physically down (including after a max-hold discard). */
   private keyDown = false;
-  private stderr = '';
   private startPromise: Promise<boolean> | null = null;
 
   constructor(opts: GlobalHoldOptions = {}) {
@@ -65,73 +63,36 @@ export class GlobalHoldSource extends SafeEmitter<PushToTalkEvents> implements P
 
   /** Start the helper. Resolves true once it is hooked in, false when it failed (see `mode`). */
   start(): Promise<boolean> {
-    this.startPromise ??= new Promise<boolean>((resolve) => {
-      const env = this.opts.env ?? process.env;
-      if (!env.DISPLAY) {
-        this.fail('no display');
-        resolve(false);
-        return;
-      }
-      const path = this.opts.helperPath ?? fileURLToPath(new URL('./hotkey-helper.cjs', import.meta.url));
-      let child: ChildProcess;
-      try {
-        child = fork(path, [String(this.key.keycode)], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          serialization: 'advanced',
-          execArgv: [],
-        });
-      } catch (err) {
-        this.fail(`hotkey helper did not start: ${(err as Error).message}`);
-        resolve(false);
-        return;
-      }
-      this.child = child;
-      child.stdout?.resume();
-      child.stderr?.on('data', (d: Buffer) => {
-        this.stderr = (this.stderr + d.toString()).slice(-2000);
-      });
-      // Listeners run inside these handlers (fire() keeps a throwing one from becoming an uncaught
-      // exception in the app); the kill and resolve() come first so they always happen.
-      const timer = setTimeout(() => {
-        if (this.isReady || this.failure) return;
-        child.kill('SIGKILL');
-        resolve(false);
-        this.fail(
-          `hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`,
-        );
-      }, this.opts.readyTimeoutMs ?? 3000);
-      timer.unref();
-      child.on('message', (m: HelperMessage) => {
-        if (m.t === 'ready') {
-          clearTimeout(timer);
-          this.isReady = true;
-          resolve(true);
-          this.fire('mode', this.mode());
-        } else if (m.t === 'fatal') {
-          clearTimeout(timer);
-          resolve(false);
-          this.fail(m.reason);
-        } else if (m.t === 'down' || m.t === 'up') {
-          this.onKey(m);
-        }
-      });
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        resolve(false);
-        this.fail(`hotkey helper error: ${err.message}`);
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        this.child = null;
-        resolve(false);
-        if (!this.closing) {
-          const how = signal ?? `code ${code}`;
-          const detail = lastLine(this.stderr);
-          this.fail(`hotkey helper exited (${how})${detail ? `: ${detail}` : ''}`);
-        }
-      });
+    if (this.startPromise) return this.startPromise;
+    const env = this.opts.env ?? process.env;
+    if (!env.DISPLAY) {
+      this.fail('no display');
+      this.startPromise = Promise.resolve(false);
+      return this.startPromise;
+    }
+    const helper = new HelperProcess({
+      name: 'hotkey helper',
+      script: this.opts.helperPath ?? fileURLToPath(new URL('./hotkey-helper.cjs', import.meta.url)),
+      args: [String(this.key.keycode)],
+      env,
+      readyMessage: 'ready',
+      readyTimeoutMs: this.opts.readyTimeoutMs ?? 3000,
     });
+    this.helper = helper;
+    helper.on('ready', () => {
+      this.isReady = true;
+      this.fire('mode', this.mode());
+    });
+    helper.on('message', (m) => {
+      const k = m as HelperMessage;
+      if (k.t === 'down' || k.t === 'up') this.onKey(k);
+    });
+    // start failure, no ready message in time, 'fatal' from the helper, or an exit nobody asked for
+    helper.on('error', (err) => this.fail(err.message));
+    helper.on('exit', () => {
+      if (this.helper === helper) this.helper = null;
+    });
+    this.startPromise = helper.start();
     return this.startPromise;
   }
 
@@ -170,23 +131,9 @@ export class GlobalHoldSource extends SafeEmitter<PushToTalkEvents> implements P
   }
 
   async close(): Promise<void> {
-    this.closing = true;
     this.state.reset();
-    const child = this.child;
-    if (!child) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve();
-      }, 1000);
-      t.unref();
-      child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      if (child.connected) child.disconnect();
-      else child.kill('SIGTERM');
-    });
+    // closing the IPC channel ends the helper; SIGKILL after a second
+    await this.helper?.shutdown({ graceMs: 1000 });
   }
 
   private fail(reason: string): void {
@@ -201,10 +148,5 @@ export class GlobalHoldSource extends SafeEmitter<PushToTalkEvents> implements P
   }
 }
 
-type HelperMessage =
-  { t: 'ready' } | { t: 'fatal'; reason: string } | { t: 'down' | 'up'; keycode: number; time: number; lagMs: number };
-
-function lastLine(s: string): string {
-  const lines = s.trim().split('\n').filter(Boolean);
-  return (lines[lines.length - 1] ?? '').trim().slice(0, 200);
-}
+/** The hotkey helper's messages besides its ready and fatal ones (see hotkey-helper.cjs). */
+type HelperMessage = { t: 'down' | 'up'; keycode: number; time: number; lagMs: number } | { t: 'ready' };
