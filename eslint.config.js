@@ -3,6 +3,9 @@ import tseslint from 'typescript-eslint';
 
 const reactFree = ['tasks', 'session', 'audio', 'input', 'commands', 'state', 'config', 'shared'];
 
+/** Service folders: a view may import their types, never their code (it would own a process or socket). */
+const services = ['session', 'audio', 'input', 'tasks', 'config'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**'] },
   js.configs.recommended,
@@ -13,21 +16,35 @@ export default tseslint.config(
     },
   },
   {
-    // Services stay UI-free: no React or Ink in these folders.
-    files: reactFree.map((d) => `src/${d}/**/*.ts`),
-    rules: {
-      'no-restricted-imports': ['error', { paths: ['react', 'ink'], patterns: ['../components/*', 'ink-*'] }],
-    },
-  },
-  {
-    // Components render store snapshots and dispatch commands; they never own processes or sockets.
-    files: ['src/components/**/*.{ts,tsx}'],
+    // Services stay UI-free: no React (not even its JSX runtime), Ink or views in these folders.
+    files: reactFree.map((d) => `src/${d}/**/*.{ts,tsx}`),
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: ['react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'ink'],
+          patterns: ['**/components/*', 'ink-*', 'react-*'],
+        },
+      ],
+    },
+  },
+  {
+    // Components render store snapshots and dispatch commands; they never own processes or sockets.
+    // From the services they may import types only; the store, selectors and the keymap are theirs.
+    files: ['src/components/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
           paths: ['execa', 'ws', 'naudiodon', 'uiohook-napi', 'node:child_process'],
-          patterns: ['../tasks/task-manager*', '../session/realtime-client*'],
+          patterns: [
+            {
+              group: services.map((d) => `**/${d}/*`),
+              allowTypeImports: true,
+              message: 'Views import only types from services; they act through dispatched commands.',
+            },
+            { group: ['**/compose*'], message: 'Views get their services through context, not the composition.' },
+          ],
         },
       ],
     },

@@ -4,6 +4,7 @@
  * It also owns shutdown: mic off, session closed, helpers ended, tasks kept or cancelled, terminal
  * restored, also after an error.
  */
+import { errorText } from './shared/errors.js';
 import { readFileSync } from 'node:fs';
 import React from 'react';
 import { render, type Instance } from 'ink';
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
         const devices = await listAudioDevices({});
         process.stdout.write(`${formatDevices(devices)}\n`);
       } catch (err) {
-        fail(`cannot list audio devices: ${(err as Error).message}`, 1);
+        fail(`cannot list audio devices: ${errorText(err)}`, 1);
       }
       return;
     }

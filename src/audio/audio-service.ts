@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
-import type { ChildProcess } from 'node:child_process';
+import { SafeEmitter } from '../shared/events.js';
+import { fileURLToPath } from 'node:url';
 import {
   BYTES_PER_MS,
   type AudioDevice,
@@ -11,7 +11,7 @@ import {
   type EarconKind,
   type PlaybackStopped,
 } from './types.js';
-import { describeExit, helperScript, spawnHelper, type HelperExit } from './helper-process.js';
+import { describeExit, HelperError, HelperProcess, type HelperExit } from '../shared/helper-process.js';
 import { LevelMeter } from './level.js';
 import { earconPcm } from './earcons.js';
 
@@ -54,7 +54,6 @@ export interface AudioServiceOptions {
 
 type HelperMsg =
   | { t: 'hello'; devices: AudioDevice[] }
-  | { t: 'fatal'; reason: string }
   | { t: 'configured'; input: PortResult; output: PortResult }
   | { t: 'devices'; r: number; devices: AudioDevice[] }
   | { t: 'capture-open'; s: number; device: string; rate: number }
@@ -82,11 +81,12 @@ export class AudioService {
   readonly input: AudioInput;
   readonly output: AudioOutput;
   private readonly opts: AudioServiceOptions;
-  private child: ChildProcess | null = null;
+  private helper: HelperProcess | null = null;
   private restarts = 0;
   private closing = false;
   private fatal: string | null = null;
-  private readonly log: string[] = [];
+  /** @internal Last lines of the helper's output and the app's notes about it. */
+  readonly log: string[] = [];
   private reqId = 0;
   private readonly pending = new Map<number, (m: HelperMsg) => void>();
   private readyResolve: (() => void) | null = null;
@@ -131,7 +131,7 @@ export class AudioService {
 
   /** Pid of the running helper (tests), or null. */
   helperPid(): number | null {
-    return this.child?.pid ?? null;
+    return this.helper?.pid ?? null;
   }
 
   /** Stops capture and playback and ends the helper. */
@@ -142,32 +142,12 @@ export class AudioService {
     // output first: it drops the earcons held for the end of capture, which input.stop() would release
     this.output.closeLocal();
     this.input.stop();
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve();
-      }, 2000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      this.send({ t: 'shutdown' });
-    });
+    await this.helper?.shutdown({ message: { t: 'shutdown' }, graceMs: 2000 });
   }
 
   /** @internal */
   send(m: object): boolean {
-    const child = this.child;
-    if (!child || !child.connected) return false;
-    try {
-      child.send(m);
-      return true;
-    } catch (err) {
-      this.log.push(`app: send failed: ${(err as Error).message}`);
-      return false;
-    }
+    return this.helper?.send(m) ?? false;
   }
 
   /** @internal Sends a request and waits for the reply with the same `r` (null on timeout or no helper). */
@@ -198,19 +178,22 @@ export class AudioService {
   private spawn(): void {
     this.input.setStatus({ kind: 'starting' });
     this.output.setStatus({ kind: 'starting' });
-    let child: ChildProcess;
-    try {
-      child = spawnHelper(this.opts.helperPath ?? helperScript('audio-helper.cjs'), {
-        env: this.opts.env ?? process.env,
-        log: this.log,
-        onMessage: (m) => this.onMessage(m as HelperMsg),
-        onExit: (e) => this.onExit(child, e),
-      });
-    } catch (err) {
-      this.giveUp(`audio helper did not start: ${(err as Error).message}`);
-      return;
-    }
-    this.child = child;
+    const helper = new HelperProcess({
+      name: 'audio helper',
+      script: this.opts.helperPath ?? fileURLToPath(new URL('./audio-helper.cjs', import.meta.url)),
+      env: this.opts.env ?? process.env,
+      log: this.log,
+    });
+    this.helper = helper;
+    helper.on('message', (m) => this.onMessage(m as HelperMsg));
+    helper.on('exit', (e) => this.onExit(helper, e));
+    helper.on('error', (err) => {
+      if (!(err instanceof HelperError)) this.log.push(`app: ${err.message}`);
+      else if (err.failure === 'start') this.giveUp(err.message);
+      // the helper exits next; onExit gives up with this reason instead of restarting
+      else if (err.failure === 'fatal') this.fatal = err.message;
+    });
+    void helper.start();
   }
 
   private onMessage(m: HelperMsg): void {
@@ -228,9 +211,6 @@ export class AudioService {
           inputStream: this.opts.inputStream ?? 'long-lived',
           leadMs: this.opts.leadMs ?? 30,
         });
-        break;
-      case 'fatal':
-        this.fatal = m.reason;
         break;
       case 'configured':
         this.input.setStatus(
@@ -271,9 +251,9 @@ export class AudioService {
     }
   }
 
-  private onExit(child: ChildProcess, e: HelperExit): void {
-    if (this.child !== child) return;
-    this.child = null;
+  private onExit(helper: HelperProcess, e: HelperExit): void {
+    if (this.helper !== helper) return;
+    this.helper = null;
     for (const [r, cb] of this.pending) {
       this.pending.delete(r);
       cb({ t: 'error', reason: 'helper exited' });
@@ -284,14 +264,10 @@ export class AudioService {
       return;
     }
     const how = `audio helper crashed: ${describeExit(e)}`;
-    // A listener that throws (or an 'error' without a listener) must not stop the restart.
-    for (const port of [this.input, this.output]) {
-      try {
-        port.onHelperLost(how);
-      } catch (err) {
-        this.log.push(`app: ${(err as Error).message}`);
-      }
-    }
+    // The ports fire() their events: a listener that throws (or an 'error' without a listener)
+    // cannot stop the restart.
+    this.input.onHelperLost(how);
+    this.output.onHelperLost(how);
     if (this.restarts < (this.opts.maxRestarts ?? 1)) {
       this.restarts++;
       this.log.push(`app: ${how}; restarting (${this.restarts})`);
@@ -309,7 +285,7 @@ export class AudioService {
 }
 
 /** Microphone port over the audio helper. Capture runs only between start() and stop(). */
-export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioInputPort {
+export class AudioInput extends SafeEmitter<AudioInputEvents> implements AudioInputPort {
   private st: AudioStatus = { kind: 'starting' };
   private capturing = false;
   private session = 0;
@@ -327,7 +303,7 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   start(): void {
     if (this.capturing) return;
     if (this.st.kind === 'unavailable' || this.st.kind === 'disabled') {
-      this.emit('error', new Error(`microphone unavailable: ${this.st.reason}`));
+      this.fire('error', new Error(`microphone unavailable: ${this.st.reason}`));
       return;
     }
     this.capturing = true;
@@ -362,7 +338,7 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
   setStatus(s: AudioStatus): void {
     if (JSON.stringify(s) === JSON.stringify(this.st)) return;
     this.st = s;
-    this.emit('status', s);
+    this.fire('status', s);
     if (s.kind === 'unavailable' && this.capturing) {
       this.capturing = false;
       this.svc.output.releaseHeldEarcons();
@@ -374,9 +350,14 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
     if (this.capturing && this.st.kind === 'ready') this.svc.send({ t: 'capture', on: true, s: this.session });
   }
 
+  /** An error nobody listened to still reaches the diagnostics (`doctor`, bug reports). */
+  protected override unheardError(error: Error): void {
+    this.svc.log.push(`app: unheard error: ${error.message}`);
+  }
+
   /** @internal */
   onHelperLost(reason: string): void {
-    if (this.capturing) this.emit('error', new Error(`capture interrupted: ${reason}`));
+    if (this.capturing) this.fire('error', new Error(`capture interrupted: ${reason}`));
   }
 
   /** @internal */
@@ -385,20 +366,20 @@ export class AudioInput extends EventEmitter<AudioInputEvents> implements AudioI
       if (!this.capturing || m.s !== this.session) return;
       const pcm = Buffer.from(m.pcm.buffer, m.pcm.byteOffset, m.pcm.byteLength);
       const at = performance.now();
-      this.emit('chunk', pcm, at);
-      for (const level of this.meter.push(pcm)) this.emit('level', level);
+      this.fire('chunk', pcm, at);
+      for (const level of this.meter.push(pcm)) this.fire('level', level);
     } else if (m.t === 'input-error') {
       if (m.s !== this.session) return;
       const wasCapturing = this.capturing;
       this.capturing = false;
-      this.emit('error', new Error(`microphone: ${m.reason}`));
+      this.fire('error', new Error(`microphone: ${m.reason}`));
       if (wasCapturing) this.svc.output.releaseHeldEarcons();
     }
   }
 }
 
 /** Speaker port over the audio helper: assistant audio per item, barge-in, earcons. */
-export class AudioOutput extends EventEmitter<AudioOutputEvents> implements AudioOutputPort {
+export class AudioOutput extends SafeEmitter<AudioOutputEvents> implements AudioOutputPort {
   private st: AudioStatus = { kind: 'starting' };
   private playing = false;
   private readonly played = new Map<string, number>();
@@ -426,7 +407,7 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
       if (reply.itemId !== null) this.played.set(reply.itemId, reply.playedMs);
       return { itemId: reply.itemId, playedMs: reply.playedMs };
     }
-    if (wasPlaying) this.emit('error', new Error('playback stop: no answer from the audio helper'));
+    if (wasPlaying) this.fire('error', new Error('playback stop: no answer from the audio helper'));
     const last = [...this.played.entries()].pop();
     return { itemId: last?.[0] ?? null, playedMs: last?.[1] ?? 0 };
   }
@@ -476,12 +457,12 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
   setStatus(s: AudioStatus): void {
     if (JSON.stringify(s) === JSON.stringify(this.st)) return;
     this.st = s;
-    this.emit('status', s);
+    this.fire('status', s);
     if (s.kind === 'unavailable' || s.kind === 'disabled') {
       this.beforeReady.length = 0;
       if (this.playing) {
         this.playing = false;
-        this.emit('drained');
+        this.fire('drained');
       }
     }
   }
@@ -493,13 +474,18 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
     for (const q of queued) if (this.svc.send({ t: 'play', itemId: q.itemId, pcm: q.pcm })) this.playsSent++;
   }
 
+  /** An error nobody listened to still reaches the diagnostics (`doctor`, bug reports). */
+  protected override unheardError(error: Error): void {
+    this.svc.log.push(`app: unheard error: ${error.message}`);
+  }
+
   /** @internal */
   onHelperLost(reason: string): void {
     this.playsSent = 0;
     if (this.playing) {
       this.playing = false;
-      this.emit('error', new Error(`playback interrupted: ${reason}`));
-      this.emit('drained');
+      this.fire('error', new Error(`playback interrupted: ${reason}`));
+      this.fire('drained');
     }
   }
 
@@ -511,9 +497,9 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
     } else if (m.t === 'drained') {
       if (!this.playing || m.n !== this.playsSent) return;
       this.playing = false;
-      this.emit('drained');
+      this.fire('drained');
     } else if (m.t === 'output-error') {
-      this.emit('error', new Error(`speaker: ${m.reason}`));
+      this.fire('error', new Error(`speaker: ${m.reason}`));
     }
   }
 
@@ -522,7 +508,7 @@ export class AudioOutput extends EventEmitter<AudioOutputEvents> implements Audi
     if (pcm.length < 2) return;
     if (!this.playing) {
       this.playing = true;
-      this.emit('started');
+      this.fire('started');
     }
     if (this.st.kind === 'starting') {
       this.beforeReady.push({ itemId, pcm });

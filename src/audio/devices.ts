@@ -1,6 +1,7 @@
 import { sanitizeLine } from '../shared/sanitize.js';
 import type { AudioDevice } from './types.js';
-import { helperScript, spawnHelper, describeExit } from './helper-process.js';
+import { fileURLToPath } from 'node:url';
+import { describeExit, HelperError, HelperProcess } from '../shared/helper-process.js';
 
 /** Options of {@link listAudioDevices}. */
 export interface ListDevicesOptions {
@@ -19,29 +20,32 @@ export interface ListDevicesOptions {
 export function listAudioDevices(opts: ListDevicesOptions = {}): Promise<AudioDevice[]> {
   return new Promise((resolve, reject) => {
     let done = false;
-    const log: string[] = [];
+    const helper = new HelperProcess({
+      name: 'audio helper',
+      script: opts.helperPath ?? fileURLToPath(new URL('./audio-helper.cjs', import.meta.url)),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
     const finish = (err: Error | null, devices?: AudioDevice[]) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      if (child.connected) child.send({ t: 'shutdown' });
+      if (helper.connected) helper.send({ t: 'shutdown' });
       if (err) reject(err);
       else resolve(devices ?? []);
     };
-    const child = spawnHelper(opts.helperPath ?? helperScript('audio-helper.cjs'), {
-      ...(opts.env ? { env: opts.env } : {}),
-      log,
-      onMessage: (m) => {
-        const msg = m as { t: string; devices?: AudioDevice[]; reason?: string };
-        if (msg.t === 'hello') finish(null, msg.devices);
-        else if (msg.t === 'fatal') finish(new Error(msg.reason ?? 'audio helper failed'));
-      },
-      onExit: (e) => finish(new Error(`audio helper crashed: ${describeExit(e)}`)),
+    helper.on('message', (m) => {
+      const msg = m as { t: string; devices?: AudioDevice[] };
+      if (msg.t === 'hello') finish(null, msg.devices);
     });
+    helper.on('error', (err) => {
+      if (err instanceof HelperError && (err.failure === 'start' || err.failure === 'fatal')) finish(err);
+    });
+    helper.on('exit', (e) => finish(new Error(`audio helper crashed: ${describeExit(e)}`)));
     const timer = setTimeout(() => {
       finish(new Error('audio helper did not answer'));
-      child.kill('SIGKILL');
+      helper.kill('SIGKILL');
     }, opts.timeoutMs ?? 5000);
+    void helper.start();
   });
 }
 

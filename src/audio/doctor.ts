@@ -1,5 +1,6 @@
 /** `voice-orch doctor`: checks devices, microphone level, speaker and the push-to-talk key. No React. */
 import { sanitizeText } from '../shared/sanitize.js';
+import { errorText } from '../shared/errors.js';
 import { AudioService } from './audio-service.js';
 import { formatDevices } from './devices.js';
 import { measureLevel } from './level.js';
@@ -67,7 +68,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       try {
         report.devices = await svc.listDevices();
       } catch (err) {
-        report.devicesError = (err as Error).message;
+        report.devicesError = errorText(err);
       }
       report.input.status = svc.input.status();
       report.output.status = svc.output.status();

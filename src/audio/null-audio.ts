@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../shared/events.js';
 import type {
   AudioInputEvents,
   AudioInputPort,
@@ -13,13 +13,13 @@ import type {
 export type NullAudioStatus = Extract<AudioStatus, { kind: 'disabled' | 'unavailable' }>;
 
 /** Microphone that never captures (for `--no-audio` and machines without sound). */
-export class NullAudioInput extends EventEmitter<AudioInputEvents> implements AudioInputPort {
+export class NullAudioInput extends SafeEmitter<AudioInputEvents> implements AudioInputPort {
   constructor(private readonly st: NullAudioStatus = { kind: 'disabled', reason: 'audio disabled (--no-audio)' }) {
     super();
   }
   /** Reports an `error` event: there is no microphone. */
   start(): void {
-    this.emit('error', new Error(`microphone ${this.st.kind}: ${this.st.reason}`));
+    this.fire('error', new Error(`microphone ${this.st.kind}: ${this.st.reason}`));
   }
   stop(): void {}
   status(): AudioStatus {
@@ -29,7 +29,7 @@ export class NullAudioInput extends EventEmitter<AudioInputEvents> implements Au
 }
 
 /** Speaker that plays nothing; playedMs is always 0. */
-export class NullAudioOutput extends EventEmitter<AudioOutputEvents> implements AudioOutputPort {
+export class NullAudioOutput extends SafeEmitter<AudioOutputEvents> implements AudioOutputPort {
   constructor(private readonly st: NullAudioStatus = { kind: 'disabled', reason: 'audio disabled (--no-audio)' }) {
     super();
   }

@@ -3,6 +3,8 @@
  * implementations serve `--no-audio` and machines without a sound card.
  */
 
+import type { EventSource } from '../shared/events.js';
+
 /** PCM16 mono at 24 kHz everywhere in the app. */
 export const SAMPLE_RATE = 24_000;
 export const BYTES_PER_MS = 48;
@@ -39,12 +41,10 @@ export interface AudioInputEvents {
 }
 
 /** Microphone. Captures only between start() and stop(). */
-export interface AudioInputPort {
+export interface AudioInputPort extends EventSource<AudioInputEvents> {
   start(): void;
   stop(): void;
   status(): AudioStatus;
-  on<K extends keyof AudioInputEvents>(event: K, listener: (...args: AudioInputEvents[K]) => void): unknown;
-  off<K extends keyof AudioInputEvents>(event: K, listener: (...args: AudioInputEvents[K]) => void): unknown;
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export interface AudioOutputEvents {
 }
 
 /** Speaker. A queue of assistant audio keyed by Realtime item id, plus earcons. */
-export interface AudioOutputPort {
+export interface AudioOutputPort extends EventSource<AudioOutputEvents> {
   play(itemId: string, pcm: Buffer): void;
   /** Stop at once and flush everything queued (barge-in). */
   stop(): Promise<PlaybackStopped>;
@@ -77,7 +77,5 @@ export interface AudioOutputPort {
   playedMs(itemId: string): number;
   earcon(kind: EarconKind): void;
   status(): AudioStatus;
-  on<K extends keyof AudioOutputEvents>(event: K, listener: (...args: AudioOutputEvents[K]) => void): unknown;
-  off<K extends keyof AudioOutputEvents>(event: K, listener: (...args: AudioOutputEvents[K]) => void): unknown;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * The one path every command takes, from a key or from the voice assistant:
  * validate (zod) → disabled? → confirm? (keys only) → run → activity line.
  */
+import { errorText } from '../shared/errors.js';
 import { z } from 'zod';
 import type { FormKey } from '../state/actions.js';
 import type { KeyArrival } from '../state/types.js';
@@ -38,10 +39,6 @@ function argLabel(args: Record<string, unknown>, result: CommandResult): string 
     if (typeof v === 'string' || typeof v === 'number') return oneLine(String(v), 30);
   }
   return '';
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -89,9 +86,6 @@ async function execute(
       ctx.store.dispatch({
         type: 'activity/add',
         at: now(),
-        source,
-        commandId: id,
-        ok: result.ok,
         text: `${source} → ${id}(${argLabel(args, result)}): ${oneLine(what, 80)}`,
       });
     }

@@ -3,5 +3,5 @@ export type * from './types.js';
 export { commands, defineCommand, findCommand, findTool } from './registry.js';
 export { createDispatcher, dispatchCommand, type Dispatcher } from './dispatch.js';
 export * from './keymap.js';
-export { toolDefinitions, toolListText, toolParameters } from './tools.js';
+export { toolDefinitions, toolParameters } from './tools.js';
 export { boardSummary, createToolHost } from './tool-host.js';

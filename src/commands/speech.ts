@@ -75,8 +75,7 @@ export function statusSentence(t: TaskRecord, now: number): string {
 
 /** Failure kinds whose message quotes text from outside voice-orch (the agent's stderr, an API error). */
 export function failureCarriesOutput(f: TaskFailure): boolean {
-  // A stall names the last stderr line ("… (last error: …)"), so it carries output too.
-  return f.kind === 'crashed' || f.kind === 'execution_error' || f.kind === 'api_error' || f.kind === 'stalled';
+  return f.kind === 'crashed' || f.kind === 'execution_error' || f.kind === 'api_error';
 }
 
 /** A failure in a few words for list lines; quoted outside text is left for the status answer. */

@@ -3,6 +3,7 @@
  * older or newer page when scrolling nears an edge of the window it holds. The window itself is
  * state (state/tail-window.ts); this is the part that asks the task engine for pages.
  */
+import { errorText } from '../shared/errors.js';
 import { matchesFilter } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
 import type { CommandContext } from './types.js';
@@ -13,10 +14,6 @@ const PREFETCH = 100;
 const MAX_PAGES_PER_SCROLL = 8;
 
 type Ctx = Pick<CommandContext, 'tasks' | 'store'>;
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Reads the newest page of the open log into the window. */
 export async function loadNewestPage(ctx: Ctx, taskId: number): Promise<void> {

@@ -3,6 +3,7 @@
  * with source 'voice', and a compact task board. Nothing here throws: every failure becomes a
  * short sentence the model can say.
  */
+import { errorText } from '../shared/errors.js';
 import type { ToolHost } from '../session/types.js';
 import { isLive, type TaskRecord } from '../tasks/types.js';
 import { dispatchCommand } from './dispatch.js';
@@ -61,7 +62,7 @@ export function createToolHost(ctx: CommandContext, registry: readonly AnyComman
         const result = await dispatchCommand(ctx, spec.id, args, 'voice', registry);
         return bounded(result.say || (result.ok ? 'Done.' : 'That did not work.'));
       } catch (e) {
-        return `${name} failed: ${oneLine(e instanceof Error ? e.message : String(e), 200)}`;
+        return `${name} failed: ${oneLine(errorText(e), 200)}`;
       }
     },
     taskBoard() {
@@ -69,7 +70,7 @@ export function createToolHost(ctx: CommandContext, registry: readonly AnyComman
       try {
         summary = boardSummary(ctx.tasks.list());
       } catch (e) {
-        summary = `Task list unavailable: ${oneLine(e instanceof Error ? e.message : String(e), 100)}`;
+        summary = `Task list unavailable: ${oneLine(errorText(e), 100)}`;
       }
       if (summary !== lastSummary) {
         lastSummary = summary;

@@ -25,15 +25,3 @@ export function toolDefinitions(registry: readonly AnyCommandSpec[] = commands):
       parameters: toolParameters(c.voice!.parameters),
     }));
 }
-
-/** "- spawn_task(name, prompt, project, model?): Start a new…" lines for the instructions text. */
-export function toolListText(registry: readonly AnyCommandSpec[] = commands): string {
-  return registry
-    .filter((c) => c.voice)
-    .map((c) => {
-      const shape = c.voice!.parameters.shape as Record<string, z.ZodType>;
-      const params = Object.entries(shape).map(([k, s]) => (s.safeParse(undefined).success ? `${k}?` : k));
-      return `- ${c.voice!.name}(${params.join(', ')}): ${c.description}`;
-    })
-    .join('\n');
-}

@@ -3,6 +3,7 @@
  * zod. Precedence: flags > environment > config file > defaults. Errors name the bad field and
  * where it came from; nothing here exits the process.
  */
+import { errorText } from '../shared/errors.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -192,7 +193,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       },
     });
   } catch (err) {
-    return { ok: false, message: `${(err as Error).message}\nRun voice-orch --help for the options.` };
+    return { ok: false, message: `${errorText(err)}\nRun voice-orch --help for the options.` };
   }
   const { values: v, positionals } = parsed;
 
@@ -219,7 +220,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     raw = readFileSync(configPath, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || v.config) {
-      return { ok: false, message: `Cannot read config file ${configPath}: ${(err as Error).message}` };
+      return { ok: false, message: `Cannot read config file ${configPath}: ${errorText(err)}` };
     }
   }
   if (raw !== undefined) {
@@ -227,7 +228,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     try {
       json = JSON.parse(raw);
     } catch (err) {
-      return { ok: false, message: `Config file ${configPath} is not valid JSON: ${(err as Error).message}` };
+      return { ok: false, message: `Config file ${configPath} is not valid JSON: ${errorText(err)}` };
     }
     const res = configFileSchema.safeParse(json);
     if (!res.success) return { ok: false, message: formatZodIssues(res.error, `Config file ${configPath}`) };

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
-import { fork, type ChildProcess } from 'node:child_process';
+import { SafeEmitter } from '../shared/events.js';
+import { HelperProcess } from '../shared/helper-process.js';
 import { fileURLToPath } from 'node:url';
 import type { PttMode, PushToTalkEvents, PushToTalkPort } from './types.js';
 import { DEFAULT_MAX_HOLD_MS, TalkState } from './hold-timer.js';
@@ -36,19 +36,17 @@ export function resolvePttKey(key: string | number | undefined): ResolvedKey {
  * Emits `mode` `{kind:'hold'}` when the helper is ready and `{kind:'none', reason}` when it failed or
  * exited (reason e.g. "global key unavailable: hotkey helper exited (SIGABRT)").
  */
-export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements PushToTalkPort {
+export class GlobalHoldSource extends SafeEmitter<PushToTalkEvents> implements PushToTalkPort {
   readonly key: ResolvedKey;
   private readonly state: TalkState;
   private readonly opts: GlobalHoldOptions;
-  private child: ChildProcess | null = null;
+  private helper: HelperProcess | null = null;
   private isReady = false;
   private failure: string | null = null;
-  private closing = false;
   /** X time of the accepted keydown; null when the key is up or the hold was discarded. */
   private downTime: number | null = null;
   /** The key is physically down (including after a max-hold discard). */
   private keyDown = false;
-  private stderr = '';
   private startPromise: Promise<boolean> | null = null;
 
   constructor(opts: GlobalHoldOptions = {}) {
@@ -58,82 +56,43 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     this.state = new TalkState(opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS, {
       onMaxHold: (reason) => {
         this.downTime = null;
-        this.guarded(() => this.emit('discard', reason)); // runs in a timer
+        this.fire('discard', reason); // runs in a timer
       },
     });
   }
 
   /** Start the helper. Resolves true once it is hooked in, false when it failed (see `mode`). */
   start(): Promise<boolean> {
-    this.startPromise ??= new Promise<boolean>((resolve) => {
-      const env = this.opts.env ?? process.env;
-      if (!env.DISPLAY) {
-        this.fail('no display');
-        resolve(false);
-        return;
-      }
-      const path = this.opts.helperPath ?? fileURLToPath(new URL('./hotkey-helper.cjs', import.meta.url));
-      let child: ChildProcess;
-      try {
-        child = fork(path, [String(this.key.keycode)], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          serialization: 'advanced',
-          execArgv: [],
-        });
-      } catch (err) {
-        this.fail(`hotkey helper did not start: ${(err as Error).message}`);
-        resolve(false);
-        return;
-      }
-      this.child = child;
-      child.stdout?.resume();
-      child.stderr?.on('data', (d: Buffer) => {
-        this.stderr = (this.stderr + d.toString()).slice(-2000);
-      });
-      // Listeners run inside these handlers: guarded() keeps a throwing one from becoming an uncaught
-      // exception in the app, and the kill and resolve() come first so they always happen.
-      const timer = setTimeout(() => {
-        if (this.isReady || this.failure) return;
-        child.kill('SIGKILL');
-        resolve(false);
-        this.guarded(() =>
-          this.fail(
-            `hotkey helper did not become ready within ${((this.opts.readyTimeoutMs ?? 3000) / 1000).toFixed(1)} s`,
-          ),
-        );
-      }, this.opts.readyTimeoutMs ?? 3000);
-      timer.unref();
-      child.on('message', (m: HelperMessage) => {
-        if (m.t === 'ready') {
-          clearTimeout(timer);
-          this.isReady = true;
-          resolve(true);
-          this.guarded(() => this.emit('mode', this.mode()));
-        } else if (m.t === 'fatal') {
-          clearTimeout(timer);
-          resolve(false);
-          this.guarded(() => this.fail(m.reason));
-        } else if (m.t === 'down' || m.t === 'up') {
-          this.guarded(() => this.onKey(m));
-        }
-      });
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        resolve(false);
-        this.guarded(() => this.fail(`hotkey helper error: ${err.message}`));
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        this.child = null;
-        resolve(false);
-        if (!this.closing) {
-          const how = signal ?? `code ${code}`;
-          const detail = lastLine(this.stderr);
-          this.guarded(() => this.fail(`hotkey helper exited (${how})${detail ? `: ${detail}` : ''}`));
-        }
-      });
+    if (this.startPromise) return this.startPromise;
+    const env = this.opts.env ?? process.env;
+    if (!env.DISPLAY) {
+      this.fail('no display');
+      this.startPromise = Promise.resolve(false);
+      return this.startPromise;
+    }
+    const helper = new HelperProcess({
+      name: 'hotkey helper',
+      script: this.opts.helperPath ?? fileURLToPath(new URL('./hotkey-helper.cjs', import.meta.url)),
+      args: [String(this.key.keycode)],
+      env,
+      readyMessage: 'ready',
+      readyTimeoutMs: this.opts.readyTimeoutMs ?? 3000,
     });
+    this.helper = helper;
+    helper.on('ready', () => {
+      this.isReady = true;
+      this.fire('mode', this.mode());
+    });
+    helper.on('message', (m) => {
+      const k = m as HelperMessage;
+      if (k.t === 'down' || k.t === 'up') this.onKey(k);
+    });
+    // start failure, no ready message in time, 'fatal' from the helper, or an exit nobody asked for
+    helper.on('error', (err) => this.fail(err.message));
+    helper.on('exit', () => {
+      if (this.helper === helper) this.helper = null;
+    });
+    this.startPromise = helper.start();
     return this.startPromise;
   }
 
@@ -159,7 +118,7 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
       if (this.keyDown) return; // auto-repeat, or still held after a max-hold discard
       this.keyDown = true;
       this.downTime = m.time;
-      if (this.state.press(at)) this.emit('press', at);
+      if (this.state.press(at)) this.fire('press', at);
       return;
     }
     this.keyDown = false;
@@ -168,40 +127,13 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     if (downTime === null) return; // discarded (max hold): this release sends nothing
     const fallback = this.state.release(at);
     if (fallback === null) return;
-    this.emit('release', at, Math.max(0, m.time - downTime));
+    this.fire('release', at, Math.max(0, m.time - downTime));
   }
 
   async close(): Promise<void> {
-    this.closing = true;
     this.state.reset();
-    const child = this.child;
-    if (!child) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve();
-      }, 1000);
-      t.unref();
-      child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      if (child.connected) child.disconnect();
-      else child.kill('SIGTERM');
-    });
-  }
-
-  /** Runs `fn`; an exception (from a listener) is reported as `error` instead of escaping. */
-  private guarded(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      try {
-        if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
-      } catch {
-        // an 'error' listener that throws: nothing left to tell
-      }
-    }
+    // closing the IPC channel ends the helper; SIGKILL after a second
+    await this.helper?.shutdown({ graceMs: 1000 });
   }
 
   private fail(reason: string): void {
@@ -210,16 +142,11 @@ export class GlobalHoldSource extends EventEmitter<PushToTalkEvents> implements 
     this.isReady = false;
     if (this.state.reset()) {
       this.downTime = null;
-      this.emit('discard', `global key lost: ${reason}`);
+      this.fire('discard', `global key lost: ${reason}`);
     }
-    this.emit('mode', this.mode());
+    this.fire('mode', this.mode());
   }
 }
 
-type HelperMessage =
-  { t: 'ready' } | { t: 'fatal'; reason: string } | { t: 'down' | 'up'; keycode: number; time: number; lagMs: number };
-
-function lastLine(s: string): string {
-  const lines = s.trim().split('\n').filter(Boolean);
-  return (lines[lines.length - 1] ?? '').trim().slice(0, 200);
-}
+/** The hotkey helper's messages besides its ready and fatal ones (see hotkey-helper.cjs). */
+type HelperMessage = { t: 'down' | 'up'; keycode: number; time: number; lagMs: number } | { t: 'ready' };

@@ -1,4 +1,5 @@
-import { EventEmitter } from 'node:events';
+import { errorText } from '../shared/errors.js';
+import { SafeEmitter } from '../shared/events.js';
 import type { PttMode, PushToTalkEvents, PushToTalkPort } from './types.js';
 import { GlobalHoldSource, resolvePttKey } from './global-hold-source.js';
 import { TapToggleSource } from './tap-toggle-source.js';
@@ -28,7 +29,7 @@ export interface PushToTalkOptions {
  * arrived), otherwise tap-to-toggle in the terminal. Emits `mode` whenever the active mode changes.
  * The UI feeds terminal keys with {@link key}; they only act while tap-to-toggle is active.
  */
-export class PushToTalk extends EventEmitter<PushToTalkEvents> implements PushToTalkPort {
+export class PushToTalk extends SafeEmitter<PushToTalkEvents> implements PushToTalkPort {
   readonly toggle: TapToggleSource;
   readonly hold: GlobalHoldSource | null;
   private active: 'hold' | 'toggle' = 'toggle';
@@ -51,7 +52,7 @@ export class PushToTalk extends EventEmitter<PushToTalkEvents> implements PushTo
           env,
         });
       } catch (err) {
-        holdError = (err as Error).message;
+        holdError = errorText(err);
       }
     }
     this.hold = hold;
@@ -79,7 +80,7 @@ export class PushToTalk extends EventEmitter<PushToTalkEvents> implements PushTo
           this.active = 'toggle';
           this.toggle.setReason(m.reason);
         }
-        this.emit('mode', this.mode());
+        this.fire('mode', this.mode());
       });
     }
     this.startPromise = (hold && env.DISPLAY ? hold.start() : Promise.resolve(false)).then(() => this.mode());
@@ -113,13 +114,13 @@ export class PushToTalk extends EventEmitter<PushToTalkEvents> implements PushTo
 
   private forward(src: TapToggleSource | GlobalHoldSource, kind: 'hold' | 'toggle'): void {
     src.on('press', (at) => {
-      if (this.active === kind) this.emit('press', at);
+      if (this.active === kind) this.fire('press', at);
     });
     src.on('release', (at, held) => {
-      if (this.active === kind) this.emit('release', at, held);
+      if (this.active === kind) this.fire('release', at, held);
     });
     // A discard from the hold source after it failed still reaches the app: it ends a turn.
-    src.on('discard', (reason) => this.emit('discard', reason));
-    src.on('error', (err) => this.emit('error', err));
+    src.on('discard', (reason) => this.fire('discard', reason));
+    src.on('error', (err) => this.fire('error', err));
   }
 }

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../shared/events.js';
 import type { PttMode, PushToTalkEvents, PushToTalkPort } from './types.js';
 import { DEFAULT_MAX_HOLD_MS, TalkState } from './hold-timer.js';
 
@@ -22,7 +22,7 @@ const LABELS: Record<string, string> = { space: 'Space', escape: 'Esc', enter: '
  * Tap-to-toggle push-to-talk in the terminal: tap the toggle key to start, tap again to send, the
  * cancel key discards. It does not read the terminal itself; the UI calls {@link key}.
  */
-export class TapToggleSource extends EventEmitter<PushToTalkEvents> implements PushToTalkPort {
+export class TapToggleSource extends SafeEmitter<PushToTalkEvents> implements PushToTalkPort {
   readonly toggleKey: string;
   readonly cancelKey: string;
   private readonly state: TalkState;
@@ -35,14 +35,8 @@ export class TapToggleSource extends EventEmitter<PushToTalkEvents> implements P
     this.cancelKey = (opts.cancelKey ?? 'escape').toLowerCase();
     this.now = opts.now ?? (() => performance.now());
     this.state = new TalkState(opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS, {
-      // runs in a timer: a throwing listener becomes an 'error' event, not an uncaught exception
-      onMaxHold: (reason) => {
-        try {
-          this.emit('discard', reason);
-        } catch (err) {
-          if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
-        }
-      },
+      // runs in a timer: fire() turns a throwing listener into an 'error' event, not an uncaught exception
+      onMaxHold: (reason) => this.fire('discard', reason),
     });
     this.currentMode = {
       kind: 'toggle',
@@ -58,16 +52,16 @@ export class TapToggleSource extends EventEmitter<PushToTalkEvents> implements P
   key(name: string, at: number = this.now()): boolean {
     const k = name.toLowerCase();
     if (k === this.toggleKey) {
-      if (this.state.press(at)) this.emit('press', at);
+      if (this.state.press(at)) this.fire('press', at);
       else {
         const held = this.state.release(at);
-        if (held !== null) this.emit('release', at, held);
+        if (held !== null) this.fire('release', at, held);
       }
       return true;
     }
     if (k === this.cancelKey && this.state.talking) {
       this.state.reset();
-      this.emit('discard', 'cancelled');
+      this.fire('discard', 'cancelled');
       return true;
     }
     return false;
@@ -75,7 +69,7 @@ export class TapToggleSource extends EventEmitter<PushToTalkEvents> implements P
 
   /** Discard an ongoing turn (e.g. when the mode changes). */
   cancel(reason: string): void {
-    if (this.state.reset()) this.emit('discard', reason);
+    if (this.state.reset()) this.fire('discard', reason);
   }
 
   /** Set the reason shown for this mode. */

@@ -3,6 +3,8 @@
  * the terminal. No React here; the terminal source is fed key presses by the UI layer.
  */
 
+import type { EventSource } from '../shared/events.js';
+
 /** Which push-to-talk mode is active, and why. */
 export interface PttMode {
   kind: 'hold' | 'toggle' | 'none';
@@ -24,11 +26,9 @@ export interface PushToTalkEvents {
 }
 
 /** One push-to-talk source, or the selector that combines them. */
-export interface PushToTalkPort {
+export interface PushToTalkPort extends EventSource<PushToTalkEvents> {
   mode(): PttMode;
   /** True between press and release. */
   isTalking(): boolean;
-  on<K extends keyof PushToTalkEvents>(event: K, listener: (...args: PushToTalkEvents[K]) => void): unknown;
-  off<K extends keyof PushToTalkEvents>(event: K, listener: (...args: PushToTalkEvents[K]) => void): unknown;
   close(): Promise<void>;
 }

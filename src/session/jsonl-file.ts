@@ -2,6 +2,7 @@
  * Append-only JSON-lines file, created with mode 0600 (its directory 0700). Writes are queued
  * on a stream so callers on the hot path never wait for the disk.
  */
+import { toError } from '../shared/errors.js';
 import { createWriteStream, mkdirSync, chmodSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -55,6 +56,6 @@ export class JsonlFile {
     if (this.failed) return;
     this.failed = true;
     this.stream = null;
-    this.onError(err instanceof Error ? err : new Error(String(err)));
+    this.onError(toError(err));
   }
 }

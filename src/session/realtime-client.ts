@@ -2,6 +2,7 @@
  * One WebSocket to the OpenAI Realtime API (GA shape). Transport only: URL, headers, frames,
  * close codes. Protocol decisions live in the Realtime engine (src/session/realtime).
  */
+import { errorText } from '../shared/errors.js';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -91,7 +92,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         handshakeTimeout: this.opts.handshakeTimeoutMs ?? 15_000,
       });
     } catch (err) {
-      queueMicrotask(() => this.emitClose({ code: 1006, reason: errMessage(err) }));
+      queueMicrotask(() => this.emitClose({ code: 1006, reason: errorText(err) }));
       return;
     }
     this.ws = ws;
@@ -128,7 +129,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       ws.terminate();
     });
     ws.on('error', (err) => {
-      this.emit('warning', errMessage(err));
+      this.emit('warning', errorText(err));
     });
     ws.on('close', (code, reason) => {
       this.stopKeepAlive();
@@ -149,7 +150,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       ws.send(JSON.stringify(event));
       return true;
     } catch (err) {
-      this.emit('warning', errMessage(err));
+      this.emit('warning', errorText(err));
       return false;
     }
   }
@@ -214,8 +215,4 @@ function rawToString(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

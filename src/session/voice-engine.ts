@@ -16,6 +16,7 @@
  * - Every response's cost and each turn's latency stages are reported as `cost` / `latency`
  *   events; the transcript is reported entry by entry (streaming entries re-emitted with one id).
  */
+import type { EventSource } from '../shared/events.js';
 import type {
   ConnectionState,
   CostSnapshot,
@@ -40,7 +41,7 @@ export interface VoiceEngineEvents {
 }
 
 /** A voice conversation as the command layer and the composition root see it. */
-export interface VoiceEngine {
+export interface VoiceEngine extends EventSource<VoiceEngineEvents> {
   state(): ConnectionState;
   /** Start connecting (and keep the conversation available until close()). No-op when disabled. */
   start(): void;
@@ -60,6 +61,4 @@ export interface VoiceEngine {
   noticeMode(): NoticeMode;
   /** Stop the conversation and flush logs. Never rejects. */
   close(): Promise<void>;
-  on<K extends keyof VoiceEngineEvents>(event: K, listener: (...args: VoiceEngineEvents[K]) => void): unknown;
-  off<K extends keyof VoiceEngineEvents>(event: K, listener: (...args: VoiceEngineEvents[K]) => void): unknown;
 }

@@ -25,11 +25,10 @@ export type Action =
   | { type: 'select/move'; delta: number }
   | { type: 'select/set'; taskId: number }
   | { type: 'transcript/upsert'; entry: TranscriptEntry }
-  | { type: 'activity/add'; at: number; source: 'key' | 'voice'; commandId: string; text: string; ok: boolean }
+  | { type: 'activity/add'; at: number; text: string }
   | { type: 'notice/add'; text: string; level?: Notice['level']; at: number; ttlMs?: number }
   | { type: 'notice/expire'; now: number }
   | { type: 'connection'; state: ConnectionState }
-  | { type: 'model'; model: string }
   | { type: 'noticeMode'; mode: NoticeMode }
   | { type: 'ptt/mode'; mode: PttMode }
   | { type: 'ptt/talking'; talking: boolean }

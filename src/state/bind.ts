@@ -5,6 +5,8 @@
 import type { AudioInputEvents, AudioInputPort, AudioOutputEvents, AudioOutputPort } from '../audio/types.js';
 import type { PushToTalkEvents, PushToTalkPort } from '../input/types.js';
 import type { VoiceEngine, VoiceEngineEvents } from '../session/voice-engine.js';
+import type { EventMap, EventSource } from '../shared/events.js';
+import { errorText } from '../shared/errors.js';
 import type { TaskManagerEvents, TaskManagerPort, TaskRecord } from '../tasks/types.js';
 import type { Action } from './actions.js';
 import type { Store } from './store.js';
@@ -13,16 +15,8 @@ import type { AppState } from './types.js';
 /** The store type every binder takes. */
 export type AppStore = Store<AppState, Action>;
 
-type EventMap<E> = { [K in keyof E]: unknown[] };
-
-/** A port's `on`/`off` pair over its event map. */
-interface Emitter<E extends EventMap<E>> {
-  on<K extends keyof E>(event: K, listener: (...args: E[K]) => void): unknown;
-  off<K extends keyof E>(event: K, listener: (...args: E[K]) => void): unknown;
-}
-
 function listen<E extends EventMap<E>>(
-  port: Emitter<E>,
+  port: EventSource<E>,
   handlers: { [K in keyof E]?: (...args: E[K]) => void },
 ): () => void {
   const keys = Object.keys(handlers) as (keyof E)[];
@@ -31,8 +25,6 @@ function listen<E extends EventMap<E>>(
     for (const k of keys) port.off(k, handlers[k]!);
   };
 }
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function finishNotice(t: TaskRecord): { text: string; level: 'success' | 'error' | 'warning' } {
   switch (t.status) {
@@ -53,7 +45,7 @@ export function bindTaskManager(store: AppStore, port: TaskManagerPort, now: () 
     if (entries.length) store.dispatch({ type: 'task/output', taskId: t.id, entries });
   }
   const upsert = (task: TaskRecord): void => store.dispatch({ type: 'task/upsert', task });
-  return listen(port as Emitter<TaskManagerEvents>, {
+  return listen<TaskManagerEvents>(port, {
     added: upsert,
     updated: upsert,
     stalled: (task) => {
@@ -79,7 +71,7 @@ export function bindTaskManager(store: AppStore, port: TaskManagerPort, now: () 
 export function bindVoiceSession(store: AppStore, port: VoiceEngine, now: () => number = Date.now): () => void {
   store.dispatch({ type: 'connection', state: port.state() });
   store.dispatch({ type: 'noticeMode', mode: port.noticeMode() });
-  return listen(port as Emitter<VoiceEngineEvents>, {
+  return listen<VoiceEngineEvents>(port, {
     state: (state) => store.dispatch({ type: 'connection', state }),
     transcript: (entry) => store.dispatch({ type: 'transcript/upsert', entry }),
     speaking: (speaking) => store.dispatch({ type: 'speaking', speaking }),
@@ -94,7 +86,7 @@ export function bindVoiceSession(store: AppStore, port: VoiceEngine, now: () => 
 export function bindPushToTalk(store: AppStore, port: PushToTalkPort, now: () => number = Date.now): () => void {
   store.dispatch({ type: 'ptt/mode', mode: port.mode() });
   store.dispatch({ type: 'ptt/talking', talking: port.isTalking() });
-  return listen(port as Emitter<PushToTalkEvents>, {
+  return listen<PushToTalkEvents>(port, {
     mode: (mode) => store.dispatch({ type: 'ptt/mode', mode }),
     press: () => store.dispatch({ type: 'ptt/talking', talking: true }),
     release: () => store.dispatch({ type: 'ptt/talking', talking: false }),
@@ -116,7 +108,7 @@ export function bindAudio(
 ): () => void {
   store.dispatch({ type: 'audio/input', status: input.status() });
   store.dispatch({ type: 'audio/output', status: output.status() });
-  const offIn = listen(input as Emitter<AudioInputEvents>, {
+  const offIn = listen<AudioInputEvents>(input, {
     level: (level) => {
       if (store.getState().ptt.talking) store.dispatch({ type: 'ptt/level', level });
     },
@@ -124,7 +116,7 @@ export function bindAudio(
     error: (e) =>
       store.dispatch({ type: 'notice/add', text: `Microphone: ${errorText(e)}`, level: 'error', at: now() }),
   });
-  const offOut = listen(output as Emitter<AudioOutputEvents>, {
+  const offOut = listen<AudioOutputEvents>(output, {
     status: (status) => store.dispatch({ type: 'audio/output', status }),
     error: (e) => store.dispatch({ type: 'notice/add', text: `Speaker: ${errorText(e)}`, level: 'error', at: now() }),
   });

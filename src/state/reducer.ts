@@ -15,8 +15,6 @@ export const TAIL_MAX = 50;
 export { TAIL_LOG_MAX } from './tail-window.js';
 /** Transcript entries kept (activity lines included). */
 export const TRANSCRIPT_MAX = 200;
-/** Activity lines kept. */
-export const ACTIVITY_MAX = 100;
 /** Notices on screen at once (the newest win). */
 export const NOTICES_MAX = 4;
 /** How long a notice stays when the action does not say. */
@@ -40,7 +38,6 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
     tails: {},
     tailLog: null,
     transcript: [],
-    activity: [],
     notices: [],
     connection: { kind: 'closed' },
     model: opts.model ?? '',
@@ -207,12 +204,10 @@ export function reducer(state: AppState, raw: Action): AppState {
     }
     case 'activity/add': {
       const id = state.seq.activity + 1;
-      const { at, source, commandId, text, ok } = action;
-      const line = { id, at, source, commandId, text, ok };
+      const { at, text } = action;
       const entry = { id: `activity-${id}`, role: 'tool' as const, text, final: true, at };
       return {
         ...state,
-        activity: appendBounded(state.activity, [line], ACTIVITY_MAX),
         transcript: appendBounded(state.transcript, [entry], TRANSCRIPT_MAX),
         seq: { ...state.seq, activity: id },
       };
@@ -225,8 +220,6 @@ export function reducer(state: AppState, raw: Action): AppState {
     }
     case 'connection':
       return { ...state, connection: action.state };
-    case 'model':
-      return { ...state, model: action.model };
     case 'noticeMode':
       return { ...state, noticeMode: action.mode };
     case 'ptt/mode':

@@ -144,8 +144,6 @@ function cleaned(action: Action): Action {
       return { ...action, error: sanitizeLine(action.error) };
     case 'connection':
       return { ...action, state: keep(action.state, cleanConnection(action.state)) };
-    case 'model':
-      return { ...action, model: sanitizeLine(action.model) };
     case 'ptt/mode': {
       const mode = { ...action.mode, key: sanitizeLine(action.mode.key) };
       if (action.mode.reason !== undefined) mode.reason = sanitizeText(action.mode.reason);

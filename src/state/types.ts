@@ -136,16 +136,6 @@ export interface Notice {
   expiresAt: number;
 }
 
-/** One line saying a command ran: "voice → cancel_task(3): cancelled". */
-export interface ActivityLine {
-  id: number;
-  at: number;
-  source: 'key' | 'voice';
-  commandId: string;
-  text: string;
-  ok: boolean;
-}
-
 /** Push-to-talk as the status bar shows it. */
 export interface PttState {
   mode: PttMode;
@@ -167,8 +157,6 @@ export interface AppState {
   tailLog: TailLog | null;
   /** Conversation, tool calls and activity lines, oldest first, bounded. */
   transcript: readonly TranscriptEntry[];
-  /** Commands that ran, oldest first, bounded. */
-  activity: readonly ActivityLine[];
   notices: readonly Notice[];
   connection: ConnectionState;
   /** Realtime model name, for the status bar. */

@@ -6,6 +6,7 @@
  * The agent writes the file directly (its stdout is the file), so the file is the source of
  * truth and the tailer can start anywhere: after a restart it continues from the saved offset.
  */
+import { toError } from '../shared/errors.js';
 import { watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { LineSplitter, type SplitLine } from './line-splitter.js';
@@ -58,7 +59,7 @@ function inSlice(fn: () => void): Promise<void> {
         fn();
         resolve();
       } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(toError(e));
       }
     });
     if (!sliceScheduled) {
@@ -213,7 +214,7 @@ export class LogTailer {
         if (bytesRead < buf.length) return;
       }
     } catch (e) {
-      this.opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+      this.opts.onError?.(toError(e));
     }
   }
 
@@ -221,7 +222,7 @@ export class LogTailer {
     try {
       this.opts.onLines(lines, this.lineEnd);
     } catch (e) {
-      this.opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+      this.opts.onError?.(toError(e));
     }
   }
 }

@@ -12,8 +12,6 @@ export interface OutcomeInput {
   signal: string | null;
   /** The user (or shutdown) asked to cancel this run. */
   cancelled: boolean;
-  /** The stall watchdog killed the run. */
-  stalledKilled?: boolean;
   /** The process could not be spawned (e.g. "spawn claude ENOENT"). */
   startError?: string;
   /** Last bytes of stderr, for the crash explanation. */
@@ -214,16 +212,6 @@ export function decideOutcome(input: OutcomeInput): Outcome {
   }
 
   if (input.cancelled) return { status: 'cancelled' };
-  if (input.stalledKilled) {
-    const err = lastStderrLine(input.stderrTail);
-    return {
-      status: 'failed',
-      failure: {
-        kind: 'stalled',
-        message: `stopped because it produced no output for too long${err ? ` (last error: ${err})` : ''}`,
-      },
-    };
-  }
 
   if (input.backend === 'command') {
     if (input.exitCode === 0 && !input.signal) return { status: 'completed' };

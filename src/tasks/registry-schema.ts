@@ -10,7 +10,7 @@ import type { PersistedTask } from './task-store.js';
 
 const status = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
 const failure = z.object({
-  kind: z.enum(['api_error', 'max_turns', 'budget', 'crashed', 'could_not_start', 'stalled', 'execution_error']),
+  kind: z.enum(['api_error', 'max_turns', 'budget', 'crashed', 'could_not_start', 'execution_error']),
   message: z.string(),
 });
 const count = z.number().int().nonnegative();

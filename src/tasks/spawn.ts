@@ -5,6 +5,7 @@
  * unref'd, and writes straight into its log files: stdout and stderr are file descriptors
  * opened with O_APPEND, not pipes to us. When voice-orch dies, nothing of the agent breaks.
  */
+import { errorText } from '../shared/errors.js';
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 import type { ActionResult } from './types.js';
@@ -55,7 +56,7 @@ function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
     errFd = openSync(opts.stderrPath, 'a', 0o600);
   } catch (e) {
     closeQuietly(outFd);
-    return { ok: false, message: `cannot open the task log: ${(e as Error).message}` };
+    return { ok: false, message: `cannot open the task log: ${errorText(e)}` };
   }
   // execa's types only list the literals 3–9 for a bare descriptor; at run time any fd is handed
   // to the child as is (no stream through us), which is the point.
@@ -83,14 +84,14 @@ function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
           exit.error = r.originalMessage || r.shortMessage;
         return exit;
       },
-      (e: unknown) => ({ exitCode: null, signal: null, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => ({ exitCode: null, signal: null, error: errorText(e) }),
     );
     if (pid === undefined) return { ok: true, value: { pid: -1, exited } };
     // The child holds its own copies of the descriptors; ours are not needed any more.
     sub.unref();
     return { ok: true, value: { pid, exited } };
   } catch (e) {
-    return { ok: false, message: (e as Error).message };
+    return { ok: false, message: errorText(e) };
   } finally {
     closeQuietly(outFd);
     closeQuietly(errFd);

@@ -10,7 +10,8 @@
  * process start time guarding against pid reuse. One task writes in a directory at a time;
  * the global cap queues the rest; the queue drains FIFO.
  */
-import { EventEmitter } from 'node:events';
+import { toError } from '../shared/errors.js';
+import { SafeEmitter } from '../shared/events.js';
 import { open, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
@@ -194,10 +195,6 @@ interface RunLogRange extends LogRange {
   runNo: number;
 }
 
-function toError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -244,7 +241,7 @@ async function readRange(path: string, from: number, maxBytes: number): Promise<
  * All actions return values; failures that do not belong to an action become `error` events.
  * Its timers are unref'd: the owner keeps the process alive.
  */
-export class TaskManager extends EventEmitter<TaskManagerEvents> implements TaskManagerPort {
+export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskManagerPort {
   private readonly store: TaskStore;
   private readonly tasks = new Map<number, TaskState>();
   /** Queued task ids in arrival order. */
@@ -1567,17 +1564,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> implements Task
     }
   }
 
-  /** Calls each listener in isolation: a throwing listener becomes an `error` event, never a broken engine. */
-  private fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
+  /** Every event goes out isolated (SafeEmitter); those of start() are also kept for a late binding. */
+  protected override fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
     if (this.startingUp && event === 'error') this.startupEvents.push(['error', args[0] as Error]);
     if (this.startingUp && event === 'finished') this.startupEvents.push(['finished', args[0] as TaskRecord]);
-    for (const listener of this.listeners(event)) {
-      try {
-        (listener as (...a: unknown[]) => void).apply(this, args);
-      } catch (e) {
-        if (event !== 'error')
-          this.fire('error', new Error(`a "${String(event)}" listener threw: ${toError(e).message}`));
-      }
-    }
+    super.fire(event, ...args);
   }
 }

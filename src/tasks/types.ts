@@ -3,11 +3,10 @@
  * No React, no process handles: plain data that can be written to disk and sent to the UI.
  */
 
+import type { EventSource } from '../shared/events.js';
+
 /** Lifecycle of a task. `queued → running → completed | failed | cancelled | interrupted`. */
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
-
-/** Statuses after which a task will not change again until a follow-up starts a new run. */
-export const FINISHED_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
 /** True while a task is queued or running (it owns or waits for its project directory). */
 export function isLive(status: TaskStatus): boolean {
@@ -16,7 +15,7 @@ export function isLive(status: TaskStatus): boolean {
 
 /** Why a task failed, as a kind (for colour/logic) and a sentence a person understands. */
 export interface TaskFailure {
-  kind: 'api_error' | 'max_turns' | 'budget' | 'crashed' | 'could_not_start' | 'stalled' | 'execution_error';
+  kind: 'api_error' | 'max_turns' | 'budget' | 'crashed' | 'could_not_start' | 'execution_error';
   /** e.g. "API error 401: Invalid API key · Fix external API key", "crashed with exit code 3". */
   message: string;
 }
@@ -232,7 +231,7 @@ export interface TaskManagerEvents {
  * The task engine as the command layer, the voice session and the UI see it.
  * Implemented by `TaskManager` in `task-manager.ts`.
  */
-export interface TaskManagerPort {
+export interface TaskManagerPort extends EventSource<TaskManagerEvents> {
   spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>>;
   followUp(ref: number, prompt: string): Promise<ActionResult<TaskRecord>>;
   cancel(ref: number): Promise<ActionResult<TaskRecord>>;
@@ -247,8 +246,6 @@ export interface TaskManagerPort {
   roots(): string[];
   /** Directory names under the roots, for completion in the new-task form. */
   listProjects(): Promise<string[]>;
-  on<K extends keyof TaskManagerEvents>(event: K, listener: (...args: TaskManagerEvents[K]) => void): unknown;
-  off<K extends keyof TaskManagerEvents>(event: K, listener: (...args: TaskManagerEvents[K]) => void): unknown;
   /** Stop watchers; with 'cancel' cancel every live task, with 'keep' leave them running for the next start. */
   shutdown(policy: ShutdownPolicy): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../../src/commands/types.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { createStore } from '../../src/state/store.js';
 import type { ShutdownPolicy } from '../../src/tasks/types.js';
-import { entry, FakePtt, FakeTasks, FakeVoice, T0, task } from './fakes.js';
+import { entry, FakePtt, FakeTasks, FakeVoice, lastActivity, T0, task } from './fakes.js';
 
 function setup(
   initial = [
@@ -35,7 +35,7 @@ describe('dispatchCommand', () => {
     expect(r.ok).toBe(false);
     expect(r.say).toMatch(/name is required/);
     expect(r.say).toMatch(/project/);
-    expect(store.getState().activity.at(-1)!.text).toMatch(/^voice → spawn_task\(\): invalid: name is required/);
+    expect(lastActivity(store)).toMatch(/^voice → spawn_task\(\): invalid: name is required/);
   });
 
   it('refuses an unknown command without throwing', async () => {
@@ -56,7 +56,7 @@ describe('dispatchCommand', () => {
     const r = await dispatchCommand(ctx, 'cancel_task', { task: 'fix-login' }, 'voice');
     expect(r).toMatchObject({ ok: true, say: 'Cancelled task 3 "fix-login".' });
     expect(tasks.calls).toEqual(['cancel 3']);
-    expect(store.getState().activity.at(-1)!.text).toBe('voice → cancel_task(3): cancelled');
+    expect(lastActivity(store)).toBe('voice → cancel_task(3): cancelled');
   });
 
   it('by key, cancel asks first; y runs it, n does nothing', async () => {
@@ -77,7 +77,7 @@ describe('dispatchCommand', () => {
     const r = await d.answerConfirm('y');
     expect(r).toMatchObject({ ok: true });
     expect(tasks.calls).toEqual(['cancel 3']);
-    expect(store.getState().activity.at(-1)!.text).toBe('key → cancel_task(3): cancelled');
+    expect(lastActivity(store)).toBe('key → cancel_task(3): cancelled');
     expect(store.getState().notices.at(-1)!.text).toBe('Task 3 fix-login cancelled');
   });
 
@@ -137,7 +137,7 @@ describe('dispatchCommand', () => {
     expect(s.view).toMatchObject({ kind: 'tail', taskId: 3, follow: true });
     expect(s.tailLog).toMatchObject({ loading: false, entries: [{ text: 'hello' }] });
     expect(tasks.calls).toEqual(['readLogPage 3']);
-    expect(s.activity).toEqual([]); // navigation by key leaves no activity line
+    expect(s.transcript.filter((e) => e.id.startsWith('activity-'))).toEqual([]); // navigation by key leaves no activity line
   });
 
   it('the new-task form: refused submit keeps every value and shows the error inline; a good one spawns', async () => {
@@ -249,7 +249,7 @@ describe('dispatchCommand', () => {
     await d.press('set_notice_mode');
     await d.press('set_notice_mode');
     expect(voice.mode).toBe('speak');
-    expect(store.getState().activity.at(-1)!.text).toBe('key → set_notice_mode(speak): speak');
+    expect(lastActivity(store)).toBe('key → set_notice_mode(speak): speak');
   });
 
   it('a key press whose checks throw resolves to a refusal (no unhandled rejection in the UI)', async () => {

@@ -22,6 +22,16 @@ import type { PttMode, PushToTalkEvents, PushToTalkPort } from '../../src/input/
 
 export const T0 = 1_700_000_000_000;
 
+/** Text of the newest activity line ("voice → cancel_task(3): cancelled") in the transcript. */
+export function lastActivity(store: { getState(): { transcript: readonly { id: string; text: string }[] } }): string {
+  return (
+    store
+      .getState()
+      .transcript.filter((e) => e.id.startsWith('activity-'))
+      .at(-1)?.text ?? ''
+  );
+}
+
 export function task(over: Partial<TaskRecord> & { id: number; name: string }): TaskRecord {
   return {
     status: 'running',

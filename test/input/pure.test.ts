@@ -99,7 +99,7 @@ describe('maximum hold', () => {
     src.on('error', (e) => errors.push(e.message));
     src.key('space', 0);
     expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
-    expect(errors).toEqual(['listener bug']);
+    expect(errors).toEqual(['a "discard" listener threw: listener bug']);
     expect(src.isTalking()).toBe(false);
   });
 
@@ -177,7 +177,7 @@ describe('global hold source with a stand-in helper', () => {
     try {
       expect(await src.start()).toBe(true);
       await vi.waitFor(() => expect(log).toHaveLength(4));
-      expect(log).toEqual(['error:listener bug', 'release:50', 'press', 'release:50']);
+      expect(log).toEqual(['error:a "press" listener threw: listener bug', 'release:50', 'press', 'release:50']);
     } finally {
       await src.close();
       rmSync(dir, { recursive: true, force: true });

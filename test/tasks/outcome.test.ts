@@ -82,13 +82,9 @@ describe('decideOutcome (claude)', () => {
     });
   });
 
-  it('without a result: cancel, then stall, then crash', () => {
+  it('without a result: cancel, then crash', () => {
     expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGKILL', cancelled: true })).toEqual({
       status: 'cancelled',
-    });
-    expect(decideOutcome({ ...base, exitCode: null, signal: 'SIGTERM', stalledKilled: true })).toEqual({
-      status: 'failed',
-      failure: { kind: 'stalled', message: 'stopped because it produced no output for too long' },
     });
     expect(decideOutcome({ ...base, exitCode: 3, stderrTail: 'first\nError: something broke\n\n' })).toEqual({
       status: 'failed',

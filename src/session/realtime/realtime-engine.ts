@@ -7,7 +7,8 @@
  * response at a time) + UserTurn + ToolCalls + AssistantAudio per socket + the engine-neutral
  * parts in src/session (NoticeQueue, TranscriptLog, CostMeter, LatencyMarks).
  */
-import { EventEmitter } from 'node:events';
+import { toError } from '../../shared/errors.js';
+import { SafeEmitter } from '../../shared/events.js';
 import { join } from 'node:path';
 import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
 import type { AudioOutputPort } from '../../audio/types.js';
@@ -35,7 +36,7 @@ export type { RealtimeEngineOptions } from './options.js';
  * The Realtime voice engine; handlers never throw. The app sees only its VoiceEngine side; other
  * public members are the EngineCore / TurnHost view of its own helpers.
  */
-export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements VoiceEngine {
+export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements VoiceEngine {
   readonly opts: RealtimeEngineOptions;
   readonly audio: AudioOutputPort;
   readonly now: () => number;
@@ -469,17 +470,15 @@ export class RealtimeEngine extends EventEmitter<VoiceEngineEvents> implements V
   }
 
   fireError(err: unknown): void {
-    this.fire('error', err instanceof Error ? err : new Error(String(err)));
+    this.fire('error', toError(err));
   }
 
-  /** Emits without ever throwing: a listener's bug must not break the engine. */
-  fire<K extends keyof VoiceEngineEvents>(event: K, ...args: VoiceEngineEvents[K]): void {
-    if (event === 'error' && this.listenerCount('error') === 0) return;
-    try {
-      (this.emit as (e: K, ...a: VoiceEngineEvents[K]) => boolean)(event, ...args);
-    } catch {
-      // Listener failures are the listener's problem.
-    }
+  /**
+   * Emits without ever throwing (a listener's bug must not break the engine; it becomes an
+   * `error` event). Public because the engine's parts emit through their shared core.
+   */
+  override fire<K extends keyof VoiceEngineEvents>(event: K, ...args: VoiceEngineEvents[K]): void {
+    super.fire(event, ...args);
   }
 
   guard(fn: () => void): void {

@@ -3,6 +3,7 @@
  * once per engine lifetime, see executed-calls.ts) under a deadline, and its result is kept until
  * the model has it — on the socket that asked, or as a late result on the next one.
  */
+import { errorText } from '../../shared/errors.js';
 import type { ResponseRequest } from '../response-gate.js';
 import type { ToolHost } from '../types.js';
 import { ExecutedCalls } from './executed-calls.js';
@@ -81,7 +82,7 @@ export class ToolCalls {
       };
       pending.then(
         (r) => settle(typeof r === 'string' ? r : (JSON.stringify(r) ?? '')),
-        (err: unknown) => settle(`The tool ${rec.name} failed: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) => settle(`The tool ${rec.name} failed: ${errorText(err)}`),
       );
     });
   }
