@@ -2,7 +2,6 @@
  * Ports and event maps of the voice session (src/session). No React, no sockets in these types.
  */
 
-
 /** Connection state of the Realtime session, as the status bar shows it. */
 export type ConnectionState =
   | { kind: 'disabled'; reason: string }

@@ -7,7 +7,15 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, makeWorld, procState, readWholeLog, startTaskHost, waitFor, type World } from './task-manager.fixture.js';
+import {
+  finished,
+  makeWorld,
+  procState,
+  readWholeLog,
+  startTaskHost,
+  waitFor,
+  type World,
+} from './task-manager.fixture.js';
 
 let w: World;
 let host: ChildProcess | undefined;
