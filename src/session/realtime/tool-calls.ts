@@ -40,14 +40,7 @@ export class ToolCalls {
   ) {}
 
   /** Starts tracking a completed call; null when this call id already ran (any socket). */
-  begin(call: {
-    callId: string;
-    name: string;
-    args: string;
-    gen: number;
-    responseId: string;
-    receivedAt: number;
-  }): CallRecord | null {
+  begin(call: Omit<CallRecord, 'result' | 'outputSent' | 'late'>): CallRecord | null {
     if (!call.callId || !this.executed.claim(call.callId)) return null;
     const rec: CallRecord = { ...call, outputSent: false, late: false };
     this.inflight.set(rec.callId, rec);
