@@ -9,13 +9,13 @@ import type { KeyArrival } from '../state/types.js';
 import { createForm, formArgs } from './forms.js';
 import { formUnavailable } from './keymap.js';
 import { commands, findCommand } from './registry.js';
-import { oneLine } from './speech.js';
-import type { AnyCommandSpec, CommandContext, CommandResult, CommandSource, RunContext } from './types.js';
+import { oneLine } from './wording/speech.js';
+import type { AnyCommandSpec, CommandContext, CommandId, CommandResult, CommandSource, RunContext } from './types.js';
 
 const anyArgs = z.object({}).passthrough();
 
 /** The zod schema args of `spec` are checked with on the given path. */
-function schemaOf(spec: AnyCommandSpec, source: CommandSource): z.ZodType {
+function schemaOf(spec: AnyCommandSpec<string>, source: CommandSource): z.ZodType {
   if (source === 'voice' && spec.voice) return spec.voice.parameters;
   return spec.args ?? spec.voice?.parameters ?? anyArgs;
 }
@@ -68,9 +68,9 @@ interface Options {
   chunk?: number;
 }
 
-async function execute(
+async function execute<Id extends string>(
   ctx: CommandContext,
-  registry: readonly AnyCommandSpec[],
+  registry: readonly AnyCommandSpec<Id>[],
   id: string,
   rawArgs: unknown,
   source: CommandSource,
@@ -136,30 +136,37 @@ async function execute(
   return record(args, result);
 }
 
-/** Runs one command by id from a key or voice path. Never throws. */
-export function dispatchCommand(
+/**
+ * Runs one command by id from a key or voice path. Never throws. The id is looked up like the
+ * args are parsed: a name the registry does not hold is refused as a value ("Unknown command").
+ * Code that names a command uses {@link Dispatcher}, whose ids are typed.
+ */
+export function dispatchCommand<Id extends string = CommandId>(
   ctx: CommandContext,
-  id: string,
+  id: Id | (string & {}),
   args: unknown,
   source: CommandSource,
-  registry: readonly AnyCommandSpec[] = commands,
+  registry: readonly AnyCommandSpec<Id>[] = commands as readonly AnyCommandSpec<CommandId>[] as never,
 ): Promise<CommandResult> {
   return execute(ctx, registry, id, args, source).catch((e: unknown) => ({ ok: false, say: errorText(e) }));
 }
 
-/** What the UI uses to act: commands by id, key presses, confirm answers and form editing. */
-export interface Dispatcher {
+/**
+ * What the UI uses to act: commands by id, key presses, confirm answers and form editing. `Id` is
+ * the union of its registry's ids ({@link CommandId} for the app's registry).
+ */
+export interface Dispatcher<Id extends string = CommandId> {
   readonly ctx: CommandContext;
-  readonly registry: readonly AnyCommandSpec[];
+  readonly registry: readonly AnyCommandSpec<Id>[];
   /** {@link dispatchCommand} bound to the context. */
-  dispatch(id: string, args: unknown, source: CommandSource): Promise<CommandResult>;
+  dispatch(id: Id, args: unknown, source: CommandSource): Promise<CommandResult>;
   /**
    * A key press for a command: args from the state; a form command opens its form, even when the
    * command is unavailable (the form says why and keeps what is typed, so text meant for it never
    * runs as keys); otherwise disabled → a notice with the reason; everything else dispatches with
    * source 'key'. `chunk` numbers the terminal read the key came in (see {@link KeyArrival}).
    */
-  press(id: string, chunk?: number): Promise<CommandResult>;
+  press(id: Id, chunk?: number): Promise<CommandResult>;
   /**
    * Answers the open confirm dialog with the choice bound to `key`. Undefined when no choice has
    * that key, or when the key came with or right after the one that opened the dialog
@@ -177,8 +184,16 @@ export interface Dispatcher {
   close(): void;
 }
 
-/** Binds the command layer to a context. */
-export function createDispatcher(ctx: CommandContext, registry: readonly AnyCommandSpec[] = commands): Dispatcher {
+/** Binds the command layer to a context: the app's registry, or one a test builds. */
+export function createDispatcher(ctx: CommandContext): Dispatcher;
+export function createDispatcher<Id extends string>(
+  ctx: CommandContext,
+  registry: readonly AnyCommandSpec<Id>[],
+): Dispatcher<Id>;
+export function createDispatcher(
+  ctx: CommandContext,
+  registry: readonly AnyCommandSpec<string>[] = commands,
+): Dispatcher<string> {
   const store = ctx.store;
   const now = ctx.now ?? Date.now;
   const dispatch = (id: string, args: unknown, source: CommandSource): Promise<CommandResult> =>

@@ -8,7 +8,7 @@ import type { ToolHost } from '../session/types.js';
 import { isLive, type TaskRecord } from '../tasks/types.js';
 import { dispatchCommand } from './dispatch.js';
 import { commands, findTool } from './registry.js';
-import { oneLine, shortProject } from './speech.js';
+import { oneLine, shortProject } from './wording/speech.js';
 import { toolDefinitions } from './tools.js';
 import type { AnyCommandSpec, CommandContext } from './types.js';
 
