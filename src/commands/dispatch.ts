@@ -168,8 +168,8 @@ export interface Dispatcher<Id extends string = CommandId> {
    */
   press(id: Id, chunk?: number): Promise<CommandResult>;
   /**
-   * Answers the open confirm dialog with the choice bound to `key`. Undefined when no choice has
-   * that key, or when the key came with or right after the one that opened the dialog
+   * Answers the open confirm dialog with the choice bound to `key` (its own key or one of its
+   * `alsoKeys`). Undefined when no choice has that key, or when the key came with or right after the one that opened the dialog
    * ({@link confirmAccepts}); the dialog then stays open.
    */
   answerConfirm(key: string, chunk?: number): Promise<CommandResult | undefined>;
@@ -241,7 +241,7 @@ export function createDispatcher(
       const o = store.getState().overlay;
       if (o?.kind !== 'confirm') return undefined;
       if (!confirmAccepts(o.opened, { at: now(), chunk })) return undefined;
-      const choice = o.request.choices.find((c) => c.key === key);
+      const choice = o.request.choices.find((c) => c.key === key || c.alsoKeys?.includes(key));
       if (!choice) return undefined;
       store.dispatch({ type: 'overlay/close' });
       if (!choice.args) return { ok: true, say: 'Nothing done.' };

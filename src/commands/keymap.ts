@@ -2,6 +2,7 @@
  * Keys → command ids, derived from the registry. Ink-free: it takes the shape of Ink's `Key`
  * object structurally.
  */
+import type { FormKey } from '../state/actions.js';
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, Scope } from '../state/types.js';
 import { formArgs } from './forms.js';
@@ -103,6 +104,39 @@ export function createChunkCounter(): () => number {
     }
     return chunk;
   };
+}
+
+/** What a key does in an open form: edit it, send it, or close it. */
+export type FormKeyAction = { kind: 'edit'; key: FormKey } | { kind: 'submit' } | { kind: 'close' };
+
+/**
+ * The form's own keys. Ctrl+C is not among them: it is the quit command's key in the `form`
+ * scope of the registry, so a form never swallows it.
+ */
+const FORM_KEYS: ReadonlyMap<KeyName, FormKeyAction> = new Map<KeyName, FormKeyAction>([
+  ['escape', { kind: 'close' }],
+  ['enter', { kind: 'submit' }],
+  ['tab', { kind: 'edit', key: { name: 'complete' } }],
+  ['shift+tab', { kind: 'edit', key: { name: 'prev' } }],
+  ['up', { kind: 'edit', key: { name: 'prev' } }],
+  ['down', { kind: 'edit', key: { name: 'next' } }],
+  ['backspace', { kind: 'edit', key: { name: 'backspace' } }],
+]);
+
+/** What one key event does in an open form: a form key, else its text is typed; undefined = nothing. */
+export function formKeyAction(input: string, key: KeyLike): FormKeyAction | undefined {
+  const name = keyNameOf(input, key);
+  const bound = name !== undefined ? FORM_KEYS.get(name) : undefined;
+  if (bound) return bound;
+  return input && !key.ctrl && !key.meta ? { kind: 'edit', key: { name: 'text', text: input } } : undefined;
+}
+
+/**
+ * The key a key press answers a confirm dialog with: letters case-folded ('Y' is 'y'); other
+ * names as they are ('escape', 'ctrl+c' — a choice takes it through its `alsoKeys`).
+ */
+export function confirmKeyOf(name: KeyName): string {
+  return name.length === 1 ? name.toLowerCase() : name;
 }
 
 const LABELS: Readonly<Record<string, string>> = {

@@ -117,7 +117,8 @@ export const quit = defineCommand({
         .map((t) => `${t.id} ${t.name} (${t.status})`)
         .join(', '),
       choices: [
-        { key: 'k', label: 'keep them running', args: { policy: 'keep' } },
+        // A second Ctrl+C on the quit question means "just quit" (leaving tasks running is the safe answer).
+        { key: 'k', label: 'keep them running', args: { policy: 'keep' }, alsoKeys: ['ctrl+c'] },
         { key: 'c', label: 'cancel them', args: { policy: 'cancel' } },
         { key: 'escape', label: 'stay', args: null },
       ],

@@ -187,7 +187,7 @@ export const cancelTask = defineCommand({
       choices: [
         { key: 'y', label: 'yes, cancel it', args: {} },
         { key: 'n', label: 'no', args: null },
-        { key: 'escape', label: 'back', args: null },
+        { key: 'escape', label: 'back', args: null, alsoKeys: ['ctrl+c'] },
       ],
     };
   },
