@@ -11,6 +11,7 @@ import {
   type EarconKind,
   type PlaybackStopped,
 } from './types.js';
+import { DEFAULT_MIC_STREAM, type MicStreamMode } from '../shared/settings-values.js';
 import { describeExit, HelperError, HelperProcess, type HelperExit } from '../shared/helper-process.js';
 import { LevelMeter } from './level.js';
 import { earconPcm } from './earcons.js';
@@ -33,7 +34,7 @@ export interface AudioServiceOptions {
    * paced in real time (ALSA file/null devices) is detected and switched to 'per-turn'; tests that
    * need a file's exact bytes from its start should ask for 'per-turn' directly.
    */
-  inputStream?: 'per-turn' | 'long-lived';
+  inputStream?: MicStreamMode;
   /** Capture chunk length (ms). Default 20. */
   chunkMs?: number;
   /** PortAudio input period (ms); shorter than the chunk so chunks leave as soon as they are full. Default 5. */
@@ -208,7 +209,7 @@ export class AudioService {
           playbackRate: this.opts.playbackRate,
           chunkMs: this.opts.chunkMs ?? 20,
           periodMs: this.opts.periodMs ?? 5,
-          inputStream: this.opts.inputStream ?? 'long-lived',
+          inputStream: this.opts.inputStream ?? DEFAULT_MIC_STREAM,
           leadMs: this.opts.leadMs ?? 30,
         });
         break;

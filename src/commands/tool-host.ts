@@ -5,33 +5,15 @@
  */
 import { errorText } from '../shared/errors.js';
 import type { ToolHost } from '../session/types.js';
-import { isLive, type TaskRecord } from '../tasks/types.js';
 import { dispatchCommand } from './dispatch.js';
 import { commands, findTool } from './registry.js';
-import { oneLine, shortProject } from './wording/speech.js';
+import { boardSummary } from './wording/board.js';
+import { oneLine } from './wording/speech.js';
 import { toolDefinitions } from './tools.js';
 import type { AnyCommandSpec, CommandContext } from './types.js';
 
 /** Longest tool result handed back to the model. */
 export const TOOL_RESULT_MAX = 6_000;
-/** Finished tasks the board still mentions (the most recent ones). */
-const BOARD_FINISHED_MAX = 5;
-
-function boardLine(t: TaskRecord): string {
-  const extra = t.stalled ? ', stalled' : t.status === 'failed' && t.failure ? `, ${t.failure.kind}` : '';
-  return `#${t.id} ${oneLine(t.name, 30)} (${shortProject(t.projectDir)}): ${t.status}${extra}`;
-}
-
-/** A compact, speakable summary of the tasks. */
-export function boardSummary(tasks: readonly TaskRecord[]): string {
-  if (tasks.length === 0) return 'No tasks.';
-  const live = tasks.filter((t) => isLive(t.status));
-  const done = tasks.filter((t) => !isLive(t.status)).slice(-BOARD_FINISHED_MAX);
-  const older = tasks.length - live.length - done.length;
-  const lines = [...live, ...done].map(boardLine);
-  return `${live.length} live, ${tasks.length - live.length} finished. ${lines.join('; ')}${older > 0 ? `; ${older} older not shown` : ''}.`;
-}
-
 function bounded(s: string): string {
   return s.length <= TOOL_RESULT_MAX ? s : `${s.slice(0, TOOL_RESULT_MAX - 20)}\n[… result cut]`;
 }

@@ -3,7 +3,6 @@
  * has when nobody chose one. The config schema, the voice tool parameters, the command layer and
  * the voice engine all read them here, so a new mode is added in one place.
  */
-import type { NoticeMode } from '../session/types.js';
 import type { PermissionMode } from '../tasks/types.js';
 
 /** Agent permission modes a task may run with. */
@@ -16,11 +15,18 @@ export const PERMISSION_MODES = [
   'dontAsk',
   'plan',
 ] as const satisfies readonly PermissionMode[];
+/** Fails to compile when the task engine knows a permission mode this list lacks. */
+export type EveryPermissionModeListed =
+  Exclude<PermissionMode, (typeof PERMISSION_MODES)[number]> extends never ? true : never;
+const everyPermissionModeListed: EveryPermissionModeListed = true;
+void everyPermissionModeListed;
 /** The permission mode of a task that names none. */
 export const DEFAULT_PERMISSION_MODE = 'acceptEdits' satisfies PermissionMode;
 
 /** How finished or failed tasks are announced, in the order the `m` key cycles through them. */
-export const NOTICE_MODES = ['speak', 'chime', 'off'] as const satisfies readonly NoticeMode[];
+export const NOTICE_MODES = ['speak', 'chime', 'off'] as const;
+/** How notices are delivered: spoken by the assistant, an earcon only, or not at all. */
+export type NoticeMode = (typeof NOTICE_MODES)[number];
 /** How tasks are announced unless configured otherwise. */
 export const DEFAULT_NOTICE_MODE = 'speak' satisfies NoticeMode;
 
