@@ -12,8 +12,9 @@ import {
   tailFollow,
   tailPageDown,
   tailPageUp,
+  tailScrollDown,
+  tailScrollUp,
 } from './screen-commands.js';
-import { tailScrollDown, tailScrollUp } from './screen-commands.js';
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
