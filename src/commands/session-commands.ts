@@ -73,18 +73,18 @@ export const pttTap = defineCommand({
   },
 });
 
+const NOTICE_MODE_TEXT =
+  'How finished or failed tasks are announced: "speak" (the assistant says it), "chime" (a sound only) or "off".';
 const noticeModeParams = z.object({ mode: z.enum(NOTICE_MODES).describe('speak, chime or off') });
 
 export const setNoticeMode = defineCommand({
   id: 'set_notice_mode',
   title: 'notices',
-  description:
-    'How finished or failed tasks are announced: "speak" (the assistant says it), "chime" (a sound only) or "off". The key cycles through them.',
+  description: `${NOTICE_MODE_TEXT} The key cycles through them.`,
   keys: { main: ['m'] },
   voice: {
     name: 'set_notice_mode',
-    modelDescription:
-      'How finished or failed tasks are announced: "speak" (the assistant says it), "chime" (a sound only) or "off".',
+    modelDescription: NOTICE_MODE_TEXT,
     parameters: noticeModeParams,
   },
   argsFromState: (state) => ({ mode: nextNoticeMode(state.noticeMode) }),

@@ -18,6 +18,17 @@ import {
 } from './wording/task-answers.js';
 import { lookupTask, statusSentence } from './wording/speech.js';
 
+// Where the key help and the model's text say the same, they share one sentence.
+const SPAWN_TEXT =
+  'Start a new background coding task: a Claude Code agent working on the prompt in a project directory. Answers at once with the task number.';
+const LIST_TEXT = 'List every task with its number, name, project and status (live tasks first).';
+const RESULT_TEXT =
+  'What a task produced: its final text (summary or full), status or failure reason, cost, turns and files touched.';
+const STATUS_TEXT = 'How a task is doing: status, how long it has run, its latest activity, turns and cost.';
+const CANCEL_TEXT = 'Cancel a queued or running task (the agent is stopped; its output so far is kept).';
+const FOLLOW_UP_TEXT =
+  'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project.';
+
 const spawnParams = z.object({
   name: z
     .string()
@@ -43,13 +54,11 @@ const spawnArgs = spawnParams.extend({
 export const spawnTask = defineCommand({
   id: 'spawn_task',
   title: 'new task',
-  description:
-    'Start a new background coding task: a Claude Code agent working on the prompt in a project directory. Answers at once with the task number.',
+  description: SPAWN_TEXT,
   keys: { main: ['n'] },
   voice: {
     name: 'spawn_task',
-    modelDescription:
-      'Start a new background coding task: a Claude Code agent working on the prompt in a project directory. Answers at once with the task number.',
+    modelDescription: SPAWN_TEXT,
     parameters: spawnParams,
   },
   args: spawnArgs,
@@ -74,11 +83,11 @@ export const spawnTask = defineCommand({
 export const listTasks = defineCommand({
   id: 'list_tasks',
   title: 'list tasks',
-  description: 'List every task with its number, name, project and status (live tasks first).',
+  description: LIST_TEXT,
   noKeyReason: 'The task table on screen always shows every task.',
   voice: {
     name: 'list_tasks',
-    modelDescription: 'List every task with its number, name, project and status (live tasks first).',
+    modelDescription: LIST_TEXT,
     parameters: z.object({}),
   },
   async run(ctx) {
@@ -90,12 +99,11 @@ export const listTasks = defineCommand({
 export const getTaskStatus = defineCommand({
   id: 'get_task_status',
   title: 'open log',
-  description:
-    'How a task is doing: status, how long it has run, its latest activity, turns and cost. By key it opens the task’s live log.',
+  description: `${STATUS_TEXT} By key it opens the task’s live log.`,
   keys: { main: ['enter'] },
   voice: {
     name: 'get_task_status',
-    modelDescription: 'How a task is doing: status, how long it has run, its latest activity, turns and cost.',
+    modelDescription: STATUS_TEXT,
     parameters: z.object({ task: taskRef }),
   },
   argsFromState: selectedArgs,
@@ -126,13 +134,11 @@ const resultParams = z.object({
 export const getTaskResult = defineCommand({
   id: 'get_task_result',
   title: 'result',
-  description:
-    'What a task produced: its final text (summary or full), status or failure reason, cost, turns and files touched.',
+  description: RESULT_TEXT,
   keys: { main: ['r'], tail: ['r'] },
   voice: {
     name: 'get_task_result',
-    modelDescription:
-      'What a task produced: its final text (summary or full), status or failure reason, cost, turns and files touched.',
+    modelDescription: RESULT_TEXT,
     parameters: resultParams,
   },
   argsFromState: selectedArgs,
@@ -162,13 +168,11 @@ export const getTaskResult = defineCommand({
 export const cancelTask = defineCommand({
   id: 'cancel_task',
   title: 'cancel',
-  description:
-    'Cancel a queued or running task (the agent is stopped; its output so far is kept). By key it asks first; by voice the request itself is the confirmation.',
+  description: `${CANCEL_TEXT} By key it asks first; by voice the request itself is the confirmation.`,
   keys: { main: ['q'], tail: ['q'], result: ['q'] },
   voice: {
     name: 'cancel_task',
-    modelDescription:
-      'Cancel a queued or running task (the agent is stopped; its output so far is kept). The request itself is the confirmation.',
+    modelDescription: `${CANCEL_TEXT} The request itself is the confirmation.`,
     parameters: z.object({ task: taskRef }),
   },
   argsFromState: selectedArgs,
@@ -205,13 +209,11 @@ export const cancelTask = defineCommand({
 export const followUpTask = defineCommand({
   id: 'follow_up_task',
   title: 'follow-up',
-  description:
-    'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project.',
+  description: FOLLOW_UP_TEXT,
   keys: { main: ['f'], result: ['f'] },
   voice: {
     name: 'follow_up_task',
-    modelDescription:
-      'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project.',
+    modelDescription: FOLLOW_UP_TEXT,
     parameters: z.object({
       task: taskRef,
       prompt: z.string().trim().min(1, 'prompt is required').describe('What the agent should do next'),
