@@ -68,9 +68,9 @@ interface Options {
   chunk?: number;
 }
 
-async function execute<Id extends string>(
+async function execute(
   ctx: CommandContext,
-  registry: readonly AnyCommandSpec<Id>[],
+  registry: readonly AnyCommandSpec<string>[],
   id: string,
   rawArgs: unknown,
   source: CommandSource,
@@ -141,12 +141,12 @@ async function execute<Id extends string>(
  * args are parsed: a name the registry does not hold is refused as a value ("Unknown command").
  * Code that names a command uses {@link Dispatcher}, whose ids are typed.
  */
-export function dispatchCommand<Id extends string = CommandId>(
+export function dispatchCommand(
   ctx: CommandContext,
-  id: Id | (string & {}),
+  id: string,
   args: unknown,
   source: CommandSource,
-  registry: readonly AnyCommandSpec<Id>[] = commands as readonly AnyCommandSpec<CommandId>[] as never,
+  registry: readonly AnyCommandSpec<string>[] = commands,
 ): Promise<CommandResult> {
   return execute(ctx, registry, id, args, source).catch((e: unknown) => ({ ok: false, say: errorText(e) }));
 }
