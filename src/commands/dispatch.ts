@@ -9,6 +9,7 @@ import type { KeyArrival } from '../state/types.js';
 import { createForm, formArgs } from './forms.js';
 import { formUnavailable } from './keymap.js';
 import { commands, findCommand } from './registry.js';
+import { commandFailed, invalidArguments, notSent, unavailable, unknownCommand } from './wording/refusals.js';
 import { oneLine } from './wording/speech.js';
 import type { AnyCommandSpec, CommandContext, CommandId, CommandResult, CommandSource, RunContext } from './types.js';
 
@@ -78,7 +79,7 @@ async function execute(
 ): Promise<CommandResult> {
   const now = ctx.now ?? Date.now;
   const spec = findCommand(id, registry);
-  if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+  if (!spec) return unknownCommand(id);
 
   const record = (args: Record<string, unknown>, result: CommandResult): CommandResult => {
     if (source === 'voice' || !spec.quiet) {
@@ -107,13 +108,12 @@ async function execute(
   const argsForLine = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   if (!parsed.success) {
     const why = describeIssues(parsed.error);
-    return record(argsForLine, { ok: false, say: `Invalid arguments for ${id}: ${why}.`, activity: `invalid: ${why}` });
+    return record(argsForLine, invalidArguments(id, why));
   }
   const args = parsed.data as Record<string, unknown>;
   const state = ctx.store.getState();
   const reason = spec.disabledReason?.(state, args);
-  if (reason)
-    return record(args, { ok: false, say: `Cannot ${spec.title} now: ${reason}.`, activity: `unavailable: ${reason}` });
+  if (reason) return record(args, unavailable(spec.title, reason));
 
   // By voice the user asked explicitly ("cancel the auth task"), so a second question would only
   // slow them down; the dialog guards against a stray key press.
@@ -131,7 +131,7 @@ async function execute(
   try {
     result = await spec.run(runCtx, args as never);
   } catch (e) {
-    result = { ok: false, say: `${spec.title} failed: ${errorText(e)}`, activity: `error: ${errorText(e)}` };
+    result = commandFailed(spec.title, errorText(e));
   }
   return record(args, result);
 }
@@ -201,7 +201,7 @@ export function createDispatcher(
 
   const pressKey = async (id: string, chunk: number | undefined): Promise<CommandResult> => {
     const spec = findCommand(id, registry);
-    if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+    if (!spec) return unknownCommand(id);
     const state = store.getState();
     const args = spec.argsFromState?.(state) ?? {};
     const reason = spec.disabledReason?.(state, args);
@@ -258,7 +258,7 @@ export function createDispatcher(
       const form = o.form;
       const blocked = formUnavailable(store.getState(), registry);
       if (blocked) {
-        const say = `Not sent: ${blocked}. The text stays here; Esc closes.`;
+        const say = notSent(blocked);
         store.dispatch({ type: 'form/error', error: say });
         return { ok: false, say };
       }

@@ -7,8 +7,8 @@ import { errorText } from '../shared/errors.js';
 import type { ToolHost } from '../session/types.js';
 import { dispatchCommand } from './dispatch.js';
 import { commands, findTool } from './registry.js';
-import { boardSummary } from './wording/board.js';
-import { oneLine } from './wording/speech.js';
+import { boardSummary, boardUnavailable } from './wording/board.js';
+import { argumentsNotJson, argumentsNotObject, noSuchTool, toolFailed } from './wording/refusals.js';
 import { toolDefinitions } from './tools.js';
 import type { AnyCommandSpec, CommandContext } from './types.js';
 
@@ -29,22 +29,25 @@ export function createToolHost(ctx: CommandContext, registry: readonly AnyComman
     async callTool(name, argsJson, _callId) {
       const spec = findTool(name, registry);
       if (!spec) {
-        return `There is no tool named "${oneLine(name, 40)}". Available tools: ${tools.map((t) => t.name).join(', ')}.`;
+        return noSuchTool(
+          name,
+          tools.map((t) => t.name),
+        );
       }
       let args: unknown;
       try {
         args = argsJson.trim() === '' ? {} : JSON.parse(argsJson);
       } catch {
-        return `The arguments for ${name} were not valid JSON. Call ${name} again with a JSON object.`;
+        return argumentsNotJson(name);
       }
       if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-        return `The arguments for ${name} must be a JSON object. Call ${name} again.`;
+        return argumentsNotObject(name);
       }
       try {
         const result = await dispatchCommand(ctx, spec.id, args, 'voice', registry);
         return bounded(result.say || (result.ok ? 'Done.' : 'That did not work.'));
       } catch (e) {
-        return `${name} failed: ${oneLine(errorText(e), 200)}`;
+        return toolFailed(name, errorText(e));
       }
     },
     taskBoard() {
@@ -52,7 +55,7 @@ export function createToolHost(ctx: CommandContext, registry: readonly AnyComman
       try {
         summary = boardSummary(ctx.tasks.list());
       } catch (e) {
-        summary = `Task list unavailable: ${oneLine(errorText(e), 100)}`;
+        summary = boardUnavailable(errorText(e));
       }
       if (summary !== lastSummary) {
         lastSummary = summary;

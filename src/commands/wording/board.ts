@@ -22,3 +22,8 @@ export function boardSummary(tasks: readonly TaskRecord[]): string {
   const lines = [...live, ...done].map(boardLine);
   return `${live.length} live, ${tasks.length - live.length} finished. ${lines.join('; ')}${older > 0 ? `; ${older} older not shown` : ''}.`;
 }
+
+/** The board when the task list could not be read. */
+export function boardUnavailable(error: string): string {
+  return `Task list unavailable: ${oneLine(error, 100)}`;
+}
