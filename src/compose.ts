@@ -18,7 +18,7 @@ import { PushToTalk } from './input/push-to-talk.js';
 import type { PushToTalkPort } from './input/types.js';
 import { createDispatcher, createToolHost, type Dispatcher } from './commands/index.js';
 import type { CommandContext, PttKeySink } from './commands/types.js';
-import { taskNotice } from './commands/task-notices.js';
+import { taskNotice } from './commands/wording/task-notices.js';
 import {
   bindAudio,
   bindNoticeExpiry,

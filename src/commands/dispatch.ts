@@ -9,13 +9,14 @@ import type { KeyArrival } from '../state/types.js';
 import { createForm, formArgs } from './forms.js';
 import { formUnavailable } from './keymap.js';
 import { commands, findCommand } from './registry.js';
-import { oneLine } from './speech.js';
-import type { AnyCommandSpec, CommandContext, CommandResult, CommandSource, RunContext } from './types.js';
+import { commandFailed, invalidArguments, notSent, unavailable, unknownCommand } from './wording/refusals.js';
+import { oneLine } from './wording/speech.js';
+import type { AnyCommandSpec, CommandContext, CommandId, CommandResult, CommandSource, RunContext } from './types.js';
 
 const anyArgs = z.object({}).passthrough();
 
 /** The zod schema args of `spec` are checked with on the given path. */
-function schemaOf(spec: AnyCommandSpec, source: CommandSource): z.ZodType {
+function schemaOf(spec: AnyCommandSpec<string>, source: CommandSource): z.ZodType {
   if (source === 'voice' && spec.voice) return spec.voice.parameters;
   return spec.args ?? spec.voice?.parameters ?? anyArgs;
 }
@@ -70,7 +71,7 @@ interface Options {
 
 async function execute(
   ctx: CommandContext,
-  registry: readonly AnyCommandSpec[],
+  registry: readonly AnyCommandSpec<string>[],
   id: string,
   rawArgs: unknown,
   source: CommandSource,
@@ -78,7 +79,7 @@ async function execute(
 ): Promise<CommandResult> {
   const now = ctx.now ?? Date.now;
   const spec = findCommand(id, registry);
-  if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+  if (!spec) return unknownCommand(id);
 
   const record = (args: Record<string, unknown>, result: CommandResult): CommandResult => {
     if (source === 'voice' || !spec.quiet) {
@@ -107,13 +108,12 @@ async function execute(
   const argsForLine = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   if (!parsed.success) {
     const why = describeIssues(parsed.error);
-    return record(argsForLine, { ok: false, say: `Invalid arguments for ${id}: ${why}.`, activity: `invalid: ${why}` });
+    return record(argsForLine, invalidArguments(id, why));
   }
   const args = parsed.data as Record<string, unknown>;
   const state = ctx.store.getState();
   const reason = spec.disabledReason?.(state, args);
-  if (reason)
-    return record(args, { ok: false, say: `Cannot ${spec.title} now: ${reason}.`, activity: `unavailable: ${reason}` });
+  if (reason) return record(args, unavailable(spec.title, reason));
 
   // By voice the user asked explicitly ("cancel the auth task"), so a second question would only
   // slow them down; the dialog guards against a stray key press.
@@ -131,38 +131,45 @@ async function execute(
   try {
     result = await spec.run(runCtx, args as never);
   } catch (e) {
-    result = { ok: false, say: `${spec.title} failed: ${errorText(e)}`, activity: `error: ${errorText(e)}` };
+    result = commandFailed(spec.title, errorText(e));
   }
   return record(args, result);
 }
 
-/** Runs one command by id from a key or voice path. Never throws. */
+/**
+ * Runs one command by id from a key or voice path. Never throws. The id is looked up like the
+ * args are parsed: a name the registry does not hold is refused as a value ("Unknown command").
+ * Code that names a command uses {@link Dispatcher}, whose ids are typed.
+ */
 export function dispatchCommand(
   ctx: CommandContext,
   id: string,
   args: unknown,
   source: CommandSource,
-  registry: readonly AnyCommandSpec[] = commands,
+  registry: readonly AnyCommandSpec<string>[] = commands,
 ): Promise<CommandResult> {
   return execute(ctx, registry, id, args, source).catch((e: unknown) => ({ ok: false, say: errorText(e) }));
 }
 
-/** What the UI uses to act: commands by id, key presses, confirm answers and form editing. */
-export interface Dispatcher {
+/**
+ * What the UI uses to act: commands by id, key presses, confirm answers and form editing. `Id` is
+ * the union of its registry's ids ({@link CommandId} for the app's registry).
+ */
+export interface Dispatcher<Id extends string = CommandId> {
   readonly ctx: CommandContext;
-  readonly registry: readonly AnyCommandSpec[];
+  readonly registry: readonly AnyCommandSpec<Id>[];
   /** {@link dispatchCommand} bound to the context. */
-  dispatch(id: string, args: unknown, source: CommandSource): Promise<CommandResult>;
+  dispatch(id: Id, args: unknown, source: CommandSource): Promise<CommandResult>;
   /**
    * A key press for a command: args from the state; a form command opens its form, even when the
    * command is unavailable (the form says why and keeps what is typed, so text meant for it never
    * runs as keys); otherwise disabled → a notice with the reason; everything else dispatches with
    * source 'key'. `chunk` numbers the terminal read the key came in (see {@link KeyArrival}).
    */
-  press(id: string, chunk?: number): Promise<CommandResult>;
+  press(id: Id, chunk?: number): Promise<CommandResult>;
   /**
-   * Answers the open confirm dialog with the choice bound to `key`. Undefined when no choice has
-   * that key, or when the key came with or right after the one that opened the dialog
+   * Answers the open confirm dialog with the choice bound to `key` (its own key or one of its
+   * `alsoKeys`). Undefined when no choice has that key, or when the key came with or right after the one that opened the dialog
    * ({@link confirmAccepts}); the dialog then stays open.
    */
   answerConfirm(key: string, chunk?: number): Promise<CommandResult | undefined>;
@@ -177,8 +184,16 @@ export interface Dispatcher {
   close(): void;
 }
 
-/** Binds the command layer to a context. */
-export function createDispatcher(ctx: CommandContext, registry: readonly AnyCommandSpec[] = commands): Dispatcher {
+/** Binds the command layer to a context: the app's registry, or one a test builds. */
+export function createDispatcher(ctx: CommandContext): Dispatcher;
+export function createDispatcher<Id extends string>(
+  ctx: CommandContext,
+  registry: readonly AnyCommandSpec<Id>[],
+): Dispatcher<Id>;
+export function createDispatcher(
+  ctx: CommandContext,
+  registry: readonly AnyCommandSpec<string>[] = commands,
+): Dispatcher<string> {
   const store = ctx.store;
   const now = ctx.now ?? Date.now;
   const dispatch = (id: string, args: unknown, source: CommandSource): Promise<CommandResult> =>
@@ -186,7 +201,7 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
 
   const pressKey = async (id: string, chunk: number | undefined): Promise<CommandResult> => {
     const spec = findCommand(id, registry);
-    if (!spec) return { ok: false, say: `Unknown command "${id}".` };
+    if (!spec) return unknownCommand(id);
     const state = store.getState();
     const args = spec.argsFromState?.(state) ?? {};
     const reason = spec.disabledReason?.(state, args);
@@ -226,7 +241,7 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
       const o = store.getState().overlay;
       if (o?.kind !== 'confirm') return undefined;
       if (!confirmAccepts(o.opened, { at: now(), chunk })) return undefined;
-      const choice = o.request.choices.find((c) => c.key === key);
+      const choice = o.request.choices.find((c) => c.key === key || c.alsoKeys?.includes(key));
       if (!choice) return undefined;
       store.dispatch({ type: 'overlay/close' });
       if (!choice.args) return { ok: true, say: 'Nothing done.' };
@@ -243,7 +258,7 @@ export function createDispatcher(ctx: CommandContext, registry: readonly AnyComm
       const form = o.form;
       const blocked = formUnavailable(store.getState(), registry);
       if (blocked) {
-        const say = `Not sent: ${blocked}. The text stays here; Esc closes.`;
+        const say = notSent(blocked);
         store.dispatch({ type: 'form/error', error: say });
         return { ok: false, say };
       }

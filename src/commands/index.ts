@@ -4,4 +4,5 @@ export { commands, defineCommand, findCommand, findTool } from './registry.js';
 export { createDispatcher, dispatchCommand, type Dispatcher } from './dispatch.js';
 export * from './keymap.js';
 export { toolDefinitions, toolParameters } from './tools.js';
-export { boardSummary, createToolHost } from './tool-host.js';
+export { createToolHost } from './tool-host.js';
+export { boardSummary } from './wording/board.js';

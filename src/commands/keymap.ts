@@ -2,11 +2,12 @@
  * Keys → command ids, derived from the registry. Ink-free: it takes the shape of Ink's `Key`
  * object structurally.
  */
+import type { FormKey } from '../state/actions.js';
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, Scope } from '../state/types.js';
 import { formArgs } from './forms.js';
 import { commands } from './registry.js';
-import type { AnyCommandSpec, KeyName } from './types.js';
+import type { AnyCommandSpec, CommandId, KeyName } from './types.js';
 
 /** The fields of Ink's `useInput` key object the key map reads. */
 export interface KeyLike {
@@ -105,6 +106,39 @@ export function createChunkCounter(): () => number {
   };
 }
 
+/** What a key does in an open form: edit it, send it, or close it. */
+export type FormKeyAction = { kind: 'edit'; key: FormKey } | { kind: 'submit' } | { kind: 'close' };
+
+/**
+ * The form's own keys. Ctrl+C is not among them: it is the quit command's key in the `form`
+ * scope of the registry, so a form never swallows it.
+ */
+const FORM_KEYS: ReadonlyMap<KeyName, FormKeyAction> = new Map<KeyName, FormKeyAction>([
+  ['escape', { kind: 'close' }],
+  ['enter', { kind: 'submit' }],
+  ['tab', { kind: 'edit', key: { name: 'complete' } }],
+  ['shift+tab', { kind: 'edit', key: { name: 'prev' } }],
+  ['up', { kind: 'edit', key: { name: 'prev' } }],
+  ['down', { kind: 'edit', key: { name: 'next' } }],
+  ['backspace', { kind: 'edit', key: { name: 'backspace' } }],
+]);
+
+/** What one key event does in an open form: a form key, else its text is typed; undefined = nothing. */
+export function formKeyAction(input: string, key: KeyLike): FormKeyAction | undefined {
+  const name = keyNameOf(input, key);
+  const bound = name !== undefined ? FORM_KEYS.get(name) : undefined;
+  if (bound) return bound;
+  return input && !key.ctrl && !key.meta ? { kind: 'edit', key: { name: 'text', text: input } } : undefined;
+}
+
+/**
+ * The key a key press answers a confirm dialog with: letters case-folded ('Y' is 'y'); other
+ * names as they are ('escape', 'ctrl+c' — a choice takes it through its `alsoKeys`).
+ */
+export function confirmKeyOf(name: KeyName): string {
+  return name.length === 1 ? name.toLowerCase() : name;
+}
+
 const LABELS: Readonly<Record<string, string>> = {
   up: '↑',
   down: '↓',
@@ -137,14 +171,14 @@ export function joinKeys(keys: readonly KeyName[]): string {
 }
 
 /** Key name → command ids, per scope, in registry order. */
-export type Keymap = ReadonlyMap<Scope, ReadonlyMap<KeyName, readonly string[]>>;
+export type Keymap = ReadonlyMap<Scope, ReadonlyMap<KeyName, readonly CommandId[]>>;
 
 /** Builds the key map of a registry. */
 export function buildKeymap(registry: readonly AnyCommandSpec[] = commands): Keymap {
-  const map = new Map<Scope, Map<KeyName, string[]>>();
+  const map = new Map<Scope, Map<KeyName, CommandId[]>>();
   for (const spec of registry) {
     for (const [scope, keys] of Object.entries(spec.keys ?? {}) as [Scope, KeyName[]][]) {
-      const byKey = map.get(scope) ?? new Map<KeyName, string[]>();
+      const byKey = map.get(scope) ?? new Map<KeyName, CommandId[]>();
       map.set(scope, byKey);
       for (const k of keys) byKey.set(k, [...(byKey.get(k) ?? []), spec.id]);
     }
@@ -153,7 +187,7 @@ export function buildKeymap(registry: readonly AnyCommandSpec[] = commands): Key
 }
 
 /** Why a command is unavailable right now, with key-press args; undefined when it can run. */
-export function disabledNow(spec: AnyCommandSpec, state: AppState): string | undefined {
+export function disabledNow(spec: AnyCommandSpec<string>, state: AppState): string | undefined {
   return spec.disabledReason?.(state, spec.argsFromState?.(state) ?? {});
 }
 
@@ -161,7 +195,10 @@ export function disabledNow(spec: AnyCommandSpec, state: AppState): string | und
  * Why the open form cannot be sent right now ("voice is off: no OPENAI_API_KEY", "no task
  * selected"); undefined when it can, or when no form is open. The form stays usable for typing.
  */
-export function formUnavailable(state: AppState, registry: readonly AnyCommandSpec[] = commands): string | undefined {
+export function formUnavailable(
+  state: AppState,
+  registry: readonly AnyCommandSpec<string>[] = commands,
+): string | undefined {
   const o = state.overlay;
   if (o?.kind !== 'form') return undefined;
   return registry.find((c) => c.id === o.form.commandId)?.disabledReason?.(state, formArgs(o.form));
@@ -177,7 +214,7 @@ export function resolveKey(
   name: KeyName | undefined,
   registry: readonly AnyCommandSpec[] = commands,
   keymap: Keymap = buildKeymap(registry),
-): string | undefined {
+): CommandId | undefined {
   if (!name) return undefined;
   const ids = keymap.get(scope)?.get(name) ?? [];
   const specs = ids.map((id) => registry.find((c) => c.id === id)).filter((s): s is AnyCommandSpec => !!s);
@@ -188,7 +225,7 @@ export function resolveKey(
 
 /** One footer hint: keys, a short title, and why it is dimmed (if it is). */
 export interface KeyHint {
-  id: string;
+  id: CommandId;
   keys: string;
   title: string;
   disabled?: string;
@@ -220,7 +257,7 @@ export function footerHints(state: AppState, scope: Scope, registry: readonly An
 
 /** One row of the help overlay. */
 export interface HelpRow {
-  id: string;
+  id: CommandId;
   title: string;
   description: string;
   /** Every key that runs it, in any scope ("Esc/?"); empty when keyless. */

@@ -5,33 +5,15 @@
  */
 import { errorText } from '../shared/errors.js';
 import type { ToolHost } from '../session/types.js';
-import { isLive, type TaskRecord } from '../tasks/types.js';
 import { dispatchCommand } from './dispatch.js';
 import { commands, findTool } from './registry.js';
-import { oneLine, shortProject } from './speech.js';
+import { boardSummary, boardUnavailable } from './wording/board.js';
+import { argumentsNotJson, argumentsNotObject, noSuchTool, toolFailed } from './wording/refusals.js';
 import { toolDefinitions } from './tools.js';
 import type { AnyCommandSpec, CommandContext } from './types.js';
 
 /** Longest tool result handed back to the model. */
 export const TOOL_RESULT_MAX = 6_000;
-/** Finished tasks the board still mentions (the most recent ones). */
-const BOARD_FINISHED_MAX = 5;
-
-function boardLine(t: TaskRecord): string {
-  const extra = t.stalled ? ', stalled' : t.status === 'failed' && t.failure ? `, ${t.failure.kind}` : '';
-  return `#${t.id} ${oneLine(t.name, 30)} (${shortProject(t.projectDir)}): ${t.status}${extra}`;
-}
-
-/** A compact, speakable summary of the tasks. */
-export function boardSummary(tasks: readonly TaskRecord[]): string {
-  if (tasks.length === 0) return 'No tasks.';
-  const live = tasks.filter((t) => isLive(t.status));
-  const done = tasks.filter((t) => !isLive(t.status)).slice(-BOARD_FINISHED_MAX);
-  const older = tasks.length - live.length - done.length;
-  const lines = [...live, ...done].map(boardLine);
-  return `${live.length} live, ${tasks.length - live.length} finished. ${lines.join('; ')}${older > 0 ? `; ${older} older not shown` : ''}.`;
-}
-
 function bounded(s: string): string {
   return s.length <= TOOL_RESULT_MAX ? s : `${s.slice(0, TOOL_RESULT_MAX - 20)}\n[… result cut]`;
 }
@@ -47,22 +29,25 @@ export function createToolHost(ctx: CommandContext, registry: readonly AnyComman
     async callTool(name, argsJson, _callId) {
       const spec = findTool(name, registry);
       if (!spec) {
-        return `There is no tool named "${oneLine(name, 40)}". Available tools: ${tools.map((t) => t.name).join(', ')}.`;
+        return noSuchTool(
+          name,
+          tools.map((t) => t.name),
+        );
       }
       let args: unknown;
       try {
         args = argsJson.trim() === '' ? {} : JSON.parse(argsJson);
       } catch {
-        return `The arguments for ${name} were not valid JSON. Call ${name} again with a JSON object.`;
+        return argumentsNotJson(name);
       }
       if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-        return `The arguments for ${name} must be a JSON object. Call ${name} again.`;
+        return argumentsNotObject(name);
       }
       try {
         const result = await dispatchCommand(ctx, spec.id, args, 'voice', registry);
         return bounded(result.say || (result.ok ? 'Done.' : 'That did not work.'));
       } catch (e) {
-        return `${name} failed: ${oneLine(errorText(e), 200)}`;
+        return toolFailed(name, errorText(e));
       }
     },
     taskBoard() {
@@ -70,7 +55,7 @@ export function createToolHost(ctx: CommandContext, registry: readonly AnyComman
       try {
         summary = boardSummary(ctx.tasks.list());
       } catch (e) {
-        summary = `Task list unavailable: ${oneLine(errorText(e), 100)}`;
+        summary = boardUnavailable(errorText(e));
       }
       if (summary !== lastSummary) {
         lastSummary = summary;

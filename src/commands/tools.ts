@@ -14,14 +14,14 @@ export function toolParameters(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
-/** One function tool per command with a `voice` entry, in registry order. */
-export function toolDefinitions(registry: readonly AnyCommandSpec[] = commands): ToolDefinition[] {
+/** One function tool per command with a `voice` entry, in registry order, described in the model's words. */
+export function toolDefinitions(registry: readonly AnyCommandSpec<string>[] = commands): ToolDefinition[] {
   return registry
     .filter((c) => c.voice)
     .map((c) => ({
       type: 'function' as const,
       name: c.voice!.name,
-      description: c.description,
+      description: c.voice!.modelDescription,
       parameters: toolParameters(c.voice!.parameters),
     }));
 }

@@ -7,6 +7,9 @@ import type { VoiceEngine } from '../session/voice-engine.js';
 import type { AppStore } from '../state/bind.js';
 import type { AppState, ConfirmRequest, FormKind, Scope } from '../state/types.js';
 import type { ShutdownPolicy, TaskManagerPort } from '../tasks/types.js';
+import type { CommandId } from './registry.js';
+
+export type { CommandId };
 
 /** Where a command came from. */
 export type CommandSource = 'key' | 'voice';
@@ -52,20 +55,29 @@ export interface RunContext extends CommandContext {
   now: () => number;
 }
 
-/** One command. `A` is the parsed argument type. */
-export interface CommandSpec<A = Record<string, unknown>> {
+/**
+ * One command. `A` is the parsed argument type; `Id` its literal id (the registry's ids form
+ * {@link CommandId}).
+ */
+export interface CommandSpec<A = Record<string, unknown>, Id extends string = CommandId> {
   /** Stable id; equal to the voice tool name when there is one. */
-  id: string;
+  id: Id;
   /** Short label for footer hints ("cancel"). */
   title: string;
-  /** Help text and tool description (one source). */
+  /**
+   * The key help: what it does, for the `?` overlay and the README key table (remarks about keys
+   * belong here). The model never reads it; it reads `voice.modelDescription`.
+   */
   description: string;
   /** Keys per scope. */
   keys?: Partial<Record<Scope, KeyName[]>>;
   /** Why there is no key (required when `voice` is set and `keys` is not). */
   noKeyReason?: string;
-  /** The Realtime tool; its `parameters` also validate key-path args unless `args` is given. */
-  voice?: { name: string; parameters: z.ZodObject & z.ZodType<A> };
+  /**
+   * The Realtime tool; its `parameters` also validate key-path args unless `args` is given.
+   * `modelDescription` is what the model reads (tool description, instructions): no key remarks.
+   */
+  voice?: { name: Id; modelDescription: string; parameters: z.ZodObject & z.ZodType<A> };
   /** Why there is no voice tool (required when `keys` is set and `voice` is not). */
   noVoiceReason?: string;
   /** Validation for args (key path, forms); defaults to `voice.parameters`, else any object. */
@@ -88,4 +100,4 @@ export interface CommandSpec<A = Record<string, unknown>> {
 }
 
 /** A spec with its argument type erased, as the registry holds it. */
-export type AnyCommandSpec = CommandSpec<never>;
+export type AnyCommandSpec<Id extends string = CommandId> = CommandSpec<never, Id>;

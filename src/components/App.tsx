@@ -3,19 +3,14 @@
 import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';
+import { handleKey } from '../commands/key-input.js';
 import {
   buildKeymap,
   createChunkCounter,
   footerHints,
   formUnavailable,
   helpRows,
-  keyNameOf,
-  resolveKey,
-  splitKeys,
-  type KeyEvent,
   type KeyHint,
-  type KeyLike,
-  type Keymap,
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
@@ -53,71 +48,6 @@ const FORM_HINTS: KeyHint[] = [];
 const MemoStatusBar = memo(StatusBar);
 const MemoTranscriptPane = memo(TranscriptPane);
 const MemoNotices = memo(Notices);
-
-/** A run of several printable characters (a paste, fast typing) rather than one named key. */
-function isTypedRun(ev: KeyEvent): boolean {
-  if (ev.input.length < 2 || keyNameOf(ev.input, ev.key) || ev.key.meta) return false;
-  return [...ev.input].every((ch) => {
-    const code = ch.codePointAt(0)!;
-    return code >= 0x20 && code !== 0x7f;
-  });
-}
-
-/**
- * Routes one Ink input event. Forms take their own keys and text. Outside a form one event is
- * ONE key press however many characters it holds: a paste or a burst of fast typing ("quit yelling
- * at me") is text, never a series of commands. Its first key acts; when that key opened a form the
- * rest is typed into it, otherwise the rest is dropped. `chunk` numbers the terminal read the
- * event came in (see {@link createChunkCounter}); a confirm dialog refuses keys from the read
- * that opened it.
- */
-export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk?: number): void {
-  const events = splitKeys(input, key);
-  // Once one event of the string has been handled, the rest may only go to a form (the one that
-  // key opened, or the one open all along); after that form closes, the rest is dropped too.
-  let acted = false;
-  for (let i = 0; i < events.length; i++) {
-    const ev = events[i]!;
-    if (scopeOf(commands.ctx.store.getState()) === 'form') {
-      formKey(commands, ev.input, ev.key, chunk);
-    } else if (!acted && isTypedRun(ev)) {
-      const [first = '', ...rest] = [...ev.input];
-      events.splice(i + 1, 0, { input: rest.join(''), key: {} });
-      oneKey(commands, keymap, first, {}, chunk);
-    } else if (!acted) {
-      oneKey(commands, keymap, ev.input, ev.key, chunk);
-    }
-    acted = true;
-  }
-}
-
-function formKey(commands: Dispatcher, input: string, key: KeyLike, chunk: number | undefined): void {
-  const name = keyNameOf(input, key);
-  if (name === 'ctrl+c') void commands.press('quit', chunk);
-  else if (name === 'escape') commands.close();
-  else if (name === 'enter') void commands.submitForm();
-  else if (name === 'tab') commands.formKey({ name: 'complete' });
-  else if (name === 'shift+tab' || name === 'up') commands.formKey({ name: 'prev' });
-  else if (name === 'down') commands.formKey({ name: 'next' });
-  else if (name === 'backspace') commands.formKey({ name: 'backspace' });
-  else if (input && !key.ctrl && !key.meta) commands.formKey({ name: 'text', text: input });
-}
-
-function oneKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk: number | undefined): void {
-  const state = commands.ctx.store.getState();
-  const scope = scopeOf(state);
-  const name = keyNameOf(input, key);
-  if (scope === 'confirm') {
-    const o = state.overlay;
-    if (o?.kind !== 'confirm') return;
-    // A second Ctrl+C on the quit question means "just quit" (leaving tasks running is the safe answer).
-    if (name === 'ctrl+c') void commands.answerConfirm(o.request.kind === 'quit' ? 'k' : 'escape', chunk);
-    else if (name) void commands.answerConfirm(name.length === 1 ? name.toLowerCase() : name, chunk);
-    return;
-  }
-  const id = resolveKey(state, scope, name, commands.registry, keymap);
-  if (id) void commands.press(id, chunk);
-}
 
 function Screen({ tickMs }: { tickMs: number }) {
   const { columns, rows } = useTerminalSize();

@@ -9,9 +9,22 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-
-const PERMISSION_MODES = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'default', 'dontAsk', 'plan'] as const;
-const NOTICE_MODES = ['speak', 'chime', 'off'] as const;
+import {
+  DEFAULT_MIC_STREAM,
+  DEFAULT_NOTICE_MODE,
+  DEFAULT_PERMISSION_MODE,
+  DEFAULT_REALTIME_MODEL,
+  DEFAULT_REALTIME_URL,
+  DEFAULT_SAME_DIR_POLICY,
+  DEFAULT_VOICE,
+  MIC_STREAM_MODES,
+  NOTICE_MODES,
+  PERMISSION_MODES,
+  SAME_DIR_POLICIES,
+  type MicStreamMode,
+  type NoticeMode,
+  type SameDirPolicy,
+} from '../shared/settings-values.js';
 
 /** An environment variable name, or a prefix ending in `*` (`AWS_*`). */
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
@@ -28,12 +41,12 @@ export const configFileSchema = z
     inputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     outputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     audio: z.boolean().optional(),
-    micStream: z.enum(['long-lived', 'per-turn']).optional(),
+    micStream: z.enum(MIC_STREAM_MODES).optional(),
     stateDir: z.string().min(1).optional(),
     claudePath: z.string().min(1).optional(),
     maxConcurrent: z.number().int().min(1).max(64).optional(),
     permissionMode: z.enum(PERMISSION_MODES).optional(),
-    sameDirPolicy: z.enum(['queue', 'refuse']).optional(),
+    sameDirPolicy: z.enum(SAME_DIR_POLICIES).optional(),
     notices: z.enum(NOTICE_MODES).optional(),
     agentEnv: z
       .object({
@@ -80,7 +93,7 @@ export interface Settings {
    * 'long-lived': the microphone stays open and is gated (audio read while the talk key is up is
    * dropped in the audio helper, never sent); 'per-turn': opened at each press, closed at release.
    */
-  micStream: 'long-lived' | 'per-turn';
+  micStream: MicStreamMode;
   stateDir: string;
   configPath: string;
   claudePath?: string;
@@ -88,8 +101,8 @@ export interface Settings {
   permissionMode: (typeof PERMISSION_MODES)[number];
   /** True only when the user configured bypassPermissions explicitly. */
   allowBypassPermissions: boolean;
-  sameDirPolicy: 'queue' | 'refuse';
-  notices: (typeof NOTICE_MODES)[number];
+  sameDirPolicy: SameDirPolicy;
+  notices: NoticeMode;
   stallTimeoutMs: number;
   /**
    * Inherited variables withheld from agents (`drop`) or given to them after all (`pass`), on top
@@ -101,8 +114,6 @@ export interface Settings {
   /** Directory voice-orch was started in (always an allowed root). */
   cwd: string;
 }
-
-export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
 
 export const HELP_TEXT = `voice-orch — talk to your background Claude Code tasks
 
@@ -271,7 +282,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   const merged: ConfigFile = { ...file, ...over };
 
   const roots = [cwd, ...(merged.roots ?? [])].map((r) => resolve(cwd, r.replace(/^~(?=$|\/)/, home)));
-  const permissionMode = merged.permissionMode ?? 'acceptEdits';
+  const permissionMode = merged.permissionMode ?? DEFAULT_PERMISSION_MODE;
 
   return {
     ok: true,
@@ -279,21 +290,21 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       command,
       roots: [...new Set(roots)],
       realtimeUrl: merged.realtimeUrl ?? DEFAULT_REALTIME_URL,
-      model: merged.model ?? 'gpt-realtime',
-      voice: merged.voice ?? 'marin',
+      model: merged.model ?? DEFAULT_REALTIME_MODEL,
+      voice: merged.voice ?? DEFAULT_VOICE,
       pttKey: merged.pttKey ?? 'RightCtrl',
       inputDevice: merged.inputDevice,
       outputDevice: merged.outputDevice,
       audio: merged.audio ?? true,
-      micStream: merged.micStream ?? 'long-lived',
+      micStream: merged.micStream ?? DEFAULT_MIC_STREAM,
       stateDir: resolve(cwd, merged.stateDir ?? join(stateHome, 'voice-orch')),
       configPath,
       claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,
       maxConcurrent: merged.maxConcurrent ?? 4,
       permissionMode,
       allowBypassPermissions: permissionMode === 'bypassPermissions',
-      sameDirPolicy: merged.sameDirPolicy ?? 'queue',
-      notices: merged.notices ?? 'speak',
+      sameDirPolicy: merged.sameDirPolicy ?? DEFAULT_SAME_DIR_POLICY,
+      notices: merged.notices ?? DEFAULT_NOTICE_MODE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
       agentEnv: { drop: merged.agentEnv?.drop ?? [], pass: merged.agentEnv?.pass ?? [] },
       apiKey: env.OPENAI_API_KEY || undefined,

@@ -2,6 +2,7 @@
  * Prices `response.done.response.usage` per model and keeps the session total.
  */
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
+import { DEFAULT_REALTIME_MODEL } from '../shared/settings-values.js';
 import type { CostSnapshot } from './types.js';
 
 /** USD per one million tokens. */
@@ -64,7 +65,7 @@ export function pricingFor(
   const exact = table[model];
   if (exact) return exact;
   const undated = model.replace(/-\d{4}-\d{2}-\d{2}$/, '');
-  return table[undated] ?? table['gpt-realtime'] ?? GPT_REALTIME;
+  return table[undated] ?? table[DEFAULT_REALTIME_MODEL] ?? GPT_REALTIME;
 }
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);

@@ -2,6 +2,7 @@
  * Task notices waiting for an idle moment, batched into one spoken announcement.
  */
 import type { EarconKind } from '../audio/types.js';
+import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { NoticeMode, TaskNotice } from './types.js';
 
 /** Lower sorts first: failures and problems before good news. */
@@ -58,7 +59,7 @@ export class NoticeQueue {
   private pending: TaskNotice[] = [];
   private currentMode: NoticeMode;
 
-  constructor(mode: NoticeMode = 'speak') {
+  constructor(mode: NoticeMode = DEFAULT_NOTICE_MODE) {
     this.currentMode = mode;
   }
 

@@ -3,15 +3,11 @@
  * close codes. Protocol decisions live in the Realtime engine (src/session/realtime).
  */
 import { errorText } from '../shared/errors.js';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL } from '../shared/settings-values.js';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-
-/** Default endpoint (GA). */
-export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
-/** Default conversation model. */
-export const DEFAULT_REALTIME_MODEL = 'gpt-realtime';
 
 /** A server event as received: a known GA event, or any other object with a string `type`. */
 export type ServerEvent = RealtimeServerEvent | { type: string; [key: string]: unknown };

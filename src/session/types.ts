@@ -42,8 +42,7 @@ export interface TaskNotice {
   at: number;
 }
 
-/** How notices are delivered: spoken by the assistant, an earcon only, or not at all. */
-export type NoticeMode = 'speak' | 'chime' | 'off';
+export type { NoticeMode } from '../shared/settings-values.js';
 
 /** One line of the conversation transcript. Streaming entries are re-emitted with the same id. */
 export interface TranscriptEntry {

@@ -2,6 +2,7 @@
  * The pure reducer of the UI state. Every list it keeps is bounded.
  */
 import type { PttMode } from '../input/types.js';
+import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { Action, FormKey } from './actions.js';
 import { cleanAction } from './screen-text.js';
@@ -41,7 +42,7 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
     notices: [],
     connection: { kind: 'closed' },
     model: opts.model ?? '',
-    noticeMode: 'speak',
+    noticeMode: DEFAULT_NOTICE_MODE,
     ptt: { mode: opts.pttMode ?? { kind: 'none', key: '' }, talking: false, level: null },
     speaking: false,
     cost: { sessionUsd: 0, lastTurnUsd: 0 },

@@ -91,6 +91,8 @@ export interface ConfirmChoice {
   key: string;
   label: string;
   args: Record<string, unknown> | null;
+  /** Further keys that pick it without being shown ('ctrl+c' for the safe way out). */
+  alsoKeys?: string[];
 }
 
 /** What a command asks before it runs from a key press. */

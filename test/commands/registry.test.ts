@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/commands/registry.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Dispatcher } from '../../src/commands/dispatch.js';
+import { commands, type CommandId } from '../../src/commands/registry.js';
+import { toolDefinitions } from '../../src/commands/tools.js';
+import { buildInstructions } from '../../src/session/instructions.js';
 import {
   buildKeymap,
   createChunkCounter,
@@ -52,6 +55,32 @@ describe('registry parity (keys and voice stay mirrored)', () => {
     ]) {
       expect(ids).toContain(id);
     }
+  });
+});
+
+describe('command ids are a type', () => {
+  it('CommandId is the union of the registry’s ids; a misspelt id does not compile', () => {
+    expectTypeOf<'cancel_task'>().toMatchTypeOf<CommandId>();
+    expectTypeOf<'cancel_tsk'>().not.toMatchTypeOf<CommandId>();
+    const pressMisspelt = (d: Dispatcher) =>
+      // @ts-expect-error -- not a command id
+      d.press('cancel_tsk');
+    expect(typeof pressMisspelt).toBe('function');
+    expect(commands.map((c) => c.id)).toContain('cancel_task' satisfies CommandId);
+  });
+});
+
+describe('model text and key help are separate', () => {
+  it('tool descriptions and the instructions never speak of keys; the help overlay does', () => {
+    const tools = toolDefinitions();
+    for (const t of tools) expect(t.description, t.name).not.toMatch(/\bkeys?\b/i);
+    expect(buildInstructions(tools)).not.toMatch(/\bkeys?\b/i);
+    expect(tools.find((t) => t.name === 'get_task_status')!.description).toBe(
+      'How a task is doing: status, how long it has run, its latest activity, turns and cost.',
+    );
+    const rows = helpRows();
+    expect(rows.find((r) => r.id === 'get_task_status')!.description).toContain('By key it opens the task’s live log.');
+    expect(rows.find((r) => r.id === 'set_notice_mode')!.description).toContain('The key cycles through them.');
   });
 });
 

@@ -82,8 +82,8 @@ describe('Footer and notices', () => {
       <Footer
         width={80}
         hints={[
-          { id: 'a', keys: 'n', title: 'new task' },
-          { id: 'b', keys: 'q', title: 'cancel', disabled: 'task 2 is already completed' },
+          { id: 'spawn_task', keys: 'n', title: 'new task' },
+          { id: 'cancel_task', keys: 'q', title: 'cancel', disabled: 'task 2 is already completed' },
         ]}
       />,
     );

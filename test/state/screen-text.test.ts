@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { untrusted } from '../../src/commands/speech.js';
+import { untrusted } from '../../src/commands/wording/speech.js';
 import { bindAudio, bindTaskManager, bindVoiceSession } from '../../src/state/bind.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { cleanAction } from '../../src/state/screen-text.js';

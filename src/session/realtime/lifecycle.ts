@@ -11,7 +11,8 @@ import { newConn, type Conn } from './connection.js';
 import { classifyError, describeClose, httpFatal } from './error-policy.js';
 import { parseServerEvent, type EngineServerEvent, type SessionInfo } from './server-events.js';
 import { wsTransport, type TransportFactory } from './transport.js';
-import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL, type RealtimeClientOptions } from '../realtime-client.js';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_REALTIME_URL } from '../../shared/settings-values.js';
+import type { RealtimeClientOptions } from '../realtime-client.js';
 import type { RealtimeEngineOptions } from './options.js';
 
 /** What the lifecycle needs from the engine. Hooks may throw; the lifecycle guards them. */

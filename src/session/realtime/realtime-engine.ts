@@ -16,7 +16,7 @@ import { NullAudioOutput } from '../../audio/null-audio.js';
 import { CostMeter } from '../cost-meter.js';
 import { LatencyMarks } from '../latency-marks.js';
 import { NoticeQueue } from '../notice-queue.js';
-import { DEFAULT_REALTIME_MODEL } from '../realtime-client.js';
+import { DEFAULT_NOTICE_MODE, DEFAULT_REALTIME_MODEL } from '../../shared/settings-values.js';
 import { TranscriptLog } from '../transcript-log.js';
 import type { ConnectionState, NoticeMode, TaskNotice, ToolDefinition } from '../types.js';
 import type { VoiceEngine, VoiceEngineEvents } from '../voice-engine.js';
@@ -71,7 +71,7 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
     this.audio = opts.audio ?? new NullAudioOutput({ kind: 'disabled', reason: 'no audio output' });
     this.now = opts.now ?? Date.now;
     const model = opts.model ?? DEFAULT_REALTIME_MODEL;
-    this.notices = new NoticeQueue(opts.noticeMode ?? 'speak');
+    this.notices = new NoticeQueue(opts.noticeMode ?? DEFAULT_NOTICE_MODE);
     const onFileError = (err: Error): void => this.fireInfo(`Could not write a session log: ${err.message}`);
     const transcriptPath = opts.transcriptPath ?? (opts.stateDir ? join(opts.stateDir, 'transcript.jsonl') : undefined);
     this.transcript = new TranscriptLog((e) => this.fire('transcript', e), transcriptPath, onFileError);

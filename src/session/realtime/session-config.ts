@@ -7,6 +7,7 @@ import type {
   RealtimeAudioConfigInput,
   SessionUpdateEvent,
 } from 'openai/resources/realtime/realtime';
+import { DEFAULT_VOICE } from '../../shared/settings-values.js';
 import { buildInstructions } from '../instructions.js';
 import type { ToolDefinition } from '../types.js';
 
@@ -48,7 +49,7 @@ export function buildSessionUpdate(settings: SessionSettings, tools: ToolDefinit
         input,
         output: {
           format: { type: 'audio/pcm', rate: 24000 },
-          voice: settings.voice ?? 'marin',
+          voice: settings.voice ?? DEFAULT_VOICE,
         },
       },
       tools: tools.map((t) => ({

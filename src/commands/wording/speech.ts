@@ -2,13 +2,13 @@
  * Short, speakable sentences about tasks, and the fence that marks task output as untrusted data.
  */
 import { basename } from 'node:path';
-import type { TaskFailure, TaskManagerPort, TaskRecord } from '../tasks/types.js';
-import type { CommandResult } from './types.js';
+import type { TaskFailure, TaskManagerPort, TaskRecord } from '../../tasks/types.js';
+import type { CommandResult } from '../types.js';
 
-import { fence } from '../shared/fence.js';
+import { fence } from '../../shared/fence.js';
 // The one sanitiser: strips every escape sequence, control character and bidi override.
-export { oneLine } from '../shared/sanitize.js';
-import { oneLine, sanitizeLine, sanitizeText } from '../shared/sanitize.js';
+export { oneLine } from '../../shared/sanitize.js';
+import { oneLine, sanitizeLine, sanitizeText } from '../../shared/sanitize.js';
 
 /** Cuts `s` to `max` characters, saying how much was left out. */
 export function clip(s: string, max: number): string {

@@ -2,8 +2,8 @@
  * Turns task engine events into notices the voice session can speak ("Task 3 'fix login' finished
  * …"). Kept beside the command layer because it shares its speech helpers.
  */
-import type { TaskNotice } from '../session/types.js';
-import type { TaskRecord } from '../tasks/types.js';
+import type { TaskNotice } from '../../session/types.js';
+import type { TaskRecord } from '../../tasks/types.js';
 import { elapsedMs, failureReason, oneLine, shortProject, spokenCost, spokenDuration, untrusted } from './speech.js';
 
 /** A notice for a task that just finished, failed, was cancelled or stalled; undefined when nothing is worth saying. */

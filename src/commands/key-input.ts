@@ -1,0 +1,81 @@
+/**
+ * Routes terminal input to the dispatcher: form keys and text to the open form, answers to the
+ * open confirm dialog, every other key to the command the key map binds it to. Ink-free: it takes
+ * Ink's input string and key object structurally.
+ *
+ * The typed-text rules live here. Outside a form one input event is ONE key press however many
+ * characters it holds: a paste or a burst of fast typing ("quit yelling at me") is text, never a
+ * series of commands. Its first key acts; when that key opened a form the rest is typed into it,
+ * otherwise the rest is dropped. A confirm dialog refuses keys from the read that opened it (see
+ * `confirmAccepts` in dispatch.ts).
+ */
+import { scopeOf } from '../state/selectors.js';
+import type { Dispatcher } from './dispatch.js';
+import {
+  confirmKeyOf,
+  formKeyAction,
+  keyNameOf,
+  resolveKey,
+  splitKeys,
+  type KeyEvent,
+  type KeyLike,
+  type Keymap,
+} from './keymap.js';
+
+/** A run of several printable characters (a paste, fast typing) rather than one named key. */
+function isTypedRun(ev: KeyEvent): boolean {
+  if (ev.input.length < 2 || keyNameOf(ev.input, ev.key) || ev.key.meta) return false;
+  return [...ev.input].every((ch) => {
+    const code = ch.codePointAt(0)!;
+    return code >= 0x20 && code !== 0x7f;
+  });
+}
+
+/**
+ * Routes one Ink input event (see the module comment). `chunk` numbers the terminal read the event
+ * came in (see `createChunkCounter`).
+ */
+export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk?: number): void {
+  const events = splitKeys(input, key);
+  // Once one event of the string has been handled, the rest may only go to a form (the one that
+  // key opened, or the one open all along); after that form closes, the rest is dropped too.
+  let acted = false;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    if (scopeOf(commands.ctx.store.getState()) === 'form') {
+      formKey(commands, keymap, ev.input, ev.key, chunk);
+    } else if (!acted && isTypedRun(ev)) {
+      const [first = '', ...rest] = [...ev.input];
+      events.splice(i + 1, 0, { input: rest.join(''), key: {} });
+      oneKey(commands, keymap, first, {}, chunk);
+    } else if (!acted) {
+      oneKey(commands, keymap, ev.input, ev.key, chunk);
+    }
+    acted = true;
+  }
+}
+
+function formKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk: number | undefined): void {
+  const state = commands.ctx.store.getState();
+  const id = resolveKey(state, 'form', keyNameOf(input, key), commands.registry, keymap);
+  if (id) {
+    void commands.press(id, chunk);
+    return;
+  }
+  const action = formKeyAction(input, key);
+  if (action?.kind === 'close') commands.close();
+  else if (action?.kind === 'submit') void commands.submitForm();
+  else if (action?.kind === 'edit') commands.formKey(action.key);
+}
+
+function oneKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk: number | undefined): void {
+  const state = commands.ctx.store.getState();
+  const scope = scopeOf(state);
+  const name = keyNameOf(input, key);
+  if (scope === 'confirm') {
+    if (name) void commands.answerConfirm(confirmKeyOf(name), chunk);
+    return;
+  }
+  const id = resolveKey(state, scope, name, commands.registry, keymap);
+  if (id) void commands.press(id, chunk);
+}
