@@ -10,11 +10,7 @@ import type { AddressInfo } from 'node:net';
 
 /** A scripted failure of one request. */
 export type FakeFailure =
-  | { fail: 401 }
-  | { fail: 404; model?: string }
-  | { fail: 429; retryAfterS: number }
-  | { fail: 500 }
-  | { fail: 'hang' };
+  { fail: 401 } | { fail: 404; model?: string } | { fail: 429; retryAfterS: number } | { fail: 500 } | { fail: 'hang' };
 
 /** One scripted tool call of a chat reply. */
 export interface FakeToolCall {
@@ -111,7 +107,9 @@ export class FakeOpenAiServer {
       record.body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       if (path === '/v1/chat/completions') return await this.chatReply(record, res);
       if (path === '/v1/audio/speech') return await this.speech(record, res);
-      sendJson(res, 404, { error: { message: `Unknown path ${path}`, type: 'invalid_request_error', param: null, code: null } });
+      sendJson(res, 404, {
+        error: { message: `Unknown path ${path}`, type: 'invalid_request_error', param: null, code: null },
+      });
     } catch {
       if (!res.headersSent) sendError(res, { fail: 500 });
       else res.destroy();
@@ -130,7 +128,9 @@ export class FakeOpenAiServer {
     const type = req.headers['content-type'] ?? '';
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
     if (!type.startsWith('multipart/form-data') || !boundary) {
-      return sendJson(res, 400, { error: { message: 'Expected multipart/form-data', type: 'invalid_request_error', param: null, code: null } });
+      return sendJson(res, 400, {
+        error: { message: 'Expected multipart/form-data', type: 'invalid_request_error', param: null, code: null },
+      });
     }
     record.body = parseMultipart(raw, boundary[1] ?? boundary[2] ?? '');
     const next = this.transcripts.shift() ?? this.lastTranscript;
@@ -224,7 +224,11 @@ function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> 
     const body = part.subarray(headEnd + 4);
     const name = /name="([^"]+)"/.exec(head)?.[1];
     const filename = /filename="([^"]*)"/.exec(head)?.[1];
-    if (name) out[name] = filename !== undefined ? { filename, bytes: body.length, head: body.subarray(0, 4).toString('latin1') } : body.toString('utf8');
+    if (name)
+      out[name] =
+        filename !== undefined
+          ? { filename, bytes: body.length, head: body.subarray(0, 4).toString('latin1') }
+          : body.toString('utf8');
     pos = next;
   }
   return out;
@@ -240,7 +244,12 @@ function sendError(res: ServerResponse, f: FakeFailure, model = 'unknown'): void
   switch (f.fail) {
     case 401:
       return sendJson(res, 401, {
-        error: { message: 'Incorrect API key provided: wrong-key.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+        error: {
+          message: 'Incorrect API key provided: wrong-key.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
       });
     case 404:
       return sendJson(res, 404, {
@@ -255,12 +264,24 @@ function sendError(res: ServerResponse, f: FakeFailure, model = 'unknown'): void
       return sendJson(
         res,
         429,
-        { error: { message: 'Rate limit reached for requests.', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        {
+          error: {
+            message: 'Rate limit reached for requests.',
+            type: 'requests',
+            param: null,
+            code: 'rate_limit_exceeded',
+          },
+        },
         { 'retry-after': String(f.retryAfterS) },
       );
     case 500:
       return sendJson(res, 500, {
-        error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null },
+        error: {
+          message: 'The server had an error while processing your request.',
+          type: 'server_error',
+          param: null,
+          code: null,
+        },
       });
     case 'hang':
       return; // Never answers; the client's timeout must end it.

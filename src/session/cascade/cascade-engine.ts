@@ -8,7 +8,10 @@
  * moment and go to the model once, marked as task updates from voice-orch.
  */
 import OpenAI, { toFile } from 'openai';
-import type { ChatCompletionAssistantMessageParam, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { SafeEmitter } from '../../shared/events.js';
 import { toError } from '../../shared/errors.js';
 import { BYTES_PER_MS } from '../../audio/types.js';
@@ -50,7 +53,12 @@ interface LastReply {
 
 function client(e: CascadeEndpoint): OpenAI {
   // A placeholder key: local servers need none, and OpenAI answers a missing key with a 401 line.
-  return new OpenAI({ baseURL: e.url, apiKey: e.apiKey || 'none', maxRetries: 0, timeout: e.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  return new OpenAI({
+    baseURL: e.url,
+    apiKey: e.apiKey || 'none',
+    maxRetries: 0,
+    timeout: e.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
 }
 
 /** The cascade implementation of {@link VoiceEngine}. */
@@ -230,7 +238,8 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
       turn.marks.mark('transcript');
       return res.text.trim();
     } catch (err) {
-      if (!isOwnAbort(err) && !turn.ctrl.signal.aborted) this.fail('speech-to-text', err, 'Your spoken turn was not sent.');
+      if (!isOwnAbort(err) && !turn.ctrl.signal.aborted)
+        this.fail('speech-to-text', err, 'Your spoken turn was not sent.');
       return null;
     }
   }
@@ -250,7 +259,13 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
       this.transcript.upsert({ id: `c${turn.seq}-user`, role: 'user', text: input.text, final: true, at: Date.now() });
       content = input.text;
     } else {
-      this.transcript.upsert({ id: `c${turn.seq}-notice`, role: 'notice', text: input.text, final: true, at: Date.now() });
+      this.transcript.upsert({
+        id: `c${turn.seq}-notice`,
+        role: 'notice',
+        text: input.text,
+        final: true,
+        at: Date.now(),
+      });
       content = `${NOTICE_PREFIX} ${input.text}`;
     }
     if (turn.ctrl.signal.aborted) return;
@@ -265,7 +280,11 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   }
 
   /** One chat request and its speech. Returns how it ended. */
-  private async round(turn: Turn, round: number, toolsAllowed: boolean): Promise<'done' | 'tools' | 'aborted' | 'failed'> {
+  private async round(
+    turn: Turn,
+    round: number,
+    toolsAllowed: boolean,
+  ): Promise<'done' | 'tools' | 'aborted' | 'failed'> {
     const signal = turn.ctrl.signal;
     const entryId = `c${turn.seq}-a${round}`;
     const splitter = new SentenceSplitter();
@@ -329,7 +348,13 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
       role: 'assistant',
       content: result.text || null,
       ...(calls.length > 0
-        ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
+        ? {
+            tool_calls: calls.map((c) => ({
+              id: c.id,
+              type: 'function' as const,
+              function: { name: c.name, arguments: c.arguments },
+            })),
+          }
         : {}),
     };
     if (!message.content && !message.tool_calls) return 'done';

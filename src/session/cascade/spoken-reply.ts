@@ -43,7 +43,13 @@ export class SpokenReply {
 
   /** Speak a complete piece of text (or only show it when there is no speech). */
   say(text: string): void {
-    const piece: Piece = { text, itemId: `${this.deps.itemPrefix}-${this.pieces.length}`, spoken: false, bytes: 0, complete: false };
+    const piece: Piece = {
+      text,
+      itemId: `${this.deps.itemPrefix}-${this.pieces.length}`,
+      spoken: false,
+      bytes: 0,
+      complete: false,
+    };
     this.pieces.push(piece);
     const { client, signal } = this.deps;
     if (!client || this.failed || signal.aborted) return;
