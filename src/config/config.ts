@@ -9,6 +9,14 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import {
+  resolveVoiceEngineSettings,
+  VOICE_ENGINE_HELP,
+  voiceEngineArgOptions,
+  voiceEngineConfigShape,
+  voiceEngineOverrides,
+  type VoiceEngineSettings,
+} from './voice-engine-settings.js';
 
 const PERMISSION_MODES = ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'default', 'dontAsk', 'plan'] as const;
 const NOTICE_MODES = ['speak', 'chime', 'off'] as const;
@@ -25,6 +33,7 @@ export const configFileSchema = z
     model: z.string().min(1).optional(),
     voice: z.string().min(1).optional(),
     pttKey: z.string().min(1).optional(),
+    ...voiceEngineConfigShape,
     inputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     outputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     audio: z.boolean().optional(),
@@ -98,6 +107,8 @@ export interface Settings {
   agentEnv: { drop: string[]; pass: string[] };
   apiKey?: string;
   pricing?: ConfigFile['pricing'];
+  /** Which voice engine runs, and the cascade's endpoints. */
+  voiceEngine: VoiceEngineSettings;
   /** Directory voice-orch was started in (always an allowed root). */
   cwd: string;
 }
@@ -129,7 +140,7 @@ Options:
   --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
   --same-dir refuse|queue  a second task in a busy project folder: queue it (default) or refuse it
   --notices speak|chime|off  how finished tasks are announced (default speak)
-  -h, --help               this text
+${VOICE_ENGINE_HELP}  -h, --help               this text
   -v, --version            the version
 
 Environment: OPENAI_API_KEY, VOICE_ORCH_REALTIME_URL, VOICE_ORCH_MODEL, VOICE_ORCH_ROOTS (colon-separated),
@@ -177,6 +188,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
         model: { type: 'string' },
         voice: { type: 'string' },
         'ptt-key': { type: 'string' },
+        ...voiceEngineArgOptions,
         'input-device': { type: 'string' },
         'output-device': { type: 'string' },
         'no-audio': { type: 'boolean' },
@@ -255,6 +267,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     permissionMode: v['permission-mode'],
     sameDirPolicy: v['same-dir'],
     notices: v.notices,
+    ...voiceEngineOverrides(v, env),
   };
   const cleaned = Object.fromEntries(Object.entries(fromFlagsAndEnv).filter(([, val]) => val !== undefined));
   const overRes = configFileSchema.safeParse(cleaned);
@@ -298,6 +311,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       agentEnv: { drop: merged.agentEnv?.drop ?? [], pass: merged.agentEnv?.pass ?? [] },
       apiKey: env.OPENAI_API_KEY || undefined,
       pricing: merged.pricing,
+      voiceEngine: resolveVoiceEngineSettings(merged, env),
       cwd,
     },
   };
