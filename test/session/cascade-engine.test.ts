@@ -215,3 +215,19 @@ describe('cascade barge-in', () => {
     ]);
   });
 });
+
+describe('cascade without audio output', () => {
+  it('requests no speech and keeps the whole answer as heard text', async () => {
+    const rig = await cascadeRig({}, { override: { tts: null } });
+    rig.server.chat.push({ text: 'Nothing is running. All three tasks have finished already.' });
+    rig.engine.sendText('anything running?');
+    await until(() => lastFinal(rig, 'assistant') !== undefined, 'answer');
+    await until(() => rig.engine.historyMessages().length === 2, 'history');
+    expect(rig.server.to('/v1/audio/speech')).toHaveLength(0);
+    expect(rig.audio.playCalls).toBe(0);
+    expect(rig.engine.historyMessages()[1]).toEqual({
+      role: 'assistant',
+      content: 'Nothing is running. All three tasks have finished already.',
+    });
+  });
+});

@@ -125,3 +125,14 @@ describe('cascade speech-to-text and speech failures', () => {
     await until(() => rig.audio.playCalls > 0, 'speech of the next answer');
   });
 });
+
+describe('cascade notice failures', () => {
+  it('says a task update was not spoken when its chat request fails', async () => {
+    const rig = await cascadeRig({}, { timeoutMs: 300 });
+    rig.server.chat.push({ fail: 500 });
+    rig.engine.notify({ taskId: 3, taskName: 'lint', kind: 'failed', text: 'Task 3 lint failed.', at: Date.now() });
+    await until(() => rig.infos.length > 0, 'failure line');
+    expect(rig.infos[0]).toMatch(/^chat \(.*\) had a server error \(500\).*The task update was not spoken/);
+    await nextTurnWorks(rig);
+  });
+});

@@ -39,6 +39,7 @@ type TurnInput = { kind: 'audio'; pcm: Buffer } | { kind: 'text'; text: string }
 
 interface Turn {
   seq: number;
+  kind: TurnInput['kind'];
   ctrl: AbortController;
   marks: TurnMarks;
 }
@@ -205,7 +206,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
 
   private begin(input: TurnInput): void {
     if (this.closed) return;
-    const turn: Turn = { seq: ++this.seq, ctrl: new AbortController(), marks: new TurnMarks() };
+    const turn: Turn = { seq: ++this.seq, kind: input.kind, ctrl: new AbortController(), marks: new TurnMarks() };
     this.turn = turn;
     this.replies = [];
     void this.runTurn(turn, input)
@@ -338,7 +339,11 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     }
     if (result.kind === 'failed') {
       if (result.text) this.transcript.finalize(entryId, 'assistant', result.text, Date.now());
-      this.fail('chat', result.error, round === 0 ? 'Your turn was not sent; try again.' : 'The answer stopped there.');
+      const lost =
+        turn.kind === 'notice'
+          ? 'The task update was not spoken; the task table has it.'
+          : 'Your turn was not sent; try again.';
+      this.fail('chat', result.error, round === 0 ? lost : 'The answer stopped there.');
       return 'failed';
     }
     say(splitter.flush());
