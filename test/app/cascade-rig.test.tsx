@@ -33,40 +33,46 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** The real composition with the cascade engine against a fresh fake server. */
+async function cascadeApp() {
+  const dir = mkdtempSync(join(tmpdir(), 'vo-cascade-rig-'));
+  const projects = join(dir, 'code');
+  mkdirSync(join(projects, 'api'), { recursive: true });
+  const server = new FakeOpenAiServer({ speechBytes: 9_600 });
+  const url = await server.start();
+  cleanups.push(() => server.close());
+  const loaded = loadSettings(
+    ['--state-dir', join(dir, 'state'), '--claude-path', FAKE_CLAUDE, '--voice-engine', 'cascade'],
+    // No OPENAI_API_KEY: a local stack needs none.
+    { HOME: dir, VOICE_ORCH_STT_URL: url, VOICE_ORCH_LLM_URL: url, VOICE_ORCH_TTS_URL: url },
+    projects,
+  );
+  if (!loaded.ok) throw new Error(loaded.message);
+  const speakerFile = join(dir, 'speaker.raw');
+  const audio = new AudioService({
+    env: { ...process.env, ALSA_CONFIG_PATH: ALSA_FILE_CONF, VO_AUDIO_IN: '/dev/zero', VO_AUDIO_OUT: speakerFile },
+  });
+  const ptt = new PushToTalk({ disableGlobalKey: true });
+  const app = await composeApp(loaded.settings, () => {}, { audio, ptt, taskOptions: { cancelGraceMs: 500 } });
+  cleanups.push(() => app.shutdown('cancel'));
+  const ui = render(<App store={app.store} commands={app.commands} tickMs={0} />);
+  cleanups.push(() => ui.unmount());
+  await until(() => app.store.getState().connection.kind === 'ready', 'the engine ready');
+  await until(() => audio.output.status().kind === 'ready', 'the speaker ready');
+  const spoken = (): boolean => (statSync(speakerFile, { throwIfNoEntry: false })?.size ?? 0) > 0;
+  return { app, server, ui, spoken, frame: () => ui.lastFrame() ?? '' };
+}
+
 describe('app rig with the cascade engine', () => {
   it('a typed message starts a task through the chat model, the answer is spoken, and the finish notice goes to the model', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vo-cascade-rig-'));
-    const projects = join(dir, 'code');
-    mkdirSync(join(projects, 'api'), { recursive: true });
-    const server = new FakeOpenAiServer({ speechBytes: 9_600 });
-    const url = await server.start();
-    cleanups.push(() => server.close());
+    const { app, server, ui, spoken } = await cascadeApp();
     const args = JSON.stringify({ name: 'notes', prompt: 'Write NOTES.md. scenario:write-file', project: 'api' });
     server.chat.push(
       { toolCalls: [{ id: 'call_rig_1', name: 'spawn_task', arguments: args }] },
       { text: 'I started the notes task in the api project.' },
       { text: 'The notes task has finished.' },
     );
-    const loaded = loadSettings(
-      ['--state-dir', join(dir, 'state'), '--claude-path', FAKE_CLAUDE, '--voice-engine', 'cascade'],
-      // No OPENAI_API_KEY: a local stack needs none.
-      { HOME: dir, VOICE_ORCH_STT_URL: url, VOICE_ORCH_LLM_URL: url, VOICE_ORCH_TTS_URL: url },
-      projects,
-    );
-    if (!loaded.ok) throw new Error(loaded.message);
-    const speakerFile = join(dir, 'speaker.raw');
-    const audio = new AudioService({
-      env: { ...process.env, ALSA_CONFIG_PATH: ALSA_FILE_CONF, VO_AUDIO_IN: '/dev/zero', VO_AUDIO_OUT: speakerFile },
-    });
-    const ptt = new PushToTalk({ disableGlobalKey: true });
-    const app = await composeApp(loaded.settings, () => {}, { audio, ptt, taskOptions: { cancelGraceMs: 500 } });
-    cleanups.push(() => app.shutdown('cancel'));
-    const ui = render(<App store={app.store} commands={app.commands} tickMs={0} />);
-    cleanups.push(() => ui.unmount());
     expect(app.voice).toBeInstanceOf(CascadeEngine);
-    await until(() => app.store.getState().connection.kind === 'ready', 'the engine ready');
-    await until(() => audio.output.status().kind === 'ready', 'the speaker ready');
-
     ui.stdin.write(':');
     await tick();
     for (const ch of 'start notes in api') ui.stdin.write(ch);
@@ -78,10 +84,7 @@ describe('app rig with the cascade engine', () => {
       () => `the answer in the frame:\n${ui.lastFrame()}`,
     );
     await until(() => server.to('/v1/audio/speech').length > 0, 'a speech request');
-    await until(
-      () => statSync(speakerFile, { throwIfNoEntry: false })?.size !== undefined && statSync(speakerFile).size > 0,
-      'audio at the speaker',
-    );
+    await until(spoken, 'audio at the speaker');
     await until(() => app.tasks.get(1)?.status === 'completed', 'the agent to finish');
     await until(() => server.to('/v1/chat/completions').length === 3, 'the notice request');
     const messages = server.to('/v1/chat/completions')[2]!.body.messages as { role: string; content: string }[];
@@ -89,5 +92,26 @@ describe('app rig with the cascade engine', () => {
     expect(messages.at(-1)!.content.startsWith(NOTICE_PREFIX)).toBe(true);
     expect(messages.at(-1)!.content).toContain('notes');
     expect(server.to('/v1/chat/completions')[0]!.body.tools).toBeDefined();
+  });
+
+  it('tap to talk: the microphone turn is uploaded as WAV, its words are shown and answered aloud', async () => {
+    const { app, server, ui, spoken, frame } = await cascadeApp();
+    server.transcripts.push('what is running');
+    server.chat.push({ text: 'Nothing is running right now in any project.' });
+    await until(() => app.store.getState().ptt.mode.kind === 'toggle', 'tap-to-talk mode');
+    await until(() => app.audio.input.status().kind === 'ready', 'the microphone');
+    ui.stdin.write(' ');
+    await until(() => app.ptt.isTalking(), 'talking');
+    await tick(300);
+    ui.stdin.write(' ');
+    await until(() => server.to('/v1/audio/transcriptions').length === 1, 'the upload');
+    const file = server.to('/v1/audio/transcriptions')[0]!.body.file as { head: string; bytes: number };
+    expect(file.head).toBe('RIFF');
+    expect(file.bytes).toBeGreaterThan(44 + 100 * 48);
+    await until(
+      () => /what is running/.test(frame()) && /Nothing is running right now/.test(frame()),
+      () => `the turn in the frame:\n${frame()}`,
+    );
+    await until(spoken, 'audio at the speaker');
   });
 });
