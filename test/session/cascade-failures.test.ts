@@ -136,3 +136,17 @@ describe('cascade notice failures', () => {
     await nextTurnWorks(rig);
   });
 });
+
+describe('cascade speech that stops mid-stream', () => {
+  it('ends a speech body that stops sending within the timeout and shows the rest as text', async () => {
+    const rig = await cascadeRig({ speechChunkDelayMs: 1_000 }, { timeoutMs: 300 });
+    rig.server.chat.push({ text: 'This first sentence is long enough to be spoken alone, and it stalls.' });
+    rig.engine.sendText('hello');
+    await until(() => rig.infos.length > 0, 'failure line', 4_000);
+    expect(rig.infos[0]).toMatch(/^speech \(.*\) did not answer within 0\.3 s.*The answer is shown as text only\.$/);
+    await until(() => rig.server.to('/v1/audio/speech')[0]!.aborted, 'the speech request closed');
+    rig.server.chat.push({ text: 'Back again.' });
+    rig.engine.sendText('again');
+    await until(() => lastFinal(rig, 'assistant') === 'Back again.', 'next answer');
+  });
+});

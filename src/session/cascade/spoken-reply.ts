@@ -6,6 +6,7 @@
 import type OpenAI from 'openai';
 import type { AudioOutputPort } from '../../audio/types.js';
 import { BYTES_PER_MS } from '../../audio/types.js';
+import { StreamStalledError } from './chat-round.js';
 import { isOwnAbort } from './endpoint-errors.js';
 
 interface Piece {
@@ -54,9 +55,22 @@ export class SpokenReply {
     const { client, signal } = this.deps;
     if (!client || this.failed || signal.aborted) return;
     piece.spoken = true;
+    // The client's timeout ends with the response headers; a body that stops is ended here.
+    const local = new AbortController();
+    const onAbort = (): void => local.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let stalled = false;
+    let watchdog: NodeJS.Timeout | null = null;
+    const arm = (): void => {
+      if (watchdog) clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        stalled = true;
+        local.abort();
+      }, this.deps.timeoutMs);
+    };
     const request = client.audio.speech.create(
       { model: this.deps.model, voice: this.deps.voice, input: text, response_format: 'pcm' },
-      { signal, timeout: this.deps.timeoutMs, maxRetries: 0 },
+      { signal: local.signal, timeout: this.deps.timeoutMs, maxRetries: 0 },
     );
     this.deps.onSpeechRequest();
     // Settled here so a failure before its turn in the chain is never an unhandled rejection.
@@ -66,15 +80,17 @@ export class SpokenReply {
     );
     this.chain = this.chain.then(async () => {
       const result = await settled;
-      if (!result.ok) return this.fail(piece, result.err);
-      if (this.failed) {
-        piece.spoken = false;
-        return;
-      }
       try {
+        if (!result.ok) return this.fail(piece, result.err);
+        if (this.failed) {
+          piece.spoken = false;
+          return;
+        }
         const body = result.res.body as ReadableStream<Uint8Array> | null;
         if (!body) return;
+        arm();
         for await (const chunk of body) {
+          arm();
           if (signal.aborted) break;
           if (chunk.length === 0) continue;
           this.deps.onFirstBytes();
@@ -82,9 +98,13 @@ export class SpokenReply {
           this.deps.onFirstPlayback();
           piece.bytes += chunk.length;
         }
-        piece.complete = !signal.aborted;
+        piece.complete = !signal.aborted && !stalled;
+        if (stalled) this.fail(piece, new StreamStalledError(this.deps.timeoutMs));
       } catch (err) {
-        this.fail(piece, err);
+        this.fail(piece, stalled ? new StreamStalledError(this.deps.timeoutMs) : err);
+      } finally {
+        if (watchdog) clearTimeout(watchdog);
+        signal.removeEventListener('abort', onAbort);
       }
     });
   }
