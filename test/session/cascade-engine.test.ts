@@ -231,3 +231,44 @@ describe('cascade without audio output', () => {
     });
   });
 });
+
+describe('cascade barge-in by a typed message', () => {
+  it('puts what was heard before the new message in the history', async () => {
+    const rig = await cascadeRig({ speechChunkDelayMs: 40 }, { speed: 1 });
+    const first = 'The build finished and every one of the unit tests passed on the first try.';
+    rig.server.chat.push({
+      text: `${first} ${'More news follows here. '.repeat(20)}`,
+      fragmentChars: 5,
+      fragmentDelayMs: 10,
+    });
+    rig.engine.sendText('how is the build');
+    await until(() => rig.audio.playedMs('c1-a0-0') > 400, 'first sentence partly played');
+    rig.server.chat.push({ text: 'Sure.' });
+    rig.engine.sendText('stop, what about the docs');
+    await until(() => rig.server.to('/v1/chat/completions').length === 2, 'next turn');
+    const roles = chatMessages(rig, 1)
+      .slice(2)
+      .map((m) => [m.role, String(m.content).slice(0, 20)]);
+    expect(roles).toEqual([
+      ['user', 'how is the build'],
+      ['assistant', first.slice(0, 20)],
+      ['user', 'stop, what about the d'.slice(0, 20)],
+    ]);
+  });
+
+  it('keeps a tool call and its result together when a message arrives while the tool runs', async () => {
+    const rig = await cascadeRig();
+    rig.host.delayMs = 150;
+    rig.server.chat.push(
+      { toolCalls: [{ id: 'call_slow', name: 'list_tasks', arguments: '{}' }] },
+      { text: 'Here is the list.' },
+    );
+    rig.engine.sendText('list them');
+    await until(() => rig.host.calls.length === 1, 'the tool running');
+    rig.engine.sendText('never mind');
+    await until(() => rig.server.to('/v1/chat/completions').length === 2, 'next request');
+    const msgs = chatMessages(rig, 1).slice(2);
+    expect(msgs.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user']);
+    expect(msgs[2]!.tool_call_id).toBe('call_slow');
+  });
+});

@@ -183,7 +183,11 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     if (!turn && !this.opts.audio.isPlaying()) return;
     for (const last of this.replies) {
       last.heard = last.reply.heard();
-      if (!last.message) continue;
+      if (!last.message) {
+        // The answer was still streaming: what was heard goes in now, before the next message.
+        if (last.heard) last.message = this.history.push({ role: 'assistant', content: last.heard });
+        continue;
+      }
       if (last.heard) last.message.content = last.heard;
       else if (!last.message.tool_calls?.length) this.history.remove(last.message);
       else last.message.content = null;
@@ -331,9 +335,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
       },
     });
     if (result.kind === 'aborted') {
-      // The barge-in already measured what was heard; keep exactly that.
-      const heard = last.heard ?? reply.heard();
-      if (heard) this.history.push({ role: 'assistant', content: heard });
+      // The barge-in already put what was heard in the history (close() needs none).
       if (result.text) this.transcript.finalize(entryId, 'assistant', `${result.text} [interrupted]`, Date.now());
       return 'aborted';
     }

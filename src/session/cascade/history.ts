@@ -15,7 +15,7 @@ export class ChatHistory {
 
   constructor(private readonly maxChars = HISTORY_CHARS) {}
 
-  push(message: ChatCompletionMessageParam): ChatCompletionMessageParam {
+  push<M extends ChatCompletionMessageParam>(message: M): M {
     this.messages.push(message);
     return message;
   }
@@ -41,8 +41,30 @@ export class ChatHistory {
     while (start < this.messages.length - 1 && this.messages[start]?.role !== 'user') start++;
     // Also drop the stored messages that can never be sent again.
     if (start > 0) this.messages = this.messages.slice(start);
-    return [...this.messages];
+    return pairToolResults(this.messages);
   }
+}
+
+/** What the model sees for a tool call whose result has not arrived (the user spoke meanwhile). */
+export const PENDING_RESULT = 'No result yet: the user spoke before this tool finished; its result follows later.';
+
+/**
+ * Each assistant tool call directly followed by its result, as the chat API requires, even when a
+ * new user message arrived while the tool ran; results whose call was cut away are dropped.
+ */
+function pairToolResults(messages: readonly ChatCompletionMessageParam[]): ChatCompletionMessageParam[] {
+  const results = new Map<string, ChatCompletionMessageParam>();
+  for (const m of messages) if (m.role === 'tool') results.set(m.tool_call_id, m);
+  const out: ChatCompletionMessageParam[] = [];
+  for (const m of messages) {
+    if (m.role === 'tool') continue;
+    out.push(m);
+    if (m.role !== 'assistant') continue;
+    for (const call of m.tool_calls ?? []) {
+      out.push(results.get(call.id) ?? { role: 'tool', tool_call_id: call.id, content: PENDING_RESULT });
+    }
+  }
+  return out;
 }
 
 function sizeOf(m: ChatCompletionMessageParam): number {
