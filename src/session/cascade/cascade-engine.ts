@@ -92,16 +92,19 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     this.transcript = new TranscriptLog((e) => this.emit('transcript', e), opts.transcriptPath, onError);
     this.latency = new CascadeLatencyLog(opts.latencyLogPath, onError);
     this.history = new ChatHistory(opts.historyChars);
-    opts.audio.on('started', () => this.emit('speaking', true));
-    opts.audio.on('drained', () => {
-      this.emit('speaking', false);
-      this.pumpNotices();
-    });
+    opts.audio.on('started', this.onPlaybackStarted);
+    opts.audio.on('drained', this.onPlaybackDrained);
   }
 
   state(): ConnectionState {
     return this.connection;
   }
+
+  private readonly onPlaybackStarted = (): void => void this.emit('speaking', true);
+  private readonly onPlaybackDrained = (): void => {
+    this.emit('speaking', false);
+    this.pumpNotices();
+  };
 
   /** The chat history as it would be sent next (tests, diagnostics). */
   historyMessages(): readonly ChatCompletionMessageParam[] {
@@ -168,6 +171,8 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     this.closed = true;
     this.turn?.ctrl.abort();
     this.turn = null;
+    this.opts.audio.off('started', this.onPlaybackStarted);
+    this.opts.audio.off('drained', this.onPlaybackDrained);
     this.setState({ kind: 'closed' });
     await Promise.allSettled([this.latency.close(), this.transcript.close()]);
   }
