@@ -9,6 +9,7 @@ import { TaskManager } from './tasks/task-manager.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
+import { cascadeEngine } from './session/cascade/cascade-factory.js';
 import type { ToolHost } from './session/types.js';
 import type { ModelPricing } from './session/cost-meter.js';
 import { AudioService } from './audio/audio-service.js';
@@ -137,7 +138,8 @@ export async function composeApp(
   });
 
   const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
-  const voice = (overrides.voiceEngine ?? realtimeEngine)({
+  const chosen = settings.voiceEngine.engine === 'cascade' ? cascadeEngine : realtimeEngine;
+  const voice = (overrides.voiceEngine ?? chosen)({
     settings,
     toolHost: createToolHost(ctx),
     audio: audio.output,
@@ -184,7 +186,8 @@ export async function composeApp(
     bindNoticeExpiry(store),
   ];
 
-  if (!settings.apiKey) {
+  // The cascade can run on local endpoints that need no key; its failures say what to set.
+  if (!settings.apiKey && settings.voiceEngine.engine !== 'cascade') {
     store.dispatch({
       type: 'notice/add',
       text: 'Keyboard-only: set OPENAI_API_KEY to talk to the assistant. Press ? for keys.',

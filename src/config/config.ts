@@ -25,6 +25,14 @@ import {
   type NoticeMode,
   type SameDirPolicy,
 } from '../shared/settings-values.js';
+import {
+  resolveVoiceEngineSettings,
+  VOICE_ENGINE_HELP,
+  voiceEngineArgOptions,
+  voiceEngineConfigShape,
+  voiceEngineOverrides,
+  type VoiceEngineSettings,
+} from './voice-engine-settings.js';
 
 /** An environment variable name, or a prefix ending in `*` (`AWS_*`). */
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
@@ -38,6 +46,7 @@ export const configFileSchema = z
     model: z.string().min(1).optional(),
     voice: z.string().min(1).optional(),
     pttKey: z.string().min(1).optional(),
+    ...voiceEngineConfigShape,
     inputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     outputDevice: z.union([z.string().min(1), z.number().int()]).optional(),
     audio: z.boolean().optional(),
@@ -111,6 +120,8 @@ export interface Settings {
   agentEnv: { drop: string[]; pass: string[] };
   apiKey?: string;
   pricing?: ConfigFile['pricing'];
+  /** Which voice engine runs, and the cascade's endpoints. */
+  voiceEngine: VoiceEngineSettings;
   /** Directory voice-orch was started in (always an allowed root). */
   cwd: string;
 }
@@ -140,7 +151,7 @@ Options:
   --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
   --same-dir refuse|queue  a second task in a busy project folder: queue it (default) or refuse it
   --notices speak|chime|off  how finished tasks are announced (default speak)
-  -h, --help               this text
+${VOICE_ENGINE_HELP}  -h, --help               this text
   -v, --version            the version
 
 Environment: OPENAI_API_KEY, VOICE_ORCH_REALTIME_URL, VOICE_ORCH_MODEL, VOICE_ORCH_ROOTS (colon-separated),
@@ -188,6 +199,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
         model: { type: 'string' },
         voice: { type: 'string' },
         'ptt-key': { type: 'string' },
+        ...voiceEngineArgOptions,
         'input-device': { type: 'string' },
         'output-device': { type: 'string' },
         'no-audio': { type: 'boolean' },
@@ -266,6 +278,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     permissionMode: v['permission-mode'],
     sameDirPolicy: v['same-dir'],
     notices: v.notices,
+    ...voiceEngineOverrides(v, env),
   };
   const cleaned = Object.fromEntries(Object.entries(fromFlagsAndEnv).filter(([, val]) => val !== undefined));
   const overRes = configFileSchema.safeParse(cleaned);
@@ -309,6 +322,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       agentEnv: { drop: merged.agentEnv?.drop ?? [], pass: merged.agentEnv?.pass ?? [] },
       apiKey: env.OPENAI_API_KEY || undefined,
       pricing: merged.pricing,
+      voiceEngine: resolveVoiceEngineSettings(merged, env),
       cwd,
     },
   };

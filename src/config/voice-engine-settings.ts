@@ -1,0 +1,123 @@
+/**
+ * Settings of the voice engine choice: `realtime` (default) or `cascade`, and the cascade's three
+ * OpenAI-compatible endpoints (speech-to-text, chat, speech), each with its own base URL, model and
+ * key variable. Flags beat environment, which beats config.json, as for every setting; config.ts
+ * spreads the schema fields, flag options and overrides from here.
+ */
+import { z } from 'zod';
+
+/** The voice engines voice-orch can run. */
+export const VOICE_ENGINES = ['realtime', 'cascade'] as const;
+/** One voice engine name. */
+export type VoiceEngineName = (typeof VOICE_ENGINES)[number];
+
+/** OpenAI's REST base URL, the default of every cascade endpoint. */
+export const DEFAULT_OPENAI_URL = 'https://api.openai.com/v1';
+/** Cheap OpenAI models by default. */
+export const CASCADE_DEFAULTS = {
+  sttModel: 'gpt-4o-mini-transcribe',
+  llmModel: 'gpt-4.1-mini',
+  ttsModel: 'gpt-4o-mini-tts',
+  ttsVoice: 'coral',
+  timeoutSeconds: 30,
+} as const;
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+/** config.json fields of the voice engine (spread into the config schema). */
+export const voiceEngineConfigShape = {
+  voiceEngine: z.enum(VOICE_ENGINES).optional(),
+  sttUrl: z.string().url().optional(),
+  llmUrl: z.string().url().optional(),
+  ttsUrl: z.string().url().optional(),
+  sttModel: z.string().min(1).optional(),
+  llmModel: z.string().min(1).optional(),
+  ttsModel: z.string().min(1).optional(),
+  ttsVoice: z.string().min(1).optional(),
+  /** Variables holding each endpoint's key (default OPENAI_API_KEY). */
+  sttKeyEnv: envName.optional(),
+  llmKeyEnv: envName.optional(),
+  ttsKeyEnv: envName.optional(),
+  /** Longest wait for a cascade request's answer and between streamed chunks. */
+  cascadeTimeoutSeconds: z.number().positive().max(600).optional(),
+};
+
+/** The command-line options of the voice engine (spread into parseArgs' options). */
+export const voiceEngineArgOptions = {
+  'voice-engine': { type: 'string' },
+  'stt-url': { type: 'string' },
+  'llm-url': { type: 'string' },
+  'tts-url': { type: 'string' },
+  'stt-model': { type: 'string' },
+  'llm-model': { type: 'string' },
+  'tts-model': { type: 'string' },
+  'tts-voice': { type: 'string' },
+} as const;
+
+/** The flags-and-environment layer of these settings (undefined where neither is given). */
+export function voiceEngineOverrides(
+  v: Partial<Record<keyof typeof voiceEngineArgOptions, string | boolean | (string | boolean)[]>>,
+  env: NodeJS.ProcessEnv,
+): Record<string, string | undefined> {
+  const flag = (name: keyof typeof voiceEngineArgOptions): string | undefined => {
+    const value = v[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    voiceEngine: flag('voice-engine') ?? env.VOICE_ORCH_VOICE_ENGINE,
+    sttUrl: flag('stt-url') ?? env.VOICE_ORCH_STT_URL,
+    llmUrl: flag('llm-url') ?? env.VOICE_ORCH_LLM_URL,
+    ttsUrl: flag('tts-url') ?? env.VOICE_ORCH_TTS_URL,
+    sttModel: flag('stt-model') ?? env.VOICE_ORCH_STT_MODEL,
+    llmModel: flag('llm-model') ?? env.VOICE_ORCH_LLM_MODEL,
+    ttsModel: flag('tts-model') ?? env.VOICE_ORCH_TTS_MODEL,
+    ttsVoice: flag('tts-voice') ?? env.VOICE_ORCH_TTS_VOICE,
+  };
+}
+
+/** One cascade endpoint as the engine gets it. */
+export interface CascadeEndpointSettings {
+  url: string;
+  model: string;
+  /** Undefined when the key variable is unset (a local server may need none). */
+  apiKey?: string;
+  /** Name of the variable the key came from (for messages; never the key). */
+  keyEnv: string;
+  timeoutMs: number;
+}
+
+/** The resolved voice engine settings. */
+export interface VoiceEngineSettings {
+  engine: VoiceEngineName;
+  stt: CascadeEndpointSettings;
+  llm: CascadeEndpointSettings;
+  tts: CascadeEndpointSettings & { voice: string };
+}
+
+type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voiceEngineConfigShape)[K]> };
+
+/** Applies defaults to the merged layers and reads each endpoint's key variable. */
+export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEnv): VoiceEngineSettings {
+  const timeoutMs = (merged.cascadeTimeoutSeconds ?? CASCADE_DEFAULTS.timeoutSeconds) * 1000;
+  const endpoint = (url: string | undefined, model: string, keyEnv: string | undefined): CascadeEndpointSettings => {
+    const name = keyEnv ?? 'OPENAI_API_KEY';
+    return { url: url ?? DEFAULT_OPENAI_URL, model, apiKey: env[name] || undefined, keyEnv: name, timeoutMs };
+  };
+  return {
+    engine: merged.voiceEngine ?? 'realtime',
+    stt: endpoint(merged.sttUrl, merged.sttModel ?? CASCADE_DEFAULTS.sttModel, merged.sttKeyEnv),
+    llm: endpoint(merged.llmUrl, merged.llmModel ?? CASCADE_DEFAULTS.llmModel, merged.llmKeyEnv),
+    tts: {
+      ...endpoint(merged.ttsUrl, merged.ttsModel ?? CASCADE_DEFAULTS.ttsModel, merged.ttsKeyEnv),
+      voice: merged.ttsVoice ?? CASCADE_DEFAULTS.ttsVoice,
+    },
+  };
+}
+
+/** The help lines of these options. */
+export const VOICE_ENGINE_HELP = `  --voice-engine NAME      realtime (default: OpenAI Realtime) or cascade (speech-to-text, chat, speech)
+  --stt-url, --llm-url, --tts-url URL   cascade endpoints (default ${DEFAULT_OPENAI_URL})
+  --stt-model, --llm-model, --tts-model ID   cascade models (default ${CASCADE_DEFAULTS.sttModel},
+                           ${CASCADE_DEFAULTS.llmModel}, ${CASCADE_DEFAULTS.ttsModel})
+  --tts-voice NAME         cascade voice (default ${CASCADE_DEFAULTS.ttsVoice})
+`;

@@ -1,0 +1,35 @@
+/**
+ * Options of the cascade engine: three OpenAI-compatible endpoints and the parts the
+ * composition owns.
+ */
+import type { AudioOutputPort } from '../../audio/types.js';
+import type { NoticeMode, ToolHost } from '../types.js';
+
+/** Default time for a request to answer (response headers, then between streamed chunks). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** One endpoint: base URL (ending in /v1), model, key (a local server may need none). */
+export interface CascadeEndpoint {
+  url: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs?: number;
+}
+
+/** Everything the cascade engine is built from. */
+export interface CascadeEngineOptions {
+  stt: CascadeEndpoint;
+  llm: CascadeEndpoint;
+  /** Speech; `null` for text-only answers. */
+  tts: (CascadeEndpoint & { voice: string }) | null;
+  toolHost: ToolHost;
+  audio: AudioOutputPort;
+  isTalkHeld: () => boolean;
+  noticeMode?: NoticeMode;
+  latencyLogPath?: string;
+  transcriptPath?: string;
+  /** History budget in characters (≈ 4 per token). */
+  historyChars?: number;
+  /** Most tool rounds in one turn before voice-orch stops the loop. */
+  maxToolRounds?: number;
+}
