@@ -22,18 +22,8 @@ import { LineSplitter, type SplitLine } from './line-splitter.js';
 import { LogPager, type LogRange, type PagedLine } from './log-pager.js';
 import { LogTailer } from './log-tailer.js';
 import { decideOutcome, type Outcome } from './outcome.js';
-import {
-  descendantsOf,
-  isProcessRunning,
-  isRunningStat,
-  listProcesses,
-  processesWithEnv,
-  readProcStatSync,
-  signalGroup,
-  signalProcess,
-  signalRefs,
-  type ProcRef,
-} from './process-tree.js';
+import { LocalRunner } from './local-runner.js';
+import type { ChildExit, Runner, RunProcess, SeenProcess } from './runner.js';
 import {
   dirsOverlap,
   listProjects as listProjectDirs,
@@ -44,7 +34,6 @@ import {
 import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
 import { runCost } from './run-cost.js';
-import { spawnDetached, type ChildExit } from './spawn.js';
 import { parseStreamJsonLine } from './stream-json.js';
 import type { RunMeta } from './registry-schema.js';
 import { defaultStateDir, TaskStore, type PersistedTask, type RegistryData } from './task-store.js';
@@ -112,6 +101,8 @@ export interface TaskManagerOptions {
   descendantScanMs?: number;
   /** Added: output batching interval (default 50). */
   flushMs?: number;
+  /** Where agent runs execute (default {@link LocalRunner}: detached processes on this machine). */
+  runner?: Runner;
 }
 
 /** Per-run process state (not persisted except through the record and {@link PersistedTask}). */
@@ -122,7 +113,7 @@ interface RunState {
   /** Our own child (exit known from waitpid) or re-adopted (exit noticed by polling /proc). */
   own: boolean;
   tailer: LogTailer;
-  descendants: Map<number, ProcRef>;
+  descendants: Map<number, SeenProcess>;
   cancelRequested: boolean;
   hangKilled: boolean;
   killTimer?: NodeJS.Timeout;
@@ -254,13 +245,14 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   private closing = false;
   private closed = false;
   private readonly o: Required<
-    Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv'>
+    Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner'>
   > & {
     agentEnv: AgentEnvPolicy;
     claudePath: string;
     commandArgv?: string[];
     env: Record<string, string | undefined>;
   };
+  private readonly runner: Runner;
   private flushTimer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
@@ -297,6 +289,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       flushMs: opts.flushMs ?? 50,
     };
     this.store = new TaskStore(opts.stateDir ?? defaultStateDir(this.o.env));
+    this.runner = opts.runner ?? new LocalRunner();
   }
 
   /** The state directory (registry and logs). */
@@ -358,7 +351,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     for (const problem of problems) this.fire('error', new Error(problem));
     this.nextId = data.nextId;
     const toFinalize: TaskState[] = [];
-    let marked: Map<string, ProcRef> | undefined;
+    let marked: Map<string, SeenProcess> | undefined;
     for (const p of data.tasks.sort((a, b) => a.record.id - b.record.id)) {
       const st = this.restoreState(p);
       this.tasks.set(st.rec.id, st);
@@ -367,7 +360,11 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
         this.queue.push(st.rec.id);
       } else if (st.rec.status === 'running') {
         const run = currentRun(st.rec);
-        if (run.pid !== undefined && run.pid > 0 && (await isProcessRunning(run.pid, run.pidStartTime))) {
+        if (
+          run.pid !== undefined &&
+          run.pid > 0 &&
+          (await this.runner.isAlive({ pid: run.pid, startTime: run.pidStartTime }))
+        ) {
           this.adopt(st, run);
           continue;
         }
@@ -395,14 +392,14 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   }
 
   /** Live agents started with this state dir's marker, by `<task id>|<run no>` (the topmost process of each). */
-  private async markedAgents(): Promise<Map<string, ProcRef>> {
+  private async markedAgents(): Promise<Map<string, SeenProcess>> {
     const stateDir = resolvePath(this.store.stateDir);
-    const procs = (await processesWithEnv(TASK_MARKER_VAR)).filter(
+    const procs = (await this.runner.findMarked(TASK_MARKER_VAR)).filter(
       (p) => parseTaskMarker(p.value)?.stateDir === stateDir,
     );
     // An agent's own children (its tools) inherit the marker: the agent is the one whose parent lacks it.
     const byPid = new Map(procs.map((p) => [p.pid, p]));
-    const out = new Map<string, ProcRef>();
+    const out = new Map<string, SeenProcess>();
     for (const p of procs) {
       if (byPid.get(p.ppid)?.value === p.value) continue;
       const m = parseTaskMarker(p.value) as { taskId: number; runNo: number };
@@ -1001,7 +998,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       return;
     }
     const marker = taskMarker(resolvePath(this.store.stateDir), rec.id, run.runNo);
-    const child = await spawnDetached({
+    const child = await this.runner.start({
       file: cmd.value.file,
       args: cmd.value.args,
       cwd: where.value,
@@ -1020,10 +1017,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       this.finishRun(st, outcome, {});
       return;
     }
-    const pid = child.value.pid;
-    const startTime = readProcStatSync(pid)?.startTime;
-    run.pid = pid;
-    if (startTime !== undefined) run.pidStartTime = startTime;
+    run.pid = child.value.pid;
+    if (child.value.startTime !== undefined) run.pidStartTime = child.value.startTime;
     // The pid goes to disk at once (the marker covers a crash before this lands).
     const pidSaved = this.saveRunMeta(st).then(() => this.saveNow());
     if (this.closed || (this.closing && !st.cancelling)) {
@@ -1090,7 +1085,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (rs.killTimer) clearTimeout(rs.killTimer);
     if (rs.cancelRequested || rs.hangKilled) {
       // Tool subprocesses in their own process groups outlive the agent; end them too.
-      signalRefs(rs.descendants.values(), 'SIGKILL');
+      this.runner.killDescendants(rs.descendants.values());
     }
     await rs.tailer.finish();
     st.readOffset = rs.tailer.offset;
@@ -1395,7 +1390,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   /** SIGTERM to the agent (the CLI ends its tools itself), SIGKILL to everything after the grace period. */
   private terminate(rs: RunState): void {
     if (!this.isSameProcess(rs)) return;
-    signalProcess(rs.pid, 'SIGTERM');
+    this.runner.terminate(this.proc(rs));
     if (rs.killTimer) clearTimeout(rs.killTimer);
     rs.killTimer = setTimeout(() => void this.hardKill(rs), this.o.cancelGraceMs);
     rs.killTimer.unref();
@@ -1404,17 +1399,18 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   private async hardKill(rs: RunState): Promise<void> {
     if (rs.ended) return;
     await this.scanDescendants();
-    signalRefs(rs.descendants.values(), 'SIGKILL');
-    if (this.isSameProcess(rs)) {
-      // The agent leads its own group (detached): this reaches helpers that stayed in it.
-      signalGroup(rs.pid, 'SIGKILL');
-      signalProcess(rs.pid, 'SIGKILL');
-    }
+    this.runner.killDescendants(rs.descendants.values());
+    this.runner.kill(this.proc(rs));
+  }
+
+  private proc(rs: RunState): RunProcess {
+    const p: RunProcess = { pid: rs.pid };
+    if (rs.startTime !== undefined) p.startTime = rs.startTime;
+    return p;
   }
 
   private isSameProcess(rs: RunState): boolean {
-    if (rs.pid <= 0) return false;
-    return isRunningStat(readProcStatSync(rs.pid), rs.startTime);
+    return this.runner.isSameProcess(this.proc(rs));
   }
 
   private armHangTimer(st: TaskState, rs: RunState): void {
@@ -1446,14 +1442,12 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const runs = this.runningStates();
     if (runs.length === 0) return;
     this.lastScan = Date.now();
-    const procs = await listProcesses();
-    if (procs.length === 0) return; // /proc unreadable: keep what was recorded
-    const alive = new Map<number, number>();
-    for (const p of procs) alive.set(p.pid, p.startTime);
+    const procs = await this.runner.snapshot();
+    if (procs === undefined) return; // process table unreadable: keep what was recorded
     for (const { rs } of runs) {
       if (rs.pid <= 0) continue;
-      for (const [pid, ref] of rs.descendants) if (alive.get(pid) !== ref.startTime) rs.descendants.delete(pid);
-      for (const d of descendantsOf([rs.pid], procs)) {
+      for (const [pid, ref] of rs.descendants) if (procs.startTimeOf(pid) !== ref.startTime) rs.descendants.delete(pid);
+      for (const d of procs.descendantsOf(rs.pid)) {
         if (!rs.descendants.has(d.pid)) rs.descendants.set(d.pid, { pid: d.pid, startTime: d.startTime });
       }
     }
@@ -1466,7 +1460,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     try {
       const now = Date.now();
       for (const { st, rs } of this.runningStates()) {
-        if (!rs.own && !(await isProcessRunning(rs.pid, rs.startTime))) {
+        if (!rs.own && !(await this.runner.isAlive(this.proc(rs)))) {
           void this.onRunExit(st, rs, { exitCode: null, signal: null }).catch((e: unknown) =>
             this.fire('error', toError(e)),
           );
