@@ -14,18 +14,19 @@ import { toError } from '../shared/errors.js';
 import { SafeEmitter } from '../shared/events.js';
 import { open, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { agentEnv, buildAgentCommand, type AgentEnvPolicy } from './backends.js';
-import { activityLine, logLineEntries, toOutputEntries } from './display.js';
+import type { AgentEnvPolicy } from './backends/agent-backend.js';
+import { backendFor } from './backends/registry.js';
+import { activityLine, toOutputEntries } from './display.js';
+import { decodeLogLine, logLineEntries, type LineEntry } from './log-decoder.js';
 import { sanitizeLine, sanitizeText } from '../shared/sanitize.js';
 import { FilesTouched } from './files-touched.js';
 import { LineSplitter, type SplitLine } from './line-splitter.js';
 import { LogPager, type LogRange, type PagedLine } from './log-pager.js';
 import { LogTailer } from './log-tailer.js';
-import { decideOutcome, type Outcome } from './outcome.js';
+import type { Outcome } from './outcome.js';
 import { LocalRunner } from './local-runner.js';
 import type { ChildExit, Runner, RunProcess, SeenProcess } from './runner.js';
 import {
-  dirsOverlap,
   listProjects as listProjectDirs,
   normalizeRoots,
   recheckProjectDir,
@@ -33,8 +34,8 @@ import {
 } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import { RingBuffer } from './ring-buffer.js';
+import { busyMessage, liveInDir, planSchedule } from './scheduler.js';
 import { runCost } from './run-cost.js';
-import { parseStreamJsonLine } from './stream-json.js';
 import type { RunMeta } from './registry-schema.js';
 import { defaultStateDir, TaskStore, type PersistedTask, type RegistryData } from './task-store.js';
 import {
@@ -184,10 +185,6 @@ const LOG_PAGE_LIMITS = { maxEntries: 500, maxChars: 1_000_000, maxScanBytes: 8 
 /** The part of the log one run wrote. */
 interface RunLogRange extends LogRange {
   runNo: number;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A copy of a record that the receiver may keep or change without affecting the engine. */
@@ -431,9 +428,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       };
     }
     const backend = opts.backend ?? this.o.backend;
-    if (backend === 'command' && (this.o.commandArgv === undefined || this.o.commandArgv.length === 0)) {
-      return { ok: false, message: 'The command backend has no command configured.' };
-    }
+    const refusal = backendFor(backend).refusal(this.o);
+    if (refusal !== undefined) return { ok: false, message: refusal };
     if (opts.maxTurns !== undefined && !(Number.isInteger(opts.maxTurns) && opts.maxTurns > 0)) {
       return { ok: false, message: 'The turn limit must be a whole number above zero.' };
     }
@@ -447,7 +443,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const projectDir = dir.value;
     if (this.o.sameDirPolicy === 'refuse') {
       const busy = this.liveInDir(projectDir);
-      if (busy) return { ok: false, message: this.busyMessage(busy, projectDir) };
+      if (busy) return { ok: false, message: busyMessage(busy, projectDir) };
     }
     const now = Date.now();
     const rec: TaskRecord = {
@@ -510,7 +506,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     }
     if (this.o.sameDirPolicy === 'refuse') {
       const busy = this.liveInDir(rec.projectDir);
-      if (busy) return { ok: false, message: this.busyMessage(busy, rec.projectDir) };
+      if (busy) return { ok: false, message: busyMessage(busy, rec.projectDir) };
     }
     const now = Date.now();
     rec.runs.push({ runNo: rec.runs.length + 1, prompt, status: 'queued' });
@@ -604,11 +600,11 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const rec = st.rec;
     const ranges = await this.logRanges(st);
     const pager = new LogPager(
-      (line) => logLineEntries(line.text, line.truncated, rec.projectDir),
+      (line) => logLineEntries(rec.backend, line.text, line.truncated, rec.projectDir),
       this.o.maxLineBytes,
     );
     const budget = pager.budget(LOG_PAGE_LIMITS);
-    const lines: { runNo: number; line: PagedLine<ReturnType<typeof logLineEntries>[number]> }[] = [];
+    const lines: { runNo: number; line: PagedLine<LineEntry> }[] = [];
     let start: LogCursor | undefined;
     let end: LogCursor | undefined;
     let atStart = ranges.length === 0;
@@ -810,7 +806,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       const entries: Omit<TaskOutputEntry, 'seq'>[] = [];
       const run = currentRun(st.rec);
       for (const line of splitter.push(chunk)) {
-        for (const e of logLineEntries(line.text, line.truncated, st.rec.projectDir))
+        for (const e of logLineEntries(st.rec.backend, line.text, line.truncated, st.rec.projectDir))
           entries.push({ ts: run.startedAt ?? st.rec.createdAt, runNo: run.runNo, offset: line.offset, ...e });
       }
       const keep = entries.slice(-this.o.tailSize);
@@ -825,18 +821,10 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
 
   /** A live task whose folder overlaps `dir` (the same, a parent or a subfolder). */
   private liveInDir(dir: string): TaskRecord | undefined {
-    let found: TaskRecord | undefined;
-    for (const s of this.tasks.values()) {
-      if (!dirsOverlap(s.rec.projectDir, dir) || !isLive(s.rec.status)) continue;
-      // Prefer the running one: that is what everybody waits for.
-      if (!found || (s.rec.status === 'running' && found.status !== 'running')) found = s.rec;
-    }
-    return found;
-  }
-
-  private busyMessage(busy: TaskRecord, dir: string): string {
-    const where = busy.projectDir === dir ? dir : `${busy.projectDir}, which overlaps ${dir}`;
-    return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${where}; only one task works in a folder at a time, its subfolders included. Wait for it or cancel it.`;
+    return liveInDir(
+      [...this.tasks.values()].map((s) => s.rec),
+      dir,
+    );
   }
 
   private markDirty(st: TaskState): void {
@@ -854,40 +842,28 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
    */
   private schedule(launchNow = true): TaskState[] {
     if (this.closing) return [];
-    // Folders claimed by running tasks and by queued ones ahead; a folder blocks its parents and subfolders too.
-    const claimed: TaskRecord[] = [];
-    let running = 0;
-    for (const s of this.tasks.values()) {
-      if (s.rec.status !== 'running') continue;
-      running++;
-      claimed.push(s.rec);
-    }
-    const toStart: TaskState[] = [];
-    const rest: number[] = [];
+    const running: TaskRecord[] = [];
+    for (const s of this.tasks.values()) if (s.rec.status === 'running') running.push(s.rec);
+    const queued: TaskRecord[] = [];
     for (const id of this.queue) {
       const st = this.tasks.get(id);
-      if (!st || st.rec.status !== 'queued') continue;
+      if (st) queued.push(st.rec);
+    }
+    const plan = planSchedule(running, queued, this.o.maxConcurrent);
+    const rest: number[] = [];
+    for (const { id, reason } of plan.wait) {
+      const st = this.tasks.get(id) as TaskState;
+      if (st.rec.queuedReason !== reason) {
+        st.rec.queuedReason = reason;
+        st.rec.activity = reason;
+        this.markDirty(st);
+      }
+      rest.push(id);
+    }
+    const toStart: TaskState[] = [];
+    for (const id of plan.start) {
+      const st = this.tasks.get(id) as TaskState;
       const rec = st.rec;
-      // The latest claimant: a task waits behind the one just ahead of it, not the one running.
-      let ahead: TaskRecord | undefined;
-      for (let i = claimed.length - 1; i >= 0 && ahead === undefined; i--) {
-        const c = claimed[i] as TaskRecord;
-        if (dirsOverlap(c.projectDir, rec.projectDir)) ahead = c;
-      }
-      let reason: string | undefined;
-      if (ahead) reason = `waiting for task ${ahead.id} (${ahead.name}) in ${ahead.projectDir}`;
-      else if (running >= this.o.maxConcurrent) reason = `${plural(running, 'task')} already running`;
-      claimed.push(rec);
-      if (reason !== undefined) {
-        if (rec.queuedReason !== reason) {
-          rec.queuedReason = reason;
-          rec.activity = reason;
-          this.markDirty(st);
-        }
-        rest.push(id);
-        continue;
-      }
-      running++;
       const now = Date.now();
       rec.status = 'running';
       delete rec.queuedReason;
@@ -944,10 +920,10 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message: where.message } }, {});
       return;
     }
-    const env = agentEnv(this.o.env, this.o.agentEnv);
+    const backend = backendFor(rec.backend);
+    const env = backend.env(this.o.env, this.o.agentEnv);
     const extras = st.spawnExtras ?? {};
-    const cmd = await buildAgentCommand({
-      backend: rec.backend,
+    const cmd = await backend.command({
       run: {
         prompt: run.prompt,
         permissionMode: rec.permissionMode,
@@ -957,8 +933,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
         appendSystemPrompt: extras.appendSystemPrompt,
         resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
       },
-      claudePath: this.o.claudePath,
-      commandArgv: this.o.commandArgv,
+      config: this.o,
       env,
       // A relative claude path or command is meant relative to where voice-orch runs, not the project.
       cwd: process.cwd(),
@@ -1007,13 +982,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       stderrPath: errPath,
     });
     if (!child.ok) {
-      const outcome = decideOutcome({
-        startError: child.message,
-        exitCode: null,
-        signal: null,
-        cancelled: false,
-        backend: rec.backend,
-      });
+      const outcome = backend.outcome({ startError: child.message, exitCode: null, signal: null, cancelled: false });
       this.finishRun(st, outcome, {});
       return;
     }
@@ -1108,14 +1077,13 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
         },
       };
     } else {
-      outcome = decideOutcome({
+      // A run we ended for hanging after its result line: that line decides, whatever the backend.
+      outcome = backendFor(rs.hangKilled && st.lastResult ? 'claude' : st.rec.backend).outcome({
         lastResult: st.lastResult,
         exitCode: exit.exitCode,
         signal: exit.signal,
         cancelled,
         stderrTail,
-        // A run we ended for hanging after its result line: that line decides, whatever the backend.
-        backend: rs.hangKilled && st.lastResult ? 'claude' : st.rec.backend,
         lastApiError: st.lastApiError,
         startError: exit.error,
       });
@@ -1137,12 +1105,12 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     }
     let outcome: Outcome;
     if (st.lastResult) {
-      outcome = decideOutcome({
+      // The result line decides, whatever the backend (no exit status is known).
+      outcome = backendFor('claude').outcome({
         lastResult: st.lastResult,
         exitCode: null,
         signal: null,
         cancelled: st.cancelling,
-        backend: 'claude',
         lastApiError: st.lastApiError,
       });
     } else if (st.cancelling) {
@@ -1201,7 +1169,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   // ---------------------------------------------------------------- output
 
   private parse(rec: TaskRecord, text: string, truncated: boolean): AgentEvent[] {
-    return parseStreamJsonLine(text, truncated, rec.projectDir);
+    return decodeLogLine(rec.backend, text, truncated, rec.projectDir);
   }
 
   /**
