@@ -17,28 +17,15 @@
 import { resolve as resolvePath } from 'node:path';
 import { toError } from '../shared/errors.js';
 import { SafeEmitter } from '../shared/events.js';
-import { backendFor } from './backends/registry.js';
 import { LocalRunner } from './local-runner.js';
-import { LogTailer } from './log-tailer.js';
-import { EMPTY_LOG_PAGE, fileSize, readLogPage, readRange, refillTail } from './log-reader.js';
+import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
 import { OutputPipeline } from './output-pipeline.js';
-import {
-  markedAgents,
-  restoreTaskState,
-  runMetaOf,
-  serializeTasks,
-  TASK_MARKER_VAR,
-  taskMarker,
-} from './persistence.js';
-import {
-  listProjects as listProjectDirs,
-  normalizeRoots,
-  recheckProjectDir,
-  resolveProjectDir,
-} from './project-dirs.js';
+import { markedAgents, restoreTaskState, runMetaOf, serializeTasks, TASK_MARKER_VAR } from './persistence.js';
+import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
-import type { ChildExit, Runner, SeenProcess } from './runner.js';
+import type { Runner, SeenProcess } from './runner.js';
+import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyMessage, liveInDir, planSchedule } from './scheduler.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
@@ -50,7 +37,6 @@ import {
   newTaskState,
   snapshot,
   type RunExitFacts,
-  type RunState,
   type TaskState,
 } from './task-state.js';
 import { defaultStateDir, TaskStore } from './task-store.js';
@@ -66,14 +52,11 @@ import {
   type TaskManagerPort,
   type TaskOutputEntry,
   type TaskRecord,
-  type TaskRun,
 } from './types.js';
 import { Watchdogs, type LiveRun } from './watchdogs.js';
 
 export type { TaskManagerOptions } from './task-manager-options.js';
 export { parseTaskMarker, TASK_MARKER_VAR, taskMarker } from './persistence.js';
-
-const STDERR_TAIL_BYTES = 8192;
 
 /**
  * The task engine (implements {@link TaskManagerPort}). Construct, then `await start()`.
@@ -97,6 +80,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   private readonly output: OutputPipeline;
   private readonly watchdogs: Watchdogs;
   private readonly supervisor: RunSupervisor;
+  private readonly runs: RunLifecycle;
   private saveTimer: NodeJS.Timeout | undefined;
   /** While start() runs: its `error` and `finished` events, kept for {@link emitStartupEvents}. */
   private startupEvents: (['error', Error] | ['finished', TaskRecord])[] = [];
@@ -127,9 +111,9 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       descendantScanMs: this.o.descendantScanMs,
       liveRuns: () => this.liveRuns(),
       adoptedExited: ({ st, rs }) =>
-        void this.onRunExit(st, rs, { exitCode: null, signal: null }).catch((e: unknown) =>
-          this.fire('error', toError(e)),
-        ),
+        void this.runs
+          .exited(st, rs, { exitCode: null, signal: null })
+          .catch((e: unknown) => this.fire('error', toError(e))),
       stalled: (st) => {
         this.fire('updated', snapshot(st.rec));
         this.fire('stalled', snapshot(st.rec));
@@ -142,6 +126,20 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       resultHangMs: this.o.resultHangMs,
       scanDescendants: () => this.watchdogs.scanDescendants(),
       changed: (st) => this.output.markDirty(st),
+    });
+    this.runs = new RunLifecycle({
+      store: this.store,
+      runner,
+      o: this.o,
+      output: this.output,
+      supervisor: this.supervisor,
+      roots: () => this.rootList,
+      shutdownState: () => ({ closing: this.closing, closed: this.closed }),
+      saveRegistry: () => this.store.save(serializeTasks(this.tasks.values(), this.nextId)),
+      saveNow: () => this.saveNow(),
+      saveRunMeta: (st) => this.saveRunMeta(st),
+      finishRun: (st, outcome, exit) => this.finishRun(st, outcome, exit),
+      error: (e) => this.fire('error', e),
     });
   }
 
@@ -218,7 +216,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
           run.pid > 0 &&
           (await this.runner.isAlive({ pid: run.pid, startTime: run.pidStartTime }))
         ) {
-          this.adopt(st, run);
+          this.runs.adopt(st, run);
           continue;
         }
         // No live pid on record: voice-orch may have died between starting the agent and saving
@@ -228,7 +226,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
         if (found) {
           run.pid = found.pid;
           run.pidStartTime = found.startTime;
-          this.adopt(st, run);
+          this.runs.adopt(st, run);
         } else {
           toFinalize.push(st);
         }
@@ -237,7 +235,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     // Before this, a spawn would take an id the registry already uses (nextId was still 1).
     this.ready = true;
     for (const st of this.tasks.values()) this.fire('added', snapshot(st.rec));
-    for (const st of toFinalize) await this.finalizeDead(st);
+    for (const st of toFinalize) await this.runs.finalizeDead(st);
     this.watchdogs.start();
     this.schedule();
     await this.saveNow();
@@ -471,7 +469,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   }
 
   private async startRun(st: TaskState): Promise<void> {
-    const launched = this.launchRun(st);
+    const launched = this.runs.launch(st);
     this.launching.add(launched);
     let follow: (() => Promise<void>) | undefined;
     try {
@@ -482,209 +480,10 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (follow) await follow();
   }
 
-  /** Ends a run that never got a process, as failed to start with `message`. */
-  private couldNotStart(st: TaskState, message: string): undefined {
-    this.finishRun(st, { status: 'failed', failure: { kind: 'could_not_start', message } }, {});
-    return undefined;
-  }
-
-  /** Reserves, starts and records a run's process; resolves once its pid is on disk, to what waits for its exit. */
-  private async launchRun(st: TaskState): Promise<(() => Promise<void>) | undefined> {
-    const rec = st.rec;
-    const run = currentRun(rec);
-    // The folder was checked when the task was accepted; it may have been swapped while queued.
-    const where = await recheckProjectDir(rec.projectDir, this.rootList);
-    if (!where.ok) return this.couldNotStart(st, where.message);
-    const backend = backendFor(rec.backend);
-    const env = backend.env(this.o.env, this.o.agentEnv);
-    const extras = st.spawnExtras ?? {};
-    const cmd = await backend.command({
-      run: {
-        prompt: run.prompt,
-        permissionMode: rec.permissionMode,
-        model: rec.model,
-        maxTurns: extras.maxTurns,
-        maxBudgetUsd: extras.maxBudgetUsd,
-        appendSystemPrompt: extras.appendSystemPrompt,
-        resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
-      },
-      config: this.o,
-      env,
-      // A relative claude path or command is meant relative to where voice-orch runs, not the project.
-      cwd: process.cwd(),
-    });
-    if (!cmd.ok) return this.couldNotStart(st, cmd.message);
-    if (st.cancelling) {
-      this.finishRun(st, { status: 'cancelled' }, {});
-      return;
-    }
-    // Every run writes its own files, never used by another run or task.
-    run.logFile = this.store.runLogFile(rec.id, run.runNo);
-    const logPath = this.store.runLogPath(rec.id, run);
-    const errPath = this.store.runStderrPath(rec.id, run);
-    const [logSize, errSize] = await Promise.all([fileSize(logPath), fileSize(errPath)]);
-    run.logOffset = logSize;
-    st.readOffset = logSize;
-    st.stderrOffset = errSize;
-    delete st.lastResult;
-    delete st.lastApiError;
-    // Reserved on disk before the process exists: a crash from here on leaves a record (and run
-    // file) that the next start re-adopts through the marker or finalizes, never an id handed out again.
-    try {
-      await this.store.writeRunMeta(runMetaOf(st));
-      await this.store.save(serializeTasks(this.tasks.values(), this.nextId));
-    } catch (e) {
-      return this.couldNotStart(st, `could not record the task: ${toError(e).message}`);
-    }
-    const marker = taskMarker(resolvePath(this.store.stateDir), rec.id, run.runNo);
-    const child = await this.runner.start({
-      file: cmd.value.file,
-      args: cmd.value.args,
-      cwd: where.value,
-      env: { ...env, [TASK_MARKER_VAR]: marker },
-      stdoutPath: logPath,
-      stderrPath: errPath,
-    });
-    if (!child.ok) {
-      this.finishRun(
-        st,
-        backend.outcome({ startError: child.message, exitCode: null, signal: null, cancelled: false }),
-        {},
-      );
-      return;
-    }
-    run.pid = child.value.pid;
-    if (child.value.startTime !== undefined) run.pidStartTime = child.value.startTime;
-    // The pid goes to disk at once (the marker covers a crash before this lands).
-    const pidSaved = this.saveRunMeta(st).then(() => this.saveNow());
-    if (this.closed || (this.closing && !st.cancelling)) {
-      // Shutting down ('keep') while this one was starting: record it for the next session to
-      // adopt. No tailer now: shutdown may already have stopped the others and would not stop it.
-      await pidSaved;
-      return;
-    }
-    rec.activity = 'started';
-    this.output.markDirty(st);
-    const rs = this.attachRun(st, run, true);
-    if (st.cancelling) void this.supervisor.beginCancel(rs);
-    await pidSaved;
-    return async () => {
-      const exit = await child.value.exited;
-      await this.onRunExit(st, rs, exit);
-    };
-  }
-
-  /** Follows a process that an earlier session started (tail from the saved offset; exit by polling). */
-  private adopt(st: TaskState, run: TaskRun): void {
-    const rs = this.attachRun(st, run, false);
-    if (st.cancelling) void this.supervisor.beginCancel(rs);
-    if (st.lastResult) this.supervisor.armHangTimer(st, rs);
-  }
-
-  private attachRun(st: TaskState, run: TaskRun, own: boolean): RunState {
-    const rs = this.newRunState(st, run, own, false);
-    st.run = rs;
-    rs.tailer.start();
-    return rs;
-  }
-
-  /** Process state of a run plus a tailer (not started) that feeds its log lines into the output pipeline. */
-  private newRunState(st: TaskState, run: TaskRun, own: boolean, ended: boolean): RunState {
-    const tailer = new LogTailer({
-      path: this.store.runLogPath(st.rec.id, run),
-      startOffset: st.readOffset,
-      maxLineBytes: this.o.maxLineBytes,
-      pollMs: this.o.tailPollMs,
-      onLines: (lines, endOffset) => this.output.ingest(st, rs, lines, endOffset),
-      onError: (e) => this.fire('error', new Error(`reading the log of task ${st.rec.id}: ${e.message}`)),
-    });
-    const rs: RunState = {
-      runNo: run.runNo,
-      pid: run.pid ?? -1,
-      own,
-      tailer,
-      descendants: new Map(),
-      cancelRequested: false,
-      hangKilled: false,
-      lastOutputAt: Date.now(),
-      ended,
-    };
-    if (run.pidStartTime !== undefined) rs.startTime = run.pidStartTime;
-    return rs;
-  }
-
   private liveRuns(): LiveRun[] {
     const out: LiveRun[] = [];
     for (const st of this.tasks.values()) if (st.run && !st.run.ended) out.push({ st, rs: st.run });
     return out;
-  }
-
-  /** A run's process is gone: read the rest of its log, decide, record. */
-  private async onRunExit(st: TaskState, rs: RunState, exit: ChildExit): Promise<void> {
-    if (rs.ended || this.closed) return;
-    rs.ended = true;
-    this.supervisor.ended(rs);
-    await rs.tailer.finish();
-    st.readOffset = rs.tailer.offset;
-    const exitedRun = st.rec.runs.find((r) => r.runNo === rs.runNo) ?? currentRun(st.rec);
-    const stderrPath = this.store.runStderrPath(st.rec.id, exitedRun);
-    const stderrTail = await readRange(stderrPath, st.stderrOffset, STDERR_TAIL_BYTES);
-    this.output.addStderrEntries(st, rs.runNo, stderrTail);
-    let outcome: Outcome;
-    const cancelled = rs.cancelRequested && !rs.hangKilled;
-    if (!rs.own && !st.lastResult && !cancelled) {
-      outcome = {
-        status: 'failed',
-        failure: {
-          kind: 'crashed',
-          message:
-            'ended without a result; it was started by an earlier voice-orch session, so its exit code is unknown',
-        },
-      };
-    } else {
-      // A run we ended for hanging after its result line: that line decides, whatever the backend.
-      outcome = backendFor(rs.hangKilled && st.lastResult ? 'claude' : st.rec.backend).outcome({
-        lastResult: st.lastResult,
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        cancelled,
-        stderrTail,
-        lastApiError: st.lastApiError,
-        startError: exit.error,
-      });
-    }
-    this.finishRun(st, outcome, { exitCode: exit.exitCode, signal: exit.signal });
-    await this.saveNow();
-  }
-
-  /** A run that was live in the registry but whose process is gone: the log decides. */
-  private async finalizeDead(st: TaskState): Promise<void> {
-    const rec = st.rec;
-    const run = currentRun(rec);
-    if ((run.pid !== undefined && run.pid > 0) || run.logOffset !== undefined) {
-      // Its process is gone (or never got its pid recorded): read what it wrote after the saved
-      // offset (a result line, maybe).
-      const rs = this.newRunState(st, run, false, true);
-      await rs.tailer.finish();
-      st.readOffset = rs.tailer.offset;
-    }
-    let outcome: Outcome;
-    if (st.lastResult) {
-      // The result line decides, whatever the backend (no exit status is known).
-      outcome = backendFor('claude').outcome({
-        lastResult: st.lastResult,
-        exitCode: null,
-        signal: null,
-        cancelled: st.cancelling,
-        lastApiError: st.lastApiError,
-      });
-    } else if (st.cancelling) {
-      outcome = { status: 'cancelled' };
-    } else {
-      outcome = { status: 'interrupted' };
-      rec.activity = 'ended while voice-orch was not running, without a result';
-    }
-    this.finishRun(st, outcome, {});
   }
 
   private finishRun(st: TaskState, outcome: Outcome, exit: RunExitFacts): void {
