@@ -28,14 +28,7 @@ import type { ActionResult } from './types.js';
 /** Runs agents on this machine, detached, in their own process groups. */
 export class LocalRunner implements Runner {
   async start(spec: RunSpec): Promise<ActionResult<StartedRun>> {
-    const child = await spawnDetached({
-      file: spec.file,
-      args: spec.args,
-      cwd: spec.cwd,
-      env: spec.env,
-      stdoutPath: spec.stdoutPath,
-      stderrPath: spec.stderrPath,
-    });
+    const child = await spawnDetached(spec);
     if (!child.ok) return child;
     const started: StartedRun = { pid: child.value.pid, exited: child.value.exited };
     const startTime = readProcStatSync(child.value.pid)?.startTime;

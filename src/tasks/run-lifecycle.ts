@@ -12,9 +12,9 @@ import { LogTailer } from './log-tailer.js';
 import { fileSize, readRange } from './log-reader.js';
 import type { Outcome } from './outcome.js';
 import type { OutputPipeline } from './output-pipeline.js';
-import { runMetaOf, TASK_MARKER_VAR, taskMarker } from './persistence.js';
+import { markedAgents, runMetaOf, TASK_MARKER_VAR, taskMarker } from './persistence.js';
 import { recheckProjectDir } from './project-dirs.js';
-import type { ChildExit, Runner } from './runner.js';
+import type { ChildExit, Runner, SeenProcess } from './runner.js';
 import type { RunSupervisor } from './run-supervisor.js';
 import type { ResolvedOptions } from './task-manager-options.js';
 import { currentRun, type RunExitFacts, type RunState, type TaskState } from './task-state.js';
@@ -46,6 +46,9 @@ export interface RunLifecycleDeps {
 
 /** See this file's header. */
 export class RunLifecycle {
+  /** Marked agents found at start, looked up once (re-adoption). */
+  private marked: Promise<Map<string, SeenProcess>> | undefined;
+
   constructor(private readonly d: RunLifecycleDeps) {}
 
   /** Reserves, starts and records a run's process; resolves once its pid is on disk, to what waits for its exit. */
@@ -131,6 +134,29 @@ export class RunLifecycle {
       const exit = await child.value.exited;
       await this.exited(st, rs, exit);
     };
+  }
+
+  /**
+   * A task that was running when the last session ended: re-adopted when its process still lives
+   * (same pid and start time, or found by the marker in its environment when its pid never reached
+   * the registry). False when it is gone (the caller finalizes it).
+   */
+  async readopt(st: TaskState): Promise<boolean> {
+    const run = currentRun(st.rec);
+    const { runner, store } = this.d;
+    if (run.pid !== undefined && run.pid > 0 && (await runner.isAlive({ pid: run.pid, startTime: run.pidStartTime }))) {
+      this.adopt(st, run);
+      return true;
+    }
+    // No live pid on record: voice-orch may have died between starting the agent and saving
+    // its pid. The agent carries its task and run in its environment.
+    this.marked ??= runner.findMarked(TASK_MARKER_VAR).then((p) => markedAgents(p, resolvePath(store.stateDir)));
+    const found = (await this.marked).get(`${st.rec.id}|${run.runNo}`);
+    if (!found) return false;
+    run.pid = found.pid;
+    run.pidStartTime = found.startTime;
+    this.adopt(st, run);
+    return true;
   }
 
   /** Follows a process that an earlier session started (tail from the saved offset; exit by polling). */

@@ -16,10 +16,15 @@
  * - `exited` settles once, with the exit code or signal; for a runner that cannot wait for the
  *   process, it settles when the process is seen gone (code and signal `null`).
  */
-import type { ChildExit } from './spawn.js';
 import type { ActionResult } from './types.js';
 
-export type { ChildExit } from './spawn.js';
+/** How a run's process ended. */
+export interface ChildExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the process could not be started or waited for (ENOENT, EACCES…). */
+  error?: string;
+}
 
 /** One run to start: the complete argv, environment and working directory, and where output goes. */
 export interface RunSpec {

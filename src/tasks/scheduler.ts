@@ -69,3 +69,12 @@ export function busyMessage(busy: SchedTask, dir: string): string {
   const where = busy.projectDir === dir ? dir : `${busy.projectDir}, which overlaps ${dir}`;
   return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${where}; only one task works in a folder at a time, its subfolders included. Wait for it or cancel it.`;
 }
+
+/** The refusal of a spawn into `dir` while a live task works in or around it, or undefined. */
+export function busyRefusal(tasks: Iterable<{ rec: SchedTask }>, dir: string): string | undefined {
+  const busy = liveInDir(
+    [...tasks].map((t) => t.rec),
+    dir,
+  );
+  return busy ? busyMessage(busy, dir) : undefined;
+}

@@ -14,26 +14,27 @@
  * time guarding against pid reuse. One task writes in a folder tree at a time; the global cap
  * queues the rest; the queue drains FIFO.
  */
-import { resolve as resolvePath } from 'node:path';
 import { toError } from '../shared/errors.js';
 import { SafeEmitter } from '../shared/events.js';
 import { LocalRunner } from './local-runner.js';
 import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
 import { OutputPipeline } from './output-pipeline.js';
-import { markedAgents, restoreTaskState, runMetaOf, serializeTasks, TASK_MARKER_VAR } from './persistence.js';
+import { restoreTaskState, runMetaOf, serializeTasks } from './persistence.js';
 import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
-import type { Runner, SeenProcess } from './runner.js';
+import type { Runner } from './runner.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
-import { busyMessage, liveInDir, planSchedule } from './scheduler.js';
+import { busyRefusal, planSchedule } from './scheduler.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
 import { resolveOptions, type ResolvedOptions, type TaskManagerOptions } from './task-manager-options.js';
 import {
+  addFollowUpRun,
   applyAgentEvent,
   applyOutcome,
   currentRun,
+  markRunning,
   newTaskState,
   snapshot,
   type RunExitFacts,
@@ -53,10 +54,9 @@ import {
   type TaskOutputEntry,
   type TaskRecord,
 } from './types.js';
-import { Watchdogs, type LiveRun } from './watchdogs.js';
+import { liveRunsOf, Watchdogs } from './watchdogs.js';
 
 export type { TaskManagerOptions } from './task-manager-options.js';
-export { parseTaskMarker, TASK_MARKER_VAR, taskMarker } from './persistence.js';
 
 /**
  * The task engine (implements {@link TaskManagerPort}). Construct, then `await start()`.
@@ -109,7 +109,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       watchIntervalMs: this.o.watchIntervalMs,
       stallTimeoutMs: this.o.stallTimeoutMs,
       descendantScanMs: this.o.descendantScanMs,
-      liveRuns: () => this.liveRuns(),
+      liveRuns: () => liveRunsOf(this.tasks.values()),
       adoptedExited: ({ st, rs }) =>
         void this.runs
           .exited(st, rs, { exitCode: null, signal: null })
@@ -202,34 +202,14 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     for (const problem of problems) this.fire('error', new Error(problem));
     this.nextId = data.nextId;
     const toFinalize: TaskState[] = [];
-    let marked: Map<string, SeenProcess> | undefined;
     for (const p of data.tasks.sort((a, b) => a.record.id - b.record.id)) {
       const st = restoreTaskState(p, this.o.tailSize);
       this.tasks.set(st.rec.id, st);
       await refillTail(this.store, st, this.o.maxLineBytes);
       if (st.rec.status === 'queued') {
         this.queue.push(st.rec.id);
-      } else if (st.rec.status === 'running') {
-        const run = currentRun(st.rec);
-        if (
-          run.pid !== undefined &&
-          run.pid > 0 &&
-          (await this.runner.isAlive({ pid: run.pid, startTime: run.pidStartTime }))
-        ) {
-          this.runs.adopt(st, run);
-          continue;
-        }
-        // No live pid on record: voice-orch may have died between starting the agent and saving
-        // its pid. The agent carries its task and run in its environment.
-        marked ??= markedAgents(await this.runner.findMarked(TASK_MARKER_VAR), resolvePath(this.store.stateDir));
-        const found = marked.get(`${st.rec.id}|${run.runNo}`);
-        if (found) {
-          run.pid = found.pid;
-          run.pidStartTime = found.startTime;
-          this.runs.adopt(st, run);
-        } else {
-          toFinalize.push(st);
-        }
+      } else if (st.rec.status === 'running' && !(await this.runs.readopt(st))) {
+        toFinalize.push(st);
       }
     }
     // Before this, a spawn would take an id the registry already uses (nextId was still 1).
@@ -278,25 +258,15 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (refusal !== undefined) return { ok: false, message: refusal };
     const refused = this.busyRefusal(rec.projectDir);
     if (refused) return refused;
-    rec.runs.push({ runNo: rec.runs.length + 1, prompt, status: 'queued' });
-    rec.status = 'queued';
-    delete rec.failure;
-    delete rec.endedAt;
-    rec.stalled = false;
-    rec.activity = 'queued (follow-up)';
-    rec.updatedAt = Date.now();
+    addFollowUpRun(rec, prompt, Date.now());
     this.enqueue(st, 'updated');
     return { ok: true, value: snapshot(rec) };
   }
 
   /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir`. */
   private busyRefusal(dir: string): ActionResult<never> | undefined {
-    if (this.o.sameDirPolicy !== 'refuse') return undefined;
-    const busy = liveInDir(
-      [...this.tasks.values()].map((s) => s.rec),
-      dir,
-    );
-    return busy ? { ok: false, message: busyMessage(busy, dir) } : undefined;
+    const message = this.o.sameDirPolicy === 'refuse' ? busyRefusal(this.tasks.values(), dir) : undefined;
+    return message === undefined ? undefined : { ok: false, message };
   }
 
   /** Queues a new or followed-up task, announces it (`event`), then starts what may start. */
@@ -439,15 +409,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const toStart: TaskState[] = [];
     for (const id of plan.start) {
       const st = this.tasks.get(id) as TaskState;
-      const rec = st.rec;
-      const now = Date.now();
-      rec.status = 'running';
-      delete rec.queuedReason;
-      rec.startedAt = now;
-      rec.activity = 'starting…';
-      const run = currentRun(rec);
-      run.status = 'running';
-      run.startedAt = now;
+      markRunning(st.rec, Date.now());
       this.output.markDirty(st);
       toStart.push(st);
     }
@@ -478,12 +440,6 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       this.launching.delete(launched);
     }
     if (follow) await follow();
-  }
-
-  private liveRuns(): LiveRun[] {
-    const out: LiveRun[] = [];
-    for (const st of this.tasks.values()) if (st.run && !st.run.ended) out.push({ st, rs: st.run });
-    return out;
   }
 
   private finishRun(st: TaskState, outcome: Outcome, exit: RunExitFacts): void {

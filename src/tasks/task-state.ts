@@ -96,6 +96,28 @@ export function currentRun(rec: TaskRecord): TaskRun {
   return rec.runs[rec.runs.length - 1] as TaskRun;
 }
 
+/** A queued task whose run starts now. */
+export function markRunning(rec: TaskRecord, now: number): void {
+  rec.status = 'running';
+  delete rec.queuedReason;
+  rec.startedAt = now;
+  rec.activity = 'starting…';
+  const run = currentRun(rec);
+  run.status = 'running';
+  run.startedAt = now;
+}
+
+/** A finished task gets a new run for a follow-up saying `prompt`, queued. */
+export function addFollowUpRun(rec: TaskRecord, prompt: string, now: number): void {
+  rec.runs.push({ runNo: rec.runs.length + 1, prompt, status: 'queued' });
+  rec.status = 'queued';
+  delete rec.failure;
+  delete rec.endedAt;
+  rec.stalled = false;
+  rec.activity = 'queued (follow-up)';
+  rec.updatedAt = now;
+}
+
 /**
  * Applies one agent event of run `runNo` to the task: session id, files touched, the last API
  * error, and for a `result` the run's turns, cost and result text. True for a `result` (the

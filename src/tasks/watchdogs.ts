@@ -13,6 +13,13 @@ export interface LiveRun {
   rs: RunState;
 }
 
+/** The tasks whose run has not ended. */
+export function liveRunsOf(tasks: Iterable<TaskState>): LiveRun[] {
+  const out: LiveRun[] = [];
+  for (const st of tasks) if (st.run && !st.run.ended) out.push({ st, rs: st.run });
+  return out;
+}
+
 /** What the watchdogs need from the manager. */
 export interface WatchdogDeps {
   runner: Runner;
