@@ -8,26 +8,17 @@ import {
   serializeTasks,
   taskMarker,
 } from '../../src/tasks/persistence.js';
+import { newTaskRecord } from '../../src/tasks/spawn-validation.js';
 import { newTaskState } from '../../src/tasks/task-state.js';
 import type { TaskRecord } from '../../src/tasks/types.js';
 
-const rec = (id: number): TaskRecord => ({
-  id,
-  name: `t${id}`,
-  status: 'completed',
-  projectDir: '/r/p',
-  backend: 'claude',
-  prompt: 'x',
-  permissionMode: 'acceptEdits',
-  createdAt: 1,
-  updatedAt: 2,
-  stalled: false,
-  activity: 'done',
-  turns: 0,
-  costUsd: 0,
-  filesTouched: [],
-  runs: [{ runNo: 1, prompt: 'x', status: 'completed' }],
-});
+const rec = (id: number): TaskRecord =>
+  newTaskRecord(
+    id,
+    { name: `t${id}`, prompt: 'x', permissionMode: 'acceptEdits', backend: 'claude', extras: {} },
+    '/r/p',
+    1,
+  );
 
 describe('task marker', () => {
   it('round-trips, with a state dir that itself contains |', () => {
