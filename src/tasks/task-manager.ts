@@ -234,7 +234,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (!dir.ok) return dir;
     // From here to the return there is no await: two spawns can never both see a free directory.
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
-    const refused = this.busyRefusal(dir.value);
+    const refused = this.refuseIfBusy(dir.value);
     if (refused) return refused;
     const rec = newTaskRecord(this.nextId++, valid.value, dir.value, Date.now());
     const st = newTaskState(rec, this.o.tailSize);
@@ -256,7 +256,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const rec = st.rec;
     const refusal = followUpRefusal(rec, prompt);
     if (refusal !== undefined) return { ok: false, message: refusal };
-    const refused = this.busyRefusal(rec.projectDir);
+    const refused = this.refuseIfBusy(rec.projectDir);
     if (refused) return refused;
     addFollowUpRun(rec, prompt, Date.now());
     this.enqueue(st, 'updated');
@@ -264,7 +264,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   }
 
   /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir`. */
-  private busyRefusal(dir: string): ActionResult<never> | undefined {
+  private refuseIfBusy(dir: string): ActionResult<never> | undefined {
     const message = this.o.sameDirPolicy === 'refuse' ? busyRefusal(this.tasks.values(), dir) : undefined;
     return message === undefined ? undefined : { ok: false, message };
   }
