@@ -1,7 +1,6 @@
 import { oneLine, sanitizeText } from '../shared/sanitize.js';
 import type { AgentEvent, TaskOutputEntry } from './types.js';
 import { apiErrorMessage, describeResult } from './outcome.js';
-import { parseStreamJsonLine } from './stream-json.js';
 
 // The one sanitiser (src/shared/sanitize.ts) cleans every outside string that becomes an entry.
 export { oneLine } from '../shared/sanitize.js';
@@ -95,16 +94,6 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
       return [entry];
     }
   }
-}
-
-/**
- * What one log line shows when read back from disk: the live path's parser and renderer, so a
- * line reads the same in the log view whether it arrived live or was paged in.
- */
-export function logLineEntries(text: string, truncated: boolean, cwd: string | undefined): Entry[] {
-  const out: Entry[] = [];
-  for (const ev of parseStreamJsonLine(text, truncated, cwd)) for (const e of toOutputEntries(ev)) out.push(e);
-  return out;
 }
 
 /**

@@ -50,7 +50,8 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
-function plural(n: number, word: string): string {
+/** "1 task", "2 tasks". */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

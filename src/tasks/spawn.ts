@@ -8,27 +8,11 @@
 import { errorText } from '../shared/errors.js';
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
+import type { ChildExit, RunSpec } from './runner.js';
 import type { ActionResult } from './types.js';
 
-/** What to run and where its output goes. */
-export interface DetachedSpawnOptions {
-  file: string;
-  args: readonly string[];
-  cwd: string;
-  /** The complete environment of the child (nothing else is inherited). */
-  env: Record<string, string>;
-  /** Appended to (O_APPEND), created 0600 if missing. */
-  stdoutPath: string;
-  stderrPath: string;
-}
-
-/** How a child we started ended. */
-export interface ChildExit {
-  exitCode: number | null;
-  signal: string | null;
-  /** Set when the process could not be started or waited for (ENOENT, EACCES…). */
-  error?: string;
-}
+/** What to run and where its output goes (a Runner's run spec). */
+export type DetachedSpawnOptions = RunSpec;
 
 /** A started child: its pid and a promise of its end (never rejects). */
 export interface DetachedChild {

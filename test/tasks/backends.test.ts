@@ -2,7 +2,10 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentEnv, buildAgentCommand, claudeArgs, commandArgv, findExecutable } from '../../src/tasks/backends.js';
+import { agentEnv, findExecutable } from '../../src/tasks/backends/agent-backend.js';
+import { claudeArgs } from '../../src/tasks/backends/claude.js';
+import { commandArgv } from '../../src/tasks/backends/command.js';
+import { buildAgentCommand } from '../../src/tasks/backends/registry.js';
 
 describe('claudeArgs', () => {
   it('builds the print-mode argv: options, then -p, --, and the prompt last', () => {

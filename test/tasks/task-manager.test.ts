@@ -432,11 +432,11 @@ describe('names, ids, persistence, events', () => {
     await m.start();
     const r = await m.spawn({ name: 'act', prompt: 'x', projectDir: w.dir('act') });
     if (!r.ok) throw new Error(r.message);
-    // White box: feed stream-json lines straight into the running task's ingestion.
+    // White box: feed stream-json lines straight into the running task's ingestion (the output pipeline).
     type St = { rec: TaskRecord; readOffset: number; run?: object };
     type Internals = {
       tasks: Map<number, St>;
-      ingest: (st: St, rs: object, lines: { text: string; truncated: boolean }[], end: number) => void;
+      output: { ingest: (st: St, rs: object, lines: { text: string; truncated: boolean }[], end: number) => void };
     };
     const mi = m as unknown as Internals;
     const st = await waitFor(() => {
@@ -444,7 +444,7 @@ describe('names, ids, persistence, events', () => {
       return s?.run ? s : undefined;
     });
     const feed = (...lines: string[]): void =>
-      mi.ingest(
+      mi.output.ingest(
         st,
         st.run as object,
         lines.map((text) => ({ text, truncated: false })),

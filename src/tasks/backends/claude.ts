@@ -1,0 +1,48 @@
+/**
+ * The `claude` backend: `claude --output-format stream-json --verbose --permission-mode <mode>
+ * [--resume id] … -p -- <prompt>` (stream-json needs --verbose in print mode; stdin is closed by
+ * the runner). `-p` is a boolean flag, so every option comes first and the prompt last, after
+ * `--`: a prompt that starts with `-` (`--settings={"hooks":…}`) is then one literal prompt, never
+ * an option, and options that take several values (`--mcp-config`, `--allowedTools`) cannot
+ * swallow it. Its log is stream-json; the last `result` line decides the outcome.
+ */
+import { decideOutcome } from '../outcome.js';
+import { parseStreamJsonLine } from '../stream-json.js';
+import { agentEnv, findExecutable, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
+
+/** The argv (without the executable) of a Claude Code print-mode run: options, `-p`, `--`, the prompt. */
+export function claudeArgs(o: AgentRunArgs): string[] {
+  const args = ['--output-format', 'stream-json', '--verbose', '--permission-mode', o.permissionMode];
+  if (o.resumeSessionId !== undefined) args.push('--resume', o.resumeSessionId);
+  if (o.model !== undefined && o.model !== '') args.push('--model', o.model);
+  if (o.maxTurns !== undefined) args.push('--max-turns', String(o.maxTurns));
+  if (o.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(o.maxBudgetUsd));
+  if (o.appendSystemPrompt !== undefined && o.appendSystemPrompt !== '') {
+    args.push('--append-system-prompt', o.appendSystemPrompt);
+  }
+  // Last: the print flag (boolean), the end of options, then the prompt as one literal argument.
+  args.push('-p', '--', o.prompt);
+  return args;
+}
+
+/** Claude Code in print mode with stream-json output. */
+export const claudeBackend: AgentBackend = {
+  kind: 'claude',
+  refusal: () => undefined,
+  async command({ run, config, env, cwd }) {
+    const file = await findExecutable(config.claudePath, env, cwd);
+    if (file === undefined) {
+      const where = config.claudePath.includes('/')
+        ? `${config.claudePath} does not exist or is not executable`
+        : `\`${config.claudePath}\` was not found on PATH`;
+      return {
+        ok: false,
+        message: `could not start: ${where}. Install Claude Code (npm i -g @anthropic-ai/claude-code) or set the claude path in the config.`,
+      };
+    }
+    return { ok: true, value: { file, args: claudeArgs(run) } };
+  },
+  env: agentEnv,
+  parseLine: parseStreamJsonLine,
+  outcome: (end) => decideOutcome({ ...end, backend: 'claude' }),
+};

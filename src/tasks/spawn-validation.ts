@@ -1,0 +1,103 @@
+/**
+ * The checks a spawn or follow-up passes before anything is created, with the sentence a person
+ * (or the model) hears when one fails, and the new task record of an accepted spawn. Pure: the
+ * folder is resolved against the roots by project-dirs.ts.
+ */
+import { sanitizeLine } from '../shared/sanitize.js';
+import type { BackendConfig } from './backends/agent-backend.js';
+import { backendFor } from './backends/registry.js';
+import type { SpawnExtras } from './task-state.js';
+import {
+  isLive,
+  type ActionResult,
+  type BackendKind,
+  type PermissionMode,
+  type SpawnOptions,
+  type TaskRecord,
+} from './types.js';
+
+/** The manager's settings the checks read. */
+export interface SpawnPolicy extends BackendConfig {
+  defaultPermissionMode: PermissionMode;
+  allowBypassPermissions: boolean;
+  backend: BackendKind;
+}
+
+/** An accepted spawn, cleaned, before its folder is resolved. */
+export interface ValidSpawn {
+  name: string;
+  prompt: string;
+  permissionMode: PermissionMode;
+  backend: BackendKind;
+  model?: string;
+  extras: SpawnExtras;
+}
+
+/** Checks a spawn's name, prompt, permission mode, backend and limits. */
+export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<ValidSpawn> {
+  // The name comes from the model or the form and is shown everywhere: cleaned once, here.
+  const name = sanitizeLine(opts.name ?? '');
+  const prompt = opts.prompt ?? '';
+  if (name === '') return { ok: false, message: 'A task needs a name. What should I call it?' };
+  if (prompt.trim() === '') return { ok: false, message: 'A task needs a prompt: what should the agent do?' };
+  const mode = opts.permissionMode ?? p.defaultPermissionMode;
+  if (mode === 'bypassPermissions' && !p.allowBypassPermissions) {
+    return {
+      ok: false,
+      message:
+        'Bypassing permissions is turned off. It is allowed only when it is the default you chose yourself: "permissionMode": "bypassPermissions" in config.json or --permission-mode bypassPermissions. Otherwise use acceptEdits.',
+    };
+  }
+  const backend = opts.backend ?? p.backend;
+  const refusal = backendFor(backend).refusal(p);
+  if (refusal !== undefined) return { ok: false, message: refusal };
+  if (opts.maxTurns !== undefined && !(Number.isInteger(opts.maxTurns) && opts.maxTurns > 0)) {
+    return { ok: false, message: 'The turn limit must be a whole number above zero.' };
+  }
+  if (opts.maxBudgetUsd !== undefined && !(Number.isFinite(opts.maxBudgetUsd) && opts.maxBudgetUsd > 0)) {
+    return { ok: false, message: 'The budget must be an amount of dollars above zero.' };
+  }
+  const extras: SpawnExtras = {};
+  if (opts.maxTurns !== undefined) extras.maxTurns = opts.maxTurns;
+  if (opts.maxBudgetUsd !== undefined) extras.maxBudgetUsd = opts.maxBudgetUsd;
+  if (opts.appendSystemPrompt !== undefined && opts.appendSystemPrompt !== '')
+    extras.appendSystemPrompt = opts.appendSystemPrompt;
+  const valid: ValidSpawn = { name, prompt, permissionMode: mode, backend, extras };
+  if (opts.model !== undefined && opts.model !== '') valid.model = opts.model;
+  return { ok: true, value: valid };
+}
+
+/** The record of a new task (queued, one queued run). */
+export function newTaskRecord(id: number, v: ValidSpawn, projectDir: string, now: number): TaskRecord {
+  const rec: TaskRecord = {
+    id,
+    name: v.name,
+    status: 'queued',
+    projectDir,
+    backend: v.backend,
+    prompt: v.prompt,
+    permissionMode: v.permissionMode,
+    createdAt: now,
+    updatedAt: now,
+    stalled: false,
+    activity: 'queued',
+    turns: 0,
+    costUsd: 0,
+    filesTouched: [],
+    runs: [{ runNo: 1, prompt: v.prompt, status: 'queued' }],
+  };
+  if (v.model !== undefined) rec.model = v.model;
+  return rec;
+}
+
+/** Why task `rec` cannot take a follow-up saying `prompt`, or undefined when it can. */
+export function followUpRefusal(rec: TaskRecord, prompt: string): string | undefined {
+  if (isLive(rec.status)) {
+    return `Task ${rec.id} (${rec.name}) is still ${rec.status}; wait for it to finish or cancel it first.`;
+  }
+  if ((prompt ?? '').trim() === '') return 'What should the follow-up say?';
+  if (rec.claudeSessionId === undefined || rec.claudeSessionId === '') {
+    return `Task ${rec.id} (${rec.name}) has no agent session to continue; start a new task instead.`;
+  }
+  return undefined;
+}
