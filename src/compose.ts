@@ -9,7 +9,6 @@ import { TaskManager } from './tasks/task-manager.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
-import { cascadeEngine } from './session/cascade/cascade-factory.js';
 import type { ToolHost } from './session/types.js';
 import type { ModelPricing } from './session/cost-meter.js';
 import { AudioService } from './audio/audio-service.js';
@@ -138,7 +137,12 @@ export async function composeApp(
   });
 
   const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
-  const chosen = settings.voiceEngine.engine === 'cascade' ? cascadeEngine : realtimeEngine;
+  // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
+  // Realtime, and evaluating it cost about a tenth of a second of cold start.
+  const chosen =
+    settings.voiceEngine.engine === 'cascade'
+      ? (await import('./session/cascade/cascade-factory.js')).cascadeEngine
+      : realtimeEngine;
   const voice = (overrides.voiceEngine ?? chosen)({
     settings,
     toolHost: createToolHost(ctx),
