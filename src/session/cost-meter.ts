@@ -42,8 +42,9 @@ const MINI: ModelPricing = {
 };
 
 /**
- * Default prices (USD / 1M tokens) from the protocol reference §9. Some entries are marked
- * UNVERIFIED there (gpt-realtime audio, gpt-realtime-mini); override through `pricing`.
+ * Default prices (USD / 1M tokens), the published Realtime prices as the first version recorded
+ * them. Some are unverified (gpt-realtime audio, gpt-realtime-mini); `pricing` in config.json
+ * overrides any of them (README, Settings).
  */
 export const DEFAULT_PRICING: Readonly<Record<string, ModelPricing>> = {
   'gpt-realtime': GPT_REALTIME,
