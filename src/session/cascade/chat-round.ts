@@ -4,6 +4,7 @@
  * A watchdog aborts a stream that stops sending for longer than the first-byte timeout, since
  * the client's own timeout ends when the response headers arrive.
  */
+import { stallWatchdog } from './stall-watchdog.js';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 
@@ -42,18 +43,8 @@ export class StreamStalledError extends Error {
 
 /** Runs one streamed chat request. Never throws. */
 export async function runChatRound(req: ChatRoundRequest): Promise<ChatRoundResult> {
-  const local = new AbortController();
-  const onOuterAbort = (): void => local.abort();
-  req.signal.addEventListener('abort', onOuterAbort, { once: true });
-  let stalled = false;
-  let watchdog: NodeJS.Timeout | null = null;
-  const arm = (): void => {
-    if (watchdog) clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
-      stalled = true;
-      local.abort();
-    }, req.timeoutMs);
-  };
+  const watchdog = stallWatchdog(req.signal, req.timeoutMs);
+  const arm = (): void => watchdog.arm();
   let text = '';
   const calls = new Map<number, AssembledToolCall>();
   let finishReason: string | null = null;
@@ -66,7 +57,7 @@ export async function runChatRound(req: ChatRoundRequest): Promise<ChatRoundResu
         stream: true,
         ...(req.tools.length > 0 ? { tools: req.tools } : {}),
       },
-      { signal: local.signal, timeout: req.timeoutMs, maxRetries: 0 },
+      { signal: watchdog.signal, timeout: req.timeoutMs, maxRetries: 0 },
     );
     arm();
     for await (const chunk of stream) {
@@ -87,16 +78,17 @@ export async function runChatRound(req: ChatRoundRequest): Promise<ChatRoundResu
       }
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
-    if (stalled) return { kind: 'failed', text, error: new StreamStalledError(req.timeoutMs), stalled: true };
+    if (watchdog.stalled())
+      return { kind: 'failed', text, error: new StreamStalledError(req.timeoutMs), stalled: true };
     if (req.signal.aborted) return { kind: 'aborted', text };
     const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
     return { kind: 'done', text, toolCalls, finishReason };
   } catch (error) {
-    if (stalled) return { kind: 'failed', text, error: new StreamStalledError(req.timeoutMs), stalled: true };
+    if (watchdog.stalled())
+      return { kind: 'failed', text, error: new StreamStalledError(req.timeoutMs), stalled: true };
     if (req.signal.aborted) return { kind: 'aborted', text };
     return { kind: 'failed', text, error, stalled: false };
   } finally {
-    if (watchdog) clearTimeout(watchdog);
-    req.signal.removeEventListener('abort', onOuterAbort);
+    watchdog.dispose();
   }
 }

@@ -3,6 +3,7 @@
  * (requests run in parallel), while the audio is handed to the output strictly in order. Knows
  * what the user actually heard, so a barge-in can keep only that in the history.
  */
+import { stallWatchdog } from './stall-watchdog.js';
 import type OpenAI from 'openai';
 import type { AudioOutputPort } from '../../audio/types.js';
 import { BYTES_PER_MS } from '../../audio/types.js';
@@ -56,21 +57,11 @@ export class SpokenReply {
     if (!client || this.failed || signal.aborted) return;
     piece.spoken = true;
     // The client's timeout ends with the response headers; a body that stops is ended here.
-    const local = new AbortController();
-    const onAbort = (): void => local.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let stalled = false;
-    let watchdog: NodeJS.Timeout | null = null;
-    const arm = (): void => {
-      if (watchdog) clearTimeout(watchdog);
-      watchdog = setTimeout(() => {
-        stalled = true;
-        local.abort();
-      }, this.deps.timeoutMs);
-    };
+    const watchdog = stallWatchdog(signal, this.deps.timeoutMs);
+    const arm = (): void => watchdog.arm();
     const request = client.audio.speech.create(
       { model: this.deps.model, voice: this.deps.voice, input: text, response_format: 'pcm' },
-      { signal: local.signal, timeout: this.deps.timeoutMs, maxRetries: 0 },
+      { signal: watchdog.signal, timeout: this.deps.timeoutMs, maxRetries: 0 },
     );
     this.deps.onSpeechRequest();
     // Settled here so a failure before its turn in the chain is never an unhandled rejection.
@@ -98,13 +89,12 @@ export class SpokenReply {
           this.deps.onFirstPlayback();
           piece.bytes += chunk.length;
         }
-        piece.complete = !signal.aborted && !stalled;
-        if (stalled) this.fail(piece, new StreamStalledError(this.deps.timeoutMs));
+        piece.complete = !signal.aborted && !watchdog.stalled();
+        if (watchdog.stalled()) this.fail(piece, new StreamStalledError(this.deps.timeoutMs));
       } catch (err) {
-        this.fail(piece, stalled ? new StreamStalledError(this.deps.timeoutMs) : err);
+        this.fail(piece, watchdog.stalled() ? new StreamStalledError(this.deps.timeoutMs) : err);
       } finally {
-        if (watchdog) clearTimeout(watchdog);
-        signal.removeEventListener('abort', onAbort);
+        watchdog.dispose();
       }
     });
   }
