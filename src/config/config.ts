@@ -26,6 +26,7 @@ import {
   type SameDirPolicy,
 } from '../shared/settings-values.js';
 import {
+  endpointKeyVars,
   resolveVoiceEngineSettings,
   VOICE_ENGINE_HELP,
   voiceEngineArgOptions,
@@ -297,6 +298,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   const roots = [cwd, ...(merged.roots ?? [])].map((r) => resolve(cwd, r.replace(/^~(?=$|\/)/, home)));
   const permissionMode = merged.permissionMode ?? DEFAULT_PERMISSION_MODE;
 
+  const voiceEngine = resolveVoiceEngineSettings(merged, env);
   return {
     ok: true,
     settings: {
@@ -319,10 +321,13 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       sameDirPolicy: merged.sameDirPolicy ?? DEFAULT_SAME_DIR_POLICY,
       notices: merged.notices ?? DEFAULT_NOTICE_MODE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
-      agentEnv: { drop: merged.agentEnv?.drop ?? [], pass: merged.agentEnv?.pass ?? [] },
+      agentEnv: {
+        drop: [...new Set([...(merged.agentEnv?.drop ?? []), ...endpointKeyVars(voiceEngine)])],
+        pass: merged.agentEnv?.pass ?? [],
+      },
       apiKey: env.OPENAI_API_KEY || undefined,
       pricing: merged.pricing,
-      voiceEngine: resolveVoiceEngineSettings(merged, env),
+      voiceEngine,
       cwd,
     },
   };

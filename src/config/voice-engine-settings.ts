@@ -114,6 +114,14 @@ export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEn
   };
 }
 
+/**
+ * The key variables the endpoints read. They are voice-orch's secrets: agents do not inherit them
+ * (added to `agentEnv.drop`; `agentEnv.pass` can still give one back on purpose).
+ */
+export function endpointKeyVars(v: VoiceEngineSettings): string[] {
+  return [...new Set([v.stt.keyEnv, v.llm.keyEnv, v.tts.keyEnv])];
+}
+
 /** The help lines of these options. */
 export const VOICE_ENGINE_HELP = `  --voice-engine NAME      realtime (default: OpenAI Realtime) or cascade (speech-to-text, chat, speech)
   --stt-url, --llm-url, --tts-url URL   cascade endpoints (default ${DEFAULT_OPENAI_URL})

@@ -91,20 +91,31 @@ describe('loadSettings', () => {
     expect(!e.ok && e.message).toMatch(/--mic-stream/);
   });
 
-  it('agentEnv: names or prefixes to withhold from agents and to pass; empty lists by default', () => {
+  it('agentEnv: names or prefixes to withhold from agents and to pass; by default only the endpoint key', () => {
     const home = tmp();
     const path = join(home, 'c.json');
     expect((loadSettings([], { HOME: home }, '/w') as { settings: { agentEnv: unknown } }).settings.agentEnv).toEqual({
-      drop: [],
+      drop: ['OPENAI_API_KEY'],
       pass: [],
     });
     writeFileSync(path, JSON.stringify({ agentEnv: { drop: ['AWS_*', 'GITHUB_TOKEN'], pass: ['VOICE_ORCH_ROOTS'] } }));
     const a = loadSettings(['--config', path], { HOME: home }, '/w');
-    expect(a.ok && a.settings.agentEnv).toEqual({ drop: ['AWS_*', 'GITHUB_TOKEN'], pass: ['VOICE_ORCH_ROOTS'] });
+    expect(a.ok && a.settings.agentEnv).toEqual({
+      drop: ['AWS_*', 'GITHUB_TOKEN', 'OPENAI_API_KEY'],
+      pass: ['VOICE_ORCH_ROOTS'],
+    });
     writeFileSync(path, JSON.stringify({ agentEnv: { drop: ['not a name'] } }));
     const b = loadSettings(['--config', path], { HOME: home }, '/w');
     expect(!b.ok && b.message).toMatch(/field "agentEnv\.drop\.0": must be an environment variable name/);
     writeFileSync(path, JSON.stringify({ agentEnv: { keep: ['X'] } }));
     expect(loadSettings(['--config', path], { HOME: home }, '/w').ok).toBe(false);
+  });
+
+  it('key variables the config names for the voice endpoints are withheld from agents too', () => {
+    const home = tmp();
+    const path = join(home, 'c.json');
+    writeFileSync(path, JSON.stringify({ sttKeyEnv: 'LOCAL_STT_KEY', llmKeyEnv: 'GROQ_API_KEY' }));
+    const s = loadSettings(['--config', path], { HOME: home }, '/w');
+    expect(s.ok && s.settings.agentEnv.drop).toEqual(['LOCAL_STT_KEY', 'GROQ_API_KEY', 'OPENAI_API_KEY']);
   });
 });
