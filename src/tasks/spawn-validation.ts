@@ -56,7 +56,14 @@ export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<
   if (opts.maxTurns !== undefined && !(Number.isInteger(opts.maxTurns) && opts.maxTurns > 0)) {
     return { ok: false, message: 'The turn limit must be a whole number above zero.' };
   }
-  const budget = opts.maxBudgetUsd ?? p.defaultMaxBudgetUsd;
+  // Only claude takes a spending cap (`--max-budget-usd`); a configured agent command gets none.
+  if (opts.maxBudgetUsd !== undefined && backend !== 'claude') {
+    return {
+      ok: false,
+      message: 'A budget works only with the claude agent; the configured agent command takes none.',
+    };
+  }
+  const budget = opts.maxBudgetUsd ?? (backend === 'claude' ? p.defaultMaxBudgetUsd : undefined);
   if (budget !== undefined && !(typeof budget === 'number' && Number.isFinite(budget) && budget > 0)) {
     return { ok: false, message: 'The budget must be an amount of dollars above zero.' };
   }
