@@ -33,10 +33,7 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
         <Text color={STATUS_COLOR[t.status]}>{` — ${t.status}`}</Text>
         {t.failure ? <Text color="red">{`: ${t.failure.message}`}</Text> : null}
       </Text>
-      <Text
-        dimColor
-        wrap="truncate-end"
-      >{`time ${el} · turns ${t.turns} · cost ${cost} · ${t.projectDir}`}</Text>
+      <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${cost} · ${t.projectDir}`}</Text>
       <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
       <Text dimColor>final text:</Text>
       {shown.map((l, i) => (

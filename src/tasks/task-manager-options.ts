@@ -55,7 +55,10 @@ export interface TaskManagerOptions {
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
-  Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd'>
+  Omit<
+    TaskManagerOptions,
+    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd'
+  >
 > & {
   defaultMaxBudgetUsd?: number;
   agentEnv: AgentEnvPolicy;

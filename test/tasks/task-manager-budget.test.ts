@@ -22,7 +22,12 @@ describe('the per-task budget', () => {
   it("a spawn's budget is passed as --max-budget-usd to every run and kept on the record", async () => {
     const m = w.make({ env: { ...w.env, FAKE_CLAUDE_ECHO_ARGS: '1' }, defaultMaxBudgetUsd: 9 });
     await m.start();
-    const r = await m.spawn({ name: 'capped', prompt: 'scenario:plain', projectDir: w.dir('capped'), maxBudgetUsd: 2.5 });
+    const r = await m.spawn({
+      name: 'capped',
+      prompt: 'scenario:plain',
+      projectDir: w.dir('capped'),
+      maxBudgetUsd: 2.5,
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.value.budgetUsd).toBe(2.5);
     const first = await finished(m, r.value.id);
