@@ -116,6 +116,8 @@ export async function composeApp(
     allowBypassPermissions: settings.allowBypassPermissions,
     stallTimeoutMs: settings.stallTimeoutMs,
     agentEnv: settings.agentEnv,
+    defaultMaxBudgetUsd: settings.maxBudgetUsd,
+    ...(settings.agentCommand ? { backend: 'command' as const, commandArgv: settings.agentCommand } : {}),
     ...overrides.taskOptions,
   });
   await tasks.start();

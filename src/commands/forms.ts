@@ -25,6 +25,7 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
             optional: true,
             placeholder: 'default, or acceptEdits, plan, …',
           },
+          { name: 'budget_usd', label: 'Budget $', value: '', optional: true, placeholder: 'default; e.g. 2.5' },
         ],
       };
     case 'follow-up': {

@@ -29,6 +29,9 @@ const CANCEL_TEXT = 'Cancel a queued or running task (the agent is stopped; its 
 const FOLLOW_UP_TEXT =
   'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project.';
 
+const BUDGET_MESSAGE = 'budget must be an amount of US dollars above zero, e.g. 2.5';
+const budgetUsd = z.number({ error: BUDGET_MESSAGE }).positive(BUDGET_MESSAGE).finite(BUDGET_MESSAGE);
+
 const spawnParams = z.object({
   name: z
     .string()
@@ -43,11 +46,20 @@ const spawnParams = z.object({
     .min(1, 'project is required')
     .describe('Project directory: a directory name under the allowed roots, or an absolute path inside them'),
   model: z.string().trim().min(1).optional().describe('Claude model alias or name; leave out for the default'),
+  budget_usd: budgetUsd
+    .optional()
+    .describe(
+      'Caps what the agent may spend on this task, in US dollars (it stops when the cap is reached); only when the user names an amount, else leave out for the configured default',
+    ),
 });
 
 const spawnArgs = spawnParams.extend({
   permissionMode: z
     .enum(PERMISSION_MODES, { error: `permissions must be one of: ${PERMISSION_MODES.join(', ')}` })
+    .optional(),
+  // The form's field is text: "2.5" or "$2.5" becomes a number, anything else is refused.
+  budget_usd: z
+    .preprocess((v) => (typeof v === 'string' ? Number(v.trim().replace(/^\$/, '')) : v), budgetUsd)
     .optional(),
 });
 
@@ -70,6 +82,7 @@ export const spawnTask = defineCommand({
       projectDir: a.project,
       ...(a.model ? { model: a.model } : {}),
       ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
+      ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
     });
     if (!r.ok) return refusedAnswer('Could not start the task', r.message);
     const t = r.value;

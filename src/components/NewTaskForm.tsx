@@ -10,7 +10,7 @@ export interface NewTaskFormProps {
   width: number;
 }
 
-/** `n`: name, project (Tab completes from the project list), prompt, optional model and permissions. */
+/** `n`: name, project (Tab completes from the project list), prompt, optional model, permissions and budget. */
 export function NewTaskForm({ form, width }: NewTaskFormProps) {
   const field = form.fields[form.focus];
   const matches =

@@ -13,9 +13,10 @@ export interface ResultCardProps {
   height: number;
 }
 
-/** What a task produced: final text, status or failure reason, cost, turns, files touched, elapsed. */
+/** What a task produced: final text, status or failure reason, cost (of its budget), turns, files touched, elapsed. */
 export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
   const el = t.startedAt === undefined ? '—' : shortDuration((t.endedAt ?? now) - t.startedAt);
+  const cost = t.budgetUsd === undefined ? money(t.costUsd) : `${money(t.costUsd)} of ${money(t.budgetUsd)} budget`;
   const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
   // Header, facts, files, the "final text" label and the border take 7 lines.
   const textRows = Math.max(1, height - 7);
@@ -32,10 +33,7 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
         <Text color={STATUS_COLOR[t.status]}>{` — ${t.status}`}</Text>
         {t.failure ? <Text color="red">{`: ${t.failure.message}`}</Text> : null}
       </Text>
-      <Text
-        dimColor
-        wrap="truncate-end"
-      >{`time ${el} · turns ${t.turns} · cost ${money(t.costUsd)} · ${t.projectDir}`}</Text>
+      <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${cost} · ${t.projectDir}`}</Text>
       <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
       <Text dimColor>final text:</Text>
       {shown.map((l, i) => (

@@ -39,6 +39,8 @@ import {
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
 const ENV_NAME_MESSAGE = 'must be an environment variable name or a prefix ending in * (e.g. AWS_*)';
 
+const PROMPT_SLOT = '{prompt}';
+
 /** The schema of config.json (every field optional) and of the merged settings. */
 export const configFileSchema = z
   .object({
@@ -54,6 +56,13 @@ export const configFileSchema = z
     micStream: z.enum(MIC_STREAM_MODES).optional(),
     stateDir: z.string().min(1).optional(),
     claudePath: z.string().min(1).optional(),
+    agentCommand: z
+      .array(z.string().min(1))
+      .min(1)
+      .refine((argv) => !(argv[0] ?? '').includes(PROMPT_SLOT), 'the first word is the program; {prompt} goes after it')
+      .refine((argv) => argv.some((word) => word.includes(PROMPT_SLOT)), 'must contain {prompt} where the prompt goes')
+      .optional(),
+    maxBudgetUsd: z.number().positive('must be an amount of dollars above zero').finite().optional(),
     maxConcurrent: z.number().int().min(1).max(64).optional(),
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     sameDirPolicy: z.enum(SAME_DIR_POLICIES).optional(),
@@ -107,6 +116,13 @@ export interface Settings {
   stateDir: string;
   configPath: string;
   claudePath?: string;
+  /**
+   * Runs tasks with this argv instead of claude (`{prompt}` substituted; put `--` before it), e.g.
+   * `["aider", "--yes", "--message", "--", "{prompt}"]`.
+   */
+  agentCommand?: string[];
+  /** What a task may spend in USD when its spawn names no budget; none when undefined. */
+  maxBudgetUsd?: number;
   maxConcurrent: number;
   permissionMode: (typeof PERMISSION_MODES)[number];
   /** True only when the user configured bypassPermissions explicitly. */
@@ -149,6 +165,7 @@ Options:
   --config FILE            config file (default $XDG_CONFIG_HOME/voice-orch/config.json)
   --claude-path PATH       the claude executable (default: found on PATH)
   --max-concurrent N       tasks running at once (default 4; the rest queue)
+  --max-budget-usd N       what a task may spend in USD unless it names its own budget (default: no cap)
   --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
   --same-dir refuse|queue  a second task in a busy project folder: queue it (default) or refuse it
   --notices speak|chime|off  how finished tasks are announced (default speak)
@@ -175,6 +192,13 @@ function intFlag(value: string | undefined, name: string): number | string | und
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n)) return `--${name} must be a whole number, got "${value}"`;
+  return n;
+}
+
+function numberFlag(value: string | undefined, name: string): number | string | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) return `--${name} must be a number, got "${value}"`;
   return n;
 }
 
@@ -209,6 +233,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
         config: { type: 'string' },
         'claude-path': { type: 'string' },
         'max-concurrent': { type: 'string' },
+        'max-budget-usd': { type: 'string' },
         'permission-mode': { type: 'string' },
         'same-dir': { type: 'string' },
         notices: { type: 'string' },
@@ -261,6 +286,8 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
 
   const maxConcurrent = intFlag(v['max-concurrent'], 'max-concurrent');
   if (typeof maxConcurrent === 'string') return { ok: false, message: maxConcurrent };
+  const maxBudgetUsd = numberFlag(v['max-budget-usd'], 'max-budget-usd');
+  if (typeof maxBudgetUsd === 'string') return { ok: false, message: maxBudgetUsd };
 
   // Flags and env are validated with the same schema as the file so every source gets the same messages.
   const fromFlagsAndEnv = {
@@ -276,6 +303,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     stateDir: v['state-dir'] ?? env.VOICE_ORCH_STATE_DIR,
     claudePath: v['claude-path'] ?? env.VOICE_ORCH_CLAUDE_PATH,
     maxConcurrent,
+    maxBudgetUsd,
     permissionMode: v['permission-mode'],
     sameDirPolicy: v['same-dir'],
     notices: v.notices,
@@ -315,6 +343,8 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       stateDir: resolve(cwd, merged.stateDir ?? join(stateHome, 'voice-orch')),
       configPath,
       claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,
+      ...(merged.agentCommand ? { agentCommand: merged.agentCommand } : {}),
+      ...(merged.maxBudgetUsd !== undefined ? { maxBudgetUsd: merged.maxBudgetUsd } : {}),
       maxConcurrent: merged.maxConcurrent ?? 4,
       permissionMode,
       allowBypassPermissions: permissionMode === 'bypassPermissions',

@@ -59,6 +59,7 @@ const record = z.looseObject({
   activity: z.string().catch(''),
   turns: z.number().catch(0),
   costUsd: z.number().catch(0),
+  budgetUsd: z.number().positive().optional().catch(undefined),
   claudeSessionId: z.string().optional(),
   resultText: z.string().optional(),
   filesTouched: z.array(z.string()).catch([]),

@@ -21,6 +21,8 @@ export interface SpawnPolicy extends BackendConfig {
   defaultPermissionMode: PermissionMode;
   allowBypassPermissions: boolean;
   backend: BackendKind;
+  /** The budget of a spawn that names none (USD); none when undefined. */
+  defaultMaxBudgetUsd?: number;
 }
 
 /** An accepted spawn, cleaned, before its folder is resolved. */
@@ -54,12 +56,20 @@ export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<
   if (opts.maxTurns !== undefined && !(Number.isInteger(opts.maxTurns) && opts.maxTurns > 0)) {
     return { ok: false, message: 'The turn limit must be a whole number above zero.' };
   }
-  if (opts.maxBudgetUsd !== undefined && !(Number.isFinite(opts.maxBudgetUsd) && opts.maxBudgetUsd > 0)) {
+  // Only claude takes a spending cap (`--max-budget-usd`); a configured agent command gets none.
+  if (opts.maxBudgetUsd !== undefined && backend !== 'claude') {
+    return {
+      ok: false,
+      message: 'A budget works only with the claude agent; the configured agent command takes none.',
+    };
+  }
+  const budget = opts.maxBudgetUsd ?? (backend === 'claude' ? p.defaultMaxBudgetUsd : undefined);
+  if (budget !== undefined && !(typeof budget === 'number' && Number.isFinite(budget) && budget > 0)) {
     return { ok: false, message: 'The budget must be an amount of dollars above zero.' };
   }
   const extras: SpawnExtras = {};
   if (opts.maxTurns !== undefined) extras.maxTurns = opts.maxTurns;
-  if (opts.maxBudgetUsd !== undefined) extras.maxBudgetUsd = opts.maxBudgetUsd;
+  if (budget !== undefined) extras.maxBudgetUsd = budget;
   if (opts.appendSystemPrompt !== undefined && opts.appendSystemPrompt !== '')
     extras.appendSystemPrompt = opts.appendSystemPrompt;
   const valid: ValidSpawn = { name, prompt, permissionMode: mode, backend, extras };
@@ -87,6 +97,7 @@ export function newTaskRecord(id: number, v: ValidSpawn, projectDir: string, now
     runs: [{ runNo: 1, prompt: v.prompt, status: 'queued' }],
   };
   if (v.model !== undefined) rec.model = v.model;
+  if (v.extras.maxBudgetUsd !== undefined) rec.budgetUsd = v.extras.maxBudgetUsd;
   return rec;
 }
 

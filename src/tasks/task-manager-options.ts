@@ -35,6 +35,8 @@ export interface TaskManagerOptions {
   env?: Record<string, string | undefined>;
   /** Inherited variables withheld from agents or passed to them after all (see {@link AgentEnvPolicy}). */
   agentEnv?: AgentEnvPolicy;
+  /** What a task may spend (USD) when its spawn names no budget (default none). */
+  defaultMaxBudgetUsd?: number;
   /** Backend when a spawn names none (default claude). */
   backend?: BackendKind;
   /** The command backend's argv, `{prompt}` substituted, e.g. `['aider', '--message', '{prompt}']`. */
@@ -51,10 +53,14 @@ export interface TaskManagerOptions {
   runner?: Runner;
 }
 
-/** The options with every default filled in (the environment, command template and runner stay optional). */
+/** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
-  Omit<TaskManagerOptions, 'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner'>
+  Omit<
+    TaskManagerOptions,
+    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd'
+  >
 > & {
+  defaultMaxBudgetUsd?: number;
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -77,6 +83,7 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     allowBypassPermissions: opts.allowBypassPermissions ?? false,
     env: opts.env ?? process.env,
     agentEnv: opts.agentEnv ?? {},
+    defaultMaxBudgetUsd: opts.defaultMaxBudgetUsd,
     backend: opts.backend ?? 'claude',
     commandArgv: opts.commandArgv,
     tailPollMs: opts.tailPollMs ?? 150,

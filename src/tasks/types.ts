@@ -34,8 +34,11 @@ export interface SpawnOptions {
   projectDir: string;
   model?: string;
   permissionMode?: PermissionMode;
+  /** Test/advanced seam, not a setting: the agent's turn limit (`--max-turns`). */
   maxTurns?: number;
+  /** What the agent may spend, in USD (`--max-budget-usd`); default the manager's `defaultMaxBudgetUsd`. */
   maxBudgetUsd?: number;
+  /** Test/advanced seam, not a setting: text appended to the agent's system prompt. */
   appendSystemPrompt?: string;
   backend?: BackendKind;
 }
@@ -98,6 +101,8 @@ export interface TaskRecord {
   /** Turns and cost summed over all runs. */
   turns: number;
   costUsd: number;
+  /** The spending cap in USD given to the agent at spawn, when one was set. */
+  budgetUsd?: number;
   claudeSessionId?: string;
   /** Final text of the latest finished run. */
   resultText?: string;

@@ -157,7 +157,7 @@ describe('dispatchCommand', () => {
     expect(form().fields[1]!.value).toBe('web');
     await d.submitForm();
     expect(form().error).toMatch(/prompt is required/);
-    expect(form().fields.map((f) => f.value)).toEqual(['fix-login', 'web', '', '', '']);
+    expect(form().fields.map((f) => f.value)).toEqual(['fix-login', 'web', '', '', '', '']);
     d.formKey({ name: 'next' });
     d.formKey({ name: 'text', text: 'Fix the login bug' });
     expect(form().error).toBeUndefined();
@@ -176,6 +176,34 @@ describe('dispatchCommand', () => {
     expect(store.getState().overlay).toBeNull();
     expect(tasks.calls).toEqual(['spawn fix-login web plan']);
     expect(store.getState().selectedId).toBe(5);
+  });
+
+  it('the new-task form has an optional budget: "$2.5" spawns with it, a word is refused inline', async () => {
+    const { d, tasks, store } = setup();
+    await d.press('spawn_task');
+    const form = () => {
+      const o = store.getState().overlay;
+      if (o?.kind !== 'form') throw new Error('no form');
+      return o.form;
+    };
+    expect(form().fields.map((f) => [f.name, f.label, f.optional ?? false])).toContainEqual([
+      'budget_usd',
+      'Budget $',
+      true,
+    ]);
+    for (const text of ['capped', 'web', 'Fix it', '', '']) {
+      if (text) d.formKey({ name: 'text', text });
+      d.formKey({ name: 'next' });
+    }
+    expect(form().fields[form().focus]!.name).toBe('budget_usd');
+    d.formKey({ name: 'text', text: 'lots' });
+    await d.submitForm();
+    expect(form().error).toMatch(/budget must be an amount of US dollars above zero/);
+    expect(tasks.calls).toEqual([]);
+    for (let i = 0; i < 4; i++) d.formKey({ name: 'backspace' });
+    d.formKey({ name: 'text', text: '$2.5' });
+    expect(await d.submitForm()).toMatchObject({ ok: true });
+    expect(tasks.calls).toEqual(['spawn capped web $2.5']);
   });
 
   it('a spawn the task manager refuses (path outside roots) stays in the form with the reason', async () => {

@@ -78,7 +78,7 @@ export class FakeTasks extends EventEmitter implements TaskManagerPort {
   }
   async spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>> {
     this.calls.push(
-      `spawn ${opts.name} ${opts.projectDir}${opts.model ? ` ${opts.model}` : ''}${opts.permissionMode ? ` ${opts.permissionMode}` : ''}`,
+      `spawn ${opts.name} ${opts.projectDir}${opts.model ? ` ${opts.model}` : ''}${opts.permissionMode ? ` ${opts.permissionMode}` : ''}${opts.maxBudgetUsd !== undefined ? ` $${opts.maxBudgetUsd}` : ''}`,
     );
     if (this.spawnRefusal) return { ok: false, message: this.spawnRefusal };
     const t = task({
@@ -87,6 +87,7 @@ export class FakeTasks extends EventEmitter implements TaskManagerPort {
       prompt: opts.prompt,
       projectDir: `/home/u/src/${opts.projectDir}`,
       status: 'running',
+      ...(opts.maxBudgetUsd !== undefined ? { budgetUsd: opts.maxBudgetUsd } : {}),
     });
     this.tasks.set(t.id, t);
     this.emit('added', t);

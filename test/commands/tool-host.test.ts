@@ -56,7 +56,17 @@ describe('tools array', () => {
       'prompt',
       'project',
       'model',
+      'budget_usd',
     ]);
+  });
+
+  it('spawn_task has an optional budget_usd: a positive number that caps what the agent may spend', () => {
+    const spawn = toolDefinitions()[0]!;
+    const budget = (spawn.parameters as { properties: Record<string, { type?: string; description?: string }> })
+      .properties.budget_usd;
+    expect(budget?.type).toBe('number');
+    expect(budget?.description).toMatch(/^Caps what the agent may spend on this task, in US dollars/);
+    expect((spawn.parameters as { required: string[] }).required).not.toContain('budget_usd');
   });
 });
 
@@ -176,6 +186,19 @@ describe('createToolHost.callTool', () => {
       'c1',
     );
     expect(out).toBe('Started task 4 "lint" in web, status running.');
+  });
+
+  it('spawn_task passes budget_usd to the task manager; a bad budget is refused with a sentence and starts nothing', async () => {
+    const { host, tasks } = setup();
+    const args = { name: 'lint', prompt: 'Fix lint', project: 'web' };
+    await host.callTool('spawn_task', JSON.stringify({ ...args, budget_usd: 2.5 }), 'c1');
+    expect(tasks.calls).toEqual(['spawn lint web $2.5']);
+    expect(tasks.get(4)?.budgetUsd).toBe(2.5);
+    for (const bad of [0, -1, 'lots']) {
+      const out = await host.callTool('spawn_task', JSON.stringify({ ...args, budget_usd: bad }), 'c2');
+      expect(out).toMatch(/budget must be an amount of US dollars above zero, e\.g\. 2\.5/);
+    }
+    expect(tasks.calls).toHaveLength(1);
   });
 
   it('a project outside the allowed roots comes back as a sentence', async () => {

@@ -67,7 +67,8 @@ export function statusSentence(t: TaskRecord, now: number): string {
     bits.push(t.status === 'running' ? `running for ${spokenDuration(el)}` : `took ${spokenDuration(el)}`);
   if (t.stalled) bits.push('no output for a while, it may be stuck');
   if (t.failure && !failureCarriesOutput(t.failure)) bits.push(`reason: ${oneLine(t.failure.message, 120)}`);
-  bits.push(`${t.turns} turn${t.turns === 1 ? '' : 's'}, ${spokenCost(t.costUsd)}`);
+  const budget = t.budgetUsd === undefined ? '' : ` of a $${t.budgetUsd.toFixed(2)} budget`;
+  bits.push(`${t.turns} turn${t.turns === 1 ? '' : 's'}, ${spokenCost(t.costUsd)}${budget}`);
   const sentence = `${head}; ${bits.join('; ')}.${t.failure && failureCarriesOutput(t.failure) ? ` ${failureReason(t, 160)}` : ''}`;
   // The activity line is the agent's own words or tool input: output, so it goes inside the fence.
   return t.activity ? `${sentence} Latest activity:\n${untrusted(t.id, oneLine(t.activity, 120), 200)}` : sentence;

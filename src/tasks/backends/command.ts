@@ -44,7 +44,7 @@ export function commandArgv(argv: readonly string[], prompt: string): ActionResu
   return { ok: true, value: out };
 }
 
-/** A configured command line (`commandArgv` in the config). */
+/** A configured command line (`agentCommand` in config.json, the manager's `commandArgv`). */
 export const commandBackend: AgentBackend = {
   kind: 'command',
   refusal: (config) =>

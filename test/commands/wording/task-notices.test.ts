@@ -93,6 +93,15 @@ describe('failure reasons quoting outside text', () => {
   });
 });
 
+describe('a task with a budget', () => {
+  it('its status answer says what it spent of the budget', async () => {
+    const { statusSentence } = await import('../../../src/commands/wording/speech.js');
+    const capped = statusSentence(task({ status: 'running', turns: 4, costUsd: 0.42, budgetUsd: 2 }), 61_000);
+    expect(capped).toContain('4 turns, $0.42 of a $2.00 budget');
+    expect(statusSentence(task({ status: 'running', turns: 4, costUsd: 0.42 }), 61_000)).not.toContain('budget');
+  });
+});
+
 /** The text outside every fence: what the model reads as voice-orch's own words. */
 function outsideFences(text: string): string {
   return text.replace(/<task_output task="\d+" untrusted="true">\n[\s\S]*?\n<\/task_output>/g, '<fenced>');
