@@ -5,7 +5,7 @@
  * restored, also after an error.
  */
 import { errorText } from './shared/errors.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import React from 'react';
 import { render, type Instance } from 'ink';
 import { HELP_TEXT, loadSettings, type Settings } from './config/config.js';
@@ -24,7 +24,25 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
+/** The first root (other than the start folder) that is not a folder, in a sentence; undefined when all are. */
+function missingRoot(settings: Settings): string | undefined {
+  for (const root of settings.roots) {
+    if (root === settings.cwd) continue;
+    let isDir = false;
+    try {
+      isDir = statSync(root).isDirectory();
+    } catch {
+      // missing or unreadable: reported below
+    }
+    if (!isDir)
+      return `the root ${root} (from --root, VOICE_ORCH_ROOTS or config.json) does not exist or is not a folder`;
+  }
+  return undefined;
+}
+
 async function runApp(settings: Settings): Promise<void> {
+  const rootProblem = missingRoot(settings);
+  if (rootProblem) fail(`${rootProblem}. Fix or remove it.`);
   const stateProblem = prepareStateDir(settings.stateDir);
   if (stateProblem) fail(`${stateProblem}. Choose another with --state-dir or VOICE_ORCH_STATE_DIR.`);
   // Before anything reads the registry: a second instance on the same directory would hand out

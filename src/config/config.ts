@@ -3,6 +3,7 @@
  * zod. Precedence: flags > environment > config file > defaults. Errors name the bad field and
  * where it came from; nothing here exits the process.
  */
+import { argErrorMessage } from './arg-errors.js';
 import { errorText } from '../shared/errors.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -207,6 +208,30 @@ function deviceValue(value: string | undefined): string | number | undefined {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** The command line's options (`node:util` parseArgs, strict). */
+const ARG_OPTIONS = {
+  root: { type: 'string', multiple: true },
+  'realtime-url': { type: 'string' },
+  model: { type: 'string' },
+  voice: { type: 'string' },
+  'ptt-key': { type: 'string' },
+  ...voiceEngineArgOptions,
+  'input-device': { type: 'string' },
+  'output-device': { type: 'string' },
+  'no-audio': { type: 'boolean' },
+  'mic-stream': { type: 'string' },
+  'state-dir': { type: 'string' },
+  config: { type: 'string' },
+  'claude-path': { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  'max-budget-usd': { type: 'string' },
+  'permission-mode': { type: 'string' },
+  'same-dir': { type: 'string' },
+  notices: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 /**
  * Builds the settings from argv (without node and script), an environment and the config file it
  * names. Pure apart from reading the config file.
@@ -218,31 +243,11 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        root: { type: 'string', multiple: true },
-        'realtime-url': { type: 'string' },
-        model: { type: 'string' },
-        voice: { type: 'string' },
-        'ptt-key': { type: 'string' },
-        ...voiceEngineArgOptions,
-        'input-device': { type: 'string' },
-        'output-device': { type: 'string' },
-        'no-audio': { type: 'boolean' },
-        'mic-stream': { type: 'string' },
-        'state-dir': { type: 'string' },
-        config: { type: 'string' },
-        'claude-path': { type: 'string' },
-        'max-concurrent': { type: 'string' },
-        'max-budget-usd': { type: 'string' },
-        'permission-mode': { type: 'string' },
-        'same-dir': { type: 'string' },
-        notices: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: ARG_OPTIONS,
     });
   } catch (err) {
-    return { ok: false, message: `${errorText(err)}\nRun voice-orch --help for the options.` };
+    const said = argErrorMessage(err, Object.keys(ARG_OPTIONS)) ?? errorText(err);
+    return { ok: false, message: `${said}\nRun voice-orch --help for the options.` };
   }
   const { values: v, positionals } = parsed;
 
