@@ -57,6 +57,7 @@ describe('tools array', () => {
       'project',
       'model',
       'budget_usd',
+      'isolation',
     ]);
   });
 
