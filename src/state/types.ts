@@ -97,7 +97,7 @@ export interface ConfirmChoice {
 
 /** What a command asks before it runs from a key press. */
 export interface ConfirmRequest {
-  kind: 'cancel-task' | 'quit';
+  kind: 'cancel-task' | 'quit' | 'worktree';
   title: string;
   /** One or two sentences under the title. */
   detail?: string;
