@@ -2,7 +2,6 @@
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
-import { changeLine } from '../tasks/git/changes.js';
 import { money, shortDuration, STATUS_COLOR, wrapText } from './format.js';
 
 /** Props of {@link ResultCard}. */
@@ -55,7 +54,10 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
 /** "changes: 3 files, +40 −12 · branch voice-orch/3-fix (M merge, C commit, X discard)", or '' when there is nothing to say. */
 function changesText(t: TaskRecord): string {
   const parts: string[] = [];
-  if (t.changes) parts.push(`changes: ${changeLine(t.changes)}`);
+  if (t.changes) {
+    const n = t.changes.files.length;
+    parts.push(`changes: ${n} ${n === 1 ? 'file' : 'files'}, +${t.changes.added} \u2212${t.changes.removed}`);
+  }
   if (t.worktree) parts.push(`branch ${t.worktree.branch}`, 'v diff · M merge · C commit · X discard');
   return parts.join(' · ');
 }
