@@ -5,9 +5,10 @@
  * answered by key: the voice tools only open that dialog (a spoken "yes" is not enough).
  */
 import { z } from 'zod';
-import { sanitizeLine } from '../shared/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../shared/sanitize.js';
 import type { ConfirmRequest } from '../state/types.js';
 import { changeLine } from '../tasks/git/changes.js';
+import { taskDiff } from '../tasks/changes-tracker.js';
 import { isLive, type TaskRecord } from '../tasks/types.js';
 import {
   cleanWorktrees,
@@ -277,5 +278,83 @@ export const cleanWorktreesCommand = defineCommand({
     const keptText = kept.length ? ` Kept, with work in them: ${kept.map(worktreeLine).join('; ')}.` : '';
     const say = `Removed ${removed.length} ${removed.length === 1 ? 'worktree' : 'worktrees'}.${keptText}`;
     return { ok: true, say, notice: say };
+  },
+});
+
+export const viewDiff = defineCommand({
+  id: 'view_diff',
+  helpGroup: 'worktrees',
+  title: 'diff',
+  description: 'Show what a task changed as a coloured unified diff, file by file (↑/↓, PgUp/PgDn, Esc).',
+  keys: { main: ['v'], result: ['v'] },
+  noVoiceReason: 'A diff is for reading; by voice, show_changes gives the files and counts.',
+  argsFromState: selectedArgs,
+  disabledReason: needsTask,
+  quiet: true,
+  async run(ctx, a: { task?: unknown }) {
+    const found = lookupTask(ctx.tasks, a.task);
+    if (!found.ok) return found.result;
+    const t = found.task;
+    const d = await taskDiff(t);
+    if (!d.ok) return { ok: false, say: d.message, notice: d.message };
+    // The diff is the agent's work: hostile text, cleaned line by line before the screen.
+    const lines = d.diff
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => sanitizeText(l).replace(/\t/g, '    ').replace(/\n/g, ' '));
+    const where = t.worktree ? ` on ${t.worktree.branch}` : ' (files it touched, against HEAD)';
+    const counts = t.changes ? ` · ${changeLine(t.changes)}` : '';
+    ctx.store.dispatch({
+      type: 'diff/open',
+      taskId: t.id,
+      title: `Task ${t.id} ${t.name}${where}${counts}`,
+      lines: d.diff === '' ? [] : lines,
+    });
+    return { ok: true, say: `Showing the changes of ${t.name}.`, data: { taskId: t.id } };
+  },
+});
+
+const PAGE = 20;
+const scrollCommand = <const Id extends string>(
+  id: Id,
+  title: string,
+  keys: string[],
+  delta: number,
+  to?: 'top' | 'end',
+) =>
+  defineCommand({
+    id,
+    helpGroup: 'worktrees',
+    title,
+    description: `Diff view: ${title}.`,
+    keys: { diff: keys },
+    noVoiceReason: 'Scrolling is for the screen.',
+    quiet: true,
+    async run(ctx) {
+      const o = ctx.store.getState().overlay;
+      const end = o?.kind === 'diff' ? o.lines.length - 1 : 0;
+      ctx.store.dispatch({ type: 'diff/scroll', delta, ...(to ? { to: to === 'top' ? 0 : end } : {}) });
+      return { ok: true, say: '' };
+    },
+  });
+
+export const diffLineDown = scrollCommand('diff_down', 'line down', ['down', 'j'], 1);
+export const diffLineUp = scrollCommand('diff_up', 'line up', ['up', 'k'], -1);
+export const diffPageDown = scrollCommand('diff_page_down', 'page down', ['pagedown', 'space'], PAGE);
+export const diffPageUp = scrollCommand('diff_page_up', 'page up', ['pageup'], -PAGE);
+export const diffTop = scrollCommand('diff_top', 'top', ['home', 'g'], 0, 'top');
+export const diffEnd = scrollCommand('diff_end', 'end', ['end', 'G'], 0, 'end');
+
+export const diffClose = defineCommand({
+  id: 'diff_close',
+  helpGroup: 'worktrees',
+  title: 'close diff',
+  description: 'Close the diff view.',
+  keys: { diff: ['escape', 'q', 'v'] },
+  noVoiceReason: 'The diff view is for the screen.',
+  quiet: true,
+  async run(ctx) {
+    ctx.store.dispatch({ type: 'overlay/close' });
+    return { ok: true, say: '' };
   },
 });

@@ -105,4 +105,24 @@ describe('landing a worktree task', () => {
     expect(r.say).toContain('voice-orch/5-feature, missing');
     expect(r.say).toMatch(/deleted by hand/);
   });
+
+  it('v opens the diff view (committed, uncommitted and untracked), scrolls it, Esc closes it', async () => {
+    const { store, wt, d } = await setup({ 'a.txt': 'one\n' });
+    write(wt.path, 'a.txt', 'two\n');
+    write(wt.path, 'new/b.txt', 'b\n');
+    const shown = await d.press('view_diff');
+    expect(shown.say).toBe('Showing the changes of feature.');
+    const o = store.getState().overlay;
+    if (o?.kind !== 'diff') throw new Error('no diff view');
+    expect(o.title).toContain('on voice-orch/5-feature');
+    expect(o.lines).toContain('-one');
+    expect(o.lines).toContain('+two');
+    expect(o.lines).toContain('+++ b/new/b.txt');
+    await d.press('diff_down');
+    expect(store.getState().overlay).toMatchObject({ kind: 'diff', scroll: 1 });
+    await d.press('diff_end');
+    expect(store.getState().overlay).toMatchObject({ scroll: o.lines.length - 1 });
+    await d.press('diff_close');
+    expect(store.getState().overlay).toBeNull();
+  });
 });
