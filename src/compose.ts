@@ -3,6 +3,7 @@
  * renders `<App/>`; the app rig in the tests calls it with test doubles for audio and
  * push-to-talk. No rendering here.
  */
+import { createPlacedRunner, hostPlacements } from './tasks/remote/placed-runner.js';
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
@@ -118,6 +119,9 @@ export async function composeApp(
     agentEnv: settings.agentEnv,
     defaultMaxBudgetUsd: settings.maxBudgetUsd,
     ...(settings.agentCommand ? { backend: 'command' as const, commandArgv: settings.agentCommand } : {}),
+    ...(settings.hosts
+      ? { runner: createPlacedRunner(settings.hosts, settings.stateDir), hosts: hostPlacements(settings.hosts) }
+      : {}),
     ...overrides.taskOptions,
   });
   await tasks.start();

@@ -26,6 +26,7 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
             placeholder: 'default, or acceptEdits, plan, …',
           },
           { name: 'budget_usd', label: 'Budget $', value: '', optional: true, placeholder: 'default; e.g. 2.5' },
+          { name: 'host', label: 'Host', value: '', optional: true, placeholder: 'this machine, or a configured host' },
         ],
       };
     case 'follow-up': {

@@ -21,13 +21,14 @@ import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
 import { OutputPipeline } from './output-pipeline.js';
 import { restoreTaskState, runMetaOf, serializeTasks } from './persistence.js';
-import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
+import { listProjects as listProjectDirs, normalizeRoots } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import type { Runner } from './runner.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyRefusal, planSchedule } from './scheduler.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
+import { placeProject } from './task-placement.js';
 import { resolveOptions, type ResolvedOptions, type TaskManagerOptions } from './task-manager-options.js';
 import {
   addFollowUpRun,
@@ -230,13 +231,14 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
     const valid = validateSpawn(opts, this.o);
     if (!valid.ok) return valid;
-    const dir = await resolveProjectDir(opts.projectDir, this.rootList);
+    const dir = await placeProject(opts, this.rootList, this.o.hosts);
     if (!dir.ok) return dir;
     // From here to the return there is no await: two spawns can never both see a free directory.
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
     const refused = this.refuseIfBusy(dir.value);
     if (refused) return refused;
     const rec = newTaskRecord(this.nextId++, valid.value, dir.value, Date.now());
+    if (dir.host !== undefined) rec.host = dir.host;
     const st = newTaskState(rec, this.o.tailSize);
     st.spawnExtras = valid.value.extras;
     this.tasks.set(rec.id, st);

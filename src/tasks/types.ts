@@ -41,6 +41,8 @@ export interface SpawnOptions {
   /** Test/advanced seam, not a setting: text appended to the agent's system prompt. */
   appendSystemPrompt?: string;
   backend?: BackendKind;
+  /** A configured remote host to run on (`build`); a project `build:api` names it too. */
+  host?: string;
 }
 
 /** One run of a task: the first spawn, then one per follow-up. */
@@ -83,6 +85,8 @@ export interface TaskRecord {
   name: string;
   status: TaskStatus;
   projectDir: string;
+  /** The remote host the task runs on (its projectDir is a path there); undefined: this machine. */
+  host?: string;
   backend: BackendKind;
   prompt: string;
   model?: string;

@@ -56,6 +56,7 @@ describe('tools array', () => {
       'prompt',
       'project',
       'model',
+      'host',
       'budget_usd',
     ]);
   });
