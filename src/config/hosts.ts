@@ -22,6 +22,8 @@ const hostSchema = z
     maxConcurrent: z.number().int().min(1).max(64).optional(),
     /** The per-user state folder on the host (runs' logs); relative to the remote home. */
     stateDir: z.string().min(1).optional(),
+    /** Variables of the agent's environment here that remote runs get too (by name; none by default). */
+    passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).optional(),
   })
   .strict();
 

@@ -115,6 +115,7 @@ export function createPlacedRunner(hosts: Readonly<Record<string, HostSettings>>
         localDir: join(stateDir, 'hosts', name),
         agentPath: h.claudePath ?? 'claude',
         ...(h.stateDir !== undefined ? { remoteStateDir: h.stateDir } : {}),
+        ...(h.passEnv !== undefined ? { passEnv: h.passEnv } : {}),
       }),
   );
   return new PlacedRunner(runners);
