@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostSettings } from '../../config/hosts.js';
+import { oneLine, sanitizeLine } from '../../shared/sanitize.js';
 import { PROBE_SCRIPT } from './remote-scripts.js';
 import { runSsh, type SshTarget } from './ssh-transport.js';
 
@@ -21,8 +22,8 @@ function connectionDetail(stderr: string): string {
     return 'the host key is not known or has changed (connect once with ssh to check and accept it)';
   }
   if (/permission denied/i.test(stderr)) return 'the host refused the key (permission denied)';
-  const line = stderr.trim().split('\n').at(-1) ?? '';
-  return line ? `cannot connect: ${line.slice(0, 200)}` : 'cannot connect';
+  const line = oneLine(stderr.trim().split('\n').at(-1) ?? '', 200);
+  return line ? `cannot connect: ${line}` : 'cannot connect';
 }
 
 /**
@@ -54,7 +55,7 @@ export async function checkHost(name: string, h: HostSettings, localDir: string)
   const out: HostCheck[] = [{ check: 'reachable', ok: true, detail: `${name}: reachable, key accepted` }];
   for (const line of r.stdout.split('\n')) {
     const [kind, ...rest] = line.split(' ');
-    const text = rest.join(' ');
+    const text = sanitizeLine(rest.join(' '));
     if (kind === 'agent') {
       out.push(
         text === '-'

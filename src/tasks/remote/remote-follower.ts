@@ -66,6 +66,8 @@ export function followRemoteLog(opts: {
         opts.target,
         ['sh', '-c', FOLLOW_SCRIPT, 'voice-orch-follow', opts.runDir, String(offset)],
         (c) => {
+          // After stop, bytes still in the pipe belong to no one: a new follower may own the file.
+          if (stopped) return;
           if (!sawData) {
             sawData = true;
             opts.events.reachable();

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorText } from '../../shared/errors.js';
+import { oneLine } from '../../shared/sanitize.js';
 import { TASK_MARKER_VAR } from '../persistence.js';
 import type {
   ChildExit,
@@ -73,8 +74,9 @@ interface LiveRun {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** The first line of what the host or ssh said, cleaned (it is outside text bound for the screen). */
 function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.slice(0, 300) ?? '';
+  return oneLine(text.trim().split('\n')[0] ?? '', 300);
 }
 
 /** Remote exit status (as `wait` reports it: 128+n for a signal) to a {@link ChildExit}. */
