@@ -57,7 +57,16 @@ describe('tasks on a remote host', () => {
     expect(done.status).toBe('completed');
     expect(done.resultText).toBeTruthy();
     expect(m.tail(done.id).some((e) => e.kind === 'text')).toBe(true);
-  });
+    // A follow-up resumes the same session on the same host.
+    const f = await m.followUp(done.id, 'scenario:plain and the changelog');
+    expect(f.ok).toBe(true);
+    const again = await finished(m, done.id, 30_000);
+    expect(again.status).toBe('completed');
+    expect(again.runs).toHaveLength(2);
+    expect(again.runs[1]?.status).toBe('completed');
+    expect(again.runs[1]?.pid).toBeGreaterThan(0);
+    expect(again.host).toBe('build');
+  }, 90_000);
 
   it('refuses an unknown host and a path outside the host roots with a sentence', async () => {
     const m = manager();
@@ -72,7 +81,12 @@ describe('tasks on a remote host', () => {
     w.dir('web');
     const first = manager();
     await first.start();
-    const r = await first.spawn({ name: 'slow remote', prompt: 'scenario:slow speed:2', projectDir: 'web', host: 'build' });
+    const r = await first.spawn({
+      name: 'slow remote',
+      prompt: 'scenario:slow speed:2',
+      projectDir: 'web',
+      host: 'build',
+    });
     if (!r.ok) throw new Error(r.message);
     await waitFor(() => first.get(r.value.id)?.claudeSessionId, 20_000, 'the session to start');
     const pid = first.get(r.value.id)?.runs[0]?.pid as number;
