@@ -3,6 +3,8 @@
  * renders `<App/>`; the app rig in the tests calls it with test doubles for audio and
  * push-to-talk. No rendering here.
  */
+import { bindHostConnections } from './state/bind-hosts.js';
+import { createPlacedRunner, hostPlacements } from './tasks/remote/placed-runner.js';
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
@@ -106,6 +108,7 @@ export async function composeApp(
   onQuit: (policy: ShutdownPolicy) => void,
   overrides: ComposeOverrides = {},
 ): Promise<ComposedApp> {
+  const placed = settings.hosts ? createPlacedRunner(settings.hosts, settings.stateDir) : undefined;
   const tasks = new TaskManager({
     stateDir: settings.stateDir,
     roots: settings.roots,
@@ -119,6 +122,7 @@ export async function composeApp(
     agentEnv: settings.agentEnv,
     defaultMaxBudgetUsd: settings.maxBudgetUsd,
     ...(settings.agentCommand ? { backend: 'command' as const, commandArgv: settings.agentCommand } : {}),
+    ...(placed && settings.hosts ? { runner: placed, hosts: hostPlacements(settings.hosts) } : {}),
     ...overrides.taskOptions,
   });
   await tasks.start();
@@ -191,6 +195,7 @@ export async function composeApp(
     bindPushToTalk(store, ptt),
     bindAudio(store, audio.input, audio.output),
     bindNoticeExpiry(store),
+    ...(placed ? [bindHostConnections(store, placed), () => placed.close()] : []),
   ];
 
   // The cascade can run on local endpoints that need no key; its failures say what to set.

@@ -33,6 +33,7 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
             optional: true,
             placeholder: 'auto, worktree or in_place',
           },
+          { name: 'host', label: 'Host', value: '', optional: true, placeholder: 'this machine, or a configured host' },
         ],
       };
     case 'follow-up': {

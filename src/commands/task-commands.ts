@@ -46,6 +46,11 @@ const spawnParams = z.object({
     .min(1, 'project is required')
     .describe('Project directory: a directory name under the allowed roots, or an absolute path inside them'),
   model: z.string().trim().min(1).optional().describe('Claude model alias or name; leave out for the default'),
+  host: z
+    .string()
+    .trim()
+    .optional()
+    .describe('A configured remote host to run on (e.g. "build"); leave out to run on this machine'),
   budget_usd: budgetUsd
     .optional()
     .describe(
@@ -87,6 +92,7 @@ export const spawnTask = defineCommand({
       prompt: a.prompt,
       projectDir: a.project,
       ...(a.model ? { model: a.model } : {}),
+      ...(a.host ? { host: a.host } : {}),
       ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
       ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
       ...(a.isolation ? { isolation: a.isolation } : {}),

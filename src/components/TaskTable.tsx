@@ -47,7 +47,13 @@ export function columnsFor(width: number): Column[] {
     },
     { key: 'name', title: 'name', width: width >= 100 ? 18 : 14, cell: (t) => (t.worktree ? `⎇ ${t.name}` : t.name) },
   ];
-  if (width >= 70) cols.push({ key: 'project', title: 'project', width: 10, cell: (t) => projectName(t.projectDir) });
+  if (width >= 70)
+    cols.push({
+      key: 'project',
+      title: 'project',
+      width: 10,
+      cell: (t) => (t.host ? `${t.host}:` : '') + projectName(t.projectDir),
+    });
   cols.push({ key: 'elapsed', title: 'time', width: 6, cell: elapsed });
   if (width >= 100) {
     cols.push({ key: 'turns', title: 'turns', width: 5, cell: (t) => String(t.turns) });

@@ -29,6 +29,7 @@ import {
   type NoticeMode,
   type SameDirPolicy,
 } from '../shared/settings-values.js';
+import { hostsSchema, type HostSettings } from './hosts.js';
 import {
   endpointKeyVars,
   resolveVoiceEngineSettings,
@@ -68,6 +69,7 @@ export const configFileSchema = z
       .optional(),
     maxBudgetUsd: z.number().positive('must be an amount of dollars above zero').finite().optional(),
     maxConcurrent: z.number().int().min(1).max(64).optional(),
+    hosts: hostsSchema.optional(),
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     sameDirPolicy: z.enum(SAME_DIR_POLICIES).optional(),
     isolation: z.enum(ISOLATION_MODES).optional(),
@@ -128,6 +130,8 @@ export interface Settings {
   agentCommand?: string[];
   /** What a task may spend in USD when its spawn names no budget; none when undefined. */
   maxBudgetUsd?: number;
+  /** Remote hosts by name (config.json `hosts`). */
+  hosts?: Record<string, HostSettings>;
   maxConcurrent: number;
   permissionMode: (typeof PERMISSION_MODES)[number];
   /** True only when the user configured bypassPermissions explicitly. */
@@ -360,6 +364,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,
       ...(merged.agentCommand ? { agentCommand: merged.agentCommand } : {}),
       ...(merged.maxBudgetUsd !== undefined ? { maxBudgetUsd: merged.maxBudgetUsd } : {}),
+      ...(merged.hosts ? { hosts: merged.hosts } : {}),
       maxConcurrent: merged.maxConcurrent ?? 4,
       permissionMode,
       allowBypassPermissions: permissionMode === 'bypassPermissions',

@@ -24,6 +24,8 @@ export type { IsolationMode } from '../shared/settings-values.js';
 export interface Placement {
   projectDir: string;
   worktree?: TaskWorktree;
+  /** The configured remote host it runs on (set by task-placement.ts; never with a worktree). */
+  host?: string;
 }
 
 /** What {@link placeTask} reads of the task engine. */

@@ -41,6 +41,7 @@ const record = z.looseObject({
   name: z.string(),
   status,
   projectDir: z.string(),
+  host: z.string().optional().catch(undefined),
   backend: z.enum(['claude', 'command']),
   prompt: z.string(),
   model: z.string().optional(),

@@ -16,6 +16,7 @@ import type { OutputPipeline } from './output-pipeline.js';
 import { markedAgents, runMetaOf, TASK_MARKER_VAR, taskMarker } from './persistence.js';
 import { recheckProjectDir } from './project-dirs.js';
 import type { ChildExit, Runner, SeenProcess } from './runner.js';
+import { remoteAgentCommand } from './task-placement.js';
 import type { RunSupervisor } from './run-supervisor.js';
 import type { ResolvedOptions } from './task-manager-options.js';
 import { currentRun, type RunExitFacts, type RunState, type TaskState } from './task-state.js';
@@ -58,26 +59,34 @@ export class RunLifecycle {
     const rec = st.rec;
     const run = currentRun(rec);
     // The folder was checked when the task was accepted; it may have been swapped while queued.
-    const where = await recheckProjectDir(rec.projectDir, this.d.roots());
+    // A remote folder is checked by the host when the run starts (task-placement.ts).
+    const where =
+      rec.host !== undefined
+        ? { ok: true as const, value: rec.projectDir }
+        : await recheckProjectDir(rec.projectDir, this.d.roots());
     if (!where.ok) return this.couldNotStart(st, where.message);
     const backend = backendFor(rec.backend);
     const env = backend.env(o.env, o.agentEnv);
     const extras = st.spawnExtras ?? {};
-    const cmd = await backend.command({
-      run: {
-        prompt: run.prompt,
-        permissionMode: rec.permissionMode,
-        model: rec.model,
-        maxTurns: extras.maxTurns,
-        maxBudgetUsd: extras.maxBudgetUsd,
-        appendSystemPrompt: extras.appendSystemPrompt,
-        resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
-      },
-      config: o,
-      env,
-      // A relative claude path or command is meant relative to where voice-orch runs, not the project.
-      cwd: process.cwd(),
-    });
+    const runArgs = {
+      prompt: run.prompt,
+      permissionMode: rec.permissionMode,
+      model: rec.model,
+      maxTurns: extras.maxTurns,
+      maxBudgetUsd: extras.maxBudgetUsd,
+      appendSystemPrompt: extras.appendSystemPrompt,
+      resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
+    };
+    const cmd =
+      rec.host !== undefined
+        ? remoteAgentCommand(rec.backend, runArgs)
+        : await backend.command({
+            run: runArgs,
+            config: o,
+            env,
+            // A relative claude path or command is meant relative to where voice-orch runs, not the project.
+            cwd: process.cwd(),
+          });
     if (!cmd.ok) return this.couldNotStart(st, cmd.message);
     if (st.cancelling) {
       this.d.finishRun(st, { status: 'cancelled' }, {});
@@ -109,6 +118,7 @@ export class RunLifecycle {
       env: { ...env, [TASK_MARKER_VAR]: marker },
       stdoutPath: logPath,
       stderrPath: errPath,
+      ...(rec.host !== undefined ? { host: rec.host } : {}),
     });
     if (!child.ok) {
       const outcome = backend.outcome({ startError: child.message, exitCode: null, signal: null, cancelled: false });

@@ -37,6 +37,8 @@ export interface RunSpec {
   /** Appended to, created 0600 if missing. */
   stdoutPath: string;
   stderrPath: string;
+  /** The configured remote host to run on; undefined: this machine. */
+  host?: string;
 }
 
 /** A process of a run, identified across pid reuse. `startTime` is unknown only when it could not be read. */

@@ -80,7 +80,7 @@ export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<
 
 /** The record of a new task (queued, one queued run), in its folder and, if it has one, its worktree. */
 export function newTaskRecord(id: number, v: ValidSpawn, place: string | Placement, now: number): TaskRecord {
-  const { projectDir, worktree } = typeof place === 'string' ? { projectDir: place, worktree: undefined } : place;
+  const { projectDir, worktree, host } = typeof place === 'string' ? { projectDir: place } : (place as Placement);
   const rec: TaskRecord = {
     id,
     name: v.name,
@@ -100,6 +100,7 @@ export function newTaskRecord(id: number, v: ValidSpawn, place: string | Placeme
   };
   if (v.model !== undefined) rec.model = v.model;
   if (worktree !== undefined) rec.worktree = worktree;
+  if (host !== undefined) rec.host = host;
   if (v.extras.maxBudgetUsd !== undefined) rec.budgetUsd = v.extras.maxBudgetUsd;
   return rec;
 }

@@ -4,6 +4,7 @@
 import type { AgentEnvPolicy } from './backends/agent-backend.js';
 import type { IsolationMode } from '../shared/settings-values.js';
 import type { Runner } from './runner.js';
+import type { HostPlacement } from './task-placement.js';
 import type { BackendKind, PermissionMode } from './types.js';
 
 /** Options of {@link TaskManager}. Durations in milliseconds. */
@@ -54,16 +55,19 @@ export interface TaskManagerOptions {
   flushMs?: number;
   /** Where agent runs execute (default the local runner: detached processes on this machine). */
   runner?: Runner;
+  /** Remote hosts a spawn may name (the runner must know them too: remote/placed-runner.ts). */
+  hosts?: Record<string, HostPlacement>;
 }
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
   Omit<
     TaskManagerOptions,
-    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd'
+    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'hosts'
   >
 > & {
   defaultMaxBudgetUsd?: number;
+  hosts: Record<string, HostPlacement>;
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -88,6 +92,7 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     env: opts.env ?? process.env,
     agentEnv: opts.agentEnv ?? {},
     defaultMaxBudgetUsd: opts.defaultMaxBudgetUsd,
+    hosts: opts.hosts ?? {},
     backend: opts.backend ?? 'claude',
     commandArgv: opts.commandArgv,
     tailPollMs: opts.tailPollMs ?? 150,

@@ -19,7 +19,7 @@ import { SafeEmitter } from '../shared/events.js';
 import { LocalRunner } from './local-runner.js';
 import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
-import { placeTask, rootsWithWorktrees } from './isolation.js';
+import { rootsWithWorktrees } from './isolation.js';
 import { OutputPipeline } from './output-pipeline.js';
 import { restoreTaskState, runMetaOf, serializeTasks } from './persistence.js';
 import { listProjects as listProjectDirs, normalizeRoots } from './project-dirs.js';
@@ -29,6 +29,7 @@ import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyRefusal, planSchedule } from './scheduler.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
+import { placeSpawn } from './task-placement.js';
 import { resolveOptions, type ResolvedOptions, type TaskManagerOptions } from './task-manager-options.js';
 import {
   addFollowUpRun,
@@ -232,7 +233,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const valid = validateSpawn(opts, this.o);
     if (!valid.ok) return valid;
     const id = this.nextId++;
-    const dir = await placeTask(this, { ...opts, isolation: opts.isolation ?? this.o.isolation }, id, valid.value.name);
+    const place = { ...opts, isolation: opts.isolation ?? this.o.isolation };
+    const dir = await placeSpawn(this, place, id, valid.value.name, this.o.hosts);
     if (!dir.ok) return dir;
     // From here to the return there is no await: two spawns can never both see a free directory.
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };

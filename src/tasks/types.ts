@@ -65,6 +65,8 @@ export interface SpawnOptions {
   backend?: BackendKind;
   /** In place, in a worktree of its own, or `auto` (the manager's default); see tasks/isolation.ts. */
   isolation?: 'auto' | 'in_place' | 'worktree';
+  /** A configured remote host to run on (`build`); a project `build:api` names it too. */
+  host?: string;
 }
 
 /** One run of a task: the first spawn, then one per follow-up. */
@@ -107,6 +109,8 @@ export interface TaskRecord {
   name: string;
   status: TaskStatus;
   projectDir: string;
+  /** The remote host the task runs on (its projectDir is a path there); undefined: this machine. */
+  host?: string;
   backend: BackendKind;
   prompt: string;
   model?: string;

@@ -61,6 +61,7 @@ describe('tools array', () => {
       'prompt',
       'project',
       'model',
+      'host',
       'budget_usd',
       'isolation',
     ]);
