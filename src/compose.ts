@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
+import { startPermissions } from './permissions/permissions.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
@@ -106,7 +107,9 @@ export async function composeApp(
   onQuit: (policy: ShutdownPolicy) => void,
   overrides: ComposeOverrides = {},
 ): Promise<ComposedApp> {
+  const permissions = await startPermissions({ stateDir: settings.stateDir });
   const tasks = new TaskManager({
+    permissionPrompt: permissions.prompt,
     stateDir: settings.stateDir,
     roots: settings.roots,
     claudePath: settings.claudePath,
@@ -231,6 +234,7 @@ export async function composeApp(
           voice.close(),
           audio.close(),
           tasks.shutdown(policy),
+          permissions.close(),
         ]);
         for (const unbind of unbinds) unbind();
       })();

@@ -62,6 +62,7 @@ export class RunLifecycle {
     const backend = backendFor(rec.backend);
     const env = backend.env(o.env, o.agentEnv);
     const extras = st.spawnExtras ?? {};
+    const prompt = o.permissionPrompt?.(rec.id, run.runNo);
     const cmd = await backend.command({
       run: {
         prompt: run.prompt,
@@ -71,6 +72,7 @@ export class RunLifecycle {
         maxBudgetUsd: extras.maxBudgetUsd,
         appendSystemPrompt: extras.appendSystemPrompt,
         resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
+        permissionPrompt: prompt,
       },
       config: o,
       env,
@@ -105,7 +107,7 @@ export class RunLifecycle {
       file: cmd.value.file,
       args: cmd.value.args,
       cwd: where.value,
-      env: { ...env, [TASK_MARKER_VAR]: marker },
+      env: { ...env, ...prompt?.agentEnv, [TASK_MARKER_VAR]: marker },
       stdoutPath: logPath,
       stderrPath: errPath,
     });

@@ -2,6 +2,7 @@
  * The task manager's options and their defaults, in one place.
  */
 import type { AgentEnvPolicy } from './backends/agent-backend.js';
+import type { PermissionPromptSpec } from '../permissions/channel.js';
 import type { Runner } from './runner.js';
 import type { BackendKind, PermissionMode } from './types.js';
 
@@ -51,16 +52,19 @@ export interface TaskManagerOptions {
   flushMs?: number;
   /** Where agent runs execute (default the local runner: detached processes on this machine). */
   runner?: Runner;
+  /** The permission channel of a run (src/permissions/channel.ts); none: the agent cannot ask. */
+  permissionPrompt?: (taskId: number, runNo: number) => PermissionPromptSpec | undefined;
 }
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
   Omit<
     TaskManagerOptions,
-    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd'
+    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'permissionPrompt'
   >
 > & {
   defaultMaxBudgetUsd?: number;
+  permissionPrompt?: TaskManagerOptions['permissionPrompt'];
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -90,5 +94,6 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     watchIntervalMs: opts.watchIntervalMs ?? 250,
     descendantScanMs: opts.descendantScanMs ?? 1000,
     flushMs: opts.flushMs ?? 50,
+    permissionPrompt: opts.permissionPrompt,
   };
 }
