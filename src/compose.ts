@@ -6,7 +6,10 @@
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
-import { startPermissions } from './permissions/permissions.js';
+import { startPermissions, type Permissions } from './permissions/permissions.js';
+import type { PendingRequest } from './permissions/broker.js';
+import { bindPermissions } from './state/bind-permissions.js';
+import { requestNotice } from './commands/wording/request-notices.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
@@ -80,6 +83,8 @@ export const realtimeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, 
 /** Everything the UI needs, and the one way to stop it all. */
 export interface ComposedApp {
   tasks: TaskManager;
+  /** The permission channel (requests from agents). */
+  permissions: Permissions;
   voice: VoiceEngine;
   audio: AudioPair;
   ptt: PushToTalkPort & PttKeySink;
@@ -186,6 +191,8 @@ export async function composeApp(
   };
   tasks.on('finished', onFinished);
   tasks.on('stalled', onStalled);
+  const onRequest = (req: PendingRequest): void => voice.notify(requestNotice(req, tasks.get(req.task), Date.now()));
+  permissions.broker.on('request', onRequest);
 
   const unbinds = [
     bindTaskManager(store, tasks),
@@ -193,6 +200,7 @@ export async function composeApp(
     bindPushToTalk(store, ptt),
     bindAudio(store, audio.input, audio.output),
     bindNoticeExpiry(store),
+    bindPermissions(store, permissions.broker),
   ];
 
   // The cascade can run on local endpoints that need no key; its failures say what to set.
@@ -213,6 +221,7 @@ export async function composeApp(
   let closing: Promise<void> | null = null;
   return {
     tasks,
+    permissions,
     voice,
     audio,
     ptt,
@@ -227,6 +236,7 @@ export async function composeApp(
         audio.input.off('chunk', onChunk);
         tasks.off('finished', onFinished);
         tasks.off('stalled', onStalled);
+        permissions.broker.off('request', onRequest);
         // Each service gets its chance even when another one fails.
         await Promise.allSettled([
           Promise.resolve().then(() => audio.input.stop()),

@@ -14,6 +14,7 @@ import {
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
+import { needsYouOf } from '../state/request-selectors.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppContextValue } from './context.js';
@@ -103,7 +104,15 @@ function Screen({ tickMs }: { tickMs: number }) {
     const tableRows = tasks.length === 0 ? 1 : Math.min(tasks.length + 1, Math.max(3, Math.floor(body * 0.55)));
     main = (
       <>
-        <TaskTable tasks={tasks} selectedId={s.selectedId} width={width} height={tableRows} now={now} frame={frame} />
+        <TaskTable
+          tasks={tasks}
+          selectedId={s.selectedId}
+          width={width}
+          height={tableRows}
+          now={now}
+          frame={frame}
+          needsYou={needsYouOf(s.requests)}
+        />
         <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
         <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
       </>
