@@ -146,7 +146,8 @@ export async function composeApp(
     ...(overrides.syncStore ? { sync: true } : {}),
   });
 
-  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
+  permissions.desk.projectDirOf = (id) => tasks.get(id)?.projectDir;
+  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit, requests: permissions.desk };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
   // Realtime, and evaluating it cost about a tenth of a second of cold start.
   const chosen =

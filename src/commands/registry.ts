@@ -18,6 +18,7 @@ import {
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
+import { requestCommands } from './request-commands.js';
 
 export { defineCommand } from './define.js';
 
@@ -29,6 +30,7 @@ export const commands = [
   getTaskResult,
   cancelTask,
   followUpTask,
+  ...requestCommands,
   selectNext,
   selectPrev,
   pttDiscard,

@@ -15,6 +15,7 @@ import {
 import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
 import { needsYouOf } from '../state/request-selectors.js';
+import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppContextValue } from './context.js';
@@ -71,7 +72,13 @@ function Screen({ tickMs }: { tickMs: number }) {
   let main: ReactNode;
   const overlay = s.overlay;
   if (overlay?.kind === 'help') {
-    main = <HelpOverlay rows={help} width={width} height={body} />;
+    main = (
+      <HelpOverlay
+        rows={s.requests.length ? help : help.filter((r) => !REQUEST_HELP_IDS.has(r.id))}
+        width={width}
+        height={body}
+      />
+    );
   } else if (overlay?.kind === 'confirm') {
     main = <ConfirmDialog request={overlay.request} width={Math.min(width, 72)} />;
   } else if (overlay?.kind === 'form') {

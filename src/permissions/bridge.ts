@@ -77,7 +77,12 @@ class BrokerLink {
   }
 
   /** Asks voice-orch; resolves with its decision, or a deny at the timeout. */
-  ask(toolName: string, input: Record<string, unknown>, toolUseId: string | undefined, signal: AbortSignal): Promise<Decision> {
+  ask(
+    toolName: string,
+    input: Record<string, unknown>,
+    toolUseId: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Decision> {
     const id = `${this.s.task}.${this.s.run}.${toolUseId ?? randomUUID()}`;
     const line: RequestLine = { type: 'request', id, toolName, input, toolUseId, askedAt: Date.now() };
     if (this.refused !== undefined) return Promise.resolve({ behavior: 'deny', message: this.refused });

@@ -85,7 +85,11 @@ export function inputSummary(toolName: string, input: Record<string, unknown>): 
   const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const q = Array.isArray(input.questions) ? (input.questions[0] as Record<string, unknown> | undefined) : undefined;
   const text =
-    s(input.command) ?? s(input.file_path) ?? s(input.path) ?? s(q?.question) ?? (toolName === 'ExitPlanMode' ? 'plan' : JSON.stringify(input));
+    s(input.command) ??
+    s(input.file_path) ??
+    s(input.path) ??
+    s(q?.question) ??
+    (toolName === 'ExitPlanMode' ? 'plan' : JSON.stringify(input));
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 

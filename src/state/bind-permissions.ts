@@ -9,8 +9,11 @@ import type { AppStore } from './bind.js';
 import type { RequestView } from './types.js';
 
 /** The broker as the binder sees it. */
-export interface RequestSource
-  extends EventSource<{ changed: [pending: readonly PendingRequest[]]; request: [req: PendingRequest]; error: [e: Error] }> {
+export interface RequestSource extends EventSource<{
+  changed: [pending: readonly PendingRequest[]];
+  request: [req: PendingRequest];
+  error: [e: Error];
+}> {
   list(): PendingRequest[];
 }
 

@@ -40,6 +40,8 @@ describe('tools array', () => {
       'get_task_result',
       'cancel_task',
       'follow_up_task',
+      'answer_request',
+      'list_requests',
       'set_notice_mode',
     ]);
     for (const t of tools) {

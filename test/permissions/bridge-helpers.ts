@@ -10,7 +10,12 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/claude-cli/', import.meta.ur
 /** One recorded MCP line. */
 export interface McpLine {
   dir: 'in' | 'out';
-  msg: { id?: string | number; method?: string; result?: { content?: { text: string }[] }; params?: Record<string, unknown> };
+  msg: {
+    id?: string | number;
+    method?: string;
+    result?: { content?: { text: string }[] };
+    params?: Record<string, unknown>;
+  };
 }
 
 /** The recorded exchange of a fixture (`<name>.mcp.jsonl`). */

@@ -56,15 +56,23 @@ describe('permission bridge against the recorded CLI exchange', () => {
     const [probe, init, list] = await p.handshake(recording('bash-touch-prompt-tool'));
     expect(probe).toMatchObject({ error: { code: -32601 } });
     expect(init).toMatchObject({ result: { protocolVersion: '2025-11-25', capabilities: { tools: {} } } });
-    expect(list).toMatchObject({ result: { tools: [{ name: 'approve', inputSchema: { required: ['tool_name', 'input'] } }] } });
+    expect(list).toMatchObject({
+      result: { tools: [{ name: 'approve', inputSchema: { required: ['tool_name', 'input'] } }] },
+    });
   });
 
   const cases = [
     { name: 'bash-touch-prompt-tool', decide: { behavior: 'allow' as const } },
-    { name: 'bash-touch-prompt-tool-deny', decide: { behavior: 'deny' as const, message: 'The user said no to this command.' } },
+    {
+      name: 'bash-touch-prompt-tool-deny',
+      decide: { behavior: 'deny' as const, message: 'The user said no to this command.' },
+    },
     {
       name: 'ask-prompt-tool',
-      decide: (r: PendingRequest) => ({ behavior: 'allow' as const, updatedInput: { ...r.input, answers: { 'Which database?': 'SQLite' } } }),
+      decide: (r: PendingRequest) => ({
+        behavior: 'allow' as const,
+        updatedInput: { ...r.input, answers: { 'Which database?': 'SQLite' } },
+      }),
     },
     { name: 'plan-prompt-tool', decide: { behavior: 'allow' as const } },
   ];
@@ -134,9 +142,19 @@ describe('permission socket', () => {
     expect(b2.decide(req.id, { behavior: 'allow' }, { source: 'voice', transcriptItem: 'item_1' })).toBe(true);
     expect(BridgeProc.decision(await p.answer(call.id as number))).toMatchObject({ behavior: 'allow' });
     await b2.close();
-    const audit = readFileSync(join(permissionsDir(dir), 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = readFileSync(join(permissionsDir(dir), 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit.map((a) => a.decision)).toEqual(['asked', 'allow']);
-    expect(audit[1]).toMatchObject({ task: 7, run: 1, tool: 'Bash', input: 'env touch APPROVED.txt', source: 'voice', transcriptItem: 'item_1' });
+    expect(audit[1]).toMatchObject({
+      task: 7,
+      run: 1,
+      tool: 'Bash',
+      input: 'env touch APPROVED.txt',
+      source: 'voice',
+      transcriptItem: 'item_1',
+    });
   });
 
   it('a request whose agent never comes back is dropped after the grace period', async () => {
@@ -166,7 +184,10 @@ describe('permission socket', () => {
     await p.handshake(rec);
     const emptied = new Promise<void>((resolve) => b.on('changed', (l) => l.length === 0 && resolve()));
     p.send(call);
-    expect(BridgeProc.decision(await p.answer(call.id as number))).toEqual({ behavior: 'deny', message: timeoutMessage(300) });
+    expect(BridgeProc.decision(await p.answer(call.id as number))).toEqual({
+      behavior: 'deny',
+      message: timeoutMessage(300),
+    });
     await emptied;
     expect(timeoutMessage(60 * 60_000)).toBe('no decision within 60 min');
   });
@@ -174,14 +195,25 @@ describe('permission socket', () => {
 
 describe('the Claude argv with the prompt channel', () => {
   it('puts --mcp-config and --permission-prompt-tool before --, and lets the CLI wait longer than we do', () => {
-    const spec = permissionPrompt({ stateDir: '/s', task: 2, run: 1, token: 't', timeoutMs: 3_600_000, script: '/x/bridge.js' });
+    const spec = permissionPrompt({
+      stateDir: '/s',
+      task: 2,
+      run: 1,
+      token: 't',
+      timeoutMs: 3_600_000,
+      script: '/x/bridge.js',
+    });
     if (!spec) throw new Error('no spec');
     const args = claudeArgs({ prompt: '--settings={}', permissionMode: 'acceptEdits', permissionPrompt: spec });
     expect(args.slice(-3)).toEqual(['-p', '--', '--settings={}']);
     expect(args).toContain('--mcp-config');
     expect(args[args.indexOf('--permission-prompt-tool') + 1]).toBe('mcp__voice-orch__approve');
     const server = JSON.parse(args[args.indexOf('--mcp-config') + 1] as string).mcpServers['voice-orch'];
-    expect(server).toMatchObject({ command: process.execPath, args: ['/x/bridge.js'], env: { VOICE_ORCH_PERMISSION_TASK: '2' } });
+    expect(server).toMatchObject({
+      command: process.execPath,
+      args: ['/x/bridge.js'],
+      env: { VOICE_ORCH_PERMISSION_TASK: '2' },
+    });
     expect(Number(spec.agentEnv.MCP_TOOL_TIMEOUT)).toBeGreaterThan(3_600_000);
   });
 });

@@ -17,7 +17,10 @@ import { needsYouOf, tasksNeedingYou } from '../../src/state/request-selectors.j
 import { T0, task } from '../commands/fakes.js';
 import { BridgeProc, recording } from './bridge-helpers.js';
 
-const req = (toolName: string, input: Record<string, unknown>): Pick<PendingRequest, 'toolName' | 'input'> => ({ toolName, input });
+const req = (toolName: string, input: Record<string, unknown>): Pick<PendingRequest, 'toolName' | 'input'> => ({
+  toolName,
+  input,
+});
 
 describe('request reasons', () => {
   it('says what each kind of request asks, in the words the table shows', () => {
@@ -33,7 +36,9 @@ describe('request reasons', () => {
   });
 
   it('keeps terminal escapes in a command out of the screen', () => {
-    expect(requestReason(req('Bash', { command: 'echo \x1b]0;owned\x07hi\nrm x' }))).toBe('wants to run `echo hi rm x`');
+    expect(requestReason(req('Bash', { command: 'echo \x1b]0;owned\x07hi\nrm x' }))).toBe(
+      'wants to run `echo hi rm x`',
+    );
   });
 });
 
@@ -44,7 +49,15 @@ describe('needs you in the table', () => {
       task({ id: 4, name: 'later', status: 'queued', queuedReason: 'queued behind task 3' }),
     ];
     const { lastFrame, unmount } = render(
-      <TaskTable tasks={tasks} selectedId={3} width={100} height={4} now={T0} frame={0} needsYou={{ 3: 'wants to run `npm test`' }} />,
+      <TaskTable
+        tasks={tasks}
+        selectedId={3}
+        width={100}
+        height={4}
+        now={T0}
+        frame={0}
+        needsYou={{ 3: 'wants to run `npm test`' }}
+      />,
     );
     const rows = (lastFrame() ?? '').split('\n');
     expect(rows[1]).toMatch(/3\s+\? needs you\s+api-tests.*wants to run `npm test`/);
