@@ -112,7 +112,11 @@ export async function composeApp(
   onQuit: (policy: ShutdownPolicy) => void,
   overrides: ComposeOverrides = {},
 ): Promise<ComposedApp> {
-  const permissions = await startPermissions({ stateDir: settings.stateDir });
+  const permissions = await startPermissions({
+    stateDir: settings.stateDir,
+    timeoutMs: settings.decisionTimeoutMs,
+    highRisk: settings.highRiskCommands,
+  });
   const tasks = new TaskManager({
     permissionPrompt: permissions.prompt,
     stateDir: settings.stateDir,

@@ -80,6 +80,12 @@ export const configFileSchema = z
       .positive()
       .max(24 * 60)
       .optional(),
+    decisionTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .optional(),
+    highRiskCommands: z.array(z.string().min(1)).optional(),
     pricing: z
       .record(
         z.string(),
@@ -131,6 +137,10 @@ export interface Settings {
   sameDirPolicy: SameDirPolicy;
   notices: NoticeMode;
   stallTimeoutMs: number;
+  /** How long a permission request waits before it is denied (default 60 min). */
+  decisionTimeoutMs: number;
+  /** Text that makes a Bash request high-risk, on top of the built-in list (src/permissions/policy.ts). */
+  highRiskCommands: string[];
   /**
    * Inherited variables withheld from agents (`drop`) or given to them after all (`pass`), on top
    * of the built-in rule (OPENAI_API_KEY and every VOICE_ORCH_* variable are withheld).
@@ -356,6 +366,8 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       sameDirPolicy: merged.sameDirPolicy ?? DEFAULT_SAME_DIR_POLICY,
       notices: merged.notices ?? DEFAULT_NOTICE_MODE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
+      decisionTimeoutMs: (merged.decisionTimeoutMinutes ?? 60) * 60_000,
+      highRiskCommands: merged.highRiskCommands ?? [],
       agentEnv: {
         drop: [...new Set([...(merged.agentEnv?.drop ?? []), ...endpointKeyVars(voiceEngine)])],
         pass: merged.agentEnv?.pass ?? [],

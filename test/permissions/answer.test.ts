@@ -2,11 +2,12 @@
  * Answering requests by key and by voice, through the command layer, against a real broker and
  * real bridge processes; the safety policy and the "always allow" rules.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config/config.js';
 import { createDispatcher, createToolHost } from '../../src/commands/index.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import type { PendingRequest } from '../../src/permissions/broker.js';
@@ -164,5 +165,21 @@ describe('policy', () => {
       false,
     );
     expect(ruleMatches(rule, 4, { toolName: 'Edit', input: { file_path: '/p/api/src/x.ts' } }, '/p/api')).toBe(false);
+  });
+});
+
+describe('settings', () => {
+  it('decisionTimeoutMinutes and highRiskCommands come from config.json (defaults 60 min, none)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'vo-config-'));
+    cleanups.push(() => rm(home, { recursive: true, force: true }));
+    const d = loadSettings([], { HOME: home }, '/w');
+    expect(d.ok && [d.settings.decisionTimeoutMs, d.settings.highRiskCommands]).toEqual([3_600_000, []]);
+    const path = join(home, 'c.json');
+    writeFileSync(path, JSON.stringify({ decisionTimeoutMinutes: 5, highRiskCommands: ['deploy'] }));
+    const c = loadSettings(['--config', path], { HOME: home }, '/w');
+    expect(c.ok && [c.settings.decisionTimeoutMs, c.settings.highRiskCommands]).toEqual([300_000, ['deploy']]);
+    writeFileSync(path, JSON.stringify({ decisionTimeoutMinutes: 0 }));
+    const bad = loadSettings(['--config', path], { HOME: home }, '/w');
+    expect(!bad.ok && bad.message).toContain('decisionTimeoutMinutes');
   });
 });
