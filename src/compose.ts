@@ -119,6 +119,7 @@ export async function composeApp(
   });
   const tasks = new TaskManager({
     permissionPrompt: permissions.prompt,
+    waitingForDecision: (id) => permissions.desk.forTask(id) !== undefined,
     stateDir: settings.stateDir,
     roots: settings.roots,
     claudePath: settings.claudePath,

@@ -54,17 +54,20 @@ export interface TaskManagerOptions {
   runner?: Runner;
   /** The permission channel of a run (src/permissions/channel.ts); none: the agent cannot ask. */
   permissionPrompt?: (taskId: number, runNo: number) => PermissionPromptSpec | undefined;
+  /** Whether a task waits for the user's decision (the stall watchdog does not count that time). */
+  waitingForDecision?: (taskId: number) => boolean;
 }
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
   Omit<
     TaskManagerOptions,
-    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'permissionPrompt'
+    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'permissionPrompt' | 'waitingForDecision'
   >
 > & {
   defaultMaxBudgetUsd?: number;
   permissionPrompt?: TaskManagerOptions['permissionPrompt'];
+  waitingForDecision?: TaskManagerOptions['waitingForDecision'];
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -95,5 +98,6 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     descendantScanMs: opts.descendantScanMs ?? 1000,
     flushMs: opts.flushMs ?? 50,
     permissionPrompt: opts.permissionPrompt,
+    waitingForDecision: opts.waitingForDecision,
   };
 }

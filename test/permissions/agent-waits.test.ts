@@ -49,4 +49,25 @@ describe('a run waiting for a decision', () => {
     const done = await finished(m2, r.value.id);
     expect(done.status).toBe('completed');
   });
+
+  it('time spent waiting for a decision does not make the task stalled', async () => {
+    const p = await channel();
+    const quiet = { stallTimeoutMs: 700, watchIntervalMs: 50, permissionPrompt: p.prompt };
+    const m = w.make({ ...quiet, waitingForDecision: (id) => p.desk.forTask(id) !== undefined });
+    await m.start();
+    const asked = new Promise<PendingRequest>((r) => p.broker.once('request', r));
+    const r = await m.spawn({ name: 'wait', prompt: 'scenario:bash-touch-prompt-tool', projectDir: w.dir('wait') });
+    if (!r.ok) throw new Error(r.message);
+    await asked;
+    // Without the waiting check the same quiet run is marked stalled (the control)…
+    const control = w.make({ ...quiet, stateDir: `${w.root}/state-2` });
+    await control.start();
+    const c = await control.spawn({ name: 'ctl', prompt: 'scenario:bash-touch-prompt-tool', projectDir: w.dir('ctl') });
+    if (!c.ok) throw new Error(c.message);
+    await waitFor(() => control.get(c.value.id)?.stalled === true, 10_000);
+    // …while the waiting one, quiet just as long, is not.
+    expect(m.get(r.value.id)?.stalled).toBeFalsy();
+    p.desk.answer(r.value.id, 'allow', { source: 'key' });
+    expect((await finished(m, r.value.id)).status).toBe('completed');
+  });
 });
