@@ -14,7 +14,8 @@ import {
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
-import { needsYouOf } from '../state/request-selectors.js';
+import { needsYouOf, requestOf, tasksNeedingYou } from '../state/request-selectors.js';
+import { RequestPanel } from './RequestPanel.js';
 import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -108,6 +109,7 @@ function Screen({ tickMs }: { tickMs: number }) {
   } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
     main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
   } else {
+    const selectedRequest = requestOf(s, s.selectedId);
     const tableRows = tasks.length === 0 ? 1 : Math.min(tasks.length + 1, Math.max(3, Math.floor(body * 0.55)));
     main = (
       <>
@@ -121,7 +123,11 @@ function Screen({ tickMs }: { tickMs: number }) {
           needsYou={needsYouOf(s.requests)}
         />
         <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
-        <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+        {selectedRequest ? (
+          <RequestPanel request={selectedRequest} width={width - 1} height={body - tableRows - 1} />
+        ) : (
+          <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+        )}
       </>
     );
   }
@@ -140,6 +146,7 @@ function Screen({ tickMs }: { tickMs: number }) {
         cost={s.cost}
         latency={s.latency}
         noticeMode={s.noticeMode}
+        needsYou={tasksNeedingYou(s)}
         now={now}
         width={width}
       />

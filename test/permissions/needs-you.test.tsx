@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RequestPanel } from '../../src/components/RequestPanel.js';
+import { StatusBar } from '../../src/components/StatusBar.js';
 import { TaskTable } from '../../src/components/TaskTable.js';
+import { requestView } from '../../src/state/bind-permissions.js';
 import { PermissionBroker, type PendingRequest } from '../../src/permissions/broker.js';
 import { requestDetail, requestReason } from '../../src/permissions/describe.js';
 import { bindPermissions } from '../../src/state/bind-permissions.js';
@@ -98,5 +101,45 @@ describe('requests in the store', () => {
     b.decide(r.id, { behavior: 'allow' }, { source: 'key' });
     expect(store.getState().requests).toEqual([]);
     await p.answer(call.id as number);
+  });
+});
+
+describe('the request on screen', () => {
+  it('the selected waiting task shows the whole question with numbered options and the keys that answer it', () => {
+    const call = recording('ask-prompt-tool').find((l) => l.msg.method === 'tools/call')!.msg;
+    const input = (call.params?.arguments as { input: Record<string, unknown> }).input;
+    const view = requestView(
+      { id: 'x', task: 4, run: 1, toolName: 'AskUserQuestion', input, askedAt: T0, connected: true },
+      '/p',
+    );
+    const { lastFrame, unmount } = render(<RequestPanel request={view} width={80} height={8} />);
+    const f = lastFrame() ?? '';
+    expect(f).toContain('Task 4 needs you — 1–2 answer · d deny');
+    expect(f).toContain('Which database?');
+    expect(f).toMatch(/1\. Postgres\n\s+2\. SQLite/);
+    unmount();
+  });
+
+  it('the header counts tasks that need you', () => {
+    const { lastFrame, unmount } = render(
+      <StatusBar
+        connection={{ kind: 'closed' }}
+        model="m"
+        ptt={{ kind: 'hold', key: 'Right Ctrl' }}
+        talking={false}
+        level={null}
+        mic={{ kind: 'ready', device: 'default' }}
+        speaker={{ kind: 'ready', device: 'default' }}
+        speaking={false}
+        cost={{ sessionUsd: 0, lastTurnUsd: 0 }}
+        latency={{}}
+        noticeMode="speak"
+        now={T0}
+        width={100}
+        needsYou={2}
+      />,
+    );
+    expect(lastFrame()).toContain('2 tasks need you');
+    unmount();
   });
 });
