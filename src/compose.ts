@@ -120,6 +120,7 @@ export async function composeApp(
   const tasks = new TaskManager({
     permissionPrompt: permissions.prompt,
     waitingForDecision: (id) => permissions.desk.forTask(id) !== undefined,
+    allowedTools: settings.allowedTools,
     stateDir: settings.stateDir,
     roots: settings.roots,
     claudePath: settings.claudePath,

@@ -86,6 +86,8 @@ export const configFileSchema = z
       .max(7 * 24 * 60)
       .optional(),
     highRiskCommands: z.array(z.string().min(1)).optional(),
+    // An option's value, never its own option: a rule may not start with `-`.
+    allowedTools: z.array(z.string().min(1).regex(/^[^-]/, 'a rule cannot start with -')).optional(),
     pricing: z
       .record(
         z.string(),
@@ -141,6 +143,8 @@ export interface Settings {
   decisionTimeoutMs: number;
   /** Text that makes a Bash request high-risk, on top of the built-in list (src/permissions/policy.ts). */
   highRiskCommands: string[];
+  /** Passed to Claude runs as `--allowedTools` (the CLI's rule syntax), so routine commands never ask. */
+  allowedTools: string[];
   /**
    * Inherited variables withheld from agents (`drop`) or given to them after all (`pass`), on top
    * of the built-in rule (OPENAI_API_KEY and every VOICE_ORCH_* variable are withheld).
@@ -368,6 +372,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
       decisionTimeoutMs: (merged.decisionTimeoutMinutes ?? 60) * 60_000,
       highRiskCommands: merged.highRiskCommands ?? [],
+      allowedTools: merged.allowedTools ?? [],
       agentEnv: {
         drop: [...new Set([...(merged.agentEnv?.drop ?? []), ...endpointKeyVars(voiceEngine)])],
         pass: merged.agentEnv?.pass ?? [],

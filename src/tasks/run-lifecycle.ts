@@ -73,6 +73,7 @@ export class RunLifecycle {
         appendSystemPrompt: extras.appendSystemPrompt,
         resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
         permissionPrompt: prompt,
+        allowedTools: o.allowedTools,
       },
       config: o,
       env,

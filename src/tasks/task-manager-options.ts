@@ -56,18 +56,21 @@ export interface TaskManagerOptions {
   permissionPrompt?: (taskId: number, runNo: number) => PermissionPromptSpec | undefined;
   /** Whether a task waits for the user's decision (the stall watchdog does not count that time). */
   waitingForDecision?: (taskId: number) => boolean;
+  /** Rules Claude runs allow without asking (`--allowedTools`, the CLI's rule syntax, e.g. `Bash(npm test:*)`). */
+  allowedTools?: string[];
 }
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
   Omit<
     TaskManagerOptions,
-    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'permissionPrompt' | 'waitingForDecision'
+    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'permissionPrompt' | 'waitingForDecision' | 'allowedTools'
   >
 > & {
   defaultMaxBudgetUsd?: number;
   permissionPrompt?: TaskManagerOptions['permissionPrompt'];
   waitingForDecision?: TaskManagerOptions['waitingForDecision'];
+  allowedTools?: string[];
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -99,5 +102,6 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     flushMs: opts.flushMs ?? 50,
     permissionPrompt: opts.permissionPrompt,
     waitingForDecision: opts.waitingForDecision,
+    allowedTools: opts.allowedTools,
   };
 }

@@ -178,6 +178,11 @@ describe('settings', () => {
     writeFileSync(path, JSON.stringify({ decisionTimeoutMinutes: 5, highRiskCommands: ['deploy'] }));
     const c = loadSettings(['--config', path], { HOME: home }, '/w');
     expect(c.ok && [c.settings.decisionTimeoutMs, c.settings.highRiskCommands]).toEqual([300_000, ['deploy']]);
+    writeFileSync(path, JSON.stringify({ allowedTools: ['Bash(npm test:*)'] }));
+    const a = loadSettings(['--config', path], { HOME: home }, '/w');
+    expect(a.ok && a.settings.allowedTools).toEqual(['Bash(npm test:*)']);
+    writeFileSync(path, JSON.stringify({ allowedTools: ['--settings={}'] }));
+    expect(loadSettings(['--config', path], { HOME: home }, '/w').ok).toBe(false);
     writeFileSync(path, JSON.stringify({ decisionTimeoutMinutes: 0 }));
     const bad = loadSettings(['--config', path], { HOME: home }, '/w');
     expect(!bad.ok && bad.message).toContain('decisionTimeoutMinutes');

@@ -215,5 +215,16 @@ describe('the Claude argv with the prompt channel', () => {
       env: { VOICE_ORCH_PERMISSION_TASK: '2' },
     });
     expect(Number(spec.agentEnv.MCP_TOOL_TIMEOUT)).toBeGreaterThan(3_600_000);
+    const withRules = claudeArgs({
+      prompt: 'p',
+      permissionMode: 'acceptEdits',
+      allowedTools: ['Bash(npm test:*)', 'Read'],
+    });
+    expect(withRules.slice(withRules.indexOf('--allowedTools'), withRules.indexOf('--allowedTools') + 3)).toEqual([
+      '--allowedTools',
+      'Bash(npm test:*)',
+      'Read',
+    ]);
+    expect(withRules.indexOf('--allowedTools')).toBeLessThan(withRules.indexOf('--'));
   });
 });

@@ -20,6 +20,7 @@ export function claudeArgs(o: AgentRunArgs): string[] {
   if (o.appendSystemPrompt !== undefined && o.appendSystemPrompt !== '') {
     args.push('--append-system-prompt', o.appendSystemPrompt);
   }
+  if (o.allowedTools !== undefined && o.allowedTools.length > 0) args.push('--allowedTools', ...o.allowedTools);
   if (o.permissionPrompt !== undefined) {
     args.push('--mcp-config', o.permissionPrompt.mcpConfig, '--permission-prompt-tool', o.permissionPrompt.tool);
   }
