@@ -2,7 +2,8 @@
 // 1. bundles the CLI into one file, dist/cli.js — loading Ink's few hundred small modules one by
 //    one cost about a second of cold start; one file starts in about 0.4 s;
 // 2. copies the helper scripts (*.cjs) next to the modules that fork them, and next to the bundle;
-// 3. makes dist/cli.js executable.
+// 3. bundles the permission bridge (dist/permission-bridge.js), started by agent CLIs;
+// 4. makes dist/cli.js executable.
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
@@ -42,6 +43,19 @@ await build({
   // Ink imports React DevTools only when DEV=true; the bundle ships a no-op in its place.
   alias: { 'react-devtools-core': join(root, 'scripts', 'bundle-stubs', 'react-devtools-core.js') },
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
+  },
+});
+// The permission bridge runs as its own process (the agent CLI starts it): one file, no imports.
+await build({
+  entryPoints: [join(src, 'permissions', 'bridge-main.ts')],
+  outfile: join(dist, 'permission-bridge.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
   banner: {
     js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
   },

@@ -8,6 +8,10 @@ import { createPlacedRunner, hostPlacements } from './tasks/remote/placed-runner
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
+import { startPermissions, type Permissions } from './permissions/permissions.js';
+import type { PendingRequest } from './permissions/broker.js';
+import { bindPermissions } from './state/bind-permissions.js';
+import { requestNotice } from './commands/wording/request-notices.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
@@ -81,6 +85,8 @@ export const realtimeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, 
 /** Everything the UI needs, and the one way to stop it all. */
 export interface ComposedApp {
   tasks: TaskManager;
+  /** The permission channel (requests from agents). */
+  permissions: Permissions;
   voice: VoiceEngine;
   audio: AudioPair;
   ptt: PushToTalkPort & PttKeySink;
@@ -109,7 +115,15 @@ export async function composeApp(
   overrides: ComposeOverrides = {},
 ): Promise<ComposedApp> {
   const placed = settings.hosts ? createPlacedRunner(settings.hosts, settings.stateDir) : undefined;
+  const permissions = await startPermissions({
+    stateDir: settings.stateDir,
+    timeoutMs: settings.decisionTimeoutMs,
+    highRisk: settings.highRiskCommands,
+  });
   const tasks = new TaskManager({
+    permissionPrompt: permissions.prompt,
+    waitingForDecision: (id) => permissions.desk.forTask(id) !== undefined,
+    allowedTools: settings.allowedTools,
     stateDir: settings.stateDir,
     roots: settings.roots,
     claudePath: settings.claudePath,
@@ -143,7 +157,8 @@ export async function composeApp(
     ...(overrides.syncStore ? { sync: true } : {}),
   });
 
-  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
+  permissions.desk.projectDirOf = (id) => tasks.get(id)?.projectDir;
+  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit, requests: permissions.desk };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
   // Realtime, and evaluating it cost about a tenth of a second of cold start.
   const chosen =
@@ -188,6 +203,8 @@ export async function composeApp(
   };
   tasks.on('finished', onFinished);
   tasks.on('stalled', onStalled);
+  const onRequest = (req: PendingRequest): void => voice.notify(requestNotice(req, tasks.get(req.task), Date.now()));
+  permissions.broker.on('request', onRequest);
 
   const unbinds = [
     bindTaskManager(store, tasks),
@@ -196,6 +213,7 @@ export async function composeApp(
     bindAudio(store, audio.input, audio.output),
     bindNoticeExpiry(store),
     ...(placed ? [bindHostConnections(store, placed), () => placed.close()] : []),
+    bindPermissions(store, permissions.broker),
   ];
 
   // The cascade can run on local endpoints that need no key; its failures say what to set.
@@ -216,6 +234,7 @@ export async function composeApp(
   let closing: Promise<void> | null = null;
   return {
     tasks,
+    permissions,
     voice,
     audio,
     ptt,
@@ -230,6 +249,7 @@ export async function composeApp(
         audio.input.off('chunk', onChunk);
         tasks.off('finished', onFinished);
         tasks.off('stalled', onStalled);
+        permissions.broker.off('request', onRequest);
         // Each service gets its chance even when another one fails.
         await Promise.allSettled([
           Promise.resolve().then(() => audio.input.stop()),
@@ -237,6 +257,7 @@ export async function composeApp(
           voice.close(),
           audio.close(),
           tasks.shutdown(policy),
+          permissions.close(),
         ]);
         for (const unbind of unbinds) unbind();
       })();

@@ -19,6 +19,7 @@ import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-comm
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
 import * as wt from './worktree-commands.js';
+import { requestCommands } from './request-commands.js';
 
 export { defineCommand } from './define.js';
 
@@ -48,6 +49,7 @@ export const commands = [
       wt.diffClose,
     ],
   ],
+  ...requestCommands,
   selectNext,
   selectPrev,
   pttDiscard,

@@ -2,6 +2,7 @@
  * The one command layer: every action a user can take by key or by voice is one CommandSpec.
  * Key map, footer hints, help rows, Realtime tools and the model's tool list derive from them.
  */
+import type { RequestDesk } from '../permissions/desk.js';
 import type { z } from 'zod';
 import type { VoiceEngine } from '../session/voice-engine.js';
 import type { AppStore } from '../state/bind.js';
@@ -47,6 +48,8 @@ export interface CommandContext {
   quit(policy: ShutdownPolicy): void;
   /** Clock for activity lines and notices (tests pass a fixed one). */
   now?: () => number;
+  /** Answers agents' permission requests (src/permissions/desk.ts). */
+  requests?: RequestDesk;
 }
 
 /** The context a command runs with: the shared context plus where the call came from. */

@@ -14,6 +14,9 @@ import {
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
+import { needsYouOf, requestOf, tasksNeedingYou } from '../state/request-selectors.js';
+import { RequestPanel } from './RequestPanel.js';
+import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DiffView } from './DiffView.js';
@@ -71,7 +74,13 @@ function Screen({ tickMs }: { tickMs: number }) {
   let main: ReactNode;
   const overlay = s.overlay;
   if (overlay?.kind === 'help') {
-    main = <HelpOverlay rows={help} width={width} height={body} />;
+    main = (
+      <HelpOverlay
+        rows={s.requests.length ? help : help.filter((r) => !REQUEST_HELP_IDS.has(r.id))}
+        width={width}
+        height={body}
+      />
+    );
   } else if (overlay?.kind === 'diff') {
     main = <DiffView title={overlay.title} lines={overlay.lines} scroll={overlay.scroll} width={width} height={body} />;
   } else if (overlay?.kind === 'confirm') {
@@ -103,12 +112,25 @@ function Screen({ tickMs }: { tickMs: number }) {
   } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
     main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
   } else {
+    const selectedRequest = requestOf(s, s.selectedId);
     const tableRows = tasks.length === 0 ? 1 : Math.min(tasks.length + 1, Math.max(3, Math.floor(body * 0.55)));
     main = (
       <>
-        <TaskTable tasks={tasks} selectedId={s.selectedId} width={width} height={tableRows} now={now} frame={frame} />
+        <TaskTable
+          tasks={tasks}
+          selectedId={s.selectedId}
+          width={width}
+          height={tableRows}
+          now={now}
+          frame={frame}
+          needsYou={needsYouOf(s.requests)}
+        />
         <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
-        <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+        {selectedRequest ? (
+          <RequestPanel request={selectedRequest} width={width - 1} height={body - tableRows - 1} />
+        ) : (
+          <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+        )}
       </>
     );
   }
@@ -127,6 +149,7 @@ function Screen({ tickMs }: { tickMs: number }) {
         cost={s.cost}
         latency={s.latency}
         noticeMode={s.noticeMode}
+        needsYou={tasksNeedingYou(s)}
         now={now}
         width={width}
       />

@@ -21,6 +21,8 @@ export interface StatusBarProps {
   noticeMode: NoticeMode;
   now: number;
   width: number;
+  /** Tasks waiting for a decision. */
+  needsYou?: number;
 }
 
 function connectionText(c: ConnectionState, now: number): { text: string; color: string } {
@@ -104,6 +106,9 @@ export function StatusBar(p: StatusBarProps) {
         ) : (
           <Text color={p.ptt.kind === 'none' ? 'yellow' : undefined}>{pttText(p.ptt)}</Text>
         )}
+        {p.needsYou ? (
+          <Text color="magenta" bold>{` · ${p.needsYou} task${p.needsYou === 1 ? ' needs' : 's need'} you`}</Text>
+        ) : null}
         {mic ? <Text color="red">{` · ${mic}`}</Text> : null}
         {speaker ? <Text color="red">{` · ${speaker}`}</Text> : null}
         {p.speaking ? <Text color="magenta">{' · ♪ assistant speaking'}</Text> : null}

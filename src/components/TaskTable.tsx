@@ -14,6 +14,8 @@ export interface TaskTableProps {
   now: number;
   /** Spinner frame for running tasks. */
   frame: number;
+  /** Tasks waiting for a decision: id → what they ask ("wants to run `npm test`"). */
+  needsYou?: Readonly<Record<number, string>>;
 }
 
 interface Column {
@@ -35,15 +37,20 @@ function elapsed(t: TaskRecord, now: number): string {
 }
 
 /** Columns for a terminal width: narrow terminals drop project, turns and cost. */
-export function columnsFor(width: number): Column[] {
+export function columnsFor(width: number, needsYou: Readonly<Record<number, string>> = {}): Column[] {
+  const waiting = (t: TaskRecord): string | undefined => (t.status === 'running' ? needsYou[t.id] : undefined);
   const cols: Column[] = [
     { key: 'id', title: '#', width: 3, cell: (t) => String(t.id) },
     {
       key: 'status',
       title: 'status',
       width: 12,
-      cell: (t, _n, f) => `${statusGlyph(t.status, f)} ${t.stalled && t.status === 'running' ? 'stalled' : t.status}`,
-      color: (t) => (t.stalled && t.status === 'running' ? 'yellow' : STATUS_COLOR[t.status]),
+      cell: (t, _n, f) =>
+        waiting(t) !== undefined
+          ? '? needs you'
+          : `${statusGlyph(t.status, f)} ${t.stalled && t.status === 'running' ? 'stalled' : t.status}`,
+      color: (t) =>
+        waiting(t) !== undefined ? 'magenta' : t.stalled && t.status === 'running' ? 'yellow' : STATUS_COLOR[t.status],
     },
     { key: 'name', title: 'name', width: width >= 100 ? 18 : 14, cell: (t) => (t.worktree ? `⎇ ${t.name}` : t.name) },
   ];
@@ -65,12 +72,13 @@ export function columnsFor(width: number): Column[] {
     title: 'latest activity',
     width: Math.max(8, width - used),
     cell: (t) =>
-      t.status === 'failed' && t.failure
+      waiting(t) ??
+      (t.status === 'failed' && t.failure
         ? t.failure.message
         : t.status === 'queued' && t.queuedReason
           ? t.queuedReason
-          : t.activity,
-    color: (t) => (t.status === 'failed' ? 'red' : undefined),
+          : t.activity),
+    color: (t) => (waiting(t) !== undefined ? 'magenta' : t.status === 'failed' ? 'red' : undefined),
   });
   return cols;
 }
@@ -83,8 +91,8 @@ function visibleRange(count: number, selected: number, rows: number): [number, n
 }
 
 /** The task table: one row per task, the selected one marked. */
-export function TaskTable({ tasks, selectedId, width, height, now, frame }: TaskTableProps) {
-  const cols = columnsFor(width);
+export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou }: TaskTableProps) {
+  const cols = columnsFor(width, needsYou);
   if (tasks.length === 0) {
     return (
       <Text dimColor wrap="truncate-end">

@@ -86,6 +86,14 @@ export const configFileSchema = z
       .positive()
       .max(24 * 60)
       .optional(),
+    decisionTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .optional(),
+    highRiskCommands: z.array(z.string().min(1)).optional(),
+    // An option's value, never its own option: a rule may not start with `-`.
+    allowedTools: z.array(z.string().min(1).regex(/^[^-]/, 'a rule cannot start with -')).optional(),
     pricing: z
       .record(
         z.string(),
@@ -141,6 +149,12 @@ export interface Settings {
   isolation: IsolationMode;
   notices: NoticeMode;
   stallTimeoutMs: number;
+  /** How long a permission request waits before it is denied (default 60 min). */
+  decisionTimeoutMs: number;
+  /** Text that makes a Bash request high-risk, on top of the built-in list (src/permissions/policy.ts). */
+  highRiskCommands: string[];
+  /** Passed to Claude runs as `--allowedTools` (the CLI's rule syntax), so routine commands never ask. */
+  allowedTools: string[];
   /**
    * Inherited variables withheld from agents (`drop`) or given to them after all (`pass`), on top
    * of the built-in rule (OPENAI_API_KEY and every VOICE_ORCH_* variable are withheld).
@@ -372,6 +386,9 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       isolation: merged.isolation ?? DEFAULT_ISOLATION,
       notices: merged.notices ?? DEFAULT_NOTICE_MODE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
+      decisionTimeoutMs: (merged.decisionTimeoutMinutes ?? 60) * 60_000,
+      highRiskCommands: merged.highRiskCommands ?? [],
+      allowedTools: merged.allowedTools ?? [],
       agentEnv: {
         drop: [...new Set([...(merged.agentEnv?.drop ?? []), ...endpointKeyVars(voiceEngine)])],
         pass: merged.agentEnv?.pass ?? [],

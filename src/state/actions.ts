@@ -6,7 +6,7 @@ import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
-import type { ConfirmRequest, FormState, KeyArrival, Notice, TailFilter } from './types.js';
+import type { ConfirmRequest, FormState, KeyArrival, Notice, RequestView, TailFilter } from './types.js';
 
 /** A key as the form editor understands it (normalised by the UI layer). */
 export type FormKey =
@@ -20,6 +20,7 @@ export type FormKey =
 /** Every action of the reducer. */
 export type Action =
   | { type: 'tasks/reset'; tasks: TaskRecord[] }
+  | { type: 'requests/set'; requests: RequestView[] }
   | { type: 'task/upsert'; task: TaskRecord }
   | { type: 'task/output'; taskId: number; entries: TaskOutputEntry[] }
   | { type: 'select/move'; delta: number }

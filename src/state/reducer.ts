@@ -52,6 +52,7 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
     view: { kind: 'main' },
     overlay: null,
     seq: { notice: 0, activity: 0 },
+    requests: [],
   };
   return opts.tasks ? reducer(base, { type: 'tasks/reset', tasks: opts.tasks }) : base;
 }
@@ -164,6 +165,8 @@ export function reducer(state: AppState, raw: Action): AppState {
   // The gate: outside text in an action is cleaned before it becomes state (see screen-text.ts).
   const action = cleanAction(raw);
   switch (action.type) {
+    case 'requests/set':
+      return { ...state, requests: action.requests };
     case 'tasks/reset': {
       let next: AppState = { ...state, tasks: {}, order: [] };
       for (const t of action.tasks) next = withTask(next, t);

@@ -121,6 +121,16 @@ function cleaned(action: Action): Action {
   switch (action.type) {
     case 'tasks/reset':
       return { ...action, tasks: action.tasks.map(cleanTask) };
+    case 'requests/set':
+      return {
+        ...action,
+        requests: action.requests.map((r) => ({
+          ...r,
+          reason: sanitizeLine(r.reason),
+          detail: sanitizeText(r.detail),
+          options: r.options.map(sanitizeLine),
+        })),
+      };
     case 'task/upsert': {
       const task = cleanTask(action.task);
       return task === action.task ? action : { ...action, task };

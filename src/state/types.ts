@@ -148,6 +148,21 @@ export interface PttState {
   level: AudioLevel | null;
 }
 
+/** A permission request waiting for the user (src/permissions/describe.ts wrote its texts). */
+export interface RequestView {
+  id: string;
+  taskId: number;
+  toolName: string;
+  /** One line for the table: "wants to run `npm test`", "asks: Which database?". */
+  reason: string;
+  /** The whole request: the command, the edit, the numbered options, the plan. */
+  detail: string;
+  /** The options of the first question (AskUserQuestion), for the number keys. */
+  options: string[];
+  multiSelect: boolean;
+  askedAt: number;
+}
+
 /** The whole UI state. */
 export interface AppState {
   /** Every known task by id. */
@@ -174,6 +189,8 @@ export interface AppState {
   audio: { input: AudioStatus; output: AudioStatus };
   view: BaseView;
   overlay: Overlay | null;
+  /** Permission requests waiting for a decision, oldest first. */
+  requests: readonly RequestView[];
   /** Counters for ids the reducer hands out. */
   seq: { notice: number; activity: number };
 }

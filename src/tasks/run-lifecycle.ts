@@ -68,6 +68,8 @@ export class RunLifecycle {
     const backend = backendFor(rec.backend);
     const env = backend.env(o.env, o.agentEnv);
     const extras = st.spawnExtras ?? {};
+    // The permission channel is local only: a remote run cannot reach this machine's socket.
+    const prompt = rec.host === undefined ? o.permissionPrompt?.(rec.id, run.runNo) : undefined;
     const runArgs = {
       prompt: run.prompt,
       permissionMode: rec.permissionMode,
@@ -76,6 +78,8 @@ export class RunLifecycle {
       maxBudgetUsd: extras.maxBudgetUsd,
       appendSystemPrompt: extras.appendSystemPrompt,
       resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
+      permissionPrompt: prompt,
+      allowedTools: o.allowedTools,
     };
     const cmd =
       rec.host !== undefined
@@ -115,7 +119,7 @@ export class RunLifecycle {
       file: cmd.value.file,
       args: cmd.value.args,
       cwd: where.value,
-      env: { ...env, [TASK_MARKER_VAR]: marker },
+      env: { ...env, ...prompt?.agentEnv, [TASK_MARKER_VAR]: marker },
       stdoutPath: logPath,
       stderrPath: errPath,
       ...(rec.host !== undefined ? { host: rec.host } : {}),

@@ -3,6 +3,7 @@
  */
 import type { AgentEnvPolicy } from './backends/agent-backend.js';
 import type { IsolationMode } from '../shared/settings-values.js';
+import type { PermissionPromptSpec } from '../permissions/channel.js';
 import type { Runner } from './runner.js';
 import type { HostPlacement } from './task-placement.js';
 import type { BackendKind, PermissionMode } from './types.js';
@@ -57,17 +58,36 @@ export interface TaskManagerOptions {
   runner?: Runner;
   /** Remote hosts a spawn may name (the runner must know them too: remote/placed-runner.ts). */
   hosts?: Record<string, HostPlacement>;
+  /** The permission channel of a run (src/permissions/channel.ts); none: the agent cannot ask. */
+  permissionPrompt?: (taskId: number, runNo: number) => PermissionPromptSpec | undefined;
+  /** Whether a task waits for the user's decision (the stall watchdog does not count that time). */
+  waitingForDecision?: (taskId: number) => boolean;
+  /** Rules Claude runs allow without asking (`--allowedTools`, the CLI's rule syntax, e.g. `Bash(npm test:*)`). */
+  allowedTools?: string[];
 }
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
 export type ResolvedOptions = Required<
   Omit<
     TaskManagerOptions,
-    'stateDir' | 'env' | 'commandArgv' | 'claudePath' | 'agentEnv' | 'runner' | 'defaultMaxBudgetUsd' | 'hosts'
+    | 'stateDir'
+    | 'env'
+    | 'commandArgv'
+    | 'claudePath'
+    | 'agentEnv'
+    | 'runner'
+    | 'defaultMaxBudgetUsd'
+    | 'hosts'
+    | 'permissionPrompt'
+    | 'waitingForDecision'
+    | 'allowedTools'
   >
 > & {
   defaultMaxBudgetUsd?: number;
   hosts: Record<string, HostPlacement>;
+  permissionPrompt?: TaskManagerOptions['permissionPrompt'];
+  waitingForDecision?: TaskManagerOptions['waitingForDecision'];
+  allowedTools?: string[];
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -99,5 +119,8 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     watchIntervalMs: opts.watchIntervalMs ?? 250,
     descendantScanMs: opts.descendantScanMs ?? 1000,
     flushMs: opts.flushMs ?? 50,
+    permissionPrompt: opts.permissionPrompt,
+    waitingForDecision: opts.waitingForDecision,
+    allowedTools: opts.allowedTools,
   };
 }

@@ -111,6 +111,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       watchIntervalMs: this.o.watchIntervalMs,
       stallTimeoutMs: this.o.stallTimeoutMs,
       descendantScanMs: this.o.descendantScanMs,
+      waiting: this.o.waitingForDecision,
       liveRuns: () => liveRunsOf(this.tasks.values()),
       adoptedExited: ({ st, rs }) =>
         void this.runs

@@ -32,6 +32,8 @@ export interface WatchdogDeps {
   adoptedExited: (run: LiveRun) => void;
   /** A task went without output for the stall timeout (its record is already marked). */
   stalled: (st: TaskState) => void;
+  /** Whether a task waits for the user's decision: that time is not a stall. */
+  waiting?: (taskId: number) => boolean;
   error: (e: unknown) => void;
 }
 
@@ -93,6 +95,8 @@ export class Watchdogs {
           this.d.adoptedExited(run);
           continue;
         }
+        // An agent waiting for a decision prints nothing by design; its quiet time starts after it.
+        if (this.d.waiting?.(st.rec.id)) rs.lastOutputAt = now;
         if (!st.rec.stalled && now - rs.lastOutputAt >= this.d.stallTimeoutMs) {
           st.rec.stalled = true;
           st.rec.updatedAt = now;

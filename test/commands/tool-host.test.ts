@@ -45,6 +45,8 @@ describe('tools array', () => {
       'clean_worktrees',
       'show_changes',
       'list_worktrees',
+      'answer_request',
+      'list_requests',
       'set_notice_mode',
     ]);
     for (const t of tools) {

@@ -72,7 +72,7 @@ const ALL = readdirSync(DIR)
 
 describe('recorded Claude CLI streams', () => {
   it('has all fixtures copied', () => {
-    expect(ALL.length).toBe(24);
+    expect(ALL.length).toBe(29);
   });
 
   it.each(ALL)('%s: every line parses to typed events, never raw, and each event renders', (name) => {

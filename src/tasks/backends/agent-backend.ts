@@ -22,6 +22,10 @@ export interface AgentRunArgs {
   appendSystemPrompt?: string;
   /** Session to continue (`--resume`), for follow-ups. */
   resumeSessionId?: string;
+  /** Where the agent asks for permission (`--mcp-config` JSON and `--permission-prompt-tool`). */
+  permissionPrompt?: { mcpConfig: string; tool: string };
+  /** Rules the CLI allows without asking (`--allowedTools`, in its own rule syntax). */
+  allowedTools?: readonly string[];
 }
 
 /** How voice-orch is configured for the backends. */

@@ -20,6 +20,10 @@ export function claudeArgs(o: AgentRunArgs): string[] {
   if (o.appendSystemPrompt !== undefined && o.appendSystemPrompt !== '') {
     args.push('--append-system-prompt', o.appendSystemPrompt);
   }
+  if (o.allowedTools !== undefined && o.allowedTools.length > 0) args.push('--allowedTools', ...o.allowedTools);
+  if (o.permissionPrompt !== undefined) {
+    args.push('--mcp-config', o.permissionPrompt.mcpConfig, '--permission-prompt-tool', o.permissionPrompt.tool);
+  }
   // Last: the print flag (boolean), the end of options, then the prompt as one literal argument.
   args.push('-p', '--', o.prompt);
   return args;

@@ -1,0 +1,88 @@
+/**
+ * End to end in tmux with the built binary: a task waits for a decision (fake-claude asks through
+ * the bridge like the recorded CLI), its row says "needs you" with the command, `a` lets it run and
+ * `d` denies it; a question is answered with `2`.
+ */
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TmuxSession } from '../helpers/tmux-session.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist', 'cli.js');
+const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
+
+const sessions: TmuxSession[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill();
+});
+
+function start(): { s: TmuxSession; state: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'vo-e2e-perm-'));
+  mkdirSync(join(dir, 'projects', 'api'), { recursive: true });
+  const state = join(dir, 'state');
+  const s = new TmuxSession(120, 36);
+  sessions.push(s);
+  s.start(
+    `node ${CLI} --no-audio --state-dir ${state} --claude-path ${FAKE_CLAUDE}`,
+    { OPENAI_API_KEY: '' },
+    join(dir, 'projects'),
+  );
+  return { s, state };
+}
+
+async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
+  s.keys('n');
+  await s.waitFor(/New task/);
+  s.literal(name);
+  s.keys('Tab');
+  s.literal('api');
+  s.keys('Tab');
+  s.literal(prompt);
+  s.keys('Enter');
+}
+
+function audit(state: string): { decision: string; source?: string; input: string }[] {
+  return readFileSync(join(state, 'permissions', 'audit.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { decision: string; source?: string; input: string });
+}
+
+describe('answering a waiting task in tmux', () => {
+  it('a lets a waiting command run; d denies the next one', async () => {
+    const { s, state } = start();
+    await s.waitFor(/No tasks yet/, 20_000);
+    await spawnTask(s, 'toucher', 'scenario:bash-touch-prompt-tool');
+    await s.waitFor(/needs you\s+toucher.*wants to run `env touch APPROVED\.txt`/, 20_000);
+    await s.waitFor(/1 task needs you/);
+    await s.waitFor(/Task 1 needs you — a allow once/);
+    s.keys('a');
+    await s.waitFor(/completed\s+toucher/, 20_000);
+    await spawnTask(s, 'denied', 'scenario:bash-touch-prompt-tool');
+    await s.waitFor(/needs you\s+denied/, 20_000);
+    s.keys('j');
+    s.keys('d');
+    await s.waitFor(/completed\s+denied/, 20_000);
+    expect(
+      audit(state)
+        .filter((a) => a.decision !== 'asked')
+        .map((a) => [a.decision, a.source]),
+    ).toEqual([
+      ['allow', 'key'],
+      ['deny', 'key'],
+    ]);
+  });
+
+  it('2 answers a question with its second option', async () => {
+    const { s, state } = start();
+    await s.waitFor(/No tasks yet/, 20_000);
+    await spawnTask(s, 'asker', 'scenario:ask-prompt-tool');
+    await s.waitFor(/needs you\s+asker.*asks: Which database\?/, 20_000);
+    await s.waitFor(/2\. SQLite/);
+    s.keys('2');
+    await s.waitFor(/completed\s+asker/, 20_000);
+    expect(audit(state).at(-1)).toMatchObject({ decision: 'allow', source: 'key', input: 'Which database?' });
+  });
+});
