@@ -142,6 +142,8 @@ export interface Settings {
   voiceEngine: VoiceEngineSettings;
   /** Directory voice-orch was started in (always an allowed root). */
   cwd: string;
+  /** `doctor --json`: one JSON object per check. */
+  json: boolean;
 }
 
 export const HELP_TEXT = `voice-orch — talk to your background Claude Code tasks
@@ -228,6 +230,7 @@ const ARG_OPTIONS = {
   'permission-mode': { type: 'string' },
   'same-dir': { type: 'string' },
   notices: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -364,6 +367,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       pricing: merged.pricing,
       voiceEngine,
       cwd,
+      json: v.json === true,
     },
   };
 }
