@@ -42,16 +42,24 @@ export const voiceEngineConfigShape = {
   cascadeTimeoutSeconds: z.number().positive().max(600).optional(),
 };
 
-/** The command-line options of the voice engine (spread into parseArgs' options). */
+/** The command-line options of the voice engine (spread into parseArgs' options; `help` feeds `--help`). */
 export const voiceEngineArgOptions = {
-  'voice-engine': { type: 'string' },
-  'stt-url': { type: 'string' },
-  'llm-url': { type: 'string' },
-  'tts-url': { type: 'string' },
-  'stt-model': { type: 'string' },
-  'llm-model': { type: 'string' },
-  'tts-model': { type: 'string' },
-  'tts-voice': { type: 'string' },
+  'voice-engine': {
+    type: 'string',
+    arg: 'NAME',
+    help: 'realtime (OpenAI Realtime) or cascade (speech-to-text, chat, speech endpoints) (default realtime)',
+  },
+  'stt-url': { type: 'string', arg: 'URL', help: `cascade speech-to-text endpoint (default ${DEFAULT_OPENAI_URL})` },
+  'llm-url': { type: 'string', arg: 'URL', help: `cascade chat endpoint (default ${DEFAULT_OPENAI_URL})` },
+  'tts-url': { type: 'string', arg: 'URL', help: `cascade speech endpoint (default ${DEFAULT_OPENAI_URL})` },
+  'stt-model': {
+    type: 'string',
+    arg: 'ID',
+    help: `cascade speech-to-text model (default ${CASCADE_DEFAULTS.sttModel})`,
+  },
+  'llm-model': { type: 'string', arg: 'ID', help: `cascade chat model (default ${CASCADE_DEFAULTS.llmModel})` },
+  'tts-model': { type: 'string', arg: 'ID', help: `cascade speech model (default ${CASCADE_DEFAULTS.ttsModel})` },
+  'tts-voice': { type: 'string', arg: 'NAME', help: `cascade voice (default ${CASCADE_DEFAULTS.ttsVoice})` },
 } as const;
 
 /** The flags-and-environment layer of these settings (undefined where neither is given). */
@@ -121,11 +129,3 @@ export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEn
 export function endpointKeyVars(v: VoiceEngineSettings): string[] {
   return [...new Set([v.stt.keyEnv, v.llm.keyEnv, v.tts.keyEnv])];
 }
-
-/** The help lines of these options. */
-export const VOICE_ENGINE_HELP = `  --voice-engine NAME      realtime (default: OpenAI Realtime) or cascade (speech-to-text, chat, speech)
-  --stt-url, --llm-url, --tts-url URL   cascade endpoints (default ${DEFAULT_OPENAI_URL})
-  --stt-model, --llm-model, --tts-model ID   cascade models (default ${CASCADE_DEFAULTS.sttModel},
-                           ${CASCADE_DEFAULTS.llmModel}, ${CASCADE_DEFAULTS.ttsModel})
-  --tts-voice NAME         cascade voice (default ${CASCADE_DEFAULTS.ttsVoice})
-`;

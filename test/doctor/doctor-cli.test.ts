@@ -169,7 +169,7 @@ describe('voice-orch doctor', () => {
     expect(byName(r.findings, 'state-dir').detail).toContain('cannot use the state directory');
   });
 
-  it('checks each cascade endpoint: listed models pass, a bad key, an unknown model and a closed port fail', async () => {
+  it('checks each cascade endpoint: listed models pass', async () => {
     const good = await doctor([
       '--voice-engine',
       'cascade',
@@ -185,7 +185,9 @@ describe('voice-orch doctor', () => {
     expect(names.filter((x) => x.startsWith('endpoint:'))).toEqual(['endpoint:speech-to-text', 'endpoint:chat']);
     expect(good.code).toBe(0);
     expect(byName(good.findings, 'endpoint:chat').detail).toContain('lists gpt-4.1-mini');
+  });
 
+  it('reports a cascade key the endpoint rejects, without printing it', async () => {
     const bad = await doctor(
       ['--voice-engine', 'cascade', '--stt-url', openaiUrl, '--llm-url', openaiUrl, '--llm-model', 'no-such-model'],
       { OPENAI_API_KEY: 'wrong-key' },
@@ -193,7 +195,9 @@ describe('voice-orch doctor', () => {
     expect(bad.code).toBe(1);
     expect(byName(bad.findings, 'endpoint:speech-to-text').detail).toContain('rejected the API key (401)');
     expect(bad.stdout).not.toContain('wrong-key');
+  });
 
+  it('reports a cascade model the endpoint does not list, and an endpoint that is not there', async () => {
     const unknown = await doctor([
       '--voice-engine',
       'cascade',
