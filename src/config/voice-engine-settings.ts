@@ -11,6 +11,13 @@ export const VOICE_ENGINES = ['realtime', 'cascade'] as const;
 /** One voice engine name. */
 export type VoiceEngineName = (typeof VOICE_ENGINES)[number];
 
+/** Where the cascade's speech comes from: an endpoint, or the local espeak-ng program. */
+export const TTS_ENGINES = ['http', 'espeak-ng'] as const;
+/** One speech engine name. */
+export type TtsEngineName = (typeof TTS_ENGINES)[number];
+/** The espeak-ng voice used unless `--tts-voice` names another. */
+export const DEFAULT_ESPEAK_VOICE = 'en-us';
+
 /** OpenAI's REST base URL, the default of every cascade endpoint. */
 export const DEFAULT_OPENAI_URL = 'https://api.openai.com/v1';
 /** Cheap OpenAI models by default. */
@@ -34,6 +41,7 @@ export const voiceEngineConfigShape = {
   llmModel: z.string().min(1).optional(),
   ttsModel: z.string().min(1).optional(),
   ttsVoice: z.string().min(1).optional(),
+  ttsEngine: z.enum(TTS_ENGINES).optional(),
   /** Variables holding each endpoint's key (default OPENAI_API_KEY). */
   sttKeyEnv: envName.optional(),
   llmKeyEnv: envName.optional(),
@@ -59,7 +67,16 @@ export const voiceEngineArgOptions = {
   },
   'llm-model': { type: 'string', arg: 'ID', help: `cascade chat model (default ${CASCADE_DEFAULTS.llmModel})` },
   'tts-model': { type: 'string', arg: 'ID', help: `cascade speech model (default ${CASCADE_DEFAULTS.ttsModel})` },
-  'tts-voice': { type: 'string', arg: 'NAME', help: `cascade voice (default ${CASCADE_DEFAULTS.ttsVoice})` },
+  'tts-engine': {
+    type: 'string',
+    arg: 'NAME',
+    help: 'cascade speech from the tts endpoint (http) or the local espeak-ng program (default http)',
+  },
+  'tts-voice': {
+    type: 'string',
+    arg: 'NAME',
+    help: `cascade voice (default ${CASCADE_DEFAULTS.ttsVoice}; with espeak-ng ${DEFAULT_ESPEAK_VOICE})`,
+  },
 } as const;
 
 /** The flags-and-environment layer of these settings (undefined where neither is given). */
@@ -80,6 +97,7 @@ export function voiceEngineOverrides(
     llmModel: flag('llm-model') ?? env.VOICE_ORCH_LLM_MODEL,
     ttsModel: flag('tts-model') ?? env.VOICE_ORCH_TTS_MODEL,
     ttsVoice: flag('tts-voice') ?? env.VOICE_ORCH_TTS_VOICE,
+    ttsEngine: flag('tts-engine') ?? env.VOICE_ORCH_TTS_ENGINE,
   };
 }
 
@@ -99,7 +117,7 @@ export interface VoiceEngineSettings {
   engine: VoiceEngineName;
   stt: CascadeEndpointSettings;
   llm: CascadeEndpointSettings;
-  tts: CascadeEndpointSettings & { voice: string };
+  tts: CascadeEndpointSettings & { voice: string; engine: TtsEngineName };
 }
 
 type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voiceEngineConfigShape)[K]> };
@@ -117,7 +135,8 @@ export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEn
     llm: endpoint(merged.llmUrl, merged.llmModel ?? CASCADE_DEFAULTS.llmModel, merged.llmKeyEnv),
     tts: {
       ...endpoint(merged.ttsUrl, merged.ttsModel ?? CASCADE_DEFAULTS.ttsModel, merged.ttsKeyEnv),
-      voice: merged.ttsVoice ?? CASCADE_DEFAULTS.ttsVoice,
+      engine: merged.ttsEngine ?? 'http',
+      voice: merged.ttsVoice ?? (merged.ttsEngine === 'espeak-ng' ? DEFAULT_ESPEAK_VOICE : CASCADE_DEFAULTS.ttsVoice),
     },
   };
 }

@@ -106,8 +106,7 @@ function cascadeEndpoints(ctx: DoctorContext): [EndpointKind, CascadeEndpointSet
     ['chat', v.llm],
   ];
   // Speech is requested only with audio output; an espeak-ng voice has no endpoint.
-  const ttsEngine = (v as { ttsEngine?: string }).ttsEngine ?? 'http';
-  if (ctx.settings.audio && ttsEngine === 'http') list.push(['speech', v.tts]);
+  if (ctx.settings.audio && v.tts.engine === 'http') list.push(['speech', v.tts]);
   return list;
 }
 
