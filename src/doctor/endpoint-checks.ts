@@ -9,6 +9,7 @@ import { RealtimeClient, type ServerEvent } from '../session/realtime-client.js'
 import { describeEndpointFailure, type EndpointKind } from '../session/cascade/endpoint-errors.js';
 import type { CascadeEndpointSettings } from '../config/voice-engine-settings.js';
 import { oneLine } from '../shared/sanitize.js';
+import { findExecutable } from '../tasks/backends/agent-backend.js';
 import { error, ok, warning, type DoctorCheck, type DoctorContext, type DoctorFinding } from './types.js';
 
 type HandshakeResult =
@@ -140,8 +141,20 @@ async function checkCascadeEndpoint(
   }
 }
 
+async function checkEspeak(ctx: DoctorContext): Promise<DoctorFinding> {
+  const file = await findExecutable('espeak-ng', ctx.env, ctx.settings.cwd);
+  return file
+    ? ok('speech:espeak-ng', `${file} speaks with voice ${ctx.settings.voiceEngine.tts.voice}`)
+    : error(
+        'speech:espeak-ng',
+        'espeak-ng was not found on PATH; install the espeak-ng package or use --tts-engine http.',
+      );
+}
+
 async function checkCascade(ctx: DoctorContext): Promise<DoctorFinding[]> {
-  return Promise.all(cascadeEndpoints(ctx).map(([kind, e]) => checkCascadeEndpoint(kind, e, ctx)));
+  const found = await Promise.all(cascadeEndpoints(ctx).map(([kind, e]) => checkCascadeEndpoint(kind, e, ctx)));
+  if (ctx.settings.audio && ctx.settings.voiceEngine.tts.engine === 'espeak-ng') found.push(await checkEspeak(ctx));
+  return found;
 }
 
 /** The configured voice engine's endpoints and key. */
