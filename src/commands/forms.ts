@@ -26,6 +26,13 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
             placeholder: 'default, or acceptEdits, plan, …',
           },
           { name: 'budget_usd', label: 'Budget $', value: '', optional: true, placeholder: 'default; e.g. 2.5' },
+          {
+            name: 'isolation',
+            label: 'Isolation',
+            value: '',
+            optional: true,
+            placeholder: 'auto, worktree or in_place',
+          },
         ],
       };
     case 'follow-up': {

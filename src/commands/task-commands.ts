@@ -3,7 +3,7 @@
  * Their sentences live in wording/.
  */
 import { z } from 'zod';
-import { PERMISSION_MODES } from '../shared/settings-values.js';
+import { ISOLATION_MODES, PERMISSION_MODES } from '../shared/settings-values.js';
 import { isLive } from '../tasks/types.js';
 import { defineCommand, knownTask, needsTask, selectedArgs, taskRef } from './define.js';
 import { loadNewestPage } from './tail-paging.js';
@@ -51,6 +51,12 @@ const spawnParams = z.object({
     .describe(
       'Caps what the agent may spend on this task, in US dollars (it stops when the cap is reached); only when the user names an amount, else leave out for the configured default',
     ),
+  isolation: z
+    .enum(ISOLATION_MODES, { error: `isolation must be one of: ${ISOLATION_MODES.join(', ')}` })
+    .optional()
+    .describe(
+      'Where the agent works: "worktree" = a git worktree and branch of its own, "in_place" = the folder itself (waits for other tasks there), "auto" (default) = a worktree only when the repository already has a live task; leave out unless the user asks',
+    ),
 });
 
 const spawnArgs = spawnParams.extend({
@@ -83,6 +89,7 @@ export const spawnTask = defineCommand({
       ...(a.model ? { model: a.model } : {}),
       ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
       ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
+      ...(a.isolation ? { isolation: a.isolation } : {}),
     });
     if (!r.ok) return refusedAnswer('Could not start the task', r.message);
     const t = r.value;

@@ -18,11 +18,14 @@ import {
   DEFAULT_REALTIME_MODEL,
   DEFAULT_REALTIME_URL,
   DEFAULT_SAME_DIR_POLICY,
+  DEFAULT_ISOLATION,
   DEFAULT_VOICE,
+  ISOLATION_MODES,
   MIC_STREAM_MODES,
   NOTICE_MODES,
   PERMISSION_MODES,
   SAME_DIR_POLICIES,
+  type IsolationMode,
   type MicStreamMode,
   type NoticeMode,
   type SameDirPolicy,
@@ -67,6 +70,7 @@ export const configFileSchema = z
     maxConcurrent: z.number().int().min(1).max(64).optional(),
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     sameDirPolicy: z.enum(SAME_DIR_POLICIES).optional(),
+    isolation: z.enum(ISOLATION_MODES).optional(),
     notices: z.enum(NOTICE_MODES).optional(),
     agentEnv: z
       .object({
@@ -129,6 +133,8 @@ export interface Settings {
   /** True only when the user configured bypassPermissions explicitly. */
   allowBypassPermissions: boolean;
   sameDirPolicy: SameDirPolicy;
+  /** Where a task works unless it names it: its own git worktree when needed (auto), always, or in place. */
+  isolation: IsolationMode;
   notices: NoticeMode;
   stallTimeoutMs: number;
   /**
@@ -225,6 +231,11 @@ export const ARG_OPTIONS = {
     arg: 'POLICY',
     help: `a second task in a busy project folder: ${SAME_DIR_POLICIES.join(' or ')} (default ${DEFAULT_SAME_DIR_POLICY})`,
   },
+  isolation: {
+    type: 'string',
+    arg: 'MODE',
+    help: 'auto (a git worktree of its own when the repository has a live task), worktree (always) or in_place (never; tasks in a folder queue) (default auto)',
+  },
   notices: {
     type: 'string',
     arg: 'MODE',
@@ -317,6 +328,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     maxBudgetUsd,
     permissionMode: v['permission-mode'],
     sameDirPolicy: v['same-dir'],
+    isolation: v.isolation,
     notices: v.notices,
     ...voiceEngineOverrides(v, env),
   };
@@ -357,6 +369,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       permissionMode,
       allowBypassPermissions: permissionMode === 'bypassPermissions',
       sameDirPolicy: merged.sameDirPolicy ?? DEFAULT_SAME_DIR_POLICY,
+      isolation: merged.isolation ?? DEFAULT_ISOLATION,
       notices: merged.notices ?? DEFAULT_NOTICE_MODE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
       agentEnv: {
