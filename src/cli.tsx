@@ -11,7 +11,7 @@ import { render, type Instance } from 'ink';
 import { HELP_TEXT, loadSettings, type Settings } from './config/config.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { listAudioDevices, formatDevices } from './audio/devices.js';
-import { formatDoctorReport, runDoctor } from './audio/doctor.js';
+import { doctorExitCode, formatFindings, formatFindingsJson, runDoctorChecks } from './doctor/run-doctor.js';
 import { composeApp } from './compose.js';
 import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
@@ -137,15 +137,11 @@ async function main(): Promise<void> {
       return;
     }
     case 'doctor': {
-      const report = await runDoctor({
-        inputDevice: settings.inputDevice,
-        outputDevice: settings.outputDevice,
-        pttKey: settings.pttKey,
-        noAudio: !settings.audio,
-        onProgress: (line) => process.stdout.write(`${line}\n`),
-      });
-      process.stdout.write(`${formatDoctorReport(report)}\n`);
-      process.exitCode = report.problems.length ? 1 : 0;
+      // With --json, stdout carries only the findings; progress lines go to stderr.
+      const progress = (line: string): boolean => (settings.json ? process.stderr : process.stdout).write(`${line}\n`);
+      const findings = await runDoctorChecks(settings, { progress });
+      process.stdout.write(settings.json ? formatFindingsJson(findings) : formatFindings(findings));
+      process.exitCode = doctorExitCode(findings);
       return;
     }
     case 'run':

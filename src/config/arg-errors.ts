@@ -49,8 +49,56 @@ export function argErrorMessage(err: unknown, known: readonly string[]): string 
   if (e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const missing = /^Option '(-[^' <]+)(?: <value>)?' argument missing/.exec(message)?.[1];
     if (missing) return `option ${missing} needs a value`;
-    const noValue = /^Option '(-[^' ]+)' does not take an argument/.exec(message)?.[1];
+    const noValue = /^Option '(?:-\w, )?(-[^' ]+)' does not take an argument/.exec(message)?.[1];
     if (noValue) return `option ${noValue} takes no value`;
   }
   return undefined;
+}
+
+/** What the settings schema found wrong with one flag or environment value (a zod issue, loosely). */
+export interface ValueIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  values?: readonly unknown[];
+  format?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+}
+
+/** The flag of a settings field: `stateDir` → `state-dir` (`sameDirPolicy` is `--same-dir`). */
+export function flagOfField(field: string): string {
+  const flag = field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return flag === 'same-dir-policy' ? 'same-dir' : flag;
+}
+
+/** The environment variable of a settings field: `stateDir` → `VOICE_ORCH_STATE_DIR`. */
+export function envOfField(field: string): string {
+  return `VOICE_ORCH_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/**
+ * One sentence for a bad flag or environment value: where it came from (`--notices` or
+ * `VOICE_ORCH_…`), what it must be, and what was given ("--notices must be one of speak, chime,
+ * off (got "loud")"). `fromFlag` says whether the flag (rather than the environment) gave it.
+ */
+export function valueIssueMessage(
+  issue: ValueIssue,
+  fromFlag: (field: string) => boolean,
+  given: (field: string) => unknown,
+): string {
+  const field = String(issue.path[0] ?? '');
+  const where = fromFlag(field) ? `--${flagOfField(field)}` : envOfField(field);
+  let must: string;
+  if (issue.code === 'invalid_value' && issue.values) must = `must be one of ${issue.values.map(String).join(', ')}`;
+  else if (issue.code === 'invalid_format' && issue.format === 'url')
+    must = 'must be a URL like http://localhost:8000/v1';
+  else if (issue.code === 'too_small' && /^Too small/.test(issue.message))
+    must = `must be at least ${String(issue.minimum)}`;
+  else if (issue.code === 'too_big' && /^Too big/.test(issue.message))
+    must = `must be at most ${String(issue.maximum)}`;
+  else must = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  const value = given(field);
+  const got = typeof value === 'string' || typeof value === 'number' ? ` (got ${JSON.stringify(value)})` : '';
+  return `${where} ${must}${got}`;
 }

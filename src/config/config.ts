@@ -3,7 +3,8 @@
  * zod. Precedence: flags > environment > config file > defaults. Errors name the bad field and
  * where it came from; nothing here exits the process.
  */
-import { argErrorMessage } from './arg-errors.js';
+import { argErrorMessage, flagOfField, valueIssueMessage } from './arg-errors.js';
+import { buildHelpText, type ArgOption } from './help-text.js';
 import { errorText } from '../shared/errors.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -33,7 +34,6 @@ import { hostsSchema, type HostSettings } from './hosts.js';
 import {
   endpointKeyVars,
   resolveVoiceEngineSettings,
-  VOICE_ENGINE_HELP,
   voiceEngineArgOptions,
   voiceEngineConfigShape,
   voiceEngineOverrides,
@@ -166,42 +166,9 @@ export interface Settings {
   voiceEngine: VoiceEngineSettings;
   /** Directory voice-orch was started in (always an allowed root). */
   cwd: string;
+  /** `doctor --json`: one JSON object per check. */
+  json: boolean;
 }
-
-export const HELP_TEXT = `voice-orch — talk to your background Claude Code tasks
-
-Usage:
-  voice-orch [options]          start the app (keyboard-only without OPENAI_API_KEY)
-  voice-orch doctor             check audio devices, the global key and push-to-talk mode
-  voice-orch devices            list audio devices
-
-Options:
-  --root DIR               allow tasks in DIR (repeatable; the start directory is always allowed)
-  --realtime-url URL       Realtime endpoint (default ${DEFAULT_REALTIME_URL})
-  --model ID               Realtime model (default gpt-realtime)
-  --voice NAME             assistant voice (default marin)
-  --ptt-key KEY            global hold-to-talk key (default RightCtrl; e.g. ScrollLock, F12)
-  --input-device NAME|ID   microphone
-  --output-device NAME|ID  speaker
-  --no-audio               no microphone or speaker (type with ':' instead)
-  --mic-stream MODE        long-lived (default: open, gated, no clipped first word) or per-turn
-                           (the microphone is opened at each press and closed at release)
-  --state-dir DIR          task registry, logs, transcript (default $XDG_STATE_HOME/voice-orch)
-  --config FILE            config file (default $XDG_CONFIG_HOME/voice-orch/config.json)
-  --claude-path PATH       the claude executable (default: found on PATH)
-  --max-concurrent N       tasks running at once (default 4; the rest queue)
-  --max-budget-usd N       what a task may spend in USD unless it names its own budget (default: no cap)
-  --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
-  --same-dir refuse|queue  a second task in a busy project folder: queue it (default) or refuse it
-  --isolation MODE         auto (default: a git worktree of its own when the repository has a live
-                           task), worktree (always) or in_place (never; tasks in a folder queue)
-  --notices speak|chime|off  how finished tasks are announced (default speak)
-${VOICE_ENGINE_HELP}  -h, --help               this text
-  -v, --version            the version
-
-Environment: OPENAI_API_KEY, VOICE_ORCH_REALTIME_URL, VOICE_ORCH_MODEL, VOICE_ORCH_ROOTS (colon-separated),
-VOICE_ORCH_STATE_DIR, VOICE_ORCH_CLAUDE_PATH, XDG_STATE_HOME, XDG_CONFIG_HOME.
-`;
 
 /** Result of loading settings: a value or a message that names the bad field. */
 export type LoadResult = { ok: true; settings: Settings } | { ok: false; message: string };
@@ -234,30 +201,71 @@ function deviceValue(value: string | undefined): string | number | undefined {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** The command line's options (`node:util` parseArgs, strict). */
-const ARG_OPTIONS = {
-  root: { type: 'string', multiple: true },
-  'realtime-url': { type: 'string' },
-  model: { type: 'string' },
-  voice: { type: 'string' },
-  'ptt-key': { type: 'string' },
+/** The command-line options (`node:util` parseArgs, strict); `arg` and `help` feed `--help`. */
+export const ARG_OPTIONS = {
+  root: {
+    type: 'string',
+    multiple: true,
+    arg: 'DIR',
+    help: 'allow tasks in DIR; repeatable (default: only the start folder, which is always allowed)',
+  },
+  'realtime-url': { type: 'string', arg: 'URL', help: `Realtime endpoint (default ${DEFAULT_REALTIME_URL})` },
+  model: { type: 'string', arg: 'ID', help: `Realtime model (default ${DEFAULT_REALTIME_MODEL})` },
+  voice: { type: 'string', arg: 'NAME', help: `assistant voice (default ${DEFAULT_VOICE})` },
+  'ptt-key': { type: 'string', arg: 'KEY', help: 'global hold-to-talk key, e.g. ScrollLock, F12 (default RightCtrl)' },
   ...voiceEngineArgOptions,
-  'input-device': { type: 'string' },
-  'output-device': { type: 'string' },
-  'no-audio': { type: 'boolean' },
-  'mic-stream': { type: 'string' },
-  'state-dir': { type: 'string' },
-  config: { type: 'string' },
-  'claude-path': { type: 'string' },
-  'max-concurrent': { type: 'string' },
-  'max-budget-usd': { type: 'string' },
-  'permission-mode': { type: 'string' },
-  'same-dir': { type: 'string' },
-  isolation: { type: 'string' },
-  notices: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+  'input-device': {
+    type: 'string',
+    arg: 'NAME|ID',
+    help: 'microphone (default: the system default; see voice-orch devices)',
+  },
+  'output-device': { type: 'string', arg: 'NAME|ID', help: 'speaker (default: the system default)' },
+  'no-audio': { type: 'boolean', help: "no microphone or speaker: type with ':' (default: audio on)" },
+  'mic-stream': {
+    type: 'string',
+    arg: 'MODE',
+    help: `long-lived (open and gated: no clipped first word) or per-turn (opened at each press) (default ${DEFAULT_MIC_STREAM})`,
+  },
+  'state-dir': {
+    type: 'string',
+    arg: 'DIR',
+    help: 'task registry, logs, transcript (default $XDG_STATE_HOME/voice-orch)',
+  },
+  config: { type: 'string', arg: 'FILE', help: 'config file (default $XDG_CONFIG_HOME/voice-orch/config.json)' },
+  'claude-path': { type: 'string', arg: 'PATH', help: 'the claude executable (default: claude on PATH)' },
+  'max-concurrent': { type: 'string', arg: 'N', help: 'tasks running at once; the rest queue (default 4)' },
+  'max-budget-usd': {
+    type: 'string',
+    arg: 'N',
+    help: 'what a task may spend in USD unless it names its own budget (default: no cap)',
+  },
+  'permission-mode': {
+    type: 'string',
+    arg: 'MODE',
+    help: `${PERMISSION_MODES.join(', ')} (default ${DEFAULT_PERMISSION_MODE})`,
+  },
+  'same-dir': {
+    type: 'string',
+    arg: 'POLICY',
+    help: `a second task in a busy project folder: ${SAME_DIR_POLICIES.join(' or ')} (default ${DEFAULT_SAME_DIR_POLICY})`,
+  },
+  isolation: {
+    type: 'string',
+    arg: 'MODE',
+    help: 'auto (a git worktree of its own when the repository has a live task), worktree (always) or in_place (never; tasks in a folder queue) (default auto)',
+  },
+  notices: {
+    type: 'string',
+    arg: 'MODE',
+    help: `how task notices are announced: ${NOTICE_MODES.join(', ')} (default ${DEFAULT_NOTICE_MODE})`,
+  },
+  json: { type: 'boolean', help: 'doctor: one JSON object per check instead of text (default: text)' },
+  help: { type: 'boolean', short: 'h', help: 'this text' },
+  version: { type: 'boolean', short: 'v', help: 'the version' },
+} as const satisfies Record<string, ArgOption>;
+
+/** `voice-orch --help`: every option of {@link ARG_OPTIONS} with its default. */
+export const HELP_TEXT = buildHelpText(ARG_OPTIONS);
 
 /**
  * Builds the settings from argv (without node and script), an environment and the config file it
@@ -345,13 +353,10 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   const cleaned = Object.fromEntries(Object.entries(fromFlagsAndEnv).filter(([, val]) => val !== undefined));
   const overRes = configFileSchema.safeParse(cleaned);
   if (!overRes.success) {
-    return {
-      ok: false,
-      message: formatZodIssues(overRes.error, 'Flags/environment').replace(/field "([a-zA-Z]+)"/g, (_m, f: string) => {
-        const flag = f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-        return `option --${flag === 'same-dir-policy' ? 'same-dir' : flag}`;
-      }),
-    };
+    const fromFlag = (field: string): boolean => (v as Record<string, unknown>)[flagOfField(field)] !== undefined;
+    const given = (field: string): unknown => (cleaned as Record<string, unknown>)[field];
+    const lines = overRes.error.issues.map((issue) => valueIssueMessage(issue, fromFlag, given));
+    return { ok: false, message: `${[...new Set(lines)].join('\n')}\nRun voice-orch --help for the options.` };
   }
   const over = overRes.data;
   const merged: ConfigFile = { ...file, ...over };
@@ -397,6 +402,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       pricing: merged.pricing,
       voiceEngine,
       cwd,
+      json: v.json === true,
     },
   };
 }

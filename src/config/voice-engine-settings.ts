@@ -11,6 +11,13 @@ export const VOICE_ENGINES = ['realtime', 'cascade'] as const;
 /** One voice engine name. */
 export type VoiceEngineName = (typeof VOICE_ENGINES)[number];
 
+/** Where the cascade's speech comes from: an endpoint, or the local espeak-ng program. */
+export const TTS_ENGINES = ['http', 'espeak-ng'] as const;
+/** One speech engine name. */
+export type TtsEngineName = (typeof TTS_ENGINES)[number];
+/** The espeak-ng voice used unless `--tts-voice` names another. */
+export const DEFAULT_ESPEAK_VOICE = 'en-us';
+
 /** OpenAI's REST base URL, the default of every cascade endpoint. */
 export const DEFAULT_OPENAI_URL = 'https://api.openai.com/v1';
 /** Cheap OpenAI models by default. */
@@ -34,6 +41,7 @@ export const voiceEngineConfigShape = {
   llmModel: z.string().min(1).optional(),
   ttsModel: z.string().min(1).optional(),
   ttsVoice: z.string().min(1).optional(),
+  ttsEngine: z.enum(TTS_ENGINES).optional(),
   /** Variables holding each endpoint's key (default OPENAI_API_KEY). */
   sttKeyEnv: envName.optional(),
   llmKeyEnv: envName.optional(),
@@ -42,16 +50,33 @@ export const voiceEngineConfigShape = {
   cascadeTimeoutSeconds: z.number().positive().max(600).optional(),
 };
 
-/** The command-line options of the voice engine (spread into parseArgs' options). */
+/** The command-line options of the voice engine (spread into parseArgs' options; `help` feeds `--help`). */
 export const voiceEngineArgOptions = {
-  'voice-engine': { type: 'string' },
-  'stt-url': { type: 'string' },
-  'llm-url': { type: 'string' },
-  'tts-url': { type: 'string' },
-  'stt-model': { type: 'string' },
-  'llm-model': { type: 'string' },
-  'tts-model': { type: 'string' },
-  'tts-voice': { type: 'string' },
+  'voice-engine': {
+    type: 'string',
+    arg: 'NAME',
+    help: 'realtime (OpenAI Realtime) or cascade (speech-to-text, chat, speech endpoints) (default realtime)',
+  },
+  'stt-url': { type: 'string', arg: 'URL', help: `cascade speech-to-text endpoint (default ${DEFAULT_OPENAI_URL})` },
+  'llm-url': { type: 'string', arg: 'URL', help: `cascade chat endpoint (default ${DEFAULT_OPENAI_URL})` },
+  'tts-url': { type: 'string', arg: 'URL', help: `cascade speech endpoint (default ${DEFAULT_OPENAI_URL})` },
+  'stt-model': {
+    type: 'string',
+    arg: 'ID',
+    help: `cascade speech-to-text model (default ${CASCADE_DEFAULTS.sttModel})`,
+  },
+  'llm-model': { type: 'string', arg: 'ID', help: `cascade chat model (default ${CASCADE_DEFAULTS.llmModel})` },
+  'tts-model': { type: 'string', arg: 'ID', help: `cascade speech model (default ${CASCADE_DEFAULTS.ttsModel})` },
+  'tts-engine': {
+    type: 'string',
+    arg: 'NAME',
+    help: 'cascade speech from the tts endpoint (http) or the local espeak-ng program (default http)',
+  },
+  'tts-voice': {
+    type: 'string',
+    arg: 'NAME',
+    help: `cascade voice (default ${CASCADE_DEFAULTS.ttsVoice}; with espeak-ng ${DEFAULT_ESPEAK_VOICE})`,
+  },
 } as const;
 
 /** The flags-and-environment layer of these settings (undefined where neither is given). */
@@ -72,6 +97,7 @@ export function voiceEngineOverrides(
     llmModel: flag('llm-model') ?? env.VOICE_ORCH_LLM_MODEL,
     ttsModel: flag('tts-model') ?? env.VOICE_ORCH_TTS_MODEL,
     ttsVoice: flag('tts-voice') ?? env.VOICE_ORCH_TTS_VOICE,
+    ttsEngine: flag('tts-engine') ?? env.VOICE_ORCH_TTS_ENGINE,
   };
 }
 
@@ -91,7 +117,7 @@ export interface VoiceEngineSettings {
   engine: VoiceEngineName;
   stt: CascadeEndpointSettings;
   llm: CascadeEndpointSettings;
-  tts: CascadeEndpointSettings & { voice: string };
+  tts: CascadeEndpointSettings & { voice: string; engine: TtsEngineName };
 }
 
 type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voiceEngineConfigShape)[K]> };
@@ -109,7 +135,8 @@ export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEn
     llm: endpoint(merged.llmUrl, merged.llmModel ?? CASCADE_DEFAULTS.llmModel, merged.llmKeyEnv),
     tts: {
       ...endpoint(merged.ttsUrl, merged.ttsModel ?? CASCADE_DEFAULTS.ttsModel, merged.ttsKeyEnv),
-      voice: merged.ttsVoice ?? CASCADE_DEFAULTS.ttsVoice,
+      engine: merged.ttsEngine ?? 'http',
+      voice: merged.ttsVoice ?? (merged.ttsEngine === 'espeak-ng' ? DEFAULT_ESPEAK_VOICE : CASCADE_DEFAULTS.ttsVoice),
     },
   };
 }
@@ -121,11 +148,3 @@ export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEn
 export function endpointKeyVars(v: VoiceEngineSettings): string[] {
   return [...new Set([v.stt.keyEnv, v.llm.keyEnv, v.tts.keyEnv])];
 }
-
-/** The help lines of these options. */
-export const VOICE_ENGINE_HELP = `  --voice-engine NAME      realtime (default: OpenAI Realtime) or cascade (speech-to-text, chat, speech)
-  --stt-url, --llm-url, --tts-url URL   cascade endpoints (default ${DEFAULT_OPENAI_URL})
-  --stt-model, --llm-model, --tts-model ID   cascade models (default ${CASCADE_DEFAULTS.sttModel},
-                           ${CASCADE_DEFAULTS.llmModel}, ${CASCADE_DEFAULTS.ttsModel})
-  --tts-voice NAME         cascade voice (default ${CASCADE_DEFAULTS.ttsVoice})
-`;

@@ -38,7 +38,7 @@ describe('the budget default', () => {
     const word = loadSettings(['--max-budget-usd', 'lots'], { HOME: home }, '/w');
     expect(!word.ok && word.message).toBe('--max-budget-usd must be a number, got "lots"');
     const zero = loadSettings(['--max-budget-usd', '0'], { HOME: home }, '/w');
-    expect(!zero.ok && zero.message).toMatch(/option --max-budget-usd: must be an amount of dollars above zero/);
+    expect(!zero.ok && zero.message).toMatch(/--max-budget-usd must be an amount of dollars above zero \(got 0\)/);
   });
 });
 

@@ -41,6 +41,7 @@ describe('voice engine settings', () => {
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
         voice: 'coral',
+        engine: 'http',
       },
     });
   });

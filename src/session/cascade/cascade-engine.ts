@@ -27,6 +27,7 @@ import { ChatHistory, chatTools } from './history.js';
 import { DEFAULT_TIMEOUT_MS, type CascadeEndpoint, type CascadeEngineOptions } from './options.js';
 import { SentenceSplitter } from './sentences.js';
 import { SpokenReply } from './spoken-reply.js';
+import { EspeakError, espeakSpeech, httpSpeech, type SpeechSynth } from './speech-synth.js';
 import { pcm16ToWav } from './wav.js';
 
 /** Shortest turn sent to speech-to-text. */
@@ -67,7 +68,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   private connection: ConnectionState = { kind: 'closed' };
   private readonly stt: OpenAI;
   private readonly llm: OpenAI;
-  private readonly tts: OpenAI | null;
+  private readonly tts: SpeechSynth | null;
   private readonly notices: NoticeQueue;
   private readonly transcript: TranscriptLog;
   private readonly latency: CascadeLatencyLog;
@@ -86,7 +87,13 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     this.stt = client(opts.stt);
     this.llm = client(opts.llm);
     const audioOn = !['disabled', 'unavailable'].includes(opts.audio.status().kind);
-    this.tts = opts.tts && audioOn ? client(opts.tts) : null;
+    const t = opts.tts;
+    this.tts =
+      !t || !audioOn
+        ? null
+        : t.engine === 'espeak-ng'
+          ? espeakSpeech(t.voice)
+          : httpSpeech(client(t), t.model, t.voice);
     this.notices = new NoticeQueue(opts.noticeMode ?? 'speak');
     const onError = (err: Error): void => void this.emit('error', err);
     this.transcript = new TranscriptLog((e) => this.emit('transcript', e), opts.transcriptPath, onError);
@@ -234,6 +241,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   }
 
   private fail(kind: EndpointKind, err: unknown, what: string): void {
+    if (err instanceof EspeakError) return void this.emit('info', `Speech (espeak-ng): ${err.message}. ${what}`);
     this.emit('info', `${describeEndpointFailure(this.request(kind), err)} ${what}`);
   }
 
@@ -299,9 +307,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     const entryId = `c${turn.seq}-a${round}`;
     const splitter = new SentenceSplitter();
     const reply = new SpokenReply({
-      client: this.tts,
-      model: this.opts.tts?.model ?? '',
-      voice: this.opts.tts?.voice ?? '',
+      synth: this.tts,
       timeoutMs: this.opts.tts?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       audio: this.opts.audio,
       signal,

@@ -49,7 +49,7 @@ export class TurnMarks {
   }
 }
 
-/** Appends each finished turn as `{at, engine, turn, kind, stages}`. */
+/** Appends each finished turn as `{at, engine, turn, kind, firstAudioMs, stages}`. */
 export class CascadeLatencyLog {
   private readonly file: JsonlFile | null;
   constructor(path: string | undefined, onError?: (err: Error) => void) {
@@ -57,7 +57,10 @@ export class CascadeLatencyLog {
   }
 
   append(turn: number, kind: string, marks: TurnMarks): void {
-    this.file?.append({ at: Date.now(), engine: 'cascade', turn, kind, stages: marks.stages });
+    // firstAudioMs: talk end (or the typed message) to the first audio handed to playback, the
+    // figure a user feels; absent for a turn that spoke nothing.
+    const firstAudioMs = marks.stages.firstPlayback;
+    this.file?.append({ at: Date.now(), engine: 'cascade', turn, kind, firstAudioMs, stages: marks.stages });
   }
 
   close(): Promise<void> {

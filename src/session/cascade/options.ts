@@ -4,6 +4,7 @@
  */
 import type { AudioOutputPort } from '../../audio/types.js';
 import type { NoticeMode, ToolHost } from '../types.js';
+import type { TtsEngineName } from './speech-synth.js';
 
 /** Default time for a request to answer (response headers, then between streamed chunks). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -20,8 +21,8 @@ export interface CascadeEndpoint {
 export interface CascadeEngineOptions {
   stt: CascadeEndpoint;
   llm: CascadeEndpoint;
-  /** Speech; `null` for text-only answers. */
-  tts: (CascadeEndpoint & { voice: string }) | null;
+  /** Speech (an endpoint, or `engine: 'espeak-ng'` for the local voice); `null` for text-only answers. */
+  tts: (CascadeEndpoint & { voice: string; engine?: TtsEngineName }) | null;
   toolHost: ToolHost;
   audio: AudioOutputPort;
   isTalkHeld: () => boolean;

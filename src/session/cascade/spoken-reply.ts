@@ -4,7 +4,7 @@
  * what the user actually heard, so a barge-in can keep only that in the history.
  */
 import { stallWatchdog } from './stall-watchdog.js';
-import type OpenAI from 'openai';
+import type { SpeechSynth } from './speech-synth.js';
 import type { AudioOutputPort } from '../../audio/types.js';
 import { BYTES_PER_MS } from '../../audio/types.js';
 import { StreamStalledError } from './chat-round.js';
@@ -21,9 +21,8 @@ interface Piece {
 
 /** What a reply needs to speak. */
 export interface SpokenReplyDeps {
-  client: OpenAI | null;
-  model: string;
-  voice: string;
+  /** The speech engine; null for text-only answers. */
+  synth: SpeechSynth | null;
   timeoutMs: number;
   audio: AudioOutputPort;
   signal: AbortSignal;
@@ -53,16 +52,13 @@ export class SpokenReply {
       complete: false,
     };
     this.pieces.push(piece);
-    const { client, signal } = this.deps;
-    if (!client || this.failed || signal.aborted) return;
+    const { synth, signal } = this.deps;
+    if (!synth || this.failed || signal.aborted) return;
     piece.spoken = true;
     // The client's timeout ends with the response headers; a body that stops is ended here.
     const watchdog = stallWatchdog(signal, this.deps.timeoutMs);
     const arm = (): void => watchdog.arm();
-    const request = client.audio.speech.create(
-      { model: this.deps.model, voice: this.deps.voice, input: text, response_format: 'pcm' },
-      { signal: watchdog.signal, timeout: this.deps.timeoutMs, maxRetries: 0 },
-    );
+    const request = synth.speak(text, { signal: watchdog.signal, timeoutMs: this.deps.timeoutMs });
     this.deps.onSpeechRequest();
     // Settled here so a failure before its turn in the chain is never an unhandled rejection.
     const settled = request.then(
@@ -77,7 +73,7 @@ export class SpokenReply {
           piece.spoken = false;
           return;
         }
-        const body = result.res.body as ReadableStream<Uint8Array> | null;
+        const body = result.res;
         if (!body) return;
         arm();
         for await (const chunk of body) {

@@ -1,0 +1,98 @@
+/**
+ * The agent CLI check: the executable is found the way tasks find it, answers `--version`, and its
+ * `--help` lists the flags voice-orch passes (src/tasks/backends/claude.ts builds that argv).
+ * A configured `agentCommand` replaces claude: only its program is looked up.
+ */
+import { execa } from 'execa';
+import { agentEnv, findExecutable } from '../tasks/backends/agent-backend.js';
+import { errorText } from '../shared/errors.js';
+import { oneLine } from '../shared/sanitize.js';
+import { error, ok, warning, type DoctorCheck, type DoctorContext, type DoctorFinding } from './types.js';
+
+/** Flags of the claude argv that `claude --help` must list (`--max-turns` is accepted but unlisted). */
+export const CLAUDE_FLAGS_USED = [
+  '--output-format',
+  '--verbose',
+  '--permission-mode',
+  '--resume',
+  '--model',
+  '--max-budget-usd',
+  '--append-system-prompt',
+  '--print',
+] as const;
+
+const INSTALL_HINT =
+  'Install Claude Code (npm i -g @anthropic-ai/claude-code) or set claudePath in config.json / --claude-path.';
+
+async function runQuiet(file: string, args: string[], ctx: DoctorContext): Promise<{ out: string; failed?: string }> {
+  try {
+    const r = await execa(file, args, {
+      env: agentEnv(ctx.env),
+      extendEnv: false,
+      timeout: ctx.timeoutMs,
+      reject: false,
+      stdin: 'ignore',
+      cwd: ctx.settings.cwd,
+    });
+    if (r.timedOut) return { out: '', failed: `did not answer within ${Math.round(ctx.timeoutMs / 1000)} s` };
+    if (r.exitCode !== 0)
+      return {
+        out: String(r.stdout),
+        failed: `exited with ${r.exitCode ?? r.signal ?? '?'}: ${oneLine(String(r.stderr), 120)}`,
+      };
+    return { out: `${String(r.stdout)}\n${String(r.stderr)}` };
+  } catch (err) {
+    return { out: '', failed: errorText(err) };
+  }
+}
+
+async function checkClaude(ctx: DoctorContext): Promise<DoctorFinding[]> {
+  const name = ctx.settings.claudePath ?? 'claude';
+  const file = await findExecutable(name, ctx.env, ctx.settings.cwd);
+  if (file === undefined) {
+    const where = name.includes('/')
+      ? `${name} does not exist or is not executable`
+      : `\`${name}\` was not found on PATH`;
+    return [error('agent-cli', `${where}: no task can start. ${INSTALL_HINT}`)];
+  }
+  const version = await runQuiet(file, ['--version'], ctx);
+  if (version.failed) {
+    return [
+      error('agent-cli', `${file} --version ${version.failed}. Check that it is Claude Code and runs in a shell.`),
+    ];
+  }
+  const help = await runQuiet(file, ['--help'], ctx);
+  const shown = oneLine(version.out.trim().split('\n')[0] ?? '', 60);
+  if (help.failed)
+    return [warning('agent-cli', `${file} (${shown}); --help ${help.failed}, so its flags were not checked.`)];
+  const missing = CLAUDE_FLAGS_USED.filter((flag) => !new RegExp(`(^|[\\s,])${flag}([\\s,=<[]|$)`, 'm').test(help.out));
+  if (missing.length) {
+    return [
+      error(
+        'agent-cli',
+        `${file} (${shown}) does not list ${missing.join(', ')} in --help; tasks would fail. Update it: npm i -g @anthropic-ai/claude-code.`,
+      ),
+    ];
+  }
+  return [ok('agent-cli', `${file} (${shown}) supports the flags voice-orch uses`)];
+}
+
+async function checkCommand(argv: string[], ctx: DoctorContext): Promise<DoctorFinding[]> {
+  const program = argv[0] ?? '';
+  const file = await findExecutable(program, ctx.env, ctx.settings.cwd);
+  if (file === undefined) {
+    return [
+      error(
+        'agent-cli',
+        `agentCommand's program \`${program}\` was not found: no task can start. Install it or fix agentCommand in config.json.`,
+      ),
+    ];
+  }
+  return [ok('agent-cli', `agentCommand runs ${file}`)];
+}
+
+/** Is the agent CLI there and new enough? An error when not: no task could start. */
+export const agentCliCheck: DoctorCheck = {
+  name: 'agent-cli',
+  run: (ctx) => (ctx.settings.agentCommand ? checkCommand(ctx.settings.agentCommand, ctx) : checkClaude(ctx)),
+};
