@@ -41,7 +41,7 @@ const record = z.looseObject({
   name: z.string(),
   status,
   projectDir: z.string(),
-  backend: z.enum(['claude', 'command']),
+  backend: z.enum(['claude', 'codex', 'gemini', 'command']),
   prompt: z.string(),
   model: z.string().optional(),
   permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'default', 'dontAsk', 'plan']),
@@ -106,7 +106,7 @@ export const runMetaSchema = z.looseObject({
   runNo: z.number().int().positive(),
   name: z.string(),
   projectDir: z.string(),
-  backend: z.enum(['claude', 'command']),
+  backend: z.enum(['claude', 'codex', 'gemini', 'command']),
   permissionMode: record.shape.permissionMode,
   model: z.string().optional(),
   /** The task's first prompt. */

@@ -20,8 +20,11 @@ export interface TaskFailure {
   message: string;
 }
 
-/** Which agent runs the task: Claude Code stream-json, or any argv with the prompt substituted. */
-export type BackendKind = 'claude' | 'command';
+/**
+ * Which agent runs the task: Claude Code, Codex (`codex exec --json`), Gemini CLI (`gemini -p -o
+ * stream-json`), or any argv with the prompt substituted.
+ */
+export type BackendKind = 'claude' | 'codex' | 'gemini' | 'command';
 
 /** Claude permission modes accepted by the CLI; `bypassPermissions` only when configured explicitly. */
 export type PermissionMode = 'acceptEdits' | 'auto' | 'bypassPermissions' | 'manual' | 'default' | 'dontAsk' | 'plan';
@@ -41,6 +44,8 @@ export interface SpawnOptions {
   /** Test/advanced seam, not a setting: text appended to the agent's system prompt. */
   appendSystemPrompt?: string;
   backend?: BackendKind;
+  /** Reasoning effort for agents that take one (codex: `model_reasoning_effort`). */
+  reasoningEffort?: string;
 }
 
 /** One run of a task: the first spawn, then one per follow-up. */
@@ -168,7 +173,7 @@ export interface AgentUsage {
 /** One parsed stream-json line. A line may produce no event (ignored types) or exactly one. */
 export type AgentEvent =
   | { type: 'init'; sessionId: string; model: string; cwd?: string; permissionMode?: string; tools?: string[] }
-  | { type: 'text'; text: string; aborted?: boolean }
+  | { type: 'text'; text: string; aborted?: boolean; delta?: boolean }
   | { type: 'tool_use'; id: string; name: string; input: unknown; summary: string; filePath?: string }
   | { type: 'tool_result'; toolUseId: string; isError: boolean; text: string }
   | { type: 'permission_denied'; toolName: string; toolUseId?: string; message: string }
@@ -196,6 +201,8 @@ export type AgentEvent =
       apiErrorStatus?: number | null;
       permissionDenials: { toolName: string; toolUseId?: string }[];
       sessionId?: string;
+      /** The CLI reports tokens but no cost: `costUsd` is 0 and the result reads in tokens. */
+      tokensOnly?: boolean;
     }
   | { type: 'partial_text'; text: string }
   | { type: 'other'; lineType: string; subtype?: string }
