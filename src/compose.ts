@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
+import { agentTaskOptions } from './config/agent-options.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
@@ -118,6 +119,7 @@ export async function composeApp(
     agentEnv: settings.agentEnv,
     defaultMaxBudgetUsd: settings.maxBudgetUsd,
     ...(settings.agentCommand ? { backend: 'command' as const, commandArgv: settings.agentCommand } : {}),
+    ...agentTaskOptions(settings),
     ...overrides.taskOptions,
   });
   await tasks.start();

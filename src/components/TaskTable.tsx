@@ -34,7 +34,7 @@ function elapsed(t: TaskRecord, now: number): string {
   return shortDuration((t.endedAt ?? now) - t.startedAt);
 }
 
-/** Columns for a terminal width: narrow terminals drop project, turns and cost. */
+/** Columns for a terminal width: narrow terminals drop project, agent, turns and cost. */
 export function columnsFor(width: number): Column[] {
   const cols: Column[] = [
     { key: 'id', title: '#', width: 3, cell: (t) => String(t.id) },
@@ -48,6 +48,7 @@ export function columnsFor(width: number): Column[] {
     { key: 'name', title: 'name', width: width >= 100 ? 18 : 14, cell: (t) => t.name },
   ];
   if (width >= 70) cols.push({ key: 'project', title: 'project', width: 10, cell: (t) => projectName(t.projectDir) });
+  if (width >= 100) cols.push({ key: 'agent', title: 'agent', width: 6, cell: (t) => t.backend });
   cols.push({ key: 'elapsed', title: 'time', width: 6, cell: elapsed });
   if (width >= 100) {
     cols.push({ key: 'turns', title: 'turns', width: 5, cell: (t) => String(t.turns) });

@@ -22,6 +22,8 @@ import {
   NOTICE_MODES,
   PERMISSION_MODES,
   SAME_DIR_POLICIES,
+  AGENT_KINDS,
+  type AgentKind,
   type MicStreamMode,
   type NoticeMode,
   type SameDirPolicy,
@@ -57,6 +59,10 @@ export const configFileSchema = z
     micStream: z.enum(MIC_STREAM_MODES).optional(),
     stateDir: z.string().min(1).optional(),
     claudePath: z.string().min(1).optional(),
+    codexPath: z.string().min(1).optional(),
+    geminiPath: z.string().min(1).optional(),
+    agent: z.enum(AGENT_KINDS).optional(),
+    projectAgents: z.record(z.string().min(1), z.enum(AGENT_KINDS)).optional(),
     agentCommand: z
       .array(z.string().min(1))
       .min(1)
@@ -117,6 +123,12 @@ export interface Settings {
   stateDir: string;
   configPath: string;
   claudePath?: string;
+  /** The codex and gemini executables (names looked up on PATH, or paths). */
+  codexPath?: string;
+  geminiPath?: string;
+  /** The agent of a task that names none, globally and per project folder name or path. */
+  agent?: AgentKind;
+  projectAgents?: Record<string, AgentKind>;
   /**
    * Runs tasks with this argv instead of claude (`{prompt}` substituted; put `--` before it), e.g.
    * `["aider", "--yes", "--message", "--", "{prompt}"]`.
@@ -165,6 +177,9 @@ Options:
   --state-dir DIR          task registry, logs, transcript (default $XDG_STATE_HOME/voice-orch)
   --config FILE            config file (default $XDG_CONFIG_HOME/voice-orch/config.json)
   --claude-path PATH       the claude executable (default: found on PATH)
+  --codex-path PATH        the codex executable (default: found on PATH)
+  --gemini-path PATH       the gemini executable (default: found on PATH)
+  --agent NAME             agent of a task that names none: claude (default), codex or gemini
   --max-concurrent N       tasks running at once (default 4; the rest queue)
   --max-budget-usd N       what a task may spend in USD unless it names its own budget (default: no cap)
   --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
@@ -223,6 +238,9 @@ const ARG_OPTIONS = {
   'state-dir': { type: 'string' },
   config: { type: 'string' },
   'claude-path': { type: 'string' },
+  'codex-path': { type: 'string' },
+  'gemini-path': { type: 'string' },
+  agent: { type: 'string' },
   'max-concurrent': { type: 'string' },
   'max-budget-usd': { type: 'string' },
   'permission-mode': { type: 'string' },
@@ -307,6 +325,9 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     micStream: v['mic-stream'],
     stateDir: v['state-dir'] ?? env.VOICE_ORCH_STATE_DIR,
     claudePath: v['claude-path'] ?? env.VOICE_ORCH_CLAUDE_PATH,
+    codexPath: v['codex-path'],
+    geminiPath: v['gemini-path'],
+    agent: v.agent,
     maxConcurrent,
     maxBudgetUsd,
     permissionMode: v['permission-mode'],
@@ -349,6 +370,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       configPath,
       claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,
       ...(merged.agentCommand ? { agentCommand: merged.agentCommand } : {}),
+      ...agentSettings(merged, cwd),
       ...(merged.maxBudgetUsd !== undefined ? { maxBudgetUsd: merged.maxBudgetUsd } : {}),
       maxConcurrent: merged.maxConcurrent ?? 4,
       permissionMode,
@@ -366,4 +388,19 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       cwd,
     },
   };
+}
+
+/** The agent choice and the codex/gemini paths of the merged config (relative paths from `cwd`). */
+function agentSettings(
+  merged: ConfigFile,
+  cwd: string,
+): Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'> {
+  const out: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'> = {};
+  if (merged.agent !== undefined) out.agent = merged.agent;
+  if (merged.projectAgents !== undefined) out.projectAgents = merged.projectAgents;
+  if (merged.codexPath !== undefined)
+    out.codexPath = merged.codexPath.includes('/') ? resolve(cwd, merged.codexPath) : merged.codexPath;
+  if (merged.geminiPath !== undefined)
+    out.geminiPath = merged.geminiPath.includes('/') ? resolve(cwd, merged.geminiPath) : merged.geminiPath;
+  return out;
 }

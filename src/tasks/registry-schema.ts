@@ -83,6 +83,7 @@ const persistedTask = z.looseObject({
       maxTurns: z.number().optional(),
       maxBudgetUsd: z.number().optional(),
       appendSystemPrompt: z.string().optional(),
+      reasoningEffort: z.string().optional(),
     })
     .optional(),
 });

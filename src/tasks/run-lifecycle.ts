@@ -71,6 +71,7 @@ export class RunLifecycle {
         maxBudgetUsd: extras.maxBudgetUsd,
         appendSystemPrompt: extras.appendSystemPrompt,
         resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
+        reasoningEffort: extras.reasoningEffort,
       },
       config: o,
       env,

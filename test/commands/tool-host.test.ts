@@ -57,6 +57,8 @@ describe('tools array', () => {
       'project',
       'model',
       'budget_usd',
+      'agent',
+      'reasoning_effort',
     ]);
   });
 
