@@ -47,7 +47,11 @@ export class LocalRunner implements Runner {
   }
 
   terminate(proc: RunProcess): void {
-    if (this.isSameProcess(proc)) signalProcess(proc.pid, 'SIGTERM');
+    if (!this.isSameProcess(proc)) return;
+    // The whole group: agent launchers that ignore SIGTERM at their own pid (Gemini CLI's
+    // relaunching parent) or leave a native child behind (Codex's) are ended with their children.
+    signalGroup(proc.pid, 'SIGTERM');
+    signalProcess(proc.pid, 'SIGTERM');
   }
 
   kill(proc: RunProcess): void {
