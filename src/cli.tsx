@@ -12,6 +12,7 @@ import { HELP_TEXT, loadSettings, type Settings } from './config/config.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { listAudioDevices, formatDevices } from './audio/devices.js';
 import { formatDoctorReport, runDoctor } from './audio/doctor.js';
+import { agentDoctorLines } from './config/agent-options.js';
 import { composeApp } from './compose.js';
 import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
         onProgress: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`${formatDoctorReport(report)}\n`);
-      process.exitCode = report.problems.length ? 1 : 0;
+      const agents = await agentDoctorLines(settings);
+      process.stdout.write(`\n${agents.lines.join('\n')}\n`);
+      process.exitCode = report.problems.length || agents.problems.length ? 1 : 0;
       return;
     }
     case 'run':

@@ -2,6 +2,7 @@
  * The task engine's agent options from the settings: the default agent (a configured `agent`
  * wins over a configured agent command), per-project agents, and the codex/gemini executables.
  */
+import { checkAgents, formatAgentChecks } from '../tasks/backends/agent-doctor.js';
 import type { TaskManagerOptions } from '../tasks/task-manager-options.js';
 import type { Settings } from './config.js';
 
@@ -15,4 +16,20 @@ export function agentTaskOptions(
   if (settings.codexPath !== undefined) o.codexPath = settings.codexPath;
   if (settings.geminiPath !== undefined) o.geminiPath = settings.geminiPath;
   return o;
+}
+
+/** The doctor's report on the agent CLIs for these settings (lines to print, problems among them). */
+export async function agentDoctorLines(
+  settings: Pick<Settings, 'agent' | 'agentCommand' | 'claudePath' | 'codexPath' | 'geminiPath' | 'cwd'>,
+): Promise<{ lines: string[]; problems: string[] }> {
+  const defaultAgent = settings.agent ?? (settings.agentCommand ? 'command' : 'claude');
+  const checks = await checkAgents({
+    claudePath: settings.claudePath,
+    codexPath: settings.codexPath,
+    geminiPath: settings.geminiPath,
+    defaultAgent,
+    env: process.env,
+    cwd: settings.cwd,
+  });
+  return formatAgentChecks(checks, defaultAgent);
 }
