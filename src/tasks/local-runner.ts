@@ -50,8 +50,8 @@ export class LocalRunner implements Runner {
     if (!this.isSameProcess(proc)) return;
     // The whole group: agent launchers that ignore SIGTERM at their own pid (Gemini CLI's
     // relaunching parent) or leave a native child behind (Codex's) are ended with their children.
-    signalGroup(proc.pid, 'SIGTERM');
-    signalProcess(proc.pid, 'SIGTERM');
+    // The agent leads its group (detached), so one signal reaches it; the pid alone when the group is gone.
+    if (!signalGroup(proc.pid, 'SIGTERM')) signalProcess(proc.pid, 'SIGTERM');
   }
 
   kill(proc: RunProcess): void {

@@ -78,7 +78,8 @@ function tokensSpent(ev: ResultEvent): string {
   const u = ev.usage;
   if (!u) return 'tokens not reported';
   const input = u.inputTokens + u.cacheReadInputTokens + u.cacheCreationInputTokens;
-  return `${input.toLocaleString('en-US')} tokens in, ${u.outputTokens.toLocaleString('en-US')} out`;
+  const total = ev.cumulativeUsage ? ' (thread total)' : '';
+  return `${input.toLocaleString('en-US')} tokens in, ${u.outputTokens.toLocaleString('en-US')} out${total}`;
 }
 
 /** N of "Reached maximum number of turns (N)", else num_turns − 1 (the CLI reports max + 1). */

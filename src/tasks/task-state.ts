@@ -8,6 +8,7 @@ import type { LogTailer } from './log-tailer.js';
 import type { Outcome } from './outcome.js';
 import { RingBuffer } from './ring-buffer.js';
 import { runCost } from './run-cost.js';
+import { runUsage } from './run-usage.js';
 import type { SeenProcess } from './runner.js';
 import type { PersistedTask } from './task-store.js';
 import type { AgentEvent, TaskOutputEntry, TaskRecord, TaskRun } from './types.js';
@@ -130,7 +131,8 @@ export function addFollowUpRun(rec: TaskRecord, prompt: string, now: number): vo
  */
 export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): boolean {
   const rec = st.rec;
-  if (ev.type === 'text') st.lastText = ((ev.delta === true ? (st.lastText ?? '') : '') + ev.text).slice(-LAST_TEXT_MAX);
+  if (ev.type === 'text')
+    st.lastText = ((ev.delta === true ? (st.lastText ?? '') : '') + ev.text).slice(-LAST_TEXT_MAX);
   else if (ev.type === 'tool_use' || ev.type === 'tool_result' || ev.type === 'init') delete st.lastText;
   switch (ev.type) {
     case 'init':
@@ -152,6 +154,7 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): b
       const sessionId = ev.sessionId ?? rec.claudeSessionId;
       const cost = runCost(ev.costUsd, sessionId, run.runNo, rec.runs);
       run.costUsd = cost.costUsd;
+      if (ev.usage) Object.assign(run, runUsage(ev.usage, ev.cumulativeUsage === true, sessionId, run.runNo, rec.runs));
       run.sessionCostUsd = cost.sessionCostUsd;
       if (sessionId !== undefined) run.sessionId = sessionId;
       const resultText = ev.text ?? st.lastText?.trim();

@@ -68,6 +68,10 @@ export interface TaskRun {
   /** What this run spent (for a resumed session: its share of the session's total). */
   costUsd?: number;
   /** Byte offset in this run's log file where its output begins (0 for a log of its own). */
+  /** Tokens this run used (for a resumed codex thread: its share of the thread's total). */
+  usage?: AgentUsage;
+  /** The session's cumulative usage as the run's result reported it (codex), for the next run's share. */
+  sessionUsage?: AgentUsage;
   /** Session the run's `result` belongs to. */
   sessionId?: string;
   /** The session's cumulative cost as the run's `result` reported it. */
@@ -203,6 +207,8 @@ export type AgentEvent =
       sessionId?: string;
       /** The CLI reports tokens but no cost: `costUsd` is 0 and the result reads in tokens. */
       tokensOnly?: boolean;
+      /** `usage` is the session's running total (codex threads), not this run's own. */
+      cumulativeUsage?: boolean;
     }
   | { type: 'partial_text'; text: string }
   | { type: 'other'; lineType: string; subtype?: string }

@@ -164,7 +164,7 @@ describe('codex streams', () => {
     expect(r.st.rec.resultText).toBe('Hello from the fake Responses API.');
     const result = r.events.find((e) => e.type === 'result');
     expect(result).toMatchObject({ usage: { inputTokens: 14981, outputTokens: 21 }, tokensOnly: true });
-    expect(toOutputEntries(result as AgentEvent)[0]?.text).toBe('✓ done: 14,981 tokens in, 21 out');
+    expect(toOutputEntries(result as AgentEvent)[0]?.text).toBe('✓ done: 14,981 tokens in, 21 out (thread total)');
   });
   it('write-file: the file change counts as a changed file; the last message is the result', () => {
     const r = replay('codex', 'write-file');

@@ -177,6 +177,7 @@ function parseObject(o: Obj, cwd: string | undefined): AgentEvent[] {
         costUsd: 0,
         permissionDenials: [],
         tokensOnly: true,
+        cumulativeUsage: true,
       };
       const usage = codexUsage(o.usage);
       if (usage) ev.usage = usage;
