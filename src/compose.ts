@@ -113,6 +113,7 @@ export async function composeApp(
     claudePath: settings.claudePath,
     maxConcurrent: settings.maxConcurrent,
     sameDirPolicy: settings.sameDirPolicy,
+    isolation: settings.isolation,
     defaultPermissionMode: settings.permissionMode,
     allowBypassPermissions: settings.allowBypassPermissions,
     stallTimeoutMs: settings.stallTimeoutMs,

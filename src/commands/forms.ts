@@ -40,6 +40,13 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
             optional: true,
             placeholder: 'codex: low, medium, high…',
           },
+          {
+            name: 'isolation',
+            label: 'Isolation',
+            value: '',
+            optional: true,
+            placeholder: 'auto, worktree or in_place',
+          },
         ],
       };
     case 'follow-up': {

@@ -18,6 +18,7 @@ import {
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
+import * as wt from './worktree-commands.js';
 
 export { defineCommand } from './define.js';
 
@@ -29,6 +30,24 @@ export const commands = [
   getTaskResult,
   cancelTask,
   followUpTask,
+  ...[
+    wt.mergeTaskCommand,
+    wt.commitTaskCommand,
+    wt.discardTaskCommand,
+    wt.cleanWorktreesCommand,
+    wt.showChanges,
+    wt.listWorktreesCommand,
+    ...[
+      wt.viewDiff,
+      wt.diffLineDown,
+      wt.diffLineUp,
+      wt.diffPageDown,
+      wt.diffPageUp,
+      wt.diffTop,
+      wt.diffEnd,
+      wt.diffClose,
+    ],
+  ],
   selectNext,
   selectPrev,
   pttDiscard,

@@ -3,7 +3,7 @@
  * Their sentences live in wording/.
  */
 import { z } from 'zod';
-import { AGENT_KINDS, PERMISSION_MODES, REASONING_EFFORTS } from '../shared/settings-values.js';
+import { AGENT_KINDS, ISOLATION_MODES, PERMISSION_MODES, REASONING_EFFORTS } from '../shared/settings-values.js';
 import { isLive } from '../tasks/types.js';
 import { defineCommand, knownTask, needsTask, selectedArgs, taskRef } from './define.js';
 import { loadNewestPage } from './tail-paging.js';
@@ -61,6 +61,12 @@ const spawnParams = z.object({
     .enum(REASONING_EFFORTS, { error: `reasoning effort must be one of: ${REASONING_EFFORTS.join(', ')}` })
     .optional()
     .describe('Codex only: how hard the model thinks; only when the user asks, else leave out'),
+  isolation: z
+    .enum(ISOLATION_MODES, { error: `isolation must be one of: ${ISOLATION_MODES.join(', ')}` })
+    .optional()
+    .describe(
+      'Where the agent works: "worktree" = a git worktree and branch of its own, "in_place" = the folder itself (waits for other tasks there), "auto" (default) = a worktree only when the repository already has a live task; leave out unless the user asks',
+    ),
 });
 
 const spawnArgs = spawnParams.extend({
@@ -101,6 +107,7 @@ export const spawnTask = defineCommand({
       ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
       ...(a.agent ? { backend: a.agent } : {}),
       ...(a.reasoning_effort ? { reasoningEffort: a.reasoning_effort } : {}),
+      ...(a.isolation ? { isolation: a.isolation } : {}),
     });
     if (!r.ok) return refusedAnswer('Could not start the task', r.message);
     const t = r.value;

@@ -16,6 +16,7 @@ import type { AppStore } from '../state/bind.js';
 import { scopeOf, taskList } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { DiffView } from './DiffView.js';
 import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppContextValue } from './context.js';
 import { FollowUpForm } from './FollowUpForm.js';
 import { Footer } from './Footer.js';
@@ -71,6 +72,8 @@ function Screen({ tickMs }: { tickMs: number }) {
   const overlay = s.overlay;
   if (overlay?.kind === 'help') {
     main = <HelpOverlay rows={help} width={width} height={body} />;
+  } else if (overlay?.kind === 'diff') {
+    main = <DiffView title={overlay.title} lines={overlay.lines} scroll={overlay.scroll} width={width} height={body} />;
   } else if (overlay?.kind === 'confirm') {
     main = <ConfirmDialog request={overlay.request} width={Math.min(width, 72)} />;
   } else if (overlay?.kind === 'form') {

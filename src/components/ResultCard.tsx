@@ -18,8 +18,10 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
   const el = t.startedAt === undefined ? '—' : shortDuration((t.endedAt ?? now) - t.startedAt);
   const cost = t.budgetUsd === undefined ? money(t.costUsd) : `${money(t.costUsd)} of ${money(t.budgetUsd)} budget`;
   const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
+  // What git counts, and where a worktree task works: one more line when there is something to say.
+  const changes = changesText(t);
   // Header, facts, files, the "final text" label and the border take 7 lines.
-  const textRows = Math.max(1, height - 7);
+  const textRows = Math.max(1, height - 7 - (changes ? 1 : 0));
   const text =
     t.resultText ??
     (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
@@ -35,6 +37,7 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
       </Text>
       <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${cost} · ${t.projectDir}`}</Text>
       <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
+      {changes ? <Text wrap="truncate-end">{changes}</Text> : null}
       <Text dimColor>final text:</Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end">
@@ -46,4 +49,15 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
       ) : null}
     </Box>
   );
+}
+
+/** "changes: 3 files, +40 −12 · branch voice-orch/3-fix (M merge, C commit, X discard)", or '' when there is nothing to say. */
+function changesText(t: TaskRecord): string {
+  const parts: string[] = [];
+  if (t.changes) {
+    const n = t.changes.files.length;
+    parts.push(`changes: ${n} ${n === 1 ? 'file' : 'files'}, +${t.changes.added} \u2212${t.changes.removed}`);
+  }
+  if (t.worktree) parts.push(`branch ${t.worktree.branch}`, 'v diff · M merge · C commit · X discard');
+  return parts.join(' · ');
 }

@@ -45,7 +45,7 @@ export function columnsFor(width: number): Column[] {
       cell: (t, _n, f) => `${statusGlyph(t.status, f)} ${t.stalled && t.status === 'running' ? 'stalled' : t.status}`,
       color: (t) => (t.stalled && t.status === 'running' ? 'yellow' : STATUS_COLOR[t.status]),
     },
-    { key: 'name', title: 'name', width: width >= 100 ? 18 : 14, cell: (t) => t.name },
+    { key: 'name', title: 'name', width: width >= 100 ? 18 : 14, cell: (t) => (t.worktree ? `⎇ ${t.name}` : t.name) },
   ];
   if (width >= 70) cols.push({ key: 'project', title: 'project', width: 10, cell: (t) => projectName(t.projectDir) });
   if (width >= 100) cols.push({ key: 'agent', title: 'agent', width: 6, cell: (t) => t.backend });

@@ -17,13 +17,16 @@ import {
   DEFAULT_REALTIME_MODEL,
   DEFAULT_REALTIME_URL,
   DEFAULT_SAME_DIR_POLICY,
+  DEFAULT_ISOLATION,
   DEFAULT_VOICE,
+  ISOLATION_MODES,
   MIC_STREAM_MODES,
   NOTICE_MODES,
   PERMISSION_MODES,
   SAME_DIR_POLICIES,
   AGENT_KINDS,
   type AgentKind,
+  type IsolationMode,
   type MicStreamMode,
   type NoticeMode,
   type SameDirPolicy,
@@ -73,6 +76,7 @@ export const configFileSchema = z
     maxConcurrent: z.number().int().min(1).max(64).optional(),
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     sameDirPolicy: z.enum(SAME_DIR_POLICIES).optional(),
+    isolation: z.enum(ISOLATION_MODES).optional(),
     notices: z.enum(NOTICE_MODES).optional(),
     agentEnv: z
       .object({
@@ -141,6 +145,8 @@ export interface Settings {
   /** True only when the user configured bypassPermissions explicitly. */
   allowBypassPermissions: boolean;
   sameDirPolicy: SameDirPolicy;
+  /** Where a task works unless it names it: its own git worktree when needed (auto), always, or in place. */
+  isolation: IsolationMode;
   notices: NoticeMode;
   stallTimeoutMs: number;
   /**
@@ -184,6 +190,8 @@ Options:
   --max-budget-usd N       what a task may spend in USD unless it names its own budget (default: no cap)
   --permission-mode MODE   acceptEdits (default), auto, manual, default, dontAsk, plan, bypassPermissions
   --same-dir refuse|queue  a second task in a busy project folder: queue it (default) or refuse it
+  --isolation MODE         auto (default: a git worktree of its own when the repository has a live
+                           task), worktree (always) or in_place (never; tasks in a folder queue)
   --notices speak|chime|off  how finished tasks are announced (default speak)
 ${VOICE_ENGINE_HELP}  -h, --help               this text
   -v, --version            the version
@@ -245,6 +253,7 @@ const ARG_OPTIONS = {
   'max-budget-usd': { type: 'string' },
   'permission-mode': { type: 'string' },
   'same-dir': { type: 'string' },
+  isolation: { type: 'string' },
   notices: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -332,6 +341,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     maxBudgetUsd,
     permissionMode: v['permission-mode'],
     sameDirPolicy: v['same-dir'],
+    isolation: v.isolation,
     notices: v.notices,
     ...voiceEngineOverrides(v, env),
   };
@@ -376,6 +386,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       permissionMode,
       allowBypassPermissions: permissionMode === 'bypassPermissions',
       sameDirPolicy: merged.sameDirPolicy ?? DEFAULT_SAME_DIR_POLICY,
+      isolation: merged.isolation ?? DEFAULT_ISOLATION,
       notices: merged.notices ?? DEFAULT_NOTICE_MODE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
       agentEnv: {

@@ -43,6 +43,15 @@ export const SAME_DIR_POLICIES = ['queue', 'refuse'] as const;
 export type SameDirPolicy = (typeof SAME_DIR_POLICIES)[number];
 export const DEFAULT_SAME_DIR_POLICY = 'queue' satisfies SameDirPolicy;
 
+/**
+ * Where a new task works: `auto` gives it a git worktree of its own when its repository already has
+ * a live task in the main checkout (else it works in place); `worktree` always; `in_place` never.
+ */
+export const ISOLATION_MODES = ['auto', 'in_place', 'worktree'] as const;
+/** One of {@link ISOLATION_MODES}. */
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+export const DEFAULT_ISOLATION = 'auto' satisfies IsolationMode;
+
 /** How the microphone is opened: once and gated, or at each talk press. */
 export const MIC_STREAM_MODES = ['long-lived', 'per-turn'] as const;
 /** One of {@link MIC_STREAM_MODES}. */

@@ -57,6 +57,9 @@ export type Action =
   | { type: 'tail/scroll'; delta: number }
   | { type: 'tail/follow' }
   | { type: 'overlay/help' }
+  /** Opens the diff view of a task; `diff/scroll` moves it (positive = down), to the line `to` when given. */
+  | { type: 'diff/open'; taskId: number; title: string; lines: string[] }
+  | { type: 'diff/scroll'; delta: number; to?: number }
   | { type: 'overlay/close' }
   | { type: 'form/open'; form: FormState }
   | { type: 'form/key'; key: FormKey }

@@ -5,6 +5,7 @@ import type { PttMode } from '../input/types.js';
 import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { Action, FormKey } from './actions.js';
+import { diffReducer } from './diff-view.js';
 import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
 import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
@@ -317,6 +318,9 @@ export function reducer(state: AppState, raw: Action): AppState {
       if (v.kind !== 'tail') return state;
       return { ...state, view: { ...v, scroll: 0, follow: true } };
     }
+    case 'diff/open':
+    case 'diff/scroll':
+      return diffReducer(state, action);
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help' } };
     case 'overlay/close':

@@ -97,7 +97,7 @@ export interface ConfirmChoice {
 
 /** What a command asks before it runs from a key press. */
 export interface ConfirmRequest {
-  kind: 'cancel-task' | 'quit';
+  kind: 'cancel-task' | 'quit' | 'worktree';
   title: string;
   /** One or two sentences under the title. */
   detail?: string;
@@ -117,6 +117,8 @@ export interface KeyArrival {
 /** Overlays drawn over the base view. */
 export type Overlay =
   | { kind: 'help' }
+  /** A task's changes as a unified diff (lines already cleaned for the screen), scrolled to `scroll`. */
+  | { kind: 'diff'; taskId: number; title: string; lines: readonly string[]; scroll: number }
   | { kind: 'form'; form: FormState }
   | {
       kind: 'confirm';
@@ -128,7 +130,7 @@ export type Overlay =
     };
 
 /** Where keys are interpreted: the base view, or the overlay on top of it. */
-export type Scope = 'main' | 'tail' | 'result' | 'help' | 'form' | 'confirm';
+export type Scope = 'main' | 'tail' | 'result' | 'help' | 'form' | 'confirm' | 'diff';
 
 /** A short message that clears itself at `expiresAt`. */
 export interface Notice {

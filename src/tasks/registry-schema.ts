@@ -64,6 +64,24 @@ const record = z.looseObject({
   resultText: z.string().optional(),
   filesTouched: z.array(z.string()).catch([]),
   runs: z.array(run).min(1, 'a task has at least one run'),
+  worktree: z
+    .looseObject({
+      repoRoot: z.string(),
+      path: z.string(),
+      branch: z.string(),
+      baseCommit: z.string(),
+      landed: z.enum(['merged', 'discarded']).optional().catch(undefined),
+      missing: z.boolean().optional().catch(undefined),
+    })
+    .optional(),
+  changes: z
+    .looseObject({
+      files: z.array(z.looseObject({ path: z.string(), added: count.optional(), removed: count.optional() })),
+      added: count,
+      removed: count,
+    })
+    .optional()
+    .catch(undefined),
 });
 
 const persistedTask = z.looseObject({

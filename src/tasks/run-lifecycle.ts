@@ -8,6 +8,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { toError } from '../shared/errors.js';
 import { backendFor } from './backends/registry.js';
+import { recordChanges } from './changes-tracker.js';
 import { LogTailer } from './log-tailer.js';
 import { fileSize, readRange } from './log-reader.js';
 import type { Outcome } from './outcome.js';
@@ -201,6 +202,8 @@ export class RunLifecycle {
         startError: exit.error,
       });
     }
+    // Counted before the end is announced, so the notice can say what the task changed.
+    await recordChanges(st.rec);
     this.d.finishRun(st, outcome, { exitCode: exit.exitCode, signal: exit.signal });
     await this.d.saveNow();
   }
@@ -232,6 +235,7 @@ export class RunLifecycle {
       outcome = { status: 'interrupted' };
       rec.activity = 'ended while voice-orch was not running, without a result';
     }
+    await recordChanges(rec);
     this.d.finishRun(st, outcome, {});
   }
 

@@ -6,6 +6,7 @@
 import { sanitizeLine } from '../shared/sanitize.js';
 import type { BackendConfig } from './backends/agent-backend.js';
 import { backendFor } from './backends/registry.js';
+import type { Placement } from './isolation.js';
 import type { SpawnExtras } from './task-state.js';
 import {
   isLive,
@@ -94,8 +95,9 @@ export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<
   return { ok: true, value: valid };
 }
 
-/** The record of a new task (queued, one queued run). */
-export function newTaskRecord(id: number, v: ValidSpawn, projectDir: string, now: number): TaskRecord {
+/** The record of a new task (queued, one queued run), in its folder and, if it has one, its worktree. */
+export function newTaskRecord(id: number, v: ValidSpawn, place: string | Placement, now: number): TaskRecord {
+  const { projectDir, worktree } = typeof place === 'string' ? { projectDir: place, worktree: undefined } : place;
   const rec: TaskRecord = {
     id,
     name: v.name,
@@ -114,6 +116,7 @@ export function newTaskRecord(id: number, v: ValidSpawn, projectDir: string, now
     runs: [{ runNo: 1, prompt: v.prompt, status: 'queued' }],
   };
   if (v.model !== undefined) rec.model = v.model;
+  if (worktree !== undefined) rec.worktree = worktree;
   if (v.extras.maxBudgetUsd !== undefined) rec.budgetUsd = v.extras.maxBudgetUsd;
   return rec;
 }

@@ -2,6 +2,7 @@
  * The task manager's options and their defaults, in one place.
  */
 import type { AgentEnvPolicy } from './backends/agent-backend.js';
+import type { IsolationMode } from '../shared/settings-values.js';
 import type { Runner } from './runner.js';
 import type { BackendKind, PermissionMode } from './types.js';
 
@@ -17,6 +18,8 @@ export interface TaskManagerOptions {
   maxConcurrent?: number;
   /** A spawn into a directory with a live task: wait behind it (default) or refuse. */
   sameDirPolicy?: 'queue' | 'refuse';
+  /** Where a spawn that names none works: `auto` (default), `in_place` or `worktree` (tasks/isolation.ts). */
+  isolation?: IsolationMode;
   /** Between SIGTERM and SIGKILL when cancelling (default 5000). */
   cancelGraceMs?: number;
   /** No output for this long marks a task stalled (default 10 min); it does not kill. */
@@ -92,6 +95,7 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     claudePath: opts.claudePath ?? 'claude',
     maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 4)),
     sameDirPolicy: opts.sameDirPolicy ?? 'queue',
+    isolation: opts.isolation ?? 'auto',
     cancelGraceMs: opts.cancelGraceMs ?? 5000,
     stallTimeoutMs: opts.stallTimeoutMs ?? 600_000,
     resultHangMs: opts.resultHangMs ?? 10_000,

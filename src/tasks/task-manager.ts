@@ -19,9 +19,10 @@ import { SafeEmitter } from '../shared/events.js';
 import { LocalRunner } from './local-runner.js';
 import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
+import { placeTask, rootsWithWorktrees } from './isolation.js';
 import { OutputPipeline } from './output-pipeline.js';
 import { restoreTaskState, runMetaOf, serializeTasks } from './persistence.js';
-import { listProjects as listProjectDirs, normalizeRoots, resolveProjectDir } from './project-dirs.js';
+import { listProjects as listProjectDirs, normalizeRoots } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import type { Runner } from './runner.js';
 import { RunLifecycle } from './run-lifecycle.js';
@@ -133,7 +134,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       o: this.o,
       output: this.output,
       supervisor: this.supervisor,
-      roots: () => this.rootList,
+      roots: () => rootsWithWorktrees(this.rootList, this.store.stateDir),
       shutdownState: () => ({ closing: this.closing, closed: this.closed }),
       saveRegistry: () => this.store.save(serializeTasks(this.tasks.values(), this.nextId)),
       saveNow: () => this.saveNow(),
@@ -230,13 +231,14 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
     const valid = validateSpawn(opts, this.o);
     if (!valid.ok) return valid;
-    const dir = await resolveProjectDir(opts.projectDir, this.rootList);
+    const id = this.nextId++;
+    const dir = await placeTask(this, { ...opts, isolation: opts.isolation ?? this.o.isolation }, id, valid.value.name);
     if (!dir.ok) return dir;
     // From here to the return there is no await: two spawns can never both see a free directory.
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
-    const refused = this.refuseIfBusy(dir.value);
+    const refused = this.refuseIfBusy(dir.value.projectDir);
     if (refused) return refused;
-    const rec = newTaskRecord(this.nextId++, valid.value, dir.value, Date.now());
+    const rec = newTaskRecord(id, valid.value, dir.value, Date.now());
     const st = newTaskState(rec, this.o.tailSize);
     st.spawnExtras = valid.value.extras;
     this.tasks.set(rec.id, st);

@@ -29,6 +29,28 @@ export type BackendKind = 'claude' | 'codex' | 'gemini' | 'command';
 /** Claude permission modes accepted by the CLI; `bypassPermissions` only when configured explicitly. */
 export type PermissionMode = 'acceptEdits' | 'auto' | 'bypassPermissions' | 'manual' | 'default' | 'dontAsk' | 'plan';
 
+/** A task that works in a git worktree of its own (tasks/isolation.ts), as the registry keeps it. */
+export interface TaskWorktree {
+  /** Top folder of the user's main checkout of the repository. */
+  repoRoot: string;
+  /** The worktree's top folder (under the state directory). */
+  path: string;
+  /** `voice-orch/<id>-<name>`, made from `baseCommit`. */
+  branch: string;
+  baseCommit: string;
+  /** What became of it: merged into the main checkout's branch, or discarded (removed). */
+  landed?: 'merged' | 'discarded';
+  /** Its folder was found missing (deleted by hand). */
+  missing?: boolean;
+}
+
+/** What a task changed, as counted when its run ended (tasks/changes-tracker.ts). */
+export interface TaskChanges {
+  files: { path: string; added?: number; removed?: number }[];
+  added: number;
+  removed: number;
+}
+
 /** Options for {@link TaskManagerPort.spawn}. */
 export interface SpawnOptions {
   name: string;
@@ -46,6 +68,8 @@ export interface SpawnOptions {
   backend?: BackendKind;
   /** Reasoning effort for agents that take one (codex: `model_reasoning_effort`). */
   reasoningEffort?: string;
+  /** In place, in a worktree of its own, or `auto` (the manager's default); see tasks/isolation.ts. */
+  isolation?: 'auto' | 'in_place' | 'worktree';
 }
 
 /** One run of a task: the first spawn, then one per follow-up. */
@@ -118,6 +142,10 @@ export interface TaskRecord {
   /** Files the agent wrote or edited (tool uses whose result succeeded), de-duplicated, in order. */
   filesTouched: string[];
   runs: TaskRun[];
+  /** Set when the task works in a git worktree of its own. */
+  worktree?: TaskWorktree;
+  /** What the task changed, counted by git when its latest run ended. */
+  changes?: TaskChanges;
 }
 
 /** One entry of a task's output, as shown by tail views and read back to the user. */

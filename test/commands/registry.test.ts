@@ -176,7 +176,7 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    expect(rows).toHaveLength(commands.length - 5); // select ×2 and scroll ×5 share rows
+    expect(rows).toHaveLength(commands.length - 5 - 13); // select ×2, scroll ×5 and worktrees ×14 share rows
     expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({
       title: 'scroll',
       keys: '↑/k ↓/j PgUp PgDn End/F',

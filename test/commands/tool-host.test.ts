@@ -40,6 +40,11 @@ describe('tools array', () => {
       'get_task_result',
       'cancel_task',
       'follow_up_task',
+      'merge_task',
+      'discard_task',
+      'clean_worktrees',
+      'show_changes',
+      'list_worktrees',
       'set_notice_mode',
     ]);
     for (const t of tools) {
@@ -59,6 +64,7 @@ describe('tools array', () => {
       'budget_usd',
       'agent',
       'reasoning_effort',
+      'isolation',
     ]);
   });
 

@@ -28,9 +28,7 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
       const result = task.resultText
         ? ` Its final text begins:\n${untrusted(task.id, oneLine(task.resultText, 200), 200)}`
         : '';
-      const files = task.filesTouched.length
-        ? ` It changed ${task.filesTouched.length} file${task.filesTouched.length === 1 ? '' : 's'}.`
-        : '';
+      const files = changedPhrase(task);
       return {
         ...base,
         kind: 'finished',
@@ -55,4 +53,14 @@ export function taskNotice(task: TaskRecord, event: 'finished' | 'stalled', now:
     default:
       return undefined;
   }
+}
+
+/** " It changed 3 files in its own branch (+40 −12)." from git's count, else from the files its tools touched. */
+function changedPhrase(task: TaskRecord): string {
+  const c = task.changes;
+  const n = c ? c.files.length : task.filesTouched.length;
+  if (n === 0) return task.worktree ? ' It changed no files in its own branch.' : '';
+  const where = task.worktree ? ' in its own branch' : '';
+  const counts = c ? ` (+${c.added} \u2212${c.removed})` : '';
+  return ` It changed ${n} file${n === 1 ? '' : 's'}${where}${counts}.`;
 }

@@ -1,0 +1,57 @@
+/**
+ * Runs `git` for the task engine. Every call is an argv (no shell), options come before `--`, and
+ * paths or names from outside only ever follow `--`; a failure is a value carrying the reason git
+ * gave, never an exception.
+ */
+import { execa } from 'execa';
+import { errorText } from '../../shared/errors.js';
+
+/** What one git call produced: its stdout (trailing newline kept) or the reason it failed. */
+export type GitResult =
+  { ok: true; stdout: string; exitCode: number } | { ok: false; message: string; exitCode?: number };
+
+/** Options of {@link git}. */
+export interface GitRunOptions {
+  /** Exit codes that count as success besides 0 (e.g. 1 for `diff --no-index` with differences). */
+  okCodes?: number[];
+  /** Bytes of output kept at most (default 32 MiB). */
+  maxBuffer?: number;
+}
+
+/**
+ * `git -C <cwd> <args…>`. The environment keeps the user's (their identity and config), with
+ * prompts turned off (git never waits for a password on our terminal) and messages in English.
+ */
+export async function git(cwd: string, args: readonly string[], opts: GitRunOptions = {}): Promise<GitResult> {
+  try {
+    const r = await execa('git', ['-C', cwd, ...args], {
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+      maxBuffer: opts.maxBuffer ?? 32 * 1024 * 1024,
+      env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' },
+      windowsHide: true,
+    });
+    const code = r.exitCode ?? -1;
+    if (code === 0 || (opts.okCodes ?? []).includes(code))
+      return { ok: true, stdout: String(r.stdout), exitCode: code };
+    const reason = String(r.stderr).trim() || String(r.stdout).trim() || r.shortMessage || `git exited with ${code}`;
+    return { ok: false, message: firstLines(reason), exitCode: code };
+  } catch (e) {
+    return { ok: false, message: errorText(e) };
+  }
+}
+
+/** The first few lines of git's complaint: enough to say why, short enough for a notice. */
+function firstLines(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/^(fatal|error): /, '').trim());
+  return lines
+    .filter((l) => l !== '' && !l.startsWith('hint:'))
+    .slice(0, 3)
+    .join(' ');
+}
+
+/** stdout of a successful call without its final newline. */
+export function trimmed(r: { stdout: string }): string {
+  return r.stdout.replace(/\n$/, '');
+}

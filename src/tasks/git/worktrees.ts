@@ -1,0 +1,110 @@
+/**
+ * voice-orch's git worktrees: one per isolated task, on its own branch made from the repository's
+ * HEAD, in a folder under the state directory (outside the user's checkout, so the checkout's
+ * `git status` never shows it). Made, checked and removed here; every result is a value.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { git, trimmed } from './git-run.js';
+
+/** Prefix of every branch voice-orch makes for a task. */
+export const BRANCH_PREFIX = 'voice-orch/';
+
+/** The folder under the state directory that holds every task worktree. */
+export function worktreeRoot(stateDir: string): string {
+  return join(stateDir, 'worktrees');
+}
+
+/** A task name as a branch and folder word: lower-case letters, digits and dashes, at most 40. */
+export function slug(name: string): string {
+  const s = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return s === '' ? 'task' : s;
+}
+
+/** The branch of task `id` named `name`: `voice-orch/<id>-<slug>`. */
+export function taskBranch(id: number, name: string): string {
+  return `${BRANCH_PREFIX}${id}-${slug(name)}`;
+}
+
+/** Where task `id`'s worktree lives. */
+export function taskWorktreePath(stateDir: string, id: number, name: string): string {
+  return join(worktreeRoot(stateDir), `${id}-${slug(name)}`);
+}
+
+/** What {@link addWorktree} made. */
+export interface NewWorktree {
+  path: string;
+  branch: string;
+  baseCommit: string;
+}
+
+/**
+ * Makes a worktree of the repository at `repoRoot` in `path` on a new branch `branch` from
+ * `baseCommit`. Refused with git's reason (the branch exists, the folder is taken…).
+ */
+export async function addWorktree(
+  repoRoot: string,
+  path: string,
+  branch: string,
+  baseCommit: string,
+): Promise<{ ok: true; value: NewWorktree } | { ok: false; message: string }> {
+  const r = await git(repoRoot, ['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit]);
+  if (!r.ok) return { ok: false, message: `could not make a git worktree: ${r.message}` };
+  return { ok: true, value: { path, branch, baseCommit } };
+}
+
+/** True when the worktree's folder still exists (a user may delete it by hand). */
+export async function worktreeExists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes a task's worktree and its branch. `force` also drops uncommitted work and an unmerged
+ * branch: the caller asks the user first. A folder already deleted by hand is pruned, not an error.
+ */
+export async function removeWorktree(
+  repoRoot: string,
+  path: string,
+  branch: string,
+  force: boolean,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  if (await worktreeExists(path)) {
+    const r = await git(repoRoot, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', path]);
+    if (!r.ok) return { ok: false, message: `could not remove the worktree ${path}: ${r.message}` };
+  } else {
+    await git(repoRoot, ['worktree', 'prune']);
+  }
+  const exists = await git(repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+  if (!exists.ok) return { ok: true };
+  const b = await git(repoRoot, ['branch', force ? '-D' : '-d', '--', branch]);
+  if (!b.ok) return { ok: false, message: `could not delete the branch ${branch}: ${b.message}` };
+  return { ok: true };
+}
+
+/** The branches of voice-orch's task worktrees known to the repository at `repoRoot`. */
+export async function listTaskBranches(repoRoot: string): Promise<string[]> {
+  const r = await git(repoRoot, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${BRANCH_PREFIX}`]);
+  return r.ok
+    ? trimmed(r)
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
+}
+
+/** Disk use of a folder in bytes (`du -sk`), or undefined when it cannot be measured. */
+export async function diskUse(path: string): Promise<number | undefined> {
+  const r = await execa('du', ['-sk', '--', path], { reject: false, stdin: 'ignore' });
+  const kb = Number(String(r.stdout).split('\t')[0]);
+  return r.exitCode === 0 && Number.isFinite(kb) ? kb * 1024 : undefined;
+}

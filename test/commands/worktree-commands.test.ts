@@ -1,0 +1,128 @@
+// Landing a worktree task's work by key and by voice, with real git: the voice tools only open the
+// confirm dialog; the key answers it. Discarding work that is not merged asks a second time.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIRM_GUARD_MS, createDispatcher, dispatchCommand } from '../../src/commands/dispatch.js';
+import type { CommandContext } from '../../src/commands/types.js';
+import { createInitialState, reducer } from '../../src/state/reducer.js';
+import { createStore } from '../../src/state/store.js';
+import { headCommit } from '../../src/tasks/git/repo.js';
+import { addWorktree, taskBranch, taskWorktreePath } from '../../src/tasks/git/worktrees.js';
+import type { TaskRecord } from '../../src/tasks/types.js';
+import { makeRepo, sh, tempDir, write } from '../tasks/git/git-repo.fixture.js';
+import { FakePtt, FakeTasks, T0, task } from './fakes.js';
+
+async function setup(files: Record<string, string> = { 'README.md': 'hi\n' }) {
+  const repo = makeRepo(files);
+  const state = tempDir('vo-state-');
+  const base = (await headCommit(repo)) as string;
+  const made = await addWorktree(repo, taskWorktreePath(state, 5, 'feature'), taskBranch(5, 'feature'), base);
+  if (!made.ok) throw new Error(made.message);
+  const wt = { repoRoot: repo, path: made.value.path, branch: made.value.branch, baseCommit: base };
+  const t: TaskRecord = task({
+    id: 5,
+    name: 'feature',
+    status: 'completed',
+    projectDir: wt.path,
+    resultText: 'Added the feature file.',
+    worktree: wt,
+    changes: { files: [{ path: 'feature.txt', added: 1, removed: 0 }], added: 1, removed: 0 },
+  });
+  const tasks = new FakeTasks([t]);
+  const store = createStore(reducer, createInitialState({ tasks: [t], pttMode: new FakePtt().mode() }), { sync: true });
+  let time = T0 + 65_000;
+  const later = () => {
+    time += CONFIRM_GUARD_MS;
+  };
+  const ctx: CommandContext = { tasks, store, quit: () => undefined, now: () => time };
+  store.dispatch({ type: 'select/set', taskId: 5 });
+  return { repo, wt, store, ctx, later, d: createDispatcher(ctx) };
+}
+
+describe('landing a worktree task', () => {
+  it('merge_task by voice only opens the dialog; y by key merges (fast-forward)', async () => {
+    const { repo, wt, store, ctx, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const r = await dispatchCommand(ctx, 'merge_task', { task: 5 }, 'voice');
+    expect(r.ok).toBe(true);
+    expect(r.say).toMatch(/press y/);
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.title).toBe('Merge task 5 "feature"?');
+    expect(o?.kind === 'confirm' && o.request.detail).toContain(wt.branch);
+    expect(existsSync(join(repo, 'feature.txt'))).toBe(false);
+    later();
+    const done = await d.answerConfirm('y');
+    expect(done?.say).toMatch(/fast-forwarded main/);
+    expect(existsSync(join(repo, 'feature.txt'))).toBe(true);
+    expect(sh(repo, 'log', '-1', '--format=%s').trim()).toBe('feature: Added the feature file.');
+    expect(sh(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a conflicting merge is refused with the reason and changes nothing', async () => {
+    const { repo, wt, later, d } = await setup({ 'a.txt': 'one\n' });
+    write(wt.path, 'a.txt', 'task\n');
+    write(repo, 'a.txt', 'user\n');
+    sh(repo, 'commit', '--quiet', '-am', 'user edit');
+    const head = sh(repo, 'rev-parse', 'HEAD');
+    await d.press('merge_task');
+    later();
+    const r = await d.answerConfirm('y');
+    expect(r?.ok).toBe(false);
+    expect(r?.say).toMatch(/conflicts with main in a\.txt/);
+    expect(sh(repo, 'rev-parse', 'HEAD')).toBe(head);
+  });
+
+  it('discard asks a second time when the worktree holds unmerged work, then removes worktree and branch', async () => {
+    const { repo, wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    await d.press('discard_task');
+    later();
+    const first = await d.answerConfirm('y');
+    expect(first?.say).toMatch(/1 uncommitted file/);
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.title).toBe("Really discard task 5's work?");
+    expect(existsSync(wt.path)).toBe(true);
+    later();
+    const r = await d.answerConfirm('y');
+    expect(r?.say).toMatch(/removed the worktree/);
+    expect(existsSync(wt.path)).toBe(false);
+    expect(sh(repo, 'branch', '--list', wt.branch).trim()).toBe('');
+  });
+
+  it('show_changes gives the model the files and counts, paths fenced', async () => {
+    const { ctx } = await setup();
+    const r = await dispatchCommand(ctx, 'show_changes', { task: 5 }, 'voice');
+    expect(r.say).toContain('changed 1 file, +1 \u22120 in its own branch voice-orch/5-feature');
+    expect(r.say).toMatch(/<task_output task="5" untrusted="true">\nfeature\.txt \+1 -0\n<\/task_output>/);
+  });
+
+  it('list_worktrees reports a worktree deleted by hand', async () => {
+    const { wt, ctx } = await setup();
+    const { rmSync } = await import('node:fs');
+    rmSync(wt.path, { recursive: true, force: true });
+    const r = await dispatchCommand(ctx, 'list_worktrees', {}, 'voice');
+    expect(r.say).toContain('voice-orch/5-feature, missing');
+    expect(r.say).toMatch(/deleted by hand/);
+  });
+
+  it('v opens the diff view (committed, uncommitted and untracked), scrolls it, Esc closes it', async () => {
+    const { store, wt, d } = await setup({ 'a.txt': 'one\n' });
+    write(wt.path, 'a.txt', 'two\n');
+    write(wt.path, 'new/b.txt', 'b\n');
+    const shown = await d.press('view_diff');
+    expect(shown.say).toBe('Showing the changes of feature.');
+    const o = store.getState().overlay;
+    if (o?.kind !== 'diff') throw new Error('no diff view');
+    expect(o.title).toContain('on voice-orch/5-feature');
+    expect(o.lines).toContain('-one');
+    expect(o.lines).toContain('+two');
+    expect(o.lines).toContain('+++ b/new/b.txt');
+    await d.press('diff_down');
+    expect(store.getState().overlay).toMatchObject({ kind: 'diff', scroll: 1 });
+    await d.press('diff_end');
+    expect(store.getState().overlay).toMatchObject({ scroll: o.lines.length - 1 });
+    await d.press('diff_close');
+    expect(store.getState().overlay).toBeNull();
+  });
+});
