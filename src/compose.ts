@@ -12,6 +12,7 @@ import { startPermissions, type Permissions } from './permissions/permissions.js
 import type { PendingRequest } from './permissions/broker.js';
 import { bindPermissions } from './state/bind-permissions.js';
 import { requestNotice } from './commands/wording/request-notices.js';
+import { agentTaskOptions } from './config/agent-options.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
@@ -137,6 +138,7 @@ export async function composeApp(
     defaultMaxBudgetUsd: settings.maxBudgetUsd,
     ...(settings.agentCommand ? { backend: 'command' as const, commandArgv: settings.agentCommand } : {}),
     ...(placed && settings.hosts ? { runner: placed, hosts: hostPlacements(settings.hosts) } : {}),
+    ...agentTaskOptions(settings),
     ...overrides.taskOptions,
   });
   await tasks.start();

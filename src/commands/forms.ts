@@ -27,6 +27,20 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
           },
           { name: 'budget_usd', label: 'Budget $', value: '', optional: true, placeholder: 'default; e.g. 2.5' },
           {
+            name: 'agent',
+            label: 'Agent',
+            value: '',
+            optional: true,
+            placeholder: 'default, or claude, codex, gemini',
+          },
+          {
+            name: 'reasoning_effort',
+            label: 'Effort',
+            value: '',
+            optional: true,
+            placeholder: 'codex: low, medium, high…',
+          },
+          {
             name: 'isolation',
             label: 'Isolation',
             value: '',

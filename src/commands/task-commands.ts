@@ -3,7 +3,7 @@
  * Their sentences live in wording/.
  */
 import { z } from 'zod';
-import { ISOLATION_MODES, PERMISSION_MODES } from '../shared/settings-values.js';
+import { AGENT_KINDS, ISOLATION_MODES, PERMISSION_MODES, REASONING_EFFORTS } from '../shared/settings-values.js';
 import { isLive } from '../tasks/types.js';
 import { defineCommand, knownTask, needsTask, selectedArgs, taskRef } from './define.js';
 import { loadNewestPage } from './tail-paging.js';
@@ -20,7 +20,7 @@ import { lookupTask, statusSentence } from './wording/speech.js';
 
 // Where the key help and the model's text say the same, they share one sentence.
 const SPAWN_TEXT =
-  'Start a new background coding task: a Claude Code agent working on the prompt in a project directory. Answers at once with the task number.';
+  'Start a new background coding task: a coding agent (Claude Code by default, or Codex or Gemini CLI) working on the prompt in a project directory. Answers at once with the task number.';
 const LIST_TEXT = 'List every task with its number, name, project and status (live tasks first).';
 const RESULT_TEXT =
   'What a task produced: its final text (summary or full), status or failure reason, cost, turns and files touched.';
@@ -45,7 +45,7 @@ const spawnParams = z.object({
     .trim()
     .min(1, 'project is required')
     .describe('Project directory: a directory name under the allowed roots, or an absolute path inside them'),
-  model: z.string().trim().min(1).optional().describe('Claude model alias or name; leave out for the default'),
+  model: z.string().trim().min(1).optional().describe('Model alias or name for the agent; leave out for the default'),
   host: z
     .string()
     .trim()
@@ -56,6 +56,16 @@ const spawnParams = z.object({
     .describe(
       'Caps what the agent may spend on this task, in US dollars (it stops when the cap is reached); only when the user names an amount, else leave out for the configured default',
     ),
+  agent: z
+    .enum(AGENT_KINDS, { error: `agent must be one of: ${AGENT_KINDS.join(', ')}` })
+    .optional()
+    .describe(
+      'Which coding agent CLI runs the task; only when the user names one ("give this to Codex"), else leave out',
+    ),
+  reasoning_effort: z
+    .enum(REASONING_EFFORTS, { error: `reasoning effort must be one of: ${REASONING_EFFORTS.join(', ')}` })
+    .optional()
+    .describe('Codex only: how hard the model thinks; only when the user asks, else leave out'),
   isolation: z
     .enum(ISOLATION_MODES, { error: `isolation must be one of: ${ISOLATION_MODES.join(', ')}` })
     .optional()
@@ -68,6 +78,12 @@ const spawnArgs = spawnParams.extend({
   permissionMode: z
     .enum(PERMISSION_MODES, { error: `permissions must be one of: ${PERMISSION_MODES.join(', ')}` })
     .optional(),
+  // Typed agent and effort names are matched without case ("Codex").
+  agent: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), spawnParams.shape.agent),
+  reasoning_effort: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    spawnParams.shape.reasoning_effort,
+  ),
   // The form's field is text: "2.5" or "$2.5" becomes a number, anything else is refused.
   budget_usd: z
     .preprocess((v) => (typeof v === 'string' ? Number(v.trim().replace(/^\$/, '')) : v), budgetUsd)
@@ -95,6 +111,8 @@ export const spawnTask = defineCommand({
       ...(a.host ? { host: a.host } : {}),
       ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
       ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
+      ...(a.agent ? { backend: a.agent } : {}),
+      ...(a.reasoning_effort ? { reasoningEffort: a.reasoning_effort } : {}),
       ...(a.isolation ? { isolation: a.isolation } : {}),
     });
     if (!r.ok) return refusedAnswer('Could not start the task', r.message);

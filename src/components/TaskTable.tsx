@@ -36,7 +36,7 @@ function elapsed(t: TaskRecord, now: number): string {
   return shortDuration((t.endedAt ?? now) - t.startedAt);
 }
 
-/** Columns for a terminal width: narrow terminals drop project, turns and cost. */
+/** Columns for a terminal width: narrow terminals drop project, agent, turns and cost. */
 export function columnsFor(width: number, needsYou: Readonly<Record<number, string>> = {}): Column[] {
   const waiting = (t: TaskRecord): string | undefined => (t.status === 'running' ? needsYou[t.id] : undefined);
   const cols: Column[] = [
@@ -61,6 +61,7 @@ export function columnsFor(width: number, needsYou: Readonly<Record<number, stri
       width: 10,
       cell: (t) => (t.host ? `${t.host}:` : '') + projectName(t.projectDir),
     });
+  if (width >= 100) cols.push({ key: 'agent', title: 'agent', width: 6, cell: (t) => t.backend });
   cols.push({ key: 'elapsed', title: 'time', width: 6, cell: elapsed });
   if (width >= 100) {
     cols.push({ key: 'turns', title: 'turns', width: 5, cell: (t) => String(t.turns) });

@@ -25,6 +25,8 @@ import {
   NOTICE_MODES,
   PERMISSION_MODES,
   SAME_DIR_POLICIES,
+  AGENT_KINDS,
+  type AgentKind,
   type IsolationMode,
   type MicStreamMode,
   type NoticeMode,
@@ -61,6 +63,10 @@ export const configFileSchema = z
     micStream: z.enum(MIC_STREAM_MODES).optional(),
     stateDir: z.string().min(1).optional(),
     claudePath: z.string().min(1).optional(),
+    codexPath: z.string().min(1).optional(),
+    geminiPath: z.string().min(1).optional(),
+    agent: z.enum(AGENT_KINDS).optional(),
+    projectAgents: z.record(z.string().min(1), z.enum(AGENT_KINDS)).optional(),
     agentCommand: z
       .array(z.string().min(1))
       .min(1)
@@ -131,6 +137,12 @@ export interface Settings {
   stateDir: string;
   configPath: string;
   claudePath?: string;
+  /** The codex and gemini executables (names looked up on PATH, or paths). */
+  codexPath?: string;
+  geminiPath?: string;
+  /** The agent of a task that names none, globally and per project folder name or path. */
+  agent?: AgentKind;
+  projectAgents?: Record<string, AgentKind>;
   /**
    * Runs tasks with this argv instead of claude (`{prompt}` substituted; put `--` before it), e.g.
    * `["aider", "--yes", "--message", "--", "{prompt}"]`.
@@ -233,6 +245,13 @@ export const ARG_OPTIONS = {
   },
   config: { type: 'string', arg: 'FILE', help: 'config file (default $XDG_CONFIG_HOME/voice-orch/config.json)' },
   'claude-path': { type: 'string', arg: 'PATH', help: 'the claude executable (default: claude on PATH)' },
+  'codex-path': { type: 'string', arg: 'PATH', help: 'the codex executable (default: codex on PATH)' },
+  'gemini-path': { type: 'string', arg: 'PATH', help: 'the gemini executable (default: gemini on PATH)' },
+  agent: {
+    type: 'string',
+    arg: 'NAME',
+    help: 'agent of a task that names none: claude, codex or gemini (default claude)',
+  },
   'max-concurrent': { type: 'string', arg: 'N', help: 'tasks running at once; the rest queue (default 4)' },
   'max-budget-usd': {
     type: 'string',
@@ -342,6 +361,9 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     micStream: v['mic-stream'],
     stateDir: v['state-dir'] ?? env.VOICE_ORCH_STATE_DIR,
     claudePath: v['claude-path'] ?? env.VOICE_ORCH_CLAUDE_PATH,
+    codexPath: v['codex-path'],
+    geminiPath: v['gemini-path'],
+    agent: v.agent,
     maxConcurrent,
     maxBudgetUsd,
     permissionMode: v['permission-mode'],
@@ -382,6 +404,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       configPath,
       claudePath: merged.claudePath?.includes('/') ? resolve(cwd, merged.claudePath) : merged.claudePath,
       ...(merged.agentCommand ? { agentCommand: merged.agentCommand } : {}),
+      ...agentSettings(merged, cwd),
       ...(merged.maxBudgetUsd !== undefined ? { maxBudgetUsd: merged.maxBudgetUsd } : {}),
       ...(merged.hosts ? { hosts: merged.hosts } : {}),
       maxConcurrent: merged.maxConcurrent ?? 4,
@@ -405,4 +428,19 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       json: v.json === true,
     },
   };
+}
+
+/** The agent choice and the codex/gemini paths of the merged config (relative paths from `cwd`). */
+function agentSettings(
+  merged: ConfigFile,
+  cwd: string,
+): Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'> {
+  const out: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'> = {};
+  if (merged.agent !== undefined) out.agent = merged.agent;
+  if (merged.projectAgents !== undefined) out.projectAgents = merged.projectAgents;
+  if (merged.codexPath !== undefined)
+    out.codexPath = merged.codexPath.includes('/') ? resolve(cwd, merged.codexPath) : merged.codexPath;
+  if (merged.geminiPath !== undefined)
+    out.geminiPath = merged.geminiPath.includes('/') ? resolve(cwd, merged.geminiPath) : merged.geminiPath;
+  return out;
 }

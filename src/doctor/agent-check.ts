@@ -91,8 +91,20 @@ async function checkCommand(argv: string[], ctx: DoctorContext): Promise<DoctorF
   return [ok('agent-cli', `agentCommand runs ${file}`)];
 }
 
+/** A problem with claude is a warning when tasks get another agent by default (other-agents-check.ts). */
+function softenUnlessDefault(findings: DoctorFinding[], ctx: DoctorContext): DoctorFinding[] {
+  const agent = ctx.settings.agent;
+  if (agent === undefined || agent === 'claude') return findings;
+  return findings.map((f) =>
+    f.severity === 'error' ? { ...f, severity: 'warning', detail: `${f.detail} (only claude tasks need it)` } : f,
+  );
+}
+
 /** Is the agent CLI there and new enough? An error when not: no task could start. */
 export const agentCliCheck: DoctorCheck = {
   name: 'agent-cli',
-  run: (ctx) => (ctx.settings.agentCommand ? checkCommand(ctx.settings.agentCommand, ctx) : checkClaude(ctx)),
+  run: async (ctx) =>
+    ctx.settings.agentCommand && ctx.settings.agent === undefined
+      ? checkCommand(ctx.settings.agentCommand, ctx)
+      : softenUnlessDefault(await checkClaude(ctx), ctx),
 };

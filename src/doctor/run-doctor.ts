@@ -7,6 +7,7 @@ import type { Settings } from '../config/config.js';
 import { sanitizeLine } from '../shared/sanitize.js';
 import { errorText } from '../shared/errors.js';
 import { agentCliCheck } from './agent-check.js';
+import { otherAgentsCheck } from './other-agents-check.js';
 import { audioCheck, type AudioCheckOptions } from './audio-checks.js';
 import { voiceEndpointCheck } from './endpoint-checks.js';
 import { configCheck, nodeCheck, rootsCheck, stateDirCheck } from './local-checks.js';
@@ -17,7 +18,16 @@ export const DOCTOR_TIMEOUT_MS = 10_000;
 
 /** The checks, in the order they print. */
 export function doctorChecks(audio: AudioCheckOptions = {}): DoctorCheck[] {
-  return [nodeCheck, configCheck, agentCliCheck, rootsCheck, stateDirCheck, voiceEndpointCheck, audioCheck(audio)];
+  return [
+    nodeCheck,
+    configCheck,
+    agentCliCheck,
+    otherAgentsCheck,
+    rootsCheck,
+    stateDirCheck,
+    voiceEndpointCheck,
+    audioCheck(audio),
+  ];
 }
 
 /** Options of {@link runDoctorChecks}. */

@@ -23,6 +23,13 @@ void everyPermissionModeListed;
 /** The permission mode of a task that names none. */
 export const DEFAULT_PERMISSION_MODE = 'acceptEdits' satisfies PermissionMode;
 
+/** The agent CLIs a task may run with by name (the `command` backend is chosen by configuring agentCommand). */
+export const AGENT_KINDS = ['claude', 'codex', 'gemini'] as const;
+/** One of {@link AGENT_KINDS}. */
+export type AgentKind = (typeof AGENT_KINDS)[number];
+/** Reasoning efforts a task may name (only codex takes one). */
+export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
 /** How finished or failed tasks are announced, in the order the `m` key cycles through them. */
 export const NOTICE_MODES = ['speak', 'chime', 'off'] as const;
 /** How notices are delivered: spoken by the assistant, an earcon only, or not at all. */

@@ -47,7 +47,11 @@ export class LocalRunner implements Runner {
   }
 
   terminate(proc: RunProcess): void {
-    if (this.isSameProcess(proc)) signalProcess(proc.pid, 'SIGTERM');
+    if (!this.isSameProcess(proc)) return;
+    // The whole group: agent launchers that ignore SIGTERM at their own pid (Gemini CLI's
+    // relaunching parent) or leave a native child behind (Codex's) are ended with their children.
+    // The agent leads its group (detached), so one signal reaches it; the pid alone when the group is gone.
+    if (!signalGroup(proc.pid, 'SIGTERM')) signalProcess(proc.pid, 'SIGTERM');
   }
 
   kill(proc: RunProcess): void {

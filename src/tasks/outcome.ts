@@ -73,6 +73,15 @@ export function apiErrorMessage(text: string | undefined, status: number | null 
   return code !== null ? `API error ${code}: ${body}` : `API error: ${body}`;
 }
 
+/** "1,234 tokens in, 56 out" for agents that report tokens but no cost. */
+function tokensSpent(ev: ResultEvent): string {
+  const u = ev.usage;
+  if (!u) return 'tokens not reported';
+  const input = u.inputTokens + u.cacheReadInputTokens + u.cacheCreationInputTokens;
+  const total = ev.cumulativeUsage ? ' (thread total)' : '';
+  return `${input.toLocaleString('en-US')} tokens in, ${u.outputTokens.toLocaleString('en-US')} out${total}`;
+}
+
 /** N of "Reached maximum number of turns (N)", else num_turns − 1 (the CLI reports max + 1). */
 function maxTurnsOf(ev: ResultEvent): number | undefined {
   for (const e of ev.errors) {
@@ -103,10 +112,13 @@ export function describeResult(
   ev: ResultEvent,
   opts?: { stderrTail?: string; lastApiError?: ApiErrorEvent },
 ): { ok: boolean; text: string; failure?: TaskFailure } {
-  const spent = `${plural(ev.turns, 'turn')}, ${formatCost(ev.costUsd)}`;
+  const spent = ev.tokensOnly ? tokensSpent(ev) : `${plural(ev.turns, 'turn')}, ${formatCost(ev.costUsd)}`;
   if (ev.subtype === 'success' && !ev.isError) {
     const denied = ev.permissionDenials.length;
-    return { ok: true, text: `done in ${spent}${denied > 0 ? `, ${plural(denied, 'tool call')} denied` : ''}` };
+    return {
+      ok: true,
+      text: `done${ev.tokensOnly ? ':' : ' in'} ${spent}${denied > 0 ? `, ${plural(denied, 'tool call')} denied` : ''}`,
+    };
   }
   let failure: TaskFailure;
   switch (ev.subtype) {

@@ -42,7 +42,7 @@ const record = z.looseObject({
   status,
   projectDir: z.string(),
   host: z.string().optional().catch(undefined),
-  backend: z.enum(['claude', 'command']),
+  backend: z.enum(['claude', 'codex', 'gemini', 'command']),
   prompt: z.string(),
   model: z.string().optional(),
   permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'default', 'dontAsk', 'plan']),
@@ -102,6 +102,7 @@ const persistedTask = z.looseObject({
       maxTurns: z.number().optional(),
       maxBudgetUsd: z.number().optional(),
       appendSystemPrompt: z.string().optional(),
+      reasoningEffort: z.string().optional(),
     })
     .optional(),
 });
@@ -125,7 +126,7 @@ export const runMetaSchema = z.looseObject({
   runNo: z.number().int().positive(),
   name: z.string(),
   projectDir: z.string(),
-  backend: z.enum(['claude', 'command']),
+  backend: z.enum(['claude', 'codex', 'gemini', 'command']),
   permissionMode: record.shape.permissionMode,
   model: z.string().optional(),
   /** The task's first prompt. */

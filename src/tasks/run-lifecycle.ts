@@ -80,6 +80,7 @@ export class RunLifecycle {
       resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
       permissionPrompt: prompt,
       allowedTools: o.allowedTools,
+      reasoningEffort: extras.reasoningEffort,
     };
     const cmd =
       rec.host !== undefined

@@ -80,7 +80,7 @@ export interface Runner {
   isAlive(proc: RunProcess): Promise<boolean>;
   /** Synchronous {@link isAlive}, for checks just before a signal. */
   isSameProcess(proc: RunProcess): boolean;
-  /** Asks the run to end (SIGTERM to its top process; the agent ends its tools itself). */
+  /** Asks the run to end (SIGTERM to its process group and top process; the agent ends its tools itself). */
   terminate(proc: RunProcess): void;
   /** Ends the run at once: SIGKILL to its process group and its top process (if still the same). */
   kill(proc: RunProcess): void;

@@ -24,6 +24,19 @@ export interface SpawnPolicy extends BackendConfig {
   backend: BackendKind;
   /** The budget of a spawn that names none (USD); none when undefined. */
   defaultMaxBudgetUsd?: number;
+  /** The agent of a spawn that names none, by project folder name or absolute path (before `backend`). */
+  projectAgents?: Readonly<Record<string, BackendKind>>;
+}
+
+/** The configured agent of a project given as a folder name or a path, if any. */
+export function projectAgent(
+  projectDir: string,
+  agents: Readonly<Record<string, BackendKind>> | undefined,
+): BackendKind | undefined {
+  if (agents === undefined) return undefined;
+  const trimmed = projectDir.trim().replace(/\/+$/, '');
+  const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  return Object.hasOwn(agents, trimmed) ? agents[trimmed] : Object.hasOwn(agents, base) ? agents[base] : undefined;
 }
 
 /** An accepted spawn, cleaned, before its folder is resolved. */
@@ -51,7 +64,7 @@ export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<
         'Bypassing permissions is turned off. It is allowed only when it is the default you chose yourself: "permissionMode": "bypassPermissions" in config.json or --permission-mode bypassPermissions. Otherwise use acceptEdits.',
     };
   }
-  const backend = opts.backend ?? p.backend;
+  const backend = opts.backend ?? projectAgent(opts.projectDir ?? '', p.projectAgents) ?? p.backend;
   const refusal = backendFor(backend).refusal(p);
   if (refusal !== undefined) return { ok: false, message: refusal };
   if (opts.maxTurns !== undefined && !(Number.isInteger(opts.maxTurns) && opts.maxTurns > 0)) {
@@ -61,14 +74,18 @@ export function validateSpawn(opts: SpawnOptions, p: SpawnPolicy): ActionResult<
   if (opts.maxBudgetUsd !== undefined && backend !== 'claude') {
     return {
       ok: false,
-      message: 'A budget works only with the claude agent; the configured agent command takes none.',
+      message: `A budget works only with the claude agent; ${backend === 'command' ? 'the configured agent command' : backend} takes none.`,
     };
   }
   const budget = opts.maxBudgetUsd ?? (backend === 'claude' ? p.defaultMaxBudgetUsd : undefined);
   if (budget !== undefined && !(typeof budget === 'number' && Number.isFinite(budget) && budget > 0)) {
     return { ok: false, message: 'The budget must be an amount of dollars above zero.' };
   }
+  if (opts.reasoningEffort !== undefined && backend !== 'codex') {
+    return { ok: false, message: 'A reasoning effort works only with the codex agent; leave it out for this one.' };
+  }
   const extras: SpawnExtras = {};
+  if (opts.reasoningEffort !== undefined) extras.reasoningEffort = opts.reasoningEffort;
   if (opts.maxTurns !== undefined) extras.maxTurns = opts.maxTurns;
   if (budget !== undefined) extras.maxBudgetUsd = budget;
   if (opts.appendSystemPrompt !== undefined && opts.appendSystemPrompt !== '')

@@ -90,3 +90,44 @@ function closeQuietly(fd: number | undefined): void {
     // already closed: nothing to release
   }
 }
+
+/** What a short command printed, for checks such as `<agent> --version`. */
+export interface ShortRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** Why it did not run or did not finish in time. */
+  error?: string;
+}
+
+/**
+ * Runs a short command to its end (stdin ignored, killed after `timeoutMs`) and returns what it
+ * printed; never throws. Not for agents' runs (those are detached, see {@link spawnDetached}).
+ */
+export async function runShort(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ShortRun> {
+  try {
+    const r = await execa(file, [...args], {
+      env,
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+      timeout: timeoutMs,
+      windowsHide: true,
+    });
+    const out: ShortRun = {
+      exitCode: r.exitCode ?? null,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+    };
+    if (r.timedOut) out.error = `no answer within ${Math.round(timeoutMs / 1000)} s`;
+    else if (r.failed && r.exitCode === undefined) out.error = r.shortMessage;
+    return out;
+  } catch (e) {
+    return { exitCode: null, stdout: '', stderr: '', error: errorText(e) };
+  }
+}

@@ -44,6 +44,12 @@ export interface TaskManagerOptions {
   defaultMaxBudgetUsd?: number;
   /** Backend when a spawn names none (default claude). */
   backend?: BackendKind;
+  /** The codex executable: a name looked up on PATH (default `codex`) or a path. */
+  codexPath?: string;
+  /** The gemini executable: a name looked up on PATH (default `gemini`) or a path. */
+  geminiPath?: string;
+  /** The agent of a spawn that names none, per project folder name or absolute path (else `backend`). */
+  projectAgents?: Record<string, BackendKind>;
   /** The command backend's argv, `{prompt}` substituted, e.g. `['aider', '--message', '{prompt}']`. */
   commandArgv?: string[];
   /** Added: poll interval of the log tailers (default 150). */
@@ -81,8 +87,14 @@ export type ResolvedOptions = Required<
     | 'permissionPrompt'
     | 'waitingForDecision'
     | 'allowedTools'
+    | 'codexPath'
+    | 'geminiPath'
+    | 'projectAgents'
   >
 > & {
+  codexPath?: string;
+  geminiPath?: string;
+  projectAgents?: Record<string, BackendKind>;
   defaultMaxBudgetUsd?: number;
   hosts: Record<string, HostPlacement>;
   permissionPrompt?: TaskManagerOptions['permissionPrompt'];
@@ -115,6 +127,9 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     hosts: opts.hosts ?? {},
     backend: opts.backend ?? 'claude',
     commandArgv: opts.commandArgv,
+    codexPath: opts.codexPath,
+    geminiPath: opts.geminiPath,
+    projectAgents: opts.projectAgents,
     tailPollMs: opts.tailPollMs ?? 150,
     watchIntervalMs: opts.watchIntervalMs ?? 250,
     descendantScanMs: opts.descendantScanMs ?? 1000,

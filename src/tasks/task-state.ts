@@ -8,6 +8,7 @@ import type { LogTailer } from './log-tailer.js';
 import type { Outcome } from './outcome.js';
 import { RingBuffer } from './ring-buffer.js';
 import { runCost } from './run-cost.js';
+import { runUsage } from './run-usage.js';
 import type { SeenProcess } from './runner.js';
 import type { PersistedTask } from './task-store.js';
 import type { AgentEvent, TaskOutputEntry, TaskRecord, TaskRun } from './types.js';
@@ -64,7 +65,12 @@ export interface TaskState {
   waiters: (() => void)[];
   /** Limits given at spawn; they apply to every run of the task. */
   spawnExtras?: SpawnExtras;
+  /** The agent's latest text since its last tool call (chunks joined): the result of agents whose final line has none. */
+  lastText?: string;
 }
+
+/** Longest text kept as {@link TaskState.lastText}. */
+const LAST_TEXT_MAX = 20_000;
 
 /** A fresh in-memory task around `rec`, with a tail of `tailSize` entries. */
 export function newTaskState(rec: TaskRecord, tailSize: number): TaskState {
@@ -125,6 +131,9 @@ export function addFollowUpRun(rec: TaskRecord, prompt: string, now: number): vo
  */
 export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): boolean {
   const rec = st.rec;
+  if (ev.type === 'text')
+    st.lastText = ((ev.delta === true ? (st.lastText ?? '') : '') + ev.text).slice(-LAST_TEXT_MAX);
+  else if (ev.type === 'tool_use' || ev.type === 'tool_result' || ev.type === 'init') delete st.lastText;
   switch (ev.type) {
     case 'init':
       if (ev.sessionId !== '') rec.claudeSessionId = ev.sessionId;
@@ -145,13 +154,16 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): b
       const sessionId = ev.sessionId ?? rec.claudeSessionId;
       const cost = runCost(ev.costUsd, sessionId, run.runNo, rec.runs);
       run.costUsd = cost.costUsd;
+      if (ev.usage) Object.assign(run, runUsage(ev.usage, ev.cumulativeUsage === true, sessionId, run.runNo, rec.runs));
       run.sessionCostUsd = cost.sessionCostUsd;
       if (sessionId !== undefined) run.sessionId = sessionId;
-      if (ev.text !== undefined) {
-        run.resultText = ev.text;
-        rec.resultText = ev.text;
+      const resultText = ev.text ?? st.lastText?.trim();
+      if (resultText !== undefined) {
+        run.resultText = resultText;
+        rec.resultText = resultText;
       }
       if (ev.sessionId && !rec.claudeSessionId) rec.claudeSessionId = ev.sessionId;
+      delete st.lastText;
       rec.turns = rec.runs.reduce((n, r) => n + (r.turns ?? 0), 0);
       rec.costUsd = rec.runs.reduce((n, r) => n + (r.costUsd ?? 0), 0);
       return true;

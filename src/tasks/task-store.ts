@@ -31,7 +31,7 @@ export interface PersistedTask {
   /** A cancel was requested for the current run (so its end counts as cancelled). */
   cancelling?: boolean;
   /** Limits given at spawn that are not part of the record; every run of the task uses them. */
-  spawnExtras?: { maxTurns?: number; maxBudgetUsd?: number; appendSystemPrompt?: string };
+  spawnExtras?: { maxTurns?: number; maxBudgetUsd?: number; appendSystemPrompt?: string; reasoningEffort?: string };
   /** Writes of the current run whose tool result has not been read yet: `[tool_use id, path]`. */
   pendingWrites?: [string, string][];
 }

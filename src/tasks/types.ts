@@ -20,8 +20,11 @@ export interface TaskFailure {
   message: string;
 }
 
-/** Which agent runs the task: Claude Code stream-json, or any argv with the prompt substituted. */
-export type BackendKind = 'claude' | 'command';
+/**
+ * Which agent runs the task: Claude Code, Codex (`codex exec --json`), Gemini CLI (`gemini -p -o
+ * stream-json`), or any argv with the prompt substituted.
+ */
+export type BackendKind = 'claude' | 'codex' | 'gemini' | 'command';
 
 /** Claude permission modes accepted by the CLI; `bypassPermissions` only when configured explicitly. */
 export type PermissionMode = 'acceptEdits' | 'auto' | 'bypassPermissions' | 'manual' | 'default' | 'dontAsk' | 'plan';
@@ -63,6 +66,8 @@ export interface SpawnOptions {
   /** Test/advanced seam, not a setting: text appended to the agent's system prompt. */
   appendSystemPrompt?: string;
   backend?: BackendKind;
+  /** Reasoning effort for agents that take one (codex: `model_reasoning_effort`). */
+  reasoningEffort?: string;
   /** In place, in a worktree of its own, or `auto` (the manager's default); see tasks/isolation.ts. */
   isolation?: 'auto' | 'in_place' | 'worktree';
   /** A configured remote host to run on (`build`); a project `build:api` names it too. */
@@ -89,6 +94,10 @@ export interface TaskRun {
   /** What this run spent (for a resumed session: its share of the session's total). */
   costUsd?: number;
   /** Byte offset in this run's log file where its output begins (0 for a log of its own). */
+  /** Tokens this run used (for a resumed codex thread: its share of the thread's total). */
+  usage?: AgentUsage;
+  /** The session's cumulative usage as the run's result reported it (codex), for the next run's share. */
+  sessionUsage?: AgentUsage;
   /** Session the run's `result` belongs to. */
   sessionId?: string;
   /** The session's cumulative cost as the run's `result` reported it. */
@@ -200,7 +209,7 @@ export interface AgentUsage {
 /** One parsed stream-json line. A line may produce no event (ignored types) or exactly one. */
 export type AgentEvent =
   | { type: 'init'; sessionId: string; model: string; cwd?: string; permissionMode?: string; tools?: string[] }
-  | { type: 'text'; text: string; aborted?: boolean }
+  | { type: 'text'; text: string; aborted?: boolean; delta?: boolean }
   | { type: 'tool_use'; id: string; name: string; input: unknown; summary: string; filePath?: string }
   | { type: 'tool_result'; toolUseId: string; isError: boolean; text: string }
   | { type: 'permission_denied'; toolName: string; toolUseId?: string; message: string }
@@ -228,6 +237,10 @@ export type AgentEvent =
       apiErrorStatus?: number | null;
       permissionDenials: { toolName: string; toolUseId?: string }[];
       sessionId?: string;
+      /** The CLI reports tokens but no cost: `costUsd` is 0 and the result reads in tokens. */
+      tokensOnly?: boolean;
+      /** `usage` is the session's running total (codex threads), not this run's own. */
+      cumulativeUsage?: boolean;
     }
   | { type: 'partial_text'; text: string }
   | { type: 'other'; lineType: string; subtype?: string }

@@ -157,7 +157,7 @@ describe('dispatchCommand', () => {
     expect(form().fields[1]!.value).toBe('web');
     await d.submitForm();
     expect(form().error).toMatch(/prompt is required/);
-    expect(form().fields.map((f) => f.value)).toEqual(['fix-login', 'web', '', '', '', '', '', '']);
+    expect(form().fields.map((f) => f.value)).toEqual(['fix-login', 'web', '', '', '', '', '', '', '', '']);
     d.formKey({ name: 'next' });
     d.formKey({ name: 'text', text: 'Fix the login bug' });
     expect(form().error).toBeUndefined();

@@ -65,6 +65,8 @@ describe('tools array', () => {
       'model',
       'host',
       'budget_usd',
+      'agent',
+      'reasoning_effort',
       'isolation',
     ]);
   });

@@ -43,9 +43,9 @@ describe('task table', () => {
     const app = await mount({ tasks: four() });
     const f = app.frame();
     expect(lineOf(f, /fix-login/)).toMatch(
-      /^› 1\s+\S running\s+fix-login\s+api\s+1m05s\s+3\s+\$0\.05\s+Edit src\/auth\.ts/,
+      /^› 1\s+\S running\s+fix-login\s+api\s+claude\s+1m05s\s+3\s+\$0\.05\s+Edit src\/auth\.ts/,
     );
-    expect(lineOf(f, /docs/)).toMatch(/^ {2}2\s+✓ completed\s+docs\s+api\s+30s\s+7\s+\$0\.31/);
+    expect(lineOf(f, /docs/)).toMatch(/^ {2}2\s+✓ completed\s+docs\s+api\s+claude\s+30s\s+7\s+\$0\.31/);
     expect(lineOf(f, /broken/)).toMatch(/✗ failed .*crashed with exit code 3/);
     expect(lineOf(f, /waiting/)).toMatch(/… queued .*—.*waiting for task 1/);
     expect(lineOf(f, /stopped/)).toMatch(/⊘ cancelled/);

@@ -26,6 +26,8 @@ export interface AgentRunArgs {
   permissionPrompt?: { mcpConfig: string; tool: string };
   /** Rules the CLI allows without asking (`--allowedTools`, in its own rule syntax). */
   allowedTools?: readonly string[];
+  /** Reasoning effort, for agents that take one (codex). */
+  reasoningEffort?: string;
 }
 
 /** How voice-orch is configured for the backends. */
@@ -34,6 +36,10 @@ export interface BackendConfig {
   claudePath: string;
   /** The command backend's argv template (`{prompt}` substituted). */
   commandArgv?: readonly string[];
+  /** The `codex` executable: a name looked up on PATH (default `codex`) or a path. */
+  codexPath?: string;
+  /** The `gemini` executable: a name looked up on PATH (default `gemini`) or a path. */
+  geminiPath?: string;
 }
 
 /** A ready-to-start agent command. */

@@ -46,7 +46,9 @@ export const claudeBackend: AgentBackend = {
     }
     return { ok: true, value: { file, args: claudeArgs(run) } };
   },
-  env: agentEnv,
+  // The other agents' keys are theirs alone.
+  env: (base, policy) =>
+    agentEnv(base, { ...policy, drop: ['CODEX_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', ...(policy.drop ?? [])] }),
   parseLine: parseStreamJsonLine,
   outcome: (end) => decideOutcome({ ...end, backend: 'claude' }),
 };

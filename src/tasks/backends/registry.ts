@@ -2,11 +2,15 @@
 import type { ActionResult, BackendKind } from '../types.js';
 import type { AgentBackend, AgentCommand, AgentRunArgs } from './agent-backend.js';
 import { claudeBackend } from './claude.js';
+import { codexBackend } from './codex.js';
 import { commandBackend } from './command.js';
+import { geminiBackend } from './gemini.js';
 
 /** Every backend voice-orch knows. */
 export const BACKENDS: Readonly<Record<BackendKind, AgentBackend>> = {
   claude: claudeBackend,
+  codex: codexBackend,
+  gemini: geminiBackend,
   command: commandBackend,
 };
 

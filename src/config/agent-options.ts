@@ -1,0 +1,18 @@
+/**
+ * The task engine's agent options from the settings: the default agent (a configured `agent`
+ * wins over a configured agent command), per-project agents, and the codex/gemini executables.
+ */
+import type { TaskManagerOptions } from '../tasks/task-manager-options.js';
+import type { Settings } from './config.js';
+
+/** The agent part of the task manager's options (see this file's header). */
+export function agentTaskOptions(
+  settings: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'>,
+): Partial<TaskManagerOptions> {
+  const o: Partial<TaskManagerOptions> = {};
+  if (settings.agent !== undefined) o.backend = settings.agent;
+  if (settings.projectAgents !== undefined) o.projectAgents = settings.projectAgents;
+  if (settings.codexPath !== undefined) o.codexPath = settings.codexPath;
+  if (settings.geminiPath !== undefined) o.geminiPath = settings.geminiPath;
+  return o;
+}
