@@ -14,6 +14,7 @@ import {
   tailPageUp,
   tailScrollDown,
   tailScrollUp,
+  toggleFinished,
 } from './screen-commands.js';
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
@@ -31,6 +32,7 @@ export const commands = [
   followUpTask,
   selectNext,
   selectPrev,
+  toggleFinished,
   pttDiscard,
   back,
   tailFilter,

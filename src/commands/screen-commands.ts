@@ -28,6 +28,15 @@ export const selectPrev = screenCommand({
   action: { type: 'select/move', delta: -1 },
 });
 
+export const toggleFinished = screenCommand({
+  id: 'toggle_finished',
+  title: 'hide done',
+  description: 'Hide finished tasks from the table, or show them again (h).',
+  keys: { main: ['h'] },
+  noVoiceReason: 'Hiding rows only changes what the table shows.',
+  action: { type: 'tasks/toggle-finished' },
+});
+
 export const back = screenCommand({
   id: 'back',
   title: 'back',

@@ -13,13 +13,15 @@ import {
   type KeyHint,
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
-import { scopeOf, taskList } from '../state/selectors.js';
+import { scopeOf } from '../state/selectors.js';
+import { needsAttention, summaryText, tableTasks, taskSummary } from '../state/task-order.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppContextValue } from './context.js';
 import { FollowUpForm } from './FollowUpForm.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { mainLayout } from './layout.js';
 import { MessageInput } from './MessageInput.js';
 import { NewTaskForm } from './NewTaskForm.js';
 import { Notices } from './Notices.js';
@@ -53,7 +55,7 @@ function Screen({ tickMs }: { tickMs: number }) {
   const { columns, rows } = useTerminalSize();
   const s = useAppState((x: AppState) => x);
   const ctx = useApp();
-  const tasks = taskList(s);
+  const tasks = tableTasks(s);
   const animate = tickMs > 0 && (tasks.some((t) => t.status === 'running') || s.connection.kind === 'reconnecting');
   const now = useNow(tickMs || 1000, animate, ctx.now);
   const frame = Math.floor(now / Math.max(1, tickMs || 120));
@@ -100,12 +102,20 @@ function Screen({ tickMs }: { tickMs: number }) {
   } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
     main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
   } else {
-    const tableRows = tasks.length === 0 ? 1 : Math.min(tasks.length + 1, Math.max(3, Math.floor(body * 0.55)));
+    const pinned = tasks.filter((t) => needsAttention(t.status)).length;
+    const lay = mainLayout(body, tasks.length, pinned);
     main = (
       <>
-        <TaskTable tasks={tasks} selectedId={s.selectedId} width={width} height={tableRows} now={now} frame={frame} />
-        <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
-        <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
+        {lay.summary ? (
+          <Text dimColor wrap="truncate-end">
+            {summaryText(taskSummary(s))}
+          </Text>
+        ) : null}
+        <TaskTable tasks={tasks} selectedId={s.selectedId} width={width} height={lay.table} now={now} frame={frame} />
+        {lay.rule ? <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text> : null}
+        {lay.transcript ? (
+          <MemoTranscriptPane entries={s.transcript} width={width - 1} height={lay.transcript} />
+        ) : null}
       </>
     );
   }

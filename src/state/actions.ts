@@ -24,6 +24,8 @@ export type Action =
   | { type: 'task/output'; taskId: number; entries: TaskOutputEntry[] }
   | { type: 'select/move'; delta: number }
   | { type: 'select/set'; taskId: number }
+  /** `h`: hide finished tasks from the table, or show them again. */
+  | { type: 'tasks/toggle-finished' }
   | { type: 'transcript/upsert'; entry: TranscriptEntry }
   | { type: 'activity/add'; at: number; text: string }
   | { type: 'notice/add'; text: string; level?: Notice['level']; at: number; ttlMs?: number }

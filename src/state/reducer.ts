@@ -7,6 +7,7 @@ import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { Action, FormKey } from './actions.js';
 import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
+import { tableTasks } from './task-order.js';
 import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
 import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './types.js';
 
@@ -36,6 +37,7 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
     tasks: {},
     order: [],
     selectedId: null,
+    hideFinished: false,
     tails: {},
     tailLog: null,
     transcript: [],
@@ -167,7 +169,9 @@ export function reducer(state: AppState, raw: Action): AppState {
       let next: AppState = { ...state, tasks: {}, order: [] };
       for (const t of action.tasks) next = withTask(next, t);
       const selectedId =
-        state.selectedId !== null && state.selectedId in next.tasks ? state.selectedId : (next.order[0] ?? null);
+        state.selectedId !== null && state.selectedId in next.tasks
+          ? state.selectedId
+          : (tableTasks(next)[0]?.id ?? null);
       const v = state.view;
       // A view about a task that is gone would route keys to a screen nobody can see.
       if (v.kind !== 'main' && !(v.taskId in next.tasks))
@@ -183,12 +187,22 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'task/output':
       return action.entries.length ? appendTail(state, action.taskId, action.entries) : state;
     case 'select/move': {
-      if (state.order.length === 0) return state;
-      const at = state.selectedId === null ? -1 : state.order.indexOf(state.selectedId);
-      const from = at < 0 ? (action.delta > 0 ? -1 : state.order.length) : at;
-      const to = Math.min(state.order.length - 1, Math.max(0, from + action.delta));
-      const selectedId = state.order[to]!;
+      // The selection moves through the rows as the table shows them (attention order).
+      const rows = tableTasks(state).map((t) => t.id);
+      if (rows.length === 0) return state;
+      const at = state.selectedId === null ? -1 : rows.indexOf(state.selectedId);
+      const from = at < 0 ? (action.delta > 0 ? -1 : rows.length) : at;
+      const to = Math.min(rows.length - 1, Math.max(0, from + action.delta));
+      const selectedId = rows[to]!;
       return selectedId === state.selectedId ? state : { ...state, selectedId };
+    }
+    case 'tasks/toggle-finished': {
+      const next: AppState = { ...state, hideFinished: !state.hideFinished };
+      const rows = tableTasks(next);
+      // A hidden selection would leave the keys acting on a task nobody can see.
+      if (next.selectedId !== null && !rows.some((t) => t.id === next.selectedId))
+        return { ...next, selectedId: rows[0]?.id ?? null };
+      return next;
     }
     case 'select/set':
       return action.taskId in state.tasks && state.selectedId !== action.taskId

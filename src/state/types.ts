@@ -153,6 +153,8 @@ export interface AppState {
   /** Task ids in table order (ascending id). */
   order: readonly number[];
   selectedId: number | null;
+  /** `h`: finished tasks are left out of the table (state/task-order.ts). */
+  hideFinished: boolean;
   /** A short, bounded output tail per task (the full output stays in the task manager). */
   tails: Readonly<Record<number, readonly TaskOutputEntry[]>>;
   /** The log of the task open in the tail view. */
