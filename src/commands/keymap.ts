@@ -268,7 +268,7 @@ export interface HelpRow {
   note?: string;
 }
 
-const SCOPE_ORDER: readonly Scope[] = ['main', 'tail', 'result', 'help', 'form', 'confirm'];
+const SCOPE_ORDER: readonly Scope[] = ['main', 'tail', 'result', 'help', 'notices', 'form', 'confirm'];
 
 /** Help overlay rows, straight from the registry; commands of one help group share a row. */
 export function helpRows(registry: readonly AnyCommandSpec[] = commands): HelpRow[] {

@@ -14,6 +14,7 @@ import {
   tailPageUp,
   tailScrollDown,
   tailScrollUp,
+  noticeLog,
   toggleFinished,
 } from './screen-commands.js';
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
@@ -44,6 +45,7 @@ export const commands = [
   message,
   pttTap,
   setNoticeMode,
+  noticeLog,
   help,
   quit,
 ] as const;

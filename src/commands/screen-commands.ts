@@ -41,7 +41,7 @@ export const back = screenCommand({
   id: 'back',
   title: 'back',
   description: 'Close the overlay or go back to the task table.',
-  keys: { tail: ['escape'], result: ['escape'], help: ['escape', '?'] },
+  keys: { tail: ['escape'], result: ['escape'], help: ['escape', '?'], notices: ['escape', 'N'] },
   noVoiceReason: 'Screen navigation only.',
   action: { type: 'view/back' },
 });
@@ -107,6 +107,15 @@ export const tailFollow = screenCommand({
   keys: { tail: ['end', 'F'] },
   noVoiceReason: 'Scrolling is a screen action.',
   action: followTail,
+});
+
+export const noticeLog = screenCommand({
+  id: 'notice_log',
+  title: 'notices',
+  description: 'Show the last 50 notices, newest first (N or Esc closes).',
+  keys: { main: ['N'], result: ['N'] },
+  noVoiceReason: 'The notice log is for reading on the screen; the assistant already spoke them.',
+  action: { type: 'overlay/notices' },
 });
 
 export const help = screenCommand({

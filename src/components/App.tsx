@@ -24,6 +24,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { mainLayout } from './layout.js';
 import { MessageInput } from './MessageInput.js';
 import { NewTaskForm } from './NewTaskForm.js';
+import { NoticeLog } from './NoticeLog.js';
 import { Notices } from './Notices.js';
 import { ResultCard } from './ResultCard.js';
 import { StatusBar } from './StatusBar.js';
@@ -60,7 +61,9 @@ function Screen({ tickMs }: { tickMs: number }) {
   const now = useNow(tickMs || 1000, animate, ctx.now);
   const frame = Math.floor(now / Math.max(1, tickMs || 120));
   const scope = scopeOf(s);
-  const hints = scope === 'form' || scope === 'confirm' ? FORM_HINTS : footerHints(s, scope, ctx.commands.registry);
+  // Overlays name their own way out in their title; the help overlay needs every line for its rows.
+  const noFooter = scope === 'form' || scope === 'confirm' || scope === 'help' || scope === 'notices';
+  const hints = noFooter ? FORM_HINTS : footerHints(s, scope, ctx.commands.registry);
   const help = useMemo(() => helpRows(ctx.commands.registry), [ctx.commands.registry]);
 
   const width = Math.max(20, columns);
@@ -73,6 +76,8 @@ function Screen({ tickMs }: { tickMs: number }) {
   const overlay = s.overlay;
   if (overlay?.kind === 'help') {
     main = <HelpOverlay rows={help} width={width} height={body} />;
+  } else if (overlay?.kind === 'notices') {
+    main = <NoticeLog notices={s.noticeLog} height={body} />;
   } else if (overlay?.kind === 'confirm') {
     main = <ConfirmDialog request={overlay.request} width={Math.min(width, 72)} />;
   } else if (overlay?.kind === 'form') {

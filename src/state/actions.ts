@@ -6,7 +6,7 @@ import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
-import type { ConfirmRequest, FormState, KeyArrival, Notice, TailFilter } from './types.js';
+import type { ConfirmRequest, FormState, KeyArrival, Notice, NoticeKind, TailFilter } from './types.js';
 
 /** A key as the form editor understands it (normalised by the UI layer). */
 export type FormKey =
@@ -28,7 +28,7 @@ export type Action =
   | { type: 'tasks/toggle-finished' }
   | { type: 'transcript/upsert'; entry: TranscriptEntry }
   | { type: 'activity/add'; at: number; text: string }
-  | { type: 'notice/add'; text: string; level?: Notice['level']; at: number; ttlMs?: number }
+  | { type: 'notice/add'; text: string; level?: Notice['level']; kind?: NoticeKind; at: number; ttlMs?: number }
   | { type: 'notice/expire'; now: number }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'noticeMode'; mode: NoticeMode }
@@ -59,6 +59,8 @@ export type Action =
   | { type: 'tail/scroll'; delta: number }
   | { type: 'tail/follow' }
   | { type: 'overlay/help' }
+  /** `N`: open the notice log. */
+  | { type: 'overlay/notices' }
   | { type: 'overlay/close' }
   | { type: 'form/open'; form: FormState }
   | { type: 'form/key'; key: FormKey }

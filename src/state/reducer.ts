@@ -9,7 +9,7 @@ import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
 import { tableTasks } from './task-order.js';
 import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
-import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './types.js';
+import { TAIL_FILTERS, type AppState, type FormState, type Notice, type NoticeKind } from './types.js';
 
 /** Output entries kept per task in the store (the full output stays in the task manager). */
 export const TAIL_MAX = 50;
@@ -19,6 +19,8 @@ export { TAIL_LOG_MAX } from './tail-window.js';
 export const TRANSCRIPT_MAX = 200;
 /** Notices on screen at once (the newest win). */
 export const NOTICES_MAX = 4;
+/** Notices the log (`N`) keeps. */
+export const NOTICE_LOG_MAX = 50;
 /** How long a notice stays when the action does not say. */
 export const NOTICE_TTL_MS = 5_000;
 /** Longest text a form field accepts (a pasted prompt can be long, but not unbounded). */
@@ -42,6 +44,7 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
     tailLog: null,
     transcript: [],
     notices: [],
+    noticeLog: [],
     connection: { kind: 'closed' },
     model: opts.model ?? '',
     noticeMode: DEFAULT_NOTICE_MODE,
@@ -152,12 +155,26 @@ function editForm(form: FormState, key: FormKey): FormState {
   }
 }
 
-function addNotice(state: AppState, text: string, level: Notice['level'], at: number, ttlMs: number): AppState {
+function addNotice(
+  state: AppState,
+  text: string,
+  level: Notice['level'],
+  kind: NoticeKind | undefined,
+  at: number,
+  ttlMs: number,
+): AppState {
   const id = state.seq.notice + 1;
-  const notice: Notice = { id, text, level, expiresAt: at + ttlMs };
+  const notice: Notice = { id, text, level, ...(kind ? { kind } : {}), at, expiresAt: at + ttlMs };
   // The same text twice in a row (a retrying error) refreshes the one notice instead of stacking.
   const others = state.notices.filter((n) => n.text !== text);
-  return { ...state, notices: appendBounded(others, [notice], NOTICES_MAX), seq: { ...state.seq, notice: id } };
+  const last = state.noticeLog[state.noticeLog.length - 1];
+  const logBase = last?.text === text ? state.noticeLog.slice(0, -1) : state.noticeLog;
+  return {
+    ...state,
+    notices: appendBounded(others, [notice], NOTICES_MAX),
+    noticeLog: appendBounded(logBase, [notice], NOTICE_LOG_MAX),
+    seq: { ...state.seq, notice: id },
+  };
 }
 
 /** The reducer: pure, returns the same object when nothing changed. */
@@ -228,7 +245,14 @@ export function reducer(state: AppState, raw: Action): AppState {
       };
     }
     case 'notice/add':
-      return addNotice(state, action.text, action.level ?? 'info', action.at, action.ttlMs ?? NOTICE_TTL_MS);
+      return addNotice(
+        state,
+        action.text,
+        action.level ?? 'info',
+        action.kind,
+        action.at,
+        action.ttlMs ?? NOTICE_TTL_MS,
+      );
     case 'notice/expire': {
       const notices = state.notices.filter((n) => n.expiresAt > action.now);
       return notices.length === state.notices.length ? state : { ...state, notices };
@@ -333,6 +357,8 @@ export function reducer(state: AppState, raw: Action): AppState {
     }
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help' } };
+    case 'overlay/notices':
+      return { ...state, overlay: { kind: 'notices' } };
     case 'overlay/close':
       return state.overlay ? { ...state, overlay: null } : state;
     case 'form/open':

@@ -117,6 +117,8 @@ export interface KeyArrival {
 /** Overlays drawn over the base view. */
 export type Overlay =
   | { kind: 'help' }
+  /** `N`: the last notices, newest first. */
+  | { kind: 'notices' }
   | { kind: 'form'; form: FormState }
   | {
       kind: 'confirm';
@@ -128,13 +130,20 @@ export type Overlay =
     };
 
 /** Where keys are interpreted: the base view, or the overlay on top of it. */
-export type Scope = 'main' | 'tail' | 'result' | 'help' | 'form' | 'confirm';
+export type Scope = 'main' | 'tail' | 'result' | 'help' | 'notices' | 'form' | 'confirm';
 
-/** A short message that clears itself at `expiresAt`. */
+/** What a notice is about, for its mark and colour: a failure, a task waiting for a decision, a finished task, a cancelled one. */
+export type NoticeKind = 'failure' | 'waiting' | 'finished' | 'cancelled';
+
+/** A short message that leaves the screen at `expiresAt` and stays in the notice log (`N`). */
 export interface Notice {
   id: number;
   text: string;
   level: 'info' | 'success' | 'warning' | 'error';
+  /** Absent for notices that are about nothing in particular (marked by level). */
+  kind?: NoticeKind;
+  /** When it was raised (epoch ms); the reducer always sets it. */
+  at?: number;
   expiresAt: number;
 }
 
@@ -162,6 +171,8 @@ export interface AppState {
   /** Conversation, tool calls and activity lines, oldest first, bounded. */
   transcript: readonly TranscriptEntry[];
   notices: readonly Notice[];
+  /** Every notice of the session, oldest first, bounded (the `N` overlay). */
+  noticeLog: readonly Notice[];
   connection: ConnectionState;
   /** Realtime model name, for the status bar. */
   model: string;

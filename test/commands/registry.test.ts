@@ -187,7 +187,7 @@ describe('footer hints and help rows', () => {
       note: 'The task table on screen always shows every task.',
     });
     expect(rows.find((r) => r.id === 'get_task_result')!.keys).toBe('r');
-    expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?');
+    expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?/N');
     expect(rows.find((r) => r.id === 'tail_filter')!.keys).toBe('/ Tab');
   });
 });
