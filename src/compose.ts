@@ -18,6 +18,7 @@ import { PushToTalk } from './input/push-to-talk.js';
 import type { PushToTalkPort } from './input/types.js';
 import { createDispatcher, createToolHost, type Dispatcher } from './commands/index.js';
 import type { CommandContext, PttKeySink } from './commands/types.js';
+import { createTerminalClipboard } from './shared/clipboard.js';
 import { taskNotice } from './commands/wording/task-notices.js';
 import {
   bindAudio,
@@ -138,7 +139,13 @@ export async function composeApp(
     ...(overrides.syncStore ? { sync: true } : {}),
   });
 
-  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit };
+  const ctx: CommandContext = {
+    tasks,
+    store,
+    ptt,
+    quit: onQuit,
+    clipboard: createTerminalClipboard((d) => process.stdout.write(d)),
+  };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
   // Realtime, and evaluating it cost about a tenth of a second of cold start.
   const chosen =

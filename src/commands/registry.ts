@@ -20,6 +20,7 @@ import {
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
+import { copyResult } from './copy-command.js';
 
 export { defineCommand } from './define.js';
 
@@ -31,6 +32,7 @@ export const commands = [
   getTaskResult,
   cancelTask,
   followUpTask,
+  copyResult,
   selectNext,
   selectPrev,
   toggleFinished,
