@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
 import { needsAttention, tableWindow } from '../state/task-order.js';
+import { agentRunMs } from './run-prompts.js';
 import { fit, money, shortDuration, STATUS_COLOR, statusGlyph } from './format.js';
 
 /** Props of {@link TaskTable}. */
@@ -31,8 +32,8 @@ function projectName(dir: string): string {
 }
 
 function elapsed(t: TaskRecord, now: number): string {
-  if (t.startedAt === undefined) return '—';
-  return shortDuration((t.endedAt ?? now) - t.startedAt);
+  const ms = agentRunMs(t, now);
+  return ms === undefined ? '—' : shortDuration(ms);
 }
 
 /** Widest status cell: the glyph, a space and the longest status word ("interrupted"), never cut. */

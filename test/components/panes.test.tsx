@@ -153,7 +153,10 @@ describe('wrapping', () => {
         height={10}
       />,
     );
-    const lines = f.split('\n').slice(1);
+    // The header, then the run's prompt under its separator, then the entry.
+    const lines = f.split('\n').slice(3);
+    expect(f.split('\n')[1]).toMatch(/^── run 1 · prompt ─+$/);
+    expect(f.split('\n')[2]).toBe('› do it');
     expect(lines.length).toBe(4);
     expect(lines.join(' ').replace(/\s+/g, ' ').trim()).toBe(long);
   });
