@@ -1,7 +1,7 @@
 /* @jsxRuntime automatic */
 /* @jsxImportSource react */
-import { memo, useCallback, useMemo, type ReactNode } from 'react';
-import { Box, Text, useInput, type Key } from 'ink';
+import { memo, useCallback, useEffect, useMemo, type ReactNode } from 'react';
+import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';
 import { handleKey } from '../commands/key-input.js';
 import {
@@ -41,6 +41,11 @@ export interface AppProps {
   now?: () => number;
   /** Spinner and clock refresh in ms (0 stops the animation, for tests). Default 120. */
   tickMs?: number;
+  /**
+   * Ask the terminal for bracketed paste, so pasted text arrives marked and a multi-line prompt
+   * stays whole (commands/key-input.ts). Off by default: test renderers record every write as a frame.
+   */
+  bracketedPaste?: boolean;
 }
 
 const FORM_HINTS: KeyHint[] = [];
@@ -155,7 +160,15 @@ function Screen({ tickMs }: { tickMs: number }) {
  * The whole TUI. Reads the store through selectors and acts only through the command layer.
  * Render it with `exitOnCtrlC: false` so Ctrl+C reaches the quit command.
  */
-export function App({ store, commands, now = Date.now, tickMs = 120 }: AppProps) {
+export function App({ store, commands, now = Date.now, tickMs = 120, bracketedPaste = false }: AppProps) {
+  const { stdout } = useStdout();
+  useEffect(() => {
+    if (!bracketedPaste) return undefined;
+    stdout.write('\u001b[?2004h');
+    return () => {
+      stdout.write('\u001b[?2004l');
+    };
+  }, [bracketedPaste, stdout]);
   const value = useMemo<AppContextValue>(() => ({ store, commands, now }), [store, commands, now]);
   const keymap = useMemo(() => buildKeymap(commands.registry), [commands.registry]);
   const chunkOf = useMemo(() => createChunkCounter(), []);

@@ -3,6 +3,7 @@
  * components dispatch them through the store.
  */
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
+import type { LineEdit } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
@@ -10,8 +11,8 @@ import type { ConfirmRequest, FormState, KeyArrival, Notice, NoticeKind, TailFil
 
 /** A key as the form editor understands it (normalised by the UI layer). */
 export type FormKey =
-  | { name: 'text'; text: string }
-  | { name: 'backspace' }
+  /** Typing, paste, cursor moves and deletions in the focused field (input/line-editor.ts). */
+  | LineEdit
   | { name: 'next' }
   | { name: 'prev' }
   /** Tab: complete the project name, or go to the next field when there is nothing to complete. */

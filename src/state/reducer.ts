@@ -1,6 +1,7 @@
 /**
  * The pure reducer of the UI state. Every list it keeps is bounded.
  */
+import { applyEdit, lineAt } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
@@ -121,25 +122,20 @@ function commonPrefix(words: string[]): string {
 function editForm(form: FormState, key: FormKey): FormState {
   const field = form.fields[form.focus];
   if (!field) return form;
-  const setValue = (value: string): FormState => ({
+  const setValue = (value: string, cursor?: number): FormState => ({
     ...form,
     error: undefined,
-    fields: form.fields.map((f, i) => (i === form.focus ? { ...f, value } : f)),
+    fields: form.fields.map((f, i) => {
+      if (i !== form.focus) return f;
+      const { cursor: _old, ...rest } = f;
+      return cursor === undefined || cursor >= value.length ? { ...rest, value } : { ...rest, value, cursor };
+    }),
   });
   const move = (d: number): FormState => ({
     ...form,
     focus: (form.focus + d + form.fields.length) % form.fields.length,
   });
   switch (key.name) {
-    case 'text': {
-      // Line breaks and other control characters would tear the one-line field; tabs become spaces.
-      // eslint-disable-next-line no-control-regex
-      const clean = key.text.replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
-      if (!clean) return form;
-      return setValue((field.value + clean).slice(0, FIELD_MAX));
-    }
-    case 'backspace':
-      return field.value ? setValue(Array.from(field.value).slice(0, -1).join('')) : form;
     case 'next':
       return move(1);
     case 'prev':
@@ -151,6 +147,11 @@ function editForm(form: FormState, key: FormKey): FormState {
         if (completed.length > field.value.length) return setValue(completed);
       }
       return move(1);
+    }
+    default: {
+      const before = lineAt(field.value, field.cursor);
+      const after = applyEdit(before, key, FIELD_MAX);
+      return after === before ? form : setValue(after.value, after.cursor);
     }
   }
 }

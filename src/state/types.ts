@@ -61,6 +61,8 @@ export interface FormField {
   name: string;
   label: string;
   value: string;
+  /** Where the cursor is in `value` (input/line-editor.ts); absent = at the end. */
+  cursor?: number;
   optional?: boolean;
   /** Shown dimmed when the field is empty. */
   placeholder?: string;
