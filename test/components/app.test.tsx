@@ -264,7 +264,7 @@ describe('confirm dialogs', () => {
     await app.press('y');
     expect(app.tasks.calls).toEqual(['cancel 1']);
     expect(app.frame()).toContain('Task 1 fix-login cancelled');
-    expect(app.frame()).toContain('key → cancel_task(1): cancelled');
+    expect(app.frame()).toContain('→ cancel task 1: cancelled');
   });
 
   it('Ctrl+C with live tasks asks keep / cancel / stay', async () => {

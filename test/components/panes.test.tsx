@@ -38,7 +38,7 @@ describe('TranscriptPane', () => {
     );
     const lines = f.split('\n');
     expect(lines[0]).toBe('you cancel the login task');
-    expect(lines[1]).toMatch(/^⚙ cancel_task\(\{"task":"login"\}\) → .*…$/);
+    expect(lines[1]).toMatch(/^→ cancel task · task login: Cancelled task 3 .*…$/);
     expect(lines[1]!.length).toBeLessThanOrEqual(60);
     expect(lines[2]).toBe('assistant Done, I cancelled ▍');
     expect(lines[3]).toBe('! Task 2 docs finished');
