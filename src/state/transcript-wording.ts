@@ -7,6 +7,7 @@
  * its activity line is left out.
  */
 import type { TranscriptEntry } from '../session/types.js';
+import { sanitizeLine } from '../shared/sanitize.js';
 
 /** "cancel_task" → "cancel task". */
 function words(name: string): string {
@@ -20,13 +21,15 @@ export function argWords(raw: string): string {
   try {
     const v: unknown = JSON.parse(t);
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.entries(v as Record<string, unknown>)
+      const text = Object.entries(v as Record<string, unknown>)
         .filter(([, x]) => x !== undefined && x !== null && x !== '')
         .map(([k, x]) => `${words(k)} ${typeof x === 'string' ? x : JSON.stringify(x)}`)
         .join(', ')
         .replace(/\s+/g, ' ');
+      // Decoding JSON turns escapes like \u001b back into control characters: clean again.
+      return sanitizeLine(text);
     }
-    return typeof v === 'string' ? v : t;
+    return sanitizeLine(typeof v === 'string' ? v : t);
   } catch {
     // Cut short (clipped) JSON: drop its punctuation rather than show it.
     return t

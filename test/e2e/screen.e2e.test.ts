@@ -54,8 +54,15 @@ describe('voice-orch at 80×24 in tmux', () => {
     s.keys('Enter');
     await s.waitFor(/1\s+\S+\s+running\s+two-lines/);
     const registry = join(state, 'tasks.json');
-    await waitUntil(() => existsSync(registry), 10_000, 'the registry');
-    const reg = JSON.parse(readFileSync(registry, 'utf8')) as Registry;
+    const read = (): Registry | undefined => {
+      try {
+        return JSON.parse(readFileSync(registry, 'utf8')) as Registry;
+      } catch {
+        return undefined;
+      }
+    };
+    await waitUntil(() => (read()?.tasks.length ?? 0) > 0, 10_000, 'the registry to record the task');
+    const reg = read()!;
     expect(reg.tasks[0]?.record.prompt).toBe('Write notes about the login.\nscenario:slow');
     // Every line of the screen stays inside 80 columns; the running task is in view.
     expect(s.screen()).toMatch(/1 running/);

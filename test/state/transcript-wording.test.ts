@@ -45,3 +45,12 @@ describe('transcript wording', () => {
     expect(argWords('{"task":"login","prompt":"Add a te')).toBe('task login, prompt Add a te');
   });
 });
+
+describe('transcript wording and hostile text', () => {
+  it('escapes decoded from JSON arguments never reach the screen', () => {
+    const out = argWords('{"name":"\\u001b]2;MODEL-TITLE\\u0007x"}');
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(out).toContain('x');
+  });
+});
