@@ -112,7 +112,7 @@ async function runApp(settings: Settings): Promise<void> {
   process.on('SIGHUP', () => void shutdown('keep', 0));
   process.stdin.on('end', () => void shutdown('keep', 0));
 
-  ink = render(<App store={app.store} commands={app.commands} />, { exitOnCtrlC: false });
+  ink = render(<App store={app.store} commands={app.commands} bracketedPaste />, { exitOnCtrlC: false });
   await ink.waitUntilExit();
 }
 

@@ -25,6 +25,7 @@ import { PushToTalk } from './input/push-to-talk.js';
 import type { PushToTalkPort } from './input/types.js';
 import { createDispatcher, createToolHost, type Dispatcher } from './commands/index.js';
 import type { CommandContext, PttKeySink } from './commands/types.js';
+import { createTerminalClipboard } from './shared/clipboard.js';
 import { taskNotice } from './commands/wording/task-notices.js';
 import {
   bindAudio,
@@ -160,7 +161,14 @@ export async function composeApp(
   });
 
   permissions.desk.projectDirOf = (id) => tasks.get(id)?.projectDir;
-  const ctx: CommandContext = { tasks, store, ptt, quit: onQuit, requests: permissions.desk };
+  const ctx: CommandContext = {
+    tasks,
+    store,
+    ptt,
+    quit: onQuit,
+    requests: permissions.desk,
+    clipboard: createTerminalClipboard((d) => process.stdout.write(d)),
+  };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
   // Realtime, and evaluating it cost about a tenth of a second of cold start.
   const chosen =

@@ -31,11 +31,39 @@ function isTypedRun(ev: KeyEvent): boolean {
   });
 }
 
+/** Bracketed paste: the terminal wraps pasted text in these (Ink hands them over without the ESC). */
+const PASTE_START = '[200~';
+const PASTE_END = '[201~';
+/** Per dispatcher: a paste has begun and not ended yet. */
+const pasting = new WeakMap<Dispatcher, boolean>();
+
+/**
+ * A bracketed paste is text, whole: in a form it goes into the field with its line breaks (a
+ * two-line prompt stays two lines); anywhere else it is dropped, never read as keys. True when
+ * the event belonged to a paste.
+ */
+function handlePaste(commands: Dispatcher, input: string, key: KeyLike): boolean {
+  const raw = input.startsWith('\u001b') ? input.slice(1) : input;
+  if (raw === PASTE_START || raw.startsWith(PASTE_START)) {
+    pasting.set(commands, true);
+    const rest = raw.slice(PASTE_START.length);
+    if (rest) handlePaste(commands, rest, key);
+    return true;
+  }
+  if (!pasting.get(commands)) return false;
+  const end = raw.indexOf(PASTE_END);
+  const text = end >= 0 ? raw.slice(0, end) : key.return ? '\n' : raw;
+  if (end >= 0) pasting.set(commands, false);
+  if (text && scopeOf(commands.ctx.store.getState()) === 'form') commands.formKey({ name: 'paste', text });
+  return true;
+}
+
 /**
  * Routes one Ink input event (see the module comment). `chunk` numbers the terminal read the event
  * came in (see `createChunkCounter`).
  */
 export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, key: KeyLike, chunk?: number): void {
+  if (handlePaste(commands, input, key)) return;
   const events = splitKeys(input, key);
   // Once one event of the string has been handled, the rest may only go to a form (the one that
   // key opened, or the one open all along); after that form closes, the rest is dropped too.

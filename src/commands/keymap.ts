@@ -121,10 +121,35 @@ const FORM_KEYS: ReadonlyMap<KeyName, FormKeyAction> = new Map<KeyName, FormKeyA
   ['up', { kind: 'edit', key: { name: 'prev' } }],
   ['down', { kind: 'edit', key: { name: 'next' } }],
   ['backspace', { kind: 'edit', key: { name: 'backspace' } }],
+  // The line editor (input/line-editor.ts): the keys of a shell prompt.
+  ['left', { kind: 'edit', key: { name: 'left' } }],
+  ['right', { kind: 'edit', key: { name: 'right' } }],
+  ['home', { kind: 'edit', key: { name: 'home' } }],
+  ['end', { kind: 'edit', key: { name: 'end' } }],
+  ['ctrl+a', { kind: 'edit', key: { name: 'home' } }],
+  ['ctrl+e', { kind: 'edit', key: { name: 'end' } }],
+  ['ctrl+w', { kind: 'edit', key: { name: 'delete-word' } }],
+  ['ctrl+u', { kind: 'edit', key: { name: 'delete-to-start' } }],
+  ['ctrl+k', { kind: 'edit', key: { name: 'delete-to-end' } }],
+  ['ctrl+d', { kind: 'edit', key: { name: 'delete' } }],
 ]);
+
+/** Keys with Alt (meta) or Ctrl held that the key names above do not tell apart. */
+function modifiedFormKey(input: string, key: KeyLike): FormKeyAction | undefined {
+  // Alt+Enter: a line break inside a prompt instead of sending it.
+  if (key.return && key.meta) return { kind: 'edit', key: { name: 'newline' } };
+  if ((key.meta || key.ctrl) && key.leftArrow) return { kind: 'edit', key: { name: 'word-left' } };
+  if ((key.meta || key.ctrl) && key.rightArrow) return { kind: 'edit', key: { name: 'word-right' } };
+  if (key.meta && input === 'b') return { kind: 'edit', key: { name: 'word-left' } };
+  if (key.meta && input === 'f') return { kind: 'edit', key: { name: 'word-right' } };
+  if (key.meta && (key.backspace || key.delete)) return { kind: 'edit', key: { name: 'delete-word' } };
+  return undefined;
+}
 
 /** What one key event does in an open form: a form key, else its text is typed; undefined = nothing. */
 export function formKeyAction(input: string, key: KeyLike): FormKeyAction | undefined {
+  const modified = modifiedFormKey(input, key);
+  if (modified) return modified;
   const name = keyNameOf(input, key);
   const bound = name !== undefined ? FORM_KEYS.get(name) : undefined;
   if (bound) return bound;
@@ -268,7 +293,7 @@ export interface HelpRow {
   note?: string;
 }
 
-const SCOPE_ORDER: readonly Scope[] = ['main', 'tail', 'result', 'help', 'form', 'confirm', 'diff'];
+const SCOPE_ORDER: readonly Scope[] = ['main', 'tail', 'result', 'help', 'notices', 'form', 'confirm', 'diff'];
 
 /** Help overlay rows, straight from the registry; commands of one help group share a row. */
 export function helpRows(registry: readonly AnyCommandSpec[] = commands): HelpRow[] {

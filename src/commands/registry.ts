@@ -14,12 +14,15 @@ import {
   tailPageUp,
   tailScrollDown,
   tailScrollUp,
+  noticeLog,
+  toggleFinished,
 } from './screen-commands.js';
 import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-commands.js';
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
 import * as wt from './worktree-commands.js';
 import { requestCommands } from './request-commands.js';
+import { copyResult } from './copy-command.js';
 
 export { defineCommand } from './define.js';
 
@@ -50,8 +53,10 @@ export const commands = [
     ],
   ],
   ...requestCommands,
+  copyResult,
   selectNext,
   selectPrev,
+  toggleFinished,
   pttDiscard,
   back,
   tailFilter,
@@ -63,6 +68,7 @@ export const commands = [
   message,
   pttTap,
   setNoticeMode,
+  noticeLog,
   help,
   quit,
 ] as const;

@@ -28,11 +28,22 @@ export const selectPrev = screenCommand({
   action: { type: 'select/move', delta: -1 },
 });
 
+export const toggleFinished = screenCommand({
+  id: 'toggle_finished',
+  title: 'hide done',
+  // Shares the selection's help row so the help overlay still fits 80×24.
+  helpGroup: 'select',
+  description: 'Hide finished tasks from the table, or show them again (h).',
+  keys: { main: ['h'] },
+  noVoiceReason: 'Hiding rows only changes what the table shows.',
+  action: { type: 'tasks/toggle-finished' },
+});
+
 export const back = screenCommand({
   id: 'back',
   title: 'back',
   description: 'Close the overlay or go back to the task table.',
-  keys: { tail: ['escape'], result: ['escape'], help: ['escape', '?'] },
+  keys: { tail: ['escape'], result: ['escape'], help: ['escape', '?'], notices: ['escape', 'N'] },
   noVoiceReason: 'Screen navigation only.',
   action: { type: 'view/back' },
 });
@@ -98,6 +109,16 @@ export const tailFollow = screenCommand({
   keys: { tail: ['end', 'F'] },
   noVoiceReason: 'Scrolling is a screen action.',
   action: followTail,
+});
+
+export const noticeLog = screenCommand({
+  id: 'notice_log',
+  title: 'notices',
+  helpGroup: 'notices',
+  description: 'Show the last 50 notices, newest first (N or Esc closes).',
+  keys: { main: ['N'], result: ['N'] },
+  noVoiceReason: 'The notice log is for reading on the screen; the assistant already spoke them.',
+  action: { type: 'overlay/notices' },
 });
 
 export const help = screenCommand({

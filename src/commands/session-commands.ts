@@ -80,6 +80,8 @@ const noticeModeParams = z.object({ mode: z.enum(NOTICE_MODES).describe('speak, 
 export const setNoticeMode = defineCommand({
   id: 'set_notice_mode',
   title: 'notices',
+  // Shares a help row with the notice log (N).
+  helpGroup: 'notices',
   description: `${NOTICE_MODE_TEXT} The key cycles through them.`,
   keys: { main: ['m'] },
   voice: {

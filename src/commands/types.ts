@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { VoiceEngine } from '../session/voice-engine.js';
 import type { AppStore } from '../state/bind.js';
 import type { AppState, ConfirmRequest, FormKind, Scope } from '../state/types.js';
+import type { ClipboardPort } from '../shared/clipboard.js';
 import type { ShutdownPolicy, TaskManagerPort } from '../tasks/types.js';
 import type { CommandId } from './registry.js';
 
@@ -50,6 +51,8 @@ export interface CommandContext {
   now?: () => number;
   /** Answers agents' permission requests (src/permissions/desk.ts). */
   requests?: RequestDesk;
+  /** Where `y` copies a result (OSC 52 to the terminal); absent = copying is unavailable. */
+  clipboard?: ClipboardPort;
 }
 
 /** The context a command runs with: the shared context plus where the call came from. */

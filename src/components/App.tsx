@@ -1,7 +1,7 @@
 /* @jsxRuntime automatic */
 /* @jsxImportSource react */
-import { memo, useCallback, useMemo, type ReactNode } from 'react';
-import { Box, Text, useInput, type Key } from 'ink';
+import { memo, useCallback, useEffect, useMemo, type ReactNode } from 'react';
+import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import type { Dispatcher } from '../commands/dispatch.js';
 import { handleKey } from '../commands/key-input.js';
 import {
@@ -13,7 +13,8 @@ import {
   type KeyHint,
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
-import { scopeOf, taskList } from '../state/selectors.js';
+import { scopeOf } from '../state/selectors.js';
+import { needsAttention, summaryText, tableTasks, taskSummary } from '../state/task-order.js';
 import { needsYouOf, requestOf, tasksNeedingYou } from '../state/request-selectors.js';
 import { RequestPanel } from './RequestPanel.js';
 import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
@@ -24,8 +25,10 @@ import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppConte
 import { FollowUpForm } from './FollowUpForm.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { mainLayout } from './layout.js';
 import { MessageInput } from './MessageInput.js';
 import { NewTaskForm } from './NewTaskForm.js';
+import { NoticeLog } from './NoticeLog.js';
 import { Notices } from './Notices.js';
 import { ResultCard } from './ResultCard.js';
 import { StatusBar } from './StatusBar.js';
@@ -42,6 +45,11 @@ export interface AppProps {
   now?: () => number;
   /** Spinner and clock refresh in ms (0 stops the animation, for tests). Default 120. */
   tickMs?: number;
+  /**
+   * Ask the terminal for bracketed paste, so pasted text arrives marked and a multi-line prompt
+   * stays whole (commands/key-input.ts). Off by default: test renderers record every write as a frame.
+   */
+  bracketedPaste?: boolean;
 }
 
 const FORM_HINTS: KeyHint[] = [];
@@ -57,12 +65,14 @@ function Screen({ tickMs }: { tickMs: number }) {
   const { columns, rows } = useTerminalSize();
   const s = useAppState((x: AppState) => x);
   const ctx = useApp();
-  const tasks = taskList(s);
+  const tasks = tableTasks(s);
   const animate = tickMs > 0 && (tasks.some((t) => t.status === 'running') || s.connection.kind === 'reconnecting');
   const now = useNow(tickMs || 1000, animate, ctx.now);
   const frame = Math.floor(now / Math.max(1, tickMs || 120));
   const scope = scopeOf(s);
-  const hints = scope === 'form' || scope === 'confirm' ? FORM_HINTS : footerHints(s, scope, ctx.commands.registry);
+  // Overlays name their own way out in their title; the help overlay needs every line for its rows.
+  const noFooter = scope === 'form' || scope === 'confirm' || scope === 'help' || scope === 'notices';
+  const hints = noFooter ? FORM_HINTS : footerHints(s, scope, ctx.commands.registry);
   const help = useMemo(() => helpRows(ctx.commands.registry), [ctx.commands.registry]);
 
   const width = Math.max(20, columns);
@@ -83,6 +93,8 @@ function Screen({ tickMs }: { tickMs: number }) {
     );
   } else if (overlay?.kind === 'diff') {
     main = <DiffView title={overlay.title} lines={overlay.lines} scroll={overlay.scroll} width={width} height={body} />;
+  } else if (overlay?.kind === 'notices') {
+    main = <NoticeLog notices={s.noticeLog} height={body} />;
   } else if (overlay?.kind === 'confirm') {
     main = <ConfirmDialog request={overlay.request} width={Math.min(width, 72)} />;
   } else if (overlay?.kind === 'form') {
@@ -113,24 +125,32 @@ function Screen({ tickMs }: { tickMs: number }) {
     main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
   } else {
     const selectedRequest = requestOf(s, s.selectedId);
-    const tableRows = tasks.length === 0 ? 1 : Math.min(tasks.length + 1, Math.max(3, Math.floor(body * 0.55)));
+    const pinned = tasks.filter((t) => needsAttention(t.status)).length;
+    const lay = mainLayout(body, tasks.length, pinned);
+    // A selected task that asks something shows its request where the conversation would be.
+    const lower = lay.transcript || (selectedRequest ? Math.max(0, body - lay.table - (lay.summary ? 1 : 0) - 1) : 0);
     main = (
       <>
+        {lay.summary ? (
+          <Text dimColor wrap="truncate-end">
+            {summaryText(taskSummary(s))}
+          </Text>
+        ) : null}
         <TaskTable
           tasks={tasks}
           selectedId={s.selectedId}
           width={width}
-          height={tableRows}
+          height={lay.table}
           now={now}
           frame={frame}
           needsYou={needsYouOf(s.requests)}
         />
-        <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>
-        {selectedRequest ? (
-          <RequestPanel request={selectedRequest} width={width - 1} height={body - tableRows - 1} />
-        ) : (
-          <MemoTranscriptPane entries={s.transcript} width={width - 1} height={body - tableRows - 1} />
-        )}
+        {lay.rule || selectedRequest ? <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text> : null}
+        {selectedRequest && lower > 0 ? (
+          <RequestPanel request={selectedRequest} width={width - 1} height={lower} />
+        ) : lay.transcript ? (
+          <MemoTranscriptPane entries={s.transcript} width={width - 1} height={lay.transcript} />
+        ) : null}
       </>
     );
   }
@@ -166,7 +186,15 @@ function Screen({ tickMs }: { tickMs: number }) {
  * The whole TUI. Reads the store through selectors and acts only through the command layer.
  * Render it with `exitOnCtrlC: false` so Ctrl+C reaches the quit command.
  */
-export function App({ store, commands, now = Date.now, tickMs = 120 }: AppProps) {
+export function App({ store, commands, now = Date.now, tickMs = 120, bracketedPaste = false }: AppProps) {
+  const { stdout } = useStdout();
+  useEffect(() => {
+    if (!bracketedPaste) return undefined;
+    stdout.write('\u001b[?2004h');
+    return () => {
+      stdout.write('\u001b[?2004l');
+    };
+  }, [bracketedPaste, stdout]);
   const value = useMemo<AppContextValue>(() => ({ store, commands, now }), [store, commands, now]);
   const keymap = useMemo(() => buildKeymap(commands.registry), [commands.registry]);
   const chunkOf = useMemo(() => createChunkCounter(), []);

@@ -15,6 +15,20 @@ export interface FormViewProps {
   blocked?: string | undefined;
 }
 
+/** What a field shows in `w` columns: a window of its value around the cursor (line breaks as ↵). */
+function fieldWindow(value: string, cursor: number, w: number): { before: string; at: string; after: string } {
+  const shown = value.replace(/\n/g, '↵');
+  const c = Math.max(0, Math.min(shown.length, cursor));
+  const start = Math.max(0, c - Math.max(1, w - 2));
+  const endLimit = start + w - 1;
+  let before = shown.slice(start, c);
+  if (start > 0) before = `…${before.slice(1)}`;
+  const at = shown.slice(c, c + 1);
+  let after = shown.slice(c + 1, Math.max(c + 1, endLimit));
+  if (endLimit < shown.length) after = `${after.slice(0, -1)}…`;
+  return { before, at, after };
+}
+
 /**
  * A form: one line per field, the focused one marked with a cursor; the refusal of the last
  * submit shown inline in red. Long values show their end, where the typing happens.
@@ -27,14 +41,19 @@ export function FormView({ form, width, children, blocked }: FormViewProps) {
       <Text bold>{form.title}</Text>
       {form.fields.map((f, i) => {
         const focused = i === form.focus;
-        const v = f.value.length > valueW ? `…${f.value.slice(f.value.length - valueW + 1)}` : f.value;
+        const v = f.value;
+        const win = fieldWindow(v, focused ? (f.cursor ?? v.length) : v.length, valueW);
+        const lines = v ? v.split('\n').length : 0;
         return (
           <Text key={f.name} wrap="truncate-end">
             <Text color={focused ? 'cyan' : undefined}>{focused ? '› ' : '  '}</Text>
             <Text dimColor={!focused}>{`${f.label}${f.optional ? '?' : ':'}`.padEnd(labelW + 1)}</Text>
-            {v ? <Text>{v}</Text> : null}
-            {focused ? <Text color="cyan">▍</Text> : null}
+            {win.before ? <Text>{win.before}</Text> : null}
+            {focused && win.at ? <Text inverse>{win.at}</Text> : win.at ? <Text>{win.at}</Text> : null}
+            {focused && !win.at ? <Text color="cyan">▍</Text> : null}
+            {win.after ? <Text>{win.after}</Text> : null}
             {v ? null : <Text dimColor>{cut(f.placeholder ?? '', valueW)}</Text>}
+            {lines > 1 ? <Text dimColor>{` (${lines} lines)`}</Text> : null}
           </Text>
         );
       })}
@@ -54,7 +73,7 @@ export function FormView({ form, width, children, blocked }: FormViewProps) {
           ? 'working…'
           : blocked
             ? 'Tab next/complete · ↑/↓ field · Esc close'
-            : 'Enter submit · Tab next/complete · ↑/↓ field · Esc cancel'}
+            : 'Enter submit · Alt+Enter new line · ←/→ Ctrl+A/E/W/U/K edit · Tab next/complete · ↑/↓ field · Esc cancel'}
       </Text>
     </Box>
   );

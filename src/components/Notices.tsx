@@ -2,13 +2,7 @@
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { Notice } from '../state/types.js';
-
-const COLOR: Readonly<Record<Notice['level'], string>> = {
-  info: 'blue',
-  success: 'green',
-  warning: 'yellow',
-  error: 'red',
-};
+import { noticeStyle } from './notice-style.js';
 
 /** Props of {@link Notices}. */
 export interface NoticesProps {
@@ -17,16 +11,19 @@ export interface NoticesProps {
   max: number;
 }
 
-/** Short messages that clear themselves (the store drops them at their expiry). */
+/** Short messages that leave the screen after a while (the log, `N`, keeps them). */
 export function Notices({ notices, max }: NoticesProps) {
   if (notices.length === 0 || max <= 0) return null;
   return (
     <Box flexDirection="column">
-      {notices.slice(-max).map((n) => (
-        <Text key={n.id} color={COLOR[n.level]} wrap="truncate-end">
-          {`${n.level === 'error' ? '✗' : n.level === 'warning' ? '!' : n.level === 'success' ? '✓' : 'ℹ'} ${n.text}`}
-        </Text>
-      ))}
+      {notices.slice(-max).map((n) => {
+        const st = noticeStyle(n);
+        return (
+          <Text key={n.id} color={st.color} wrap="truncate-end">
+            {`${st.mark} ${n.text}`}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

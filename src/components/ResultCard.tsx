@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
 import { money, shortDuration, STATUS_COLOR, wrapText } from './format.js';
+import { agentRunMs, promptBlock } from './run-prompts.js';
 
 /** Props of {@link ResultCard}. */
 export interface ResultCardProps {
@@ -15,13 +16,22 @@ export interface ResultCardProps {
 
 /** What a task produced: final text, status or failure reason, cost (of its budget), turns, files touched, elapsed. */
 export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
-  const el = t.startedAt === undefined ? '—' : shortDuration((t.endedAt ?? now) - t.startedAt);
+  const ms = agentRunMs(t, now);
+  const el = ms === undefined ? '—' : shortDuration(ms);
   const cost = t.budgetUsd === undefined ? money(t.costUsd) : `${money(t.costUsd)} of ${money(t.budgetUsd)} budget`;
   const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
+  // The prompts of every run, a separator each; at most a third of the card.
+  const runNos = t.runs.length ? t.runs.map((r) => r.runNo) : [1];
+  const allPrompt = runNos.flatMap((n) => promptBlock(t, n, Math.max(10, width - 4)));
+  const promptRows = Math.max(1, Math.floor((height - 7) / 3));
+  const prompt =
+    allPrompt.length > promptRows
+      ? [...allPrompt.slice(0, promptRows - 1), `… ${allPrompt.length - promptRows + 1} more prompt lines (in the log)`]
+      : allPrompt;
   // What git counts, and where a worktree task works: one more line when there is something to say.
   const changes = changesText(t);
-  // Header, facts, files, the "final text" label and the border take 7 lines.
-  const textRows = Math.max(1, height - 7 - (changes ? 1 : 0));
+  // Header, facts, files, the "final text" label, the border, the prompts and the changes line.
+  const textRows = Math.max(1, height - 7 - prompt.length - (changes ? 1 : 0));
   const text =
     t.resultText ??
     (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
@@ -38,6 +48,11 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
       <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${cost} · ${t.projectDir}`}</Text>
       <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
       {changes ? <Text wrap="truncate-end">{changes}</Text> : null}
+      {prompt.map((l, i) => (
+        <Text key={`p${i}`} dimColor wrap="truncate-end">
+          {l || ' '}
+        </Text>
+      ))}
       <Text dimColor>final text:</Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end">

@@ -6,6 +6,7 @@ import { FILTER_LABEL, filterEntries } from '../state/selectors.js';
 import type { TailFilter, TailLog } from '../state/types.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import { STATUS_COLOR, wrapText } from './format.js';
+import { promptBlock } from './run-prompts.js';
 
 /** Props of {@link TailView}. */
 export interface TailViewProps {
@@ -56,6 +57,14 @@ export function TailView({ task, log, filter, scroll, follow, width, height }: T
     for (let j = parts.length - 1; j >= 0 && lines.length < body; j--) {
       // Entries of different pages may share a seq; their place in the window is unique.
       lines.unshift({ key: `${i}:${j}`, text: parts[j]!, color: colorOf(e) });
+    }
+    // A run begins here: its prompt (the first, or a follow-up) above its output.
+    const prev = entries[i - 1];
+    if (prev ? prev.runNo !== e.runNo : log?.atStart) {
+      const block = promptBlock(task, e.runNo, Math.max(10, width));
+      for (let j = block.length - 1; j >= 0 && lines.length < body; j--) {
+        lines.unshift({ key: `p${i}:${j}`, text: block[j]!, color: j === 0 ? 'gray' : 'yellow' });
+      }
     }
   }
   // "+": the window holds part of the log; more lies on disk beyond it.

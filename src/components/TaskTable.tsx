@@ -2,6 +2,8 @@
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
+import { needsAttention, tableWindow } from '../state/task-order.js';
+import { agentRunMs } from './run-prompts.js';
 import { fit, money, shortDuration, STATUS_COLOR, statusGlyph } from './format.js';
 
 /** Props of {@link TaskTable}. */
@@ -32,19 +34,35 @@ function projectName(dir: string): string {
 }
 
 function elapsed(t: TaskRecord, now: number): string {
-  if (t.startedAt === undefined) return '—';
-  return shortDuration((t.endedAt ?? now) - t.startedAt);
+  const ms = agentRunMs(t, now);
+  return ms === undefined ? '—' : shortDuration(ms);
 }
 
-/** Columns for a terminal width: narrow terminals drop project, agent, turns and cost. */
+/** Widest status cell: the glyph, a space and the longest status word ("interrupted"), never cut. */
+export const STATUS_WIDTH =
+  2 + Math.max(...['interrupted', 'completed', 'cancelled', 'running', 'waiting', 'stalled'].map((w) => w.length));
+
+const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, x));
+
+/**
+ * Columns for a pane width: narrow panes drop project, agent, turns and cost; the name, project and
+ * activity columns share what is left, so a wide pane shows longer names instead of padding.
+ */
 export function columnsFor(width: number, needsYou: Readonly<Record<number, string>> = {}): Column[] {
   const waiting = (t: TaskRecord): string | undefined => (t.status === 'running' ? needsYou[t.id] : undefined);
+  const withProject = width >= 70;
+  const withFigures = width >= 100;
+  // Fixed columns and their separators, plus the two-column selection mark.
+  const fixed = 2 + (3 + 1) + (STATUS_WIDTH + 1) + (6 + 1) + (withFigures ? 6 + 8 + 7 : 0);
+  const flex = Math.max(0, width - fixed);
+  const nameW = clamp(Math.round(flex * 0.28), 10, 32);
+  const projectW = withProject ? clamp(Math.round(flex * 0.18), 8, 24) : 0;
   const cols: Column[] = [
     { key: 'id', title: '#', width: 3, cell: (t) => String(t.id) },
     {
       key: 'status',
       title: 'status',
-      width: 12,
+      width: STATUS_WIDTH,
       cell: (t, _n, f) =>
         waiting(t) !== undefined
           ? '? needs you'
@@ -52,26 +70,26 @@ export function columnsFor(width: number, needsYou: Readonly<Record<number, stri
       color: (t) =>
         waiting(t) !== undefined ? 'magenta' : t.stalled && t.status === 'running' ? 'yellow' : STATUS_COLOR[t.status],
     },
-    { key: 'name', title: 'name', width: width >= 100 ? 18 : 14, cell: (t) => (t.worktree ? `⎇ ${t.name}` : t.name) },
+    { key: 'name', title: 'name', width: nameW, cell: (t) => (t.worktree ? `⎇ ${t.name}` : t.name) },
   ];
-  if (width >= 70)
+  if (withProject)
     cols.push({
       key: 'project',
       title: 'project',
-      width: 10,
+      width: projectW,
       cell: (t) => (t.host ? `${t.host}:` : '') + projectName(t.projectDir),
     });
-  if (width >= 100) cols.push({ key: 'agent', title: 'agent', width: 6, cell: (t) => t.backend });
+  if (withFigures) cols.push({ key: 'agent', title: 'agent', width: 6, cell: (t) => t.backend });
   cols.push({ key: 'elapsed', title: 'time', width: 6, cell: elapsed });
-  if (width >= 100) {
+  if (withFigures) {
     cols.push({ key: 'turns', title: 'turns', width: 5, cell: (t) => String(t.turns) });
-    cols.push({ key: 'cost', title: 'cost', width: 6, cell: (t) => money(t.costUsd) });
+    cols.push({ key: 'cost', title: 'cost', width: 7, cell: (t) => money(t.costUsd) });
   }
   const used = cols.reduce((a, c) => a + c.width + 1, 0) + 2;
   cols.push({
     key: 'activity',
     title: 'latest activity',
-    width: Math.max(8, width - used),
+    width: Math.max(8, width - used - 1),
     cell: (t) =>
       waiting(t) ??
       (t.status === 'failed' && t.failure
@@ -84,14 +102,12 @@ export function columnsFor(width: number, needsYou: Readonly<Record<number, stri
   return cols;
 }
 
-/** The window of rows to show so the selected task stays visible. */
-function visibleRange(count: number, selected: number, rows: number): [number, number] {
-  if (count <= rows) return [0, count];
-  const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), count - rows);
-  return [start, start + rows];
+/** Lines the table needs to show every task: the header and one per task. */
+export function tableLinesFor(count: number): number {
+  return count === 0 ? 1 : count + 1;
 }
 
-/** The task table: one row per task, the selected one marked. */
+/** The task table: one row per task, the selected one marked; tasks needing attention always shown. */
 export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou }: TaskTableProps) {
   const cols = columnsFor(width, needsYou);
   if (tasks.length === 0) {
@@ -104,30 +120,32 @@ export function TaskTable({ tasks, selectedId, width, height, now, frame, needsY
   // One line for the header, and one for the "more" marker when not every task fits.
   const rows = Math.max(1, tasks.length > height - 1 ? height - 2 : height - 1);
   const sel = tasks.findIndex((t) => t.id === selectedId);
-  const [start, end] = visibleRange(tasks.length, Math.max(0, sel), rows);
+  const pinned = tasks.filter((t) => needsAttention(t.status)).length;
+  const shown = tableWindow(tasks.length, pinned, Math.max(0, sel), rows);
+  const below = tasks.length - 1 - (shown[shown.length - 1] ?? -1);
+  const above = tasks.length - shown.length - below;
   return (
     <Box flexDirection="column">
       <Text dimColor wrap="truncate-end">
         {`  ${cols.map((c) => fit(c.title, c.width)).join(' ')}`}
       </Text>
-      {tasks.slice(start, end).map((t) => {
+      {shown.map((i) => {
+        const t = tasks[i]!;
         const selected = t.id === selectedId;
         return (
           <Text key={t.id} wrap="truncate-end" bold={selected}>
             <Text color="cyan">{selected ? '› ' : '  '}</Text>
-            {cols.map((c, i) => (
+            {cols.map((c, j) => (
               <Text key={c.key} color={c.color?.(t)} inverse={selected && c.key === 'name'}>
                 {fit(c.cell(t, now, frame), c.width)}
-                {i < cols.length - 1 ? ' ' : ''}
+                {j < cols.length - 1 ? ' ' : ''}
               </Text>
             ))}
           </Text>
         );
       })}
-      {end < tasks.length || start > 0 ? (
-        <Text
-          dimColor
-        >{`  ${start > 0 ? `↑ ${start} more ` : ''}${end < tasks.length ? `↓ ${tasks.length - end} more` : ''}`}</Text>
+      {above + below > 0 ? (
+        <Text dimColor>{`  ${above > 0 ? `↑ ${above} more ` : ''}${below > 0 ? `↓ ${below} more` : ''}`}</Text>
       ) : null}
     </Box>
   );

@@ -1,6 +1,8 @@
 /* @jsxRuntime automatic */
 /* @jsxImportSource react */
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
+import { transcriptForScreen } from '../state/transcript-wording.js';
 import type { TranscriptEntry } from '../session/types.js';
 import { wrapText } from './format.js';
 
@@ -15,14 +17,16 @@ export interface TranscriptPaneProps {
 const ROLE: Readonly<Record<TranscriptEntry['role'], { label: string; color?: string; dim?: boolean }>> = {
   user: { label: 'you', color: 'cyan' },
   assistant: { label: 'assistant', color: 'magenta' },
-  tool: { label: '⚙', dim: true },
+  // Tool lines begin with their own "→".
+  tool: { label: '', dim: true },
   notice: { label: '!', color: 'yellow' },
   system: { label: '·', dim: true },
 };
 
 /** Terminal lines an entry takes at this width (prefix included). */
 export function linesOf(entry: TranscriptEntry, width: number): string[] {
-  const prefix = `${ROLE[entry.role].label} `;
+  const label = ROLE[entry.role].label;
+  const prefix = label ? `${label} ` : '';
   const text = `${prefix}${entry.text}${entry.final ? '' : ' ▍'}`;
   const w = Math.max(10, width);
   // Tool calls and activity lines are bookkeeping: one line each, so the conversation keeps the room.
@@ -37,7 +41,8 @@ export function linesOf(entry: TranscriptEntry, width: number): string[] {
  * The conversation, newest at the bottom: user and assistant text (streaming entries end with
  * a cursor), tool calls and activity lines, notices. Only what fits is drawn.
  */
-export function TranscriptPane({ entries, width, height }: TranscriptPaneProps) {
+export function TranscriptPane({ entries: raw, width, height }: TranscriptPaneProps) {
+  const entries = useMemo(() => transcriptForScreen(raw), [raw]);
   if (height <= 0) return null;
   const rows: { key: string; text: string; entry: TranscriptEntry; first: boolean }[] = [];
   for (let i = entries.length - 1; i >= 0 && rows.length < height; i--) {

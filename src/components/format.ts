@@ -1,21 +1,47 @@
 /**
  * Small formatting helpers for the views: fixed-width cells, durations, money, level meters.
  */
+import stringWidth from 'string-width';
 import type { AudioLevel } from '../audio/types.js';
 import type { TaskStatus } from '../tasks/types.js';
 
-/** `s` cut (with "…") or padded to exactly `w` characters. */
+/** Columns `s` takes on a terminal: wide characters (CJK, most emoji) count two. */
+export function cellWidth(s: string): number {
+  // Plain ASCII is the common case under load; it needs no grapheme walk.
+  return /^[\x20-\x7e]*$/.test(s) ? s.length : stringWidth(s);
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The longest start of `s` that takes at most `w` columns. */
+function takeColumns(s: string, w: number): string {
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    const cw = stringWidth(segment);
+    if (used + cw > w) break;
+    out += segment;
+    used += cw;
+  }
+  return out;
+}
+
+/** `s` cut (with "…") or padded to exactly `w` terminal columns. */
 export function fit(s: string, w: number): string {
   if (w <= 0) return '';
   const flat = s.replace(/\s+/g, ' ');
-  if (flat.length > w) return w === 1 ? '…' : `${flat.slice(0, w - 1)}…`;
-  return flat.padEnd(w);
+  const width = cellWidth(flat);
+  if (width > w) {
+    const head = takeColumns(flat, w - 1);
+    return `${head}…${' '.repeat(Math.max(0, w - 1 - cellWidth(head)))}`;
+  }
+  return flat + ' '.repeat(w - width);
 }
 
-/** `s` cut to `w` characters with "…", not padded. */
+/** `s` cut to `w` terminal columns with "…", not padded. */
 export function cut(s: string, w: number): string {
   if (w <= 0) return '';
-  return s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s;
+  return cellWidth(s) > w ? `${takeColumns(s, Math.max(0, w - 1))}…` : s;
 }
 
 /** "42s", "3m05s", "1h02m": compact elapsed time for the table. */

@@ -3,15 +3,16 @@
  * components dispatch them through the store.
  */
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
+import type { LineEdit } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
-import type { ConfirmRequest, FormState, KeyArrival, Notice, RequestView, TailFilter } from './types.js';
+import type { ConfirmRequest, FormState, KeyArrival, Notice, NoticeKind, RequestView, TailFilter } from './types.js';
 
 /** A key as the form editor understands it (normalised by the UI layer). */
 export type FormKey =
-  | { name: 'text'; text: string }
-  | { name: 'backspace' }
+  /** Typing, paste, cursor moves and deletions in the focused field (input/line-editor.ts). */
+  | LineEdit
   | { name: 'next' }
   | { name: 'prev' }
   /** Tab: complete the project name, or go to the next field when there is nothing to complete. */
@@ -25,9 +26,11 @@ export type Action =
   | { type: 'task/output'; taskId: number; entries: TaskOutputEntry[] }
   | { type: 'select/move'; delta: number }
   | { type: 'select/set'; taskId: number }
+  /** `h`: hide finished tasks from the table, or show them again. */
+  | { type: 'tasks/toggle-finished' }
   | { type: 'transcript/upsert'; entry: TranscriptEntry }
   | { type: 'activity/add'; at: number; text: string }
-  | { type: 'notice/add'; text: string; level?: Notice['level']; at: number; ttlMs?: number }
+  | { type: 'notice/add'; text: string; level?: Notice['level']; kind?: NoticeKind; at: number; ttlMs?: number }
   | { type: 'notice/expire'; now: number }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'noticeMode'; mode: NoticeMode }
@@ -61,6 +64,8 @@ export type Action =
   /** Opens the diff view of a task; `diff/scroll` moves it (positive = down), to the line `to` when given. */
   | { type: 'diff/open'; taskId: number; title: string; lines: string[] }
   | { type: 'diff/scroll'; delta: number; to?: number }
+  /** `N`: open the notice log. */
+  | { type: 'overlay/notices' }
   | { type: 'overlay/close' }
   | { type: 'form/open'; form: FormState }
   | { type: 'form/key'; key: FormKey }

@@ -10,7 +10,7 @@ import { errorText } from '../shared/errors.js';
 import type { TaskManagerEvents, TaskManagerPort, TaskRecord } from '../tasks/types.js';
 import type { Action } from './actions.js';
 import type { Store } from './store.js';
-import type { AppState } from './types.js';
+import type { AppState, NoticeKind } from './types.js';
 
 /** The store type every binder takes. */
 export type AppStore = Store<AppState, Action>;
@@ -26,14 +26,20 @@ function listen<E extends EventMap<E>>(
   };
 }
 
-function finishNotice(t: TaskRecord): { text: string; level: 'success' | 'error' | 'warning' } {
+function finishNotice(t: TaskRecord): { text: string; level: 'success' | 'error' | 'warning'; kind: NoticeKind } {
   switch (t.status) {
     case 'completed':
-      return { text: `Task ${t.id} ${t.name} finished`, level: 'success' };
+      return { text: `Task ${t.id} ${t.name} finished`, level: 'success', kind: 'finished' };
     case 'failed':
-      return { text: `Task ${t.id} ${t.name} failed${t.failure ? `: ${t.failure.message}` : ''}`, level: 'error' };
+      return {
+        text: `Task ${t.id} ${t.name} failed${t.failure ? `: ${t.failure.message}` : ''}`,
+        level: 'error',
+        kind: 'failure',
+      };
+    case 'cancelled':
+      return { text: `Task ${t.id} ${t.name} cancelled`, level: 'warning', kind: 'cancelled' };
     default:
-      return { text: `Task ${t.id} ${t.name} ${t.status}`, level: 'warning' };
+      return { text: `Task ${t.id} ${t.name} ${t.status}`, level: 'warning', kind: 'failure' };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The pure reducer of the UI state. Every list it keeps is bounded.
  */
+import { applyEdit, lineAt } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
@@ -8,8 +9,9 @@ import type { Action, FormKey } from './actions.js';
 import { diffReducer } from './diff-view.js';
 import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
+import { tableTasks } from './task-order.js';
 import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
-import { TAIL_FILTERS, type AppState, type FormState, type Notice } from './types.js';
+import { TAIL_FILTERS, type AppState, type FormState, type Notice, type NoticeKind } from './types.js';
 
 /** Output entries kept per task in the store (the full output stays in the task manager). */
 export const TAIL_MAX = 50;
@@ -19,6 +21,8 @@ export { TAIL_LOG_MAX } from './tail-window.js';
 export const TRANSCRIPT_MAX = 200;
 /** Notices on screen at once (the newest win). */
 export const NOTICES_MAX = 4;
+/** Notices the log (`N`) keeps. */
+export const NOTICE_LOG_MAX = 50;
 /** How long a notice stays when the action does not say. */
 export const NOTICE_TTL_MS = 5_000;
 /** Longest text a form field accepts (a pasted prompt can be long, but not unbounded). */
@@ -37,10 +41,12 @@ export function createInitialState(opts: InitialStateOptions = {}): AppState {
     tasks: {},
     order: [],
     selectedId: null,
+    hideFinished: false,
     tails: {},
     tailLog: null,
     transcript: [],
     notices: [],
+    noticeLog: [],
     connection: { kind: 'closed' },
     model: opts.model ?? '',
     noticeMode: DEFAULT_NOTICE_MODE,
@@ -118,25 +124,20 @@ function commonPrefix(words: string[]): string {
 function editForm(form: FormState, key: FormKey): FormState {
   const field = form.fields[form.focus];
   if (!field) return form;
-  const setValue = (value: string): FormState => ({
+  const setValue = (value: string, cursor?: number): FormState => ({
     ...form,
     error: undefined,
-    fields: form.fields.map((f, i) => (i === form.focus ? { ...f, value } : f)),
+    fields: form.fields.map((f, i) => {
+      if (i !== form.focus) return f;
+      const { cursor: _old, ...rest } = f;
+      return cursor === undefined || cursor >= value.length ? { ...rest, value } : { ...rest, value, cursor };
+    }),
   });
   const move = (d: number): FormState => ({
     ...form,
     focus: (form.focus + d + form.fields.length) % form.fields.length,
   });
   switch (key.name) {
-    case 'text': {
-      // Line breaks and other control characters would tear the one-line field; tabs become spaces.
-      // eslint-disable-next-line no-control-regex
-      const clean = key.text.replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
-      if (!clean) return form;
-      return setValue((field.value + clean).slice(0, FIELD_MAX));
-    }
-    case 'backspace':
-      return field.value ? setValue(Array.from(field.value).slice(0, -1).join('')) : form;
     case 'next':
       return move(1);
     case 'prev':
@@ -149,15 +150,34 @@ function editForm(form: FormState, key: FormKey): FormState {
       }
       return move(1);
     }
+    default: {
+      const before = lineAt(field.value, field.cursor);
+      const after = applyEdit(before, key, FIELD_MAX);
+      return after === before ? form : setValue(after.value, after.cursor);
+    }
   }
 }
 
-function addNotice(state: AppState, text: string, level: Notice['level'], at: number, ttlMs: number): AppState {
+function addNotice(
+  state: AppState,
+  text: string,
+  level: Notice['level'],
+  kind: NoticeKind | undefined,
+  at: number,
+  ttlMs: number,
+): AppState {
   const id = state.seq.notice + 1;
-  const notice: Notice = { id, text, level, expiresAt: at + ttlMs };
+  const notice: Notice = { id, text, level, ...(kind ? { kind } : {}), at, expiresAt: at + ttlMs };
   // The same text twice in a row (a retrying error) refreshes the one notice instead of stacking.
   const others = state.notices.filter((n) => n.text !== text);
-  return { ...state, notices: appendBounded(others, [notice], NOTICES_MAX), seq: { ...state.seq, notice: id } };
+  const last = state.noticeLog[state.noticeLog.length - 1];
+  const logBase = last?.text === text ? state.noticeLog.slice(0, -1) : state.noticeLog;
+  return {
+    ...state,
+    notices: appendBounded(others, [notice], NOTICES_MAX),
+    noticeLog: appendBounded(logBase, [notice], NOTICE_LOG_MAX),
+    seq: { ...state.seq, notice: id },
+  };
 }
 
 /** The reducer: pure, returns the same object when nothing changed. */
@@ -171,7 +191,9 @@ export function reducer(state: AppState, raw: Action): AppState {
       let next: AppState = { ...state, tasks: {}, order: [] };
       for (const t of action.tasks) next = withTask(next, t);
       const selectedId =
-        state.selectedId !== null && state.selectedId in next.tasks ? state.selectedId : (next.order[0] ?? null);
+        state.selectedId !== null && state.selectedId in next.tasks
+          ? state.selectedId
+          : (tableTasks(next)[0]?.id ?? null);
       const v = state.view;
       // A view about a task that is gone would route keys to a screen nobody can see.
       if (v.kind !== 'main' && !(v.taskId in next.tasks))
@@ -187,12 +209,22 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'task/output':
       return action.entries.length ? appendTail(state, action.taskId, action.entries) : state;
     case 'select/move': {
-      if (state.order.length === 0) return state;
-      const at = state.selectedId === null ? -1 : state.order.indexOf(state.selectedId);
-      const from = at < 0 ? (action.delta > 0 ? -1 : state.order.length) : at;
-      const to = Math.min(state.order.length - 1, Math.max(0, from + action.delta));
-      const selectedId = state.order[to]!;
+      // The selection moves through the rows as the table shows them (attention order).
+      const rows = tableTasks(state).map((t) => t.id);
+      if (rows.length === 0) return state;
+      const at = state.selectedId === null ? -1 : rows.indexOf(state.selectedId);
+      const from = at < 0 ? (action.delta > 0 ? -1 : rows.length) : at;
+      const to = Math.min(rows.length - 1, Math.max(0, from + action.delta));
+      const selectedId = rows[to]!;
       return selectedId === state.selectedId ? state : { ...state, selectedId };
+    }
+    case 'tasks/toggle-finished': {
+      const next: AppState = { ...state, hideFinished: !state.hideFinished };
+      const rows = tableTasks(next);
+      // A hidden selection would leave the keys acting on a task nobody can see.
+      if (next.selectedId !== null && !rows.some((t) => t.id === next.selectedId))
+        return { ...next, selectedId: rows[0]?.id ?? null };
+      return next;
     }
     case 'select/set':
       return action.taskId in state.tasks && state.selectedId !== action.taskId
@@ -218,7 +250,14 @@ export function reducer(state: AppState, raw: Action): AppState {
       };
     }
     case 'notice/add':
-      return addNotice(state, action.text, action.level ?? 'info', action.at, action.ttlMs ?? NOTICE_TTL_MS);
+      return addNotice(
+        state,
+        action.text,
+        action.level ?? 'info',
+        action.kind,
+        action.at,
+        action.ttlMs ?? NOTICE_TTL_MS,
+      );
     case 'notice/expire': {
       const notices = state.notices.filter((n) => n.expiresAt > action.now);
       return notices.length === state.notices.length ? state : { ...state, notices };
@@ -326,6 +365,8 @@ export function reducer(state: AppState, raw: Action): AppState {
       return diffReducer(state, action);
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help' } };
+    case 'overlay/notices':
+      return { ...state, overlay: { kind: 'notices' } };
     case 'overlay/close':
       return state.overlay ? { ...state, overlay: null } : state;
     case 'form/open':

@@ -31,6 +31,15 @@ export function cleanTask(t: TaskRecord): TaskRecord {
   const queuedReason = t.queuedReason === undefined ? undefined : sanitizeText(t.queuedReason);
   const model = t.model === undefined ? undefined : sanitizeLine(t.model);
   const failureMessage = t.failure ? sanitizeText(t.failure.message) : undefined;
+  // Prompts are shown in the log view and the result card; a voice-made one is model output.
+  const prompt = sanitizeText(t.prompt);
+  let runsChanged = false;
+  const runs = t.runs.map((r) => {
+    const p = sanitizeText(r.prompt);
+    if (p === r.prompt) return r;
+    runsChanged = true;
+    return { ...r, prompt: p };
+  });
   let filesChanged = false;
   const files = t.filesTouched.map((f) => {
     const c = sanitizeText(f);
@@ -45,11 +54,13 @@ export function cleanTask(t: TaskRecord): TaskRecord {
     queuedReason === t.queuedReason &&
     model === t.model &&
     failureMessage === t.failure?.message &&
+    prompt === t.prompt &&
+    !runsChanged &&
     !filesChanged
   ) {
     return t;
   }
-  const out: TaskRecord = { ...t, name, activity, projectDir, filesTouched: files };
+  const out: TaskRecord = { ...t, name, activity, projectDir, prompt, runs, filesTouched: files };
   if (resultText !== undefined) out.resultText = resultText;
   if (queuedReason !== undefined) out.queuedReason = queuedReason;
   if (model !== undefined) out.model = model;

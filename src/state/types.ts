@@ -61,6 +61,8 @@ export interface FormField {
   name: string;
   label: string;
   value: string;
+  /** Where the cursor is in `value` (input/line-editor.ts); absent = at the end. */
+  cursor?: number;
   optional?: boolean;
   /** Shown dimmed when the field is empty. */
   placeholder?: string;
@@ -119,6 +121,8 @@ export type Overlay =
   | { kind: 'help' }
   /** A task's changes as a unified diff (lines already cleaned for the screen), scrolled to `scroll`. */
   | { kind: 'diff'; taskId: number; title: string; lines: readonly string[]; scroll: number }
+  /** `N`: the last notices, newest first. */
+  | { kind: 'notices' }
   | { kind: 'form'; form: FormState }
   | {
       kind: 'confirm';
@@ -130,13 +134,20 @@ export type Overlay =
     };
 
 /** Where keys are interpreted: the base view, or the overlay on top of it. */
-export type Scope = 'main' | 'tail' | 'result' | 'help' | 'form' | 'confirm' | 'diff';
+export type Scope = 'main' | 'tail' | 'result' | 'help' | 'notices' | 'form' | 'confirm' | 'diff';
 
-/** A short message that clears itself at `expiresAt`. */
+/** What a notice is about, for its mark and colour: a failure, a task waiting for a decision, a finished task, a cancelled one. */
+export type NoticeKind = 'failure' | 'waiting' | 'finished' | 'cancelled';
+
+/** A short message that leaves the screen at `expiresAt` and stays in the notice log (`N`). */
 export interface Notice {
   id: number;
   text: string;
   level: 'info' | 'success' | 'warning' | 'error';
+  /** Absent for notices that are about nothing in particular (marked by level). */
+  kind?: NoticeKind;
+  /** When it was raised (epoch ms); the reducer always sets it. */
+  at?: number;
   expiresAt: number;
 }
 
@@ -170,6 +181,8 @@ export interface AppState {
   /** Task ids in table order (ascending id). */
   order: readonly number[];
   selectedId: number | null;
+  /** `h`: finished tasks are left out of the table (state/task-order.ts). */
+  hideFinished: boolean;
   /** A short, bounded output tail per task (the full output stays in the task manager). */
   tails: Readonly<Record<number, readonly TaskOutputEntry[]>>;
   /** The log of the task open in the tail view. */
@@ -177,6 +190,8 @@ export interface AppState {
   /** Conversation, tool calls and activity lines, oldest first, bounded. */
   transcript: readonly TranscriptEntry[];
   notices: readonly Notice[];
+  /** Every notice of the session, oldest first, bounded (the `N` overlay). */
+  noticeLog: readonly Notice[];
   connection: ConnectionState;
   /** Realtime model name, for the status bar. */
   model: string;

@@ -224,7 +224,7 @@ describe('app rig (real services, fake network edge)', () => {
     r.app.voice.sendText('start the login fix in api');
     await until(() => outputs().length === 1, 'spawn output');
     expect(outputs()[0]).toMatch(/Started task 1 "login fix" in api/);
-    await until(() => /voice → spawn_task/.test(r.frame()), 'the activity line');
+    await until(() => /→ spawn task/.test(r.frame()), 'the activity line');
 
     r.app.voice.sendText('and the login tests in web');
     await until(() => outputs().length === 2, 'second spawn output');
@@ -240,7 +240,7 @@ describe('app rig (real services, fake network edge)', () => {
     await until(() => outputs().length === 4, 'cancel output');
     await until(() => r.app.tasks.get(1)?.status === 'cancelled', 'task 1 cancelled');
     expect(r.app.tasks.get(2)?.status).toBe('running');
-    await until(() => /voice → cancel_task\(1\)/.test(r.frame()), 'the cancel activity line');
+    await until(() => /→ cancel task 1/.test(r.frame()), 'the cancel activity line');
 
     r.app.voice.sendText('start something in etc');
     await until(() => outputs().length === 5, 'refusal output');

@@ -176,7 +176,7 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    expect(rows).toHaveLength(commands.length - 5 - 13 - 12); // select ×2, scroll ×5, worktrees ×14 and answer ×13 share rows
+    expect(rows).toHaveLength(commands.length - 7 - 13 - 12); // select ×3, scroll ×5, notices ×2, worktrees ×14 and answer ×13 share rows
     expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({
       title: 'scroll',
       keys: '↑/k ↓/j PgUp PgDn End/F',
@@ -187,7 +187,7 @@ describe('footer hints and help rows', () => {
       note: 'The task table on screen always shows every task.',
     });
     expect(rows.find((r) => r.id === 'get_task_result')!.keys).toBe('r');
-    expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?');
+    expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?/N');
     expect(rows.find((r) => r.id === 'tail_filter')!.keys).toBe('/ Tab');
   });
 });

@@ -5,6 +5,7 @@ import { createDispatcher } from '../../src/commands/dispatch.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
 import { createStore } from '../../src/state/store.js';
 import type { PttMode } from '../../src/input/types.js';
+import type { ClipboardPort } from '../../src/shared/clipboard.js';
 import type { ShutdownPolicy, TaskRecord } from '../../src/tasks/types.js';
 import { FakePtt, FakeTasks, FakeVoice, T0 } from '../commands/fakes.js';
 
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   now?: number;
   /** A clock of the test's own; the default stands still until `later` moves it. */
   clock?: () => number;
+  /** Where `y` copies to. */
+  clipboard?: ClipboardPort;
 }
 
 export async function mount(opts: HarnessOptions = {}) {
@@ -63,6 +66,7 @@ export async function mount(opts: HarnessOptions = {}) {
     ptt,
     quit: (p) => quits.push(p),
     now,
+    ...(opts.clipboard ? { clipboard: opts.clipboard } : {}),
   });
   const r = render(<App store={store} commands={commands} now={now} tickMs={0} />);
   const setSize = (columns: number, rows: number) => {

@@ -38,7 +38,7 @@ describe('TranscriptPane', () => {
     );
     const lines = f.split('\n');
     expect(lines[0]).toBe('you cancel the login task');
-    expect(lines[1]).toMatch(/^⚙ cancel_task\(\{"task":"login"\}\) → .*…$/);
+    expect(lines[1]).toMatch(/^→ cancel task · task login: Cancelled task 3 .*…$/);
     expect(lines[1]!.length).toBeLessThanOrEqual(60);
     expect(lines[2]).toBe('assistant Done, I cancelled ▍');
     expect(lines[3]).toBe('! Task 2 docs finished');
@@ -153,7 +153,10 @@ describe('wrapping', () => {
         height={10}
       />,
     );
-    const lines = f.split('\n').slice(1);
+    // The header, then the run's prompt under its separator, then the entry.
+    const lines = f.split('\n').slice(3);
+    expect(f.split('\n')[1]).toMatch(/^── run 1 · prompt ─+$/);
+    expect(f.split('\n')[2]).toBe('› do it');
     expect(lines.length).toBe(4);
     expect(lines.join(' ').replace(/\s+/g, ' ').trim()).toBe(long);
   });

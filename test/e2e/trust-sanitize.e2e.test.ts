@@ -112,12 +112,12 @@ describe('hostile text in tmux', () => {
     s.keys('Escape');
     await s.waitFor(/#\s+status\s+name/);
 
-    // The transcript: the model reads the result through get_task_result.
+    // The transcript: the model reads the result through get_task_result (one line in words).
     s.keys(':');
     await s.waitFor(/Message/);
     s.literal('What is the result?');
     s.keys('Enter');
-    await s.waitFor(/get_task_result.*RESULT-MARK/, 20_000);
+    await s.waitFor(/→ get task result 1/, 20_000);
     await s.waitFor(/assistant Done\./, 10_000);
     expectUntouched('the transcript');
     const main = s.screen();

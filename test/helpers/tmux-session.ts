@@ -49,6 +49,12 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', 'app', ...keys);
   }
 
+  /** Pastes `text` as a terminal paste does (bracketed when the app asked for it). */
+  paste(text: string): void {
+    this.tmux('set-buffer', '--', text);
+    this.tmux('paste-buffer', '-p', '-d', '-t', 'app');
+  }
+
   /** Types `text` as is; `--` keeps text that starts with `-` from being read as a tmux option. */
   literal(text: string): void {
     this.tmux('send-keys', '-t', 'app', '-l', '--', text);
