@@ -110,7 +110,8 @@ describe('narrow terminals', () => {
     const f = app.frame();
     expect(f.split('\n').length).toBeLessThanOrEqual(24);
     // The request rows show only while a task waits for a decision (none does here).
-    for (const row of helpRows().filter((r) => !REQUEST_HELP_IDS.has(r.id))) expect(f).toMatch(new RegExp(`\\s${row.title.replace(/[-]/g, '\\-')}\\s`));
+    for (const row of helpRows().filter((r) => !REQUEST_HELP_IDS.has(r.id)))
+      expect(f).toMatch(new RegExp(`\\s${row.title.replace(/[-]/g, '\\-')}\\s`));
     expect(f).not.toContain('more (a taller terminal');
     expect(lineOf(f, /cancel\s/)).toMatch(/^q\s+cancel\s+voice\s+Cancel a queued/);
     expect(lineOf(f, /select\s/)).not.toContain('voice');

@@ -58,7 +58,9 @@ export async function fakeAgentMain(o) {
   const file = resumeId !== undefined && scenario === 'plain' ? 'resume' : scenario;
   const dir = join(here, `../fixtures/${o.agent}-cli`);
   const name = file.endsWith('-sleep') ? file.slice(0, -'-sleep'.length) : file;
-  const lines = readFileSync(join(dir, `${name}.jsonl`), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(join(dir, `${name}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const summary = JSON.parse(readFileSync(join(dir, `${name}.summary.json`), 'utf8'));
   if (o.agent === 'gemini') {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => process.exit(0));
