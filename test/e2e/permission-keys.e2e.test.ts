@@ -55,14 +55,16 @@ describe('answering a waiting task in tmux', () => {
     const { s, state } = start();
     await s.waitFor(/No tasks yet/, 20_000);
     await spawnTask(s, 'toucher', 'scenario:bash-touch-prompt-tool');
-    await s.waitFor(/needs you\s+toucher.*wants to run `env touch APPROVED\.txt`/, 20_000);
+    // The table cuts the reason to its column (the agent column takes room at this width).
+    await s.waitFor(/needs you\s+toucher.*wants to run `env touch APPRO/, 20_000);
     await s.waitFor(/1 task needs you/);
     await s.waitFor(/Task 1 needs you — a allow once/);
     s.keys('a');
     await s.waitFor(/completed\s+toucher/, 20_000);
     await spawnTask(s, 'denied', 'scenario:bash-touch-prompt-tool');
     await s.waitFor(/needs you\s+denied/, 20_000);
-    s.keys('j');
+    // A waiting task sorts to the top: k selects it wherever the selection was.
+    s.keys('k');
     s.keys('d');
     await s.waitFor(/completed\s+denied/, 20_000);
     expect(
