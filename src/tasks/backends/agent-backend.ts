@@ -154,3 +154,21 @@ export async function findExecutable(
   }
   return undefined;
 }
+
+/**
+ * The executable of an agent for a run, or the sentence that says why it cannot start
+ * (`install` says how to get it, e.g. "Install Codex (npm i -g @openai/codex) or set codexPath in the config").
+ */
+export async function locateAgent(
+  name: string,
+  env: Record<string, string | undefined>,
+  cwd: string,
+  install: string,
+): Promise<ActionResult<string>> {
+  const file = await findExecutable(name, env, cwd);
+  if (file !== undefined) return { ok: true, value: file };
+  const where = name.includes('/')
+    ? `${name} does not exist or is not executable`
+    : `\`${name}\` was not found on PATH`;
+  return { ok: false, message: `could not start: ${where}. ${install}.` };
+}

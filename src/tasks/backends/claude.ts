@@ -8,7 +8,7 @@
  */
 import { decideOutcome } from '../outcome.js';
 import { parseStreamJsonLine } from '../stream-json.js';
-import { agentEnv, findExecutable, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
+import { agentEnv, locateAgent, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
 
 /** The argv (without the executable) of a Claude Code print-mode run: options, `-p`, `--`, the prompt. */
 export function claudeArgs(o: AgentRunArgs): string[] {
@@ -34,16 +34,14 @@ export const claudeBackend: AgentBackend = {
   kind: 'claude',
   refusal: () => undefined,
   async command({ run, config, env, cwd }) {
-    const file = await findExecutable(config.claudePath, env, cwd);
-    if (file === undefined) {
-      const where = config.claudePath.includes('/')
-        ? `${config.claudePath} does not exist or is not executable`
-        : `\`${config.claudePath}\` was not found on PATH`;
-      return {
-        ok: false,
-        message: `could not start: ${where}. Install Claude Code (npm i -g @anthropic-ai/claude-code) or set the claude path in the config.`,
-      };
-    }
+    const found = await locateAgent(
+      config.claudePath,
+      env,
+      cwd,
+      'Install Claude Code (npm i -g @anthropic-ai/claude-code) or set the claude path in the config',
+    );
+    if (!found.ok) return found;
+    const file = found.value;
     return { ok: true, value: { file, args: claudeArgs(run) } };
   },
   // The other agents' keys are theirs alone.

@@ -10,10 +10,10 @@
  * voice-orch. Never throws: a line that is not a known JSON object becomes a `raw` event.
  */
 import { sanitizeText } from '../../shared/sanitize.js';
-import { parseStreamJsonLine, TOOL_RESULT_TEXT_MAX } from '../stream-json.js';
+import { TOOL_RESULT_TEXT_MAX } from '../stream-json.js';
 import { displayPath } from '../tool-summary.js';
 import type { AgentEvent, AgentUsage } from '../types.js';
-import { isObj, num, oneLineText, str, type Obj } from './stream-util.js';
+import { isObj, num, parseJsonLineWith, oneLineText, str, type Obj } from './stream-util.js';
 
 const RETRY = /^Reconnecting\.\.\.\s*(\d+)\s*\/\s*(\d+)\s*(?:\((.*)\))?$/s;
 
@@ -209,17 +209,5 @@ function parseObject(o: Obj, cwd: string | undefined): AgentEvent[] {
 
 /** The events of one line of `codex exec --json` output (see this file's header). */
 export function parseCodexLine(line: string, truncated?: boolean, cwd?: string): AgentEvent[] {
-  if (truncated || !line.trimStart().startsWith('{')) return parseStreamJsonLine(line, truncated, cwd);
-  let o: unknown;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return parseStreamJsonLine(line, truncated, cwd);
-  }
-  if (!isObj(o) || typeof o.type !== 'string') return parseStreamJsonLine(line, truncated, cwd);
-  try {
-    return parseObject(o, cwd);
-  } catch {
-    return [{ type: 'raw', text: sanitizeText(line) }];
-  }
+  return parseJsonLineWith(parseObject, line, truncated, cwd);
 }

@@ -12,7 +12,7 @@
  * marketplace). Its log is `exec --json`; the last line decides (stream-agent-outcome.ts).
  */
 import type { PermissionMode } from '../types.js';
-import { agentEnv, findExecutable, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
+import { agentEnv, locateAgent, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
 import { parseCodexLine } from './codex-stream.js';
 import { streamAgentOutcome } from './stream-agent-outcome.js';
 
@@ -56,17 +56,14 @@ export const codexBackend: AgentBackend = {
   kind: 'codex',
   refusal: () => undefined,
   async command({ run, config, env, cwd }) {
-    const name = config.codexPath ?? 'codex';
-    const file = await findExecutable(name, env, cwd);
-    if (file === undefined) {
-      const where = name.includes('/')
-        ? `${name} does not exist or is not executable`
-        : `\`${name}\` was not found on PATH`;
-      return {
-        ok: false,
-        message: `could not start: ${where}. Install Codex (npm i -g @openai/codex) or set codexPath in the config.`,
-      };
-    }
+    const found = await locateAgent(
+      config.codexPath ?? 'codex',
+      env,
+      cwd,
+      'Install Codex (npm i -g @openai/codex) or set codexPath in the config',
+    );
+    if (!found.ok) return found;
+    const file = found.value;
     if (run.resumeSessionId !== undefined && !SESSION_ID.test(run.resumeSessionId)) {
       return { ok: false, message: 'could not start: the task has no Codex thread id that can be resumed.' };
     }

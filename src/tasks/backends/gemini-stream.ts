@@ -9,10 +9,10 @@
  * voice-orch. Never throws: a line that is not a known JSON object becomes a `raw` event.
  */
 import { sanitizeText } from '../../shared/sanitize.js';
-import { parseStreamJsonLine, TOOL_RESULT_TEXT_MAX } from '../stream-json.js';
+import { TOOL_RESULT_TEXT_MAX } from '../stream-json.js';
 import { summarizeToolUse } from '../tool-summary.js';
 import type { AgentEvent, AgentUsage } from '../types.js';
-import { isObj, num, str, type Obj } from './stream-util.js';
+import { isObj, num, parseJsonLineWith, str, type Obj } from './stream-util.js';
 
 /** Gemini's tool names as the table's summaries know them (tool-summary.ts). */
 const TOOL_NAMES: Readonly<Record<string, string>> = {
@@ -132,17 +132,5 @@ function parseObject(o: Obj, cwd: string | undefined): AgentEvent[] {
 
 /** The events of one line of Gemini CLI stream-json output (see this file's header). */
 export function parseGeminiLine(line: string, truncated?: boolean, cwd?: string): AgentEvent[] {
-  if (truncated || !line.trimStart().startsWith('{')) return parseStreamJsonLine(line, truncated, cwd);
-  let o: unknown;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return parseStreamJsonLine(line, truncated, cwd);
-  }
-  if (!isObj(o) || typeof o.type !== 'string') return parseStreamJsonLine(line, truncated, cwd);
-  try {
-    return parseObject(o, cwd);
-  } catch {
-    return [{ type: 'raw', text: sanitizeText(line) }];
-  }
+  return parseJsonLineWith(parseObject, line, truncated, cwd);
 }

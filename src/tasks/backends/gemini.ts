@@ -13,7 +13,7 @@
  * after the grace period anyway). Its log is stream-json; the `result` line decides.
  */
 import type { PermissionMode } from '../types.js';
-import { agentEnv, findExecutable, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
+import { agentEnv, locateAgent, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
 import { SESSION_ID } from './codex.js';
 import { parseGeminiLine } from './gemini-stream.js';
 import { streamAgentOutcome } from './stream-agent-outcome.js';
@@ -71,17 +71,14 @@ export const geminiBackend: AgentBackend = {
   kind: 'gemini',
   refusal: () => undefined,
   async command({ run, config, env, cwd }) {
-    const name = config.geminiPath ?? 'gemini';
-    const file = await findExecutable(name, env, cwd);
-    if (file === undefined) {
-      const where = name.includes('/')
-        ? `${name} does not exist or is not executable`
-        : `\`${name}\` was not found on PATH`;
-      return {
-        ok: false,
-        message: `could not start: ${where}. Install Gemini CLI (npm i -g @google/gemini-cli) or set geminiPath in the config.`,
-      };
-    }
+    const found = await locateAgent(
+      config.geminiPath ?? 'gemini',
+      env,
+      cwd,
+      'Install Gemini CLI (npm i -g @google/gemini-cli) or set geminiPath in the config',
+    );
+    if (!found.ok) return found;
+    const file = found.value;
     if (run.resumeSessionId !== undefined && !SESSION_ID.test(run.resumeSessionId)) {
       return { ok: false, message: 'could not start: the task has no Gemini session id that can be resumed.' };
     }
