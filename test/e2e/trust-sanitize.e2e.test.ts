@@ -106,6 +106,8 @@ describe('hostile text in tmux', () => {
 
     // The result card: result text and the file names.
     s.keys('r');
+    // RESULT-MARK is on the main screen too (the finish notice in the conversation): wait for the card.
+    await s.waitFor(/files touched:/);
     await s.waitFor(/RESULT-MARK/);
     expectUntouched('the result card');
     expect(s.screen()).toMatch(/files touched: .*FILE-MARK\.md/);
