@@ -72,6 +72,12 @@ const spawnParams = z.object({
     .describe(
       'Where the agent works: "worktree" = a git worktree and branch of its own, "in_place" = the folder itself (waits for other tasks there), "auto" (default) = a worktree only when the repository already has a live task; leave out unless the user asks',
     ),
+  plan_first: z
+    .boolean()
+    .optional()
+    .describe(
+      'true = the agent only plans first; its plan comes back as a request the user approves or rejects with feedback. Only when the user asks for a plan first',
+    ),
 });
 
 const spawnArgs = spawnParams.extend({
@@ -110,6 +116,7 @@ export const spawnTask = defineCommand({
       ...(a.model ? { model: a.model } : {}),
       ...(a.host ? { host: a.host } : {}),
       ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
+      ...(a.plan_first ? { permissionMode: 'plan' as const } : {}),
       ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
       ...(a.agent ? { backend: a.agent } : {}),
       ...(a.reasoning_effort ? { reasoningEffort: a.reasoning_effort } : {}),
