@@ -11,6 +11,8 @@ import { TaskManager } from './tasks/task-manager.js';
 import { startPermissions, type Permissions } from './permissions/permissions.js';
 import type { PendingRequest } from './permissions/broker.js';
 import { bindPermissions } from './state/bind-permissions.js';
+import { bindFollowUps } from './state/bind-follow-ups.js';
+import { FollowUpQueue } from './tasks/follow-up-queue.js';
 import { requestNotice } from './commands/wording/request-notices.js';
 import { agentTaskOptions } from './config/agent-options.js';
 import type { ShutdownPolicy } from './tasks/types.js';
@@ -167,6 +169,7 @@ export async function composeApp(
     ptt,
     quit: onQuit,
     requests: permissions.desk,
+    followUps: new FollowUpQueue(tasks),
     clipboard: createTerminalClipboard((d) => process.stdout.write(d)),
   };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
@@ -224,6 +227,7 @@ export async function composeApp(
     bindNoticeExpiry(store),
     ...(placed ? [bindHostConnections(store, placed), () => placed.close()] : []),
     bindPermissions(store, permissions.broker),
+    ...(ctx.followUps ? [bindFollowUps(store, ctx.followUps)] : []),
   ];
 
   // The cascade can run on local endpoints that need no key; its failures say what to set.

@@ -37,6 +37,14 @@ export const EARCON_TONES: Readonly<Record<EarconKind, readonly Tone[]>> = {
     { hz: 0, ms: 70 },
     { hz: 987.77, ms: 90 },
   ],
+  // high, lower, higher still: "a question for you" (a task waits for a decision)
+  request: [
+    { hz: 1174.66, ms: 80 },
+    { hz: 0, ms: 40 },
+    { hz: 880, ms: 80 },
+    { hz: 0, ms: 40 },
+    { hz: 1318.51, ms: 160 },
+  ],
 };
 
 /** Peak amplitude of earcon tones (about -12 dBFS), so they never clip and stay below speech. */

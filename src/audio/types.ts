@@ -55,7 +55,7 @@ export interface PlaybackStopped {
   playedMs: number;
 }
 
-export type EarconKind = 'started' | 'done' | 'failed' | 'attention';
+export type EarconKind = 'started' | 'done' | 'failed' | 'attention' | 'request';
 
 export interface AudioOutputEvents {
   /** Playback began (queue went from empty to non-empty). */

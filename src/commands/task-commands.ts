@@ -2,6 +2,7 @@
  * The task commands: start, list, inspect, cancel and follow up a task, by key and by voice.
  * Their sentences live in wording/.
  */
+import { queuedFollowUpAnswer } from './wording/follow-up-answers.js';
 import { z } from 'zod';
 import { AGENT_KINDS, ISOLATION_MODES, PERMISSION_MODES, REASONING_EFFORTS } from '../shared/settings-values.js';
 import { isLive } from '../tasks/types.js';
@@ -27,7 +28,7 @@ const RESULT_TEXT =
 const STATUS_TEXT = 'How a task is doing: status, how long it has run, its latest activity, turns and cost.';
 const CANCEL_TEXT = 'Cancel a queued or running task (the agent is stopped; its output so far is kept).';
 const FOLLOW_UP_TEXT =
-  'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project.';
+  'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project. To a task that is still running it is queued and runs as soon as the current run ends.';
 
 const BUDGET_MESSAGE = 'budget must be an amount of US dollars above zero, e.g. 2.5';
 const budgetUsd = z.number({ error: BUDGET_MESSAGE }).positive(BUDGET_MESSAGE).finite(BUDGET_MESSAGE);
@@ -72,6 +73,12 @@ const spawnParams = z.object({
     .describe(
       'Where the agent works: "worktree" = a git worktree and branch of its own, "in_place" = the folder itself (waits for other tasks there), "auto" (default) = a worktree only when the repository already has a live task; leave out unless the user asks',
     ),
+  plan_first: z
+    .boolean()
+    .optional()
+    .describe(
+      'true = the agent only plans first; its plan comes back as a request the user approves or rejects with feedback. Only when the user asks for a plan first',
+    ),
 });
 
 const spawnArgs = spawnParams.extend({
@@ -110,6 +117,7 @@ export const spawnTask = defineCommand({
       ...(a.model ? { model: a.model } : {}),
       ...(a.host ? { host: a.host } : {}),
       ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
+      ...(a.plan_first ? { permissionMode: 'plan' as const } : {}),
       ...(a.budget_usd !== undefined ? { maxBudgetUsd: a.budget_usd } : {}),
       ...(a.agent ? { backend: a.agent } : {}),
       ...(a.reasoning_effort ? { reasoningEffort: a.reasoning_effort } : {}),
@@ -269,6 +277,8 @@ export const followUpTask = defineCommand({
   async run(ctx, a) {
     const found = lookupTask(ctx.tasks, a.task);
     if (!found.ok) return found.result;
+    if (ctx.followUps && isLive(found.task.status))
+      return queuedFollowUpAnswer(found.task, ctx.followUps.add(found.task.id, a.prompt));
     const r = await ctx.tasks.followUp(found.task.id, a.prompt);
     if (!r.ok) return refusedAnswer('Could not send the follow-up', r.message);
     const t = r.value;

@@ -2,6 +2,7 @@
  * The one command layer: every action a user can take by key or by voice is one CommandSpec.
  * Key map, footer hints, help rows, Realtime tools and the model's tool list derive from them.
  */
+import type { FollowUpQueue } from '../tasks/follow-up-queue.js';
 import type { RequestDesk } from '../permissions/desk.js';
 import type { z } from 'zod';
 import type { VoiceEngine } from '../session/voice-engine.js';
@@ -51,6 +52,8 @@ export interface CommandContext {
   now?: () => number;
   /** Answers agents' permission requests (src/permissions/desk.ts). */
   requests?: RequestDesk;
+  /** Follow-ups said while their task runs wait here for the end of the run. */
+  followUps?: FollowUpQueue;
   /** Where `y` copies a result (OSC 52 to the terminal); absent = copying is unavailable. */
   clipboard?: ClipboardPort;
 }

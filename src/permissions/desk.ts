@@ -39,11 +39,23 @@ export class RequestDesk {
   private readonly rules: AllowRule[] = [];
   /** The folder of a task (set by the composition root once the task manager exists). */
   projectDirOf: (task: number) => string | undefined = () => undefined;
+  /** Keeps the rules after each new one (the composition root points it at `rules.json`). */
+  saveRules: (rules: readonly AllowRule[]) => void = () => {};
 
   constructor(
     private readonly port: () => DecisionPort | undefined,
     private readonly extraHighRisk: readonly string[] = [],
   ) {}
+
+  /** Takes back the rules kept by an earlier run of voice-orch. */
+  restoreRules(rules: readonly AllowRule[]): void {
+    this.rules.push(...rules);
+  }
+
+  /** The "always allow" rules, oldest first. */
+  allowRules(): readonly AllowRule[] {
+    return this.rules;
+  }
 
   /** Pending requests, oldest first. */
   list(): PendingRequest[] {
@@ -95,6 +107,7 @@ export class RequestDesk {
     if (kind === 'allow_always') {
       const rule = ruleFor(task, req, this.projectDirOf(task));
       this.rules.push(rule);
+      this.saveRules(this.rules);
       return { ok: true, say: `Allowed, and task ${task} may now run ${ruleText(rule)} without asking.` };
     }
     if (kind === 'deny') return { ok: true, say: `Denied: task ${task} ${what.replace(/^wants to/, 'will not')}.` };

@@ -7,6 +7,7 @@ import { permissionPrompt } from './channel.js';
 import { PermissionBroker, type BrokerOptions } from './broker.js';
 import { DEFAULT_DECISION_TIMEOUT_MS } from './protocol.js';
 import { RequestDesk } from './desk.js';
+import { loadRules, RuleFile } from './rule-file.js';
 
 /** The running channel. */
 export interface Permissions {
@@ -25,6 +26,10 @@ export async function startPermissions(
   // The desk answers through the broker, and the broker asks the desk's rules first.
   const holder: { broker?: PermissionBroker } = {};
   const desk = new RequestDesk(() => holder.broker, o.highRisk);
+  // "Always allow" rules outlive voice-orch like the tasks they belong to (see rule-file.ts).
+  desk.restoreRules(await loadRules(o.stateDir));
+  const ruleFile = new RuleFile(o.stateDir, (e) => o.onError?.(e));
+  desk.saveRules = (rules) => ruleFile.save(rules);
   const broker = new PermissionBroker({ ...o, autoDecide: (r) => desk.auto(r) });
   holder.broker = broker;
   if (o.onError) broker.on('error', o.onError);
@@ -35,6 +40,9 @@ export async function startPermissions(
     desk,
     prompt: (task, run) =>
       ok ? permissionPrompt({ stateDir: o.stateDir, task, run, token: broker.tokenFor(task), timeoutMs }) : undefined,
-    close: () => broker.close(),
+    close: async () => {
+      await broker.close();
+      await ruleFile.flush();
+    },
   };
 }

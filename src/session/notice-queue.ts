@@ -5,8 +5,9 @@ import type { EarconKind } from '../audio/types.js';
 import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { NoticeMode, TaskNotice } from './types.js';
 
-/** Lower sorts first: failures and problems before good news. */
+/** Lower sorts first: a task waiting for the user, then failures and problems, then good news. */
 const SEVERITY: Record<TaskNotice['kind'], number> = {
+  request: -1,
   failed: 0,
   stalled: 1,
   attention: 2,
@@ -22,6 +23,7 @@ const KIND_VERB: Record<TaskNotice['kind'], string> = {
   attention: 'need attention',
   cancelled: 'were cancelled',
   finished: 'finished',
+  request: 'need you',
 };
 
 /** Notices ordered failures first, then by time (stable). */
@@ -49,6 +51,7 @@ export function formatNoticeBatch(notices: readonly TaskNotice[]): string {
 
 /** The earcon that stands for a notice in chime mode. */
 export function earconFor(kind: TaskNotice['kind']): EarconKind {
+  if (kind === 'request') return 'request';
   if (kind === 'failed') return 'failed';
   if (kind === 'stalled' || kind === 'attention') return 'attention';
   return 'done';
@@ -74,14 +77,17 @@ export class NoticeQueue {
   }
 
   /**
-   * Accept a notice. Returns what to do now: `queued` (speak later), `chime` with the earcon to
-   * play, or `dropped` (mode off).
+   * Accept a notice. Returns what to do now: `queued` (speak later; a task waiting for a decision
+   * also gets its earcon at once, so the user hears it before the next idle moment), `chime` with
+   * the earcon to play, or `dropped` (mode off).
    */
-  push(notice: TaskNotice): { action: 'queued' } | { action: 'chime'; earcon: EarconKind } | { action: 'dropped' } {
+  push(
+    notice: TaskNotice,
+  ): { action: 'queued'; earcon?: EarconKind } | { action: 'chime'; earcon: EarconKind } | { action: 'dropped' } {
     if (this.currentMode === 'off') return { action: 'dropped' };
     if (this.currentMode === 'chime') return { action: 'chime', earcon: earconFor(notice.kind) };
     this.pending.push(notice);
-    return { action: 'queued' };
+    return notice.kind === 'request' ? { action: 'queued', earcon: 'request' } : { action: 'queued' };
   }
 
   size(): number {

@@ -36,7 +36,7 @@ export interface ToolHost {
 export interface TaskNotice {
   taskId: number;
   taskName: string;
-  kind: 'finished' | 'failed' | 'stalled' | 'attention' | 'cancelled';
+  kind: 'finished' | 'failed' | 'stalled' | 'attention' | 'cancelled' | 'request';
   /** One or two sentences, already shaped for speech. */
   text: string;
   at: number;

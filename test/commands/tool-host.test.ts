@@ -68,6 +68,7 @@ describe('tools array', () => {
       'agent',
       'reasoning_effort',
       'isolation',
+      'plan_first',
     ]);
   });
 

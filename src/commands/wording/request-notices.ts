@@ -15,7 +15,7 @@ export function requestNotice(req: PendingRequest, task: TaskRecord | undefined,
   return {
     taskId: req.task,
     taskName: name,
-    kind: 'attention',
+    kind: 'request',
     at: now,
     text: `Task ${req.task} "${name}"${where} needs you; it asks (agent's words):\n${untrusted(req.task, rawReason(req, task?.projectDir), 300)}\nThe user answers with allow, deny or an option (answer_request), or by key.`,
   };

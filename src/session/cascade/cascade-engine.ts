@@ -162,6 +162,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   notify(notice: TaskNotice): void {
     const r = this.notices.push(notice);
     if (r.action === 'chime') this.opts.audio.earcon(r.earcon);
+    if (r.action === 'queued' && r.earcon) this.opts.audio.earcon(r.earcon);
     if (r.action === 'queued') this.pumpNotices();
   }
 

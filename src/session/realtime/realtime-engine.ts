@@ -190,7 +190,11 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
       this.noticeLine(notice.text);
       return;
     }
-    if (r.action === 'queued') this.pump();
+    if (r.action === 'queued') {
+      const cue = r.earcon;
+      if (cue) this.guard(() => this.audio.earcon(cue));
+      this.pump();
+    }
   }
 
   setNoticeMode(mode: NoticeMode): void {
