@@ -8,6 +8,7 @@ import { createPlacedRunner, hostPlacements } from './tasks/remote/placed-runner
 import { join } from 'node:path';
 import type { Settings } from './config/config.js';
 import { TaskManager } from './tasks/task-manager.js';
+import { configureAgentPricing } from './tasks/run-estimate.js';
 import { startPermissions, type Permissions } from './permissions/permissions.js';
 import type { PendingRequest } from './permissions/broker.js';
 import { bindPermissions } from './state/bind-permissions.js';
@@ -124,6 +125,7 @@ export async function composeApp(
     timeoutMs: settings.decisionTimeoutMs,
     highRisk: settings.highRiskCommands,
   });
+  configureAgentPricing(settings.agentPricing);
   const tasks = new TaskManager({
     permissionPrompt: permissions.prompt,
     waitingForDecision: (id) => permissions.desk.forTask(id) !== undefined,

@@ -268,6 +268,7 @@ export function createDispatcher(
       );
       const still = store.getState().overlay;
       if (still?.kind !== 'form' || still.form.kind !== form.kind) return result;
+      if (result.ok) store.dispatch({ type: 'form/remember' });
       if (result.ok) store.dispatch({ type: 'overlay/close' });
       else store.dispatch({ type: 'form/error', error: result.say });
       return result;

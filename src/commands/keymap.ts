@@ -118,8 +118,8 @@ const FORM_KEYS: ReadonlyMap<KeyName, FormKeyAction> = new Map<KeyName, FormKeyA
   ['enter', { kind: 'submit' }],
   ['tab', { kind: 'edit', key: { name: 'complete' } }],
   ['shift+tab', { kind: 'edit', key: { name: 'prev' } }],
-  ['up', { kind: 'edit', key: { name: 'prev' } }],
-  ['down', { kind: 'edit', key: { name: 'next' } }],
+  ['up', { kind: 'edit', key: { name: 'older' } }],
+  ['down', { kind: 'edit', key: { name: 'newer' } }],
   ['backspace', { kind: 'edit', key: { name: 'backspace' } }],
   // The line editor (input/line-editor.ts): the keys of a shell prompt.
   ['left', { kind: 'edit', key: { name: 'left' } }],

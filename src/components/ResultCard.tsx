@@ -2,7 +2,7 @@
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
-import { money, shortDuration, STATUS_COLOR, wrapText } from './format.js';
+import { money, shortDuration, taskCost, STATUS_COLOR, wrapText } from './format.js';
 import { agentRunMs, promptBlock } from './run-prompts.js';
 
 /** Props of {@link ResultCard}. */
@@ -18,7 +18,7 @@ export interface ResultCardProps {
 export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
   const ms = agentRunMs(t, now);
   const el = ms === undefined ? '—' : shortDuration(ms);
-  const cost = t.budgetUsd === undefined ? money(t.costUsd) : `${money(t.costUsd)} of ${money(t.budgetUsd)} budget`;
+  const cost = t.budgetUsd === undefined ? taskCost(t) : `${taskCost(t)} of ${money(t.budgetUsd)} budget`;
   const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
   // The prompts of every run, a separator each; at most a third of the card.
   const runNos = t.runs.length ? t.runs.map((r) => r.runNo) : [1];
@@ -45,7 +45,10 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
         <Text color={STATUS_COLOR[t.status]}>{` — ${t.status}`}</Text>
         {t.failure ? <Text color="red">{`: ${t.failure.message}`}</Text> : null}
       </Text>
-      <Text dimColor wrap="truncate-end">{`time ${el} · turns ${t.turns} · cost ${cost} · ${t.projectDir}`}</Text>
+      <Text
+        dimColor
+        wrap="truncate-end"
+      >{`time ${el} · turns ${t.costEstimated === true ? '~' : ''}${t.turns} · cost ${cost}${t.costEstimated === true ? ' (estimate)' : ''} · ${t.projectDir}`}</Text>
       <Text wrap="truncate-end">{`files touched: ${files}`}</Text>
       {changes ? <Text wrap="truncate-end">{changes}</Text> : null}
       {prompt.map((l, i) => (

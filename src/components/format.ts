@@ -58,6 +58,11 @@ export function money(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** What a task cost so far, `~$0.04` while the figure is an estimate from the stream. */
+export function taskCost(t: { costUsd: number; costEstimated?: boolean }): string {
+  return t.costEstimated === true ? `~${money(t.costUsd)}` : money(t.costUsd);
+}
+
 /** Terminal colour of a task status. */
 export const STATUS_COLOR: Readonly<Record<TaskStatus, string>> = {
   queued: 'yellow',

@@ -100,6 +100,17 @@ export const configFileSchema = z
     highRiskCommands: z.array(z.string().min(1)).optional(),
     // An option's value, never its own option: a rule may not start with `-`.
     allowedTools: z.array(z.string().min(1).regex(/^[^-]/, 'a rule cannot start with -')).optional(),
+    agentPricing: z
+      .record(
+        z.string(),
+        z.object({
+          input: z.number().nonnegative(),
+          output: z.number().nonnegative(),
+          cacheWrite: z.number().nonnegative().optional(),
+          cacheRead: z.number().nonnegative().optional(),
+        }),
+      )
+      .optional(),
     pricing: z
       .record(
         z.string(),
@@ -174,6 +185,8 @@ export interface Settings {
   agentEnv: { drop: string[]; pass: string[] };
   apiKey?: string;
   pricing?: ConfigFile['pricing'];
+  /** Agent model prices (USD / 1M tokens) for the running-task estimate, replacing defaults per model. */
+  agentPricing?: ConfigFile['agentPricing'];
   /** Which voice engine runs, and the cascade's endpoints. */
   voiceEngine: VoiceEngineSettings;
   /** Directory voice-orch was started in (always an allowed root). */
@@ -423,6 +436,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       },
       apiKey: env.OPENAI_API_KEY || undefined,
       pricing: merged.pricing,
+      agentPricing: merged.agentPricing,
       voiceEngine,
       cwd,
       json: v.json === true,

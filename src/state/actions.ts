@@ -15,6 +15,9 @@ export type FormKey =
   | LineEdit
   | { name: 'next' }
   | { name: 'prev' }
+  /** ↑/↓: an older/newer entry in a field with history, else the previous/next field. */
+  | { name: 'older' }
+  | { name: 'newer' }
   /** Tab: complete the project name, or go to the next field when there is nothing to complete. */
   | { name: 'complete' };
 
@@ -72,6 +75,8 @@ export type Action =
   | { type: 'form/projects'; projects: string[] }
   | { type: 'form/error'; error: string }
   | { type: 'form/busy'; busy: boolean }
+  /** The open form was sent: remember its prompt/message in the history. */
+  | { type: 'form/remember' }
   | {
       type: 'confirm/open';
       commandId: string;

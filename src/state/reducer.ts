@@ -7,6 +7,7 @@ import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { Action, FormKey } from './actions.js';
 import { diffReducer } from './diff-view.js';
+import { recallEntry, rememberForm, type FormHistory } from './form-history.js';
 import { cleanAction } from './screen-text.js';
 import { matchesFilter } from './selectors.js';
 import { tableTasks } from './task-order.js';
@@ -121,7 +122,7 @@ function commonPrefix(words: string[]): string {
   return p;
 }
 
-function editForm(form: FormState, key: FormKey): FormState {
+function editForm(form: FormState, key: FormKey, history?: FormHistory): FormState {
   const field = form.fields[form.focus];
   if (!field) return form;
   const setValue = (value: string, cursor?: number): FormState => ({
@@ -142,6 +143,10 @@ function editForm(form: FormState, key: FormKey): FormState {
       return move(1);
     case 'prev':
       return move(-1);
+    case 'older':
+      return recallEntry(form, history, true) ?? move(-1);
+    case 'newer':
+      return recallEntry(form, history, false) ?? move(1);
     case 'complete': {
       if (field.name === 'project' && form.projects?.length) {
         const matches = form.projects.filter((p) => p.startsWith(field.value));
@@ -374,7 +379,7 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'form/key': {
       const o = state.overlay;
       if (o?.kind !== 'form' || o.form.busy) return state;
-      const form = editForm(o.form, action.key);
+      const form = editForm(o.form, action.key, state.formHistory);
       return form === o.form ? state : { ...state, overlay: { kind: 'form', form } };
     }
     case 'form/projects': {
@@ -386,6 +391,10 @@ export function reducer(state: AppState, raw: Action): AppState {
       const o = state.overlay;
       if (o?.kind !== 'form') return state;
       return { ...state, overlay: { kind: 'form', form: { ...o.form, error: action.error, busy: false } } };
+    }
+    case 'form/remember': {
+      const o = state.overlay;
+      return o?.kind === 'form' ? { ...state, formHistory: rememberForm(state.formHistory, o.form) } : state;
     }
     case 'form/busy': {
       const o = state.overlay;

@@ -89,6 +89,8 @@ export interface TaskSummary {
   hidden: number;
   /** What all tasks cost, in USD. */
   tasksUsd: number;
+  /** Some task's cost is still an estimate from its stream (absent otherwise). */
+  tasksEstimated?: true;
   /** What the voice session cost, in USD. */
   voiceUsd: number;
 }
@@ -101,6 +103,7 @@ export function taskSummary(state: AppState): TaskSummary {
     const t = state.tasks[id];
     if (!t) continue;
     s.tasksUsd += t.costUsd;
+    if (t.costEstimated === true) s.tasksEstimated = true;
     const status = attentionStatus(t, waiting);
     if (status === 'running') s.running++;
     else if (status === 'waiting') s.waiting++;
@@ -120,7 +123,7 @@ export function summaryText(s: TaskSummary): string {
   if (s.queued) parts.push(`${s.queued} queued`);
   if (s.done) parts.push(s.hidden ? `${s.done} done (hidden, h shows)` : `${s.done} done`);
   if (parts.length === 0) parts.push('no tasks');
-  parts.push(`tasks $${s.tasksUsd.toFixed(2)}`, `voice $${s.voiceUsd.toFixed(2)}`);
+  parts.push(`tasks ${s.tasksEstimated ? '~' : ''}$${s.tasksUsd.toFixed(2)}`, `voice $${s.voiceUsd.toFixed(2)}`);
   return parts.join(' · ');
 }
 

@@ -6,6 +6,7 @@ import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
+import type { FormHistory } from './form-history.js';
 
 /** Which kinds of output the tail view shows. */
 export type TailFilter = 'all' | 'text' | 'tools' | 'errors';
@@ -85,6 +86,10 @@ export interface FormState {
   error?: string;
   /** True while the submitted command runs. */
   busy?: boolean;
+  /** Which earlier entry ↑/↓ shows in the focused field (0 = newest); absent: not browsing (state/form-history.ts). */
+  historyIndex?: number;
+  /** What was typed before browsing the history, given back past the newest entry. */
+  historyDraft?: string;
 }
 
 /** One answer of a confirm dialog. `args` are merged into the command's args; null = do nothing. */
@@ -181,6 +186,8 @@ export interface AppState {
   /** Task ids in table order (ascending id). */
   order: readonly number[];
   selectedId: number | null;
+  /** Earlier entries of the prompt fields and the message line (state/form-history.ts). */
+  formHistory?: FormHistory;
   /** `h`: finished tasks are left out of the table (state/task-order.ts). */
   hideFinished: boolean;
   /** A short, bounded output tail per task (the full output stays in the task manager). */

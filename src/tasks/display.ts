@@ -85,6 +85,7 @@ export function toOutputEntries(ev: AgentEvent): Entry[] {
       return [{ kind: 'result', text: d.ok ? `✓ ${d.text}` : `✗ ${d.text}` }];
     }
     case 'partial_text':
+    case 'usage':
     case 'other':
       return [];
     case 'raw': {

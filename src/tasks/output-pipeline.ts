@@ -70,7 +70,7 @@ export class OutputPipeline {
       for (let k = 0; k < events.length; k++) {
         const ev = events[k] as AgentEvent;
         this.d.apply(st, rs, ev);
-        if (ev.type === 'other') continue;
+        if (ev.type === 'other' || ev.type === 'usage') continue;
         activityEv = ev;
         // Streaming deltas render to nothing (the complete line follows); keep them out of the queue.
         if (ev.type !== 'partial_text') st.unrendered.push({ ev, runNo: rs.runNo, ts: now, offset: line.offset });

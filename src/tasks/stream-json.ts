@@ -146,6 +146,10 @@ function parseAssistant(o: Obj, cwd: string | undefined): AgentEvent[] {
       out.push({ type: 'other', lineType: 'assistant', subtype: block.type });
     }
   }
+  const usage = parseUsage(msg.usage);
+  const messageId = s(msg.id);
+  // The live estimate's input; it renders to nothing and follows the message's content.
+  if (usage && messageId !== undefined) out.push({ type: 'usage', messageId, model: s(msg.model) ?? '', usage });
   return out.length > 0 ? out : [{ type: 'other', lineType: 'assistant' }];
 }
 

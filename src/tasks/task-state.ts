@@ -7,6 +7,7 @@ import { FilesTouched } from './files-touched.js';
 import type { LogTailer } from './log-tailer.js';
 import type { Outcome } from './outcome.js';
 import { RingBuffer } from './ring-buffer.js';
+import { applyEstimate, RunEstimate, sumRuns } from './run-estimate.js';
 import { runCost } from './run-cost.js';
 import { runUsage } from './run-usage.js';
 import type { SeenProcess } from './runner.js';
@@ -67,6 +68,8 @@ export interface TaskState {
   spawnExtras?: SpawnExtras;
   /** The agent's latest text since its last tool call (chunks joined): the result of agents whose final line has none. */
   lastText?: string;
+  /** Turns and cost of the running run from the stream's usage, until its `result` line. */
+  estimate?: RunEstimate;
 }
 
 /** Longest text kept as {@link TaskState.lastText}. */
@@ -147,6 +150,15 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): b
     case 'api_error':
       st.lastApiError = ev;
       return false;
+    case 'usage': {
+      const run = rec.runs.find((r) => r.runNo === runNo) ?? currentRun(rec);
+      // A run whose result has been read keeps the exact figures.
+      if (st.lastResult !== undefined && run.estimated !== true && run.turns !== undefined) return false;
+      if (st.estimate?.runNo !== run.runNo) st.estimate = new RunEstimate(run.runNo);
+      st.estimate.add(ev);
+      applyEstimate(rec, run, st.estimate);
+      return false;
+    }
     case 'result': {
       st.lastResult = ev;
       const run = rec.runs.find((r) => r.runNo === runNo) ?? currentRun(rec);
@@ -164,8 +176,9 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): b
       }
       if (ev.sessionId && !rec.claudeSessionId) rec.claudeSessionId = ev.sessionId;
       delete st.lastText;
-      rec.turns = rec.runs.reduce((n, r) => n + (r.turns ?? 0), 0);
-      rec.costUsd = rec.runs.reduce((n, r) => n + (r.costUsd ?? 0), 0);
+      delete run.estimated;
+      delete st.estimate;
+      sumRuns(rec);
       return true;
     }
     default:

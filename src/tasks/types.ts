@@ -93,6 +93,8 @@ export interface TaskRun {
   turns?: number;
   /** What this run spent (for a resumed session: its share of the session's total). */
   costUsd?: number;
+  /** `turns` and `costUsd` are estimated from the stream's usage: no `result` line has said yet. */
+  estimated?: boolean;
   /** Byte offset in this run's log file where its output begins (0 for a log of its own). */
   /** Tokens this run used (for a resumed codex thread: its share of the thread's total). */
   usage?: AgentUsage;
@@ -138,6 +140,8 @@ export interface TaskRecord {
   /** Turns and cost summed over all runs. */
   turns: number;
   costUsd: number;
+  /** Some run's turns and cost are an estimate (see {@link TaskRun.estimated}). */
+  costEstimated?: boolean;
   /** The spending cap in USD given to the agent at spawn, when one was set. */
   budgetUsd?: number;
   claudeSessionId?: string;
@@ -243,6 +247,8 @@ export type AgentEvent =
       cumulativeUsage?: boolean;
     }
   | { type: 'partial_text'; text: string }
+  /** An assistant message's usage so far (each line of one message repeats it): for the live estimate. */
+  | { type: 'usage'; messageId: string; model: string; usage: AgentUsage }
   | { type: 'other'; lineType: string; subtype?: string }
   | { type: 'raw'; text: string; truncated?: boolean };
 

@@ -36,8 +36,8 @@ describe('form keys', () => {
   it('map to form edits, submit and close; other printable text is typed; Ctrl+C is no form key', () => {
     expect(formKeyAction('', { tab: true })).toEqual({ kind: 'edit', key: { name: 'complete' } });
     expect(formKeyAction('', { tab: true, shift: true })).toEqual({ kind: 'edit', key: { name: 'prev' } });
-    expect(formKeyAction('', { upArrow: true })).toEqual({ kind: 'edit', key: { name: 'prev' } });
-    expect(formKeyAction('', { downArrow: true })).toEqual({ kind: 'edit', key: { name: 'next' } });
+    expect(formKeyAction('', { upArrow: true })).toEqual({ kind: 'edit', key: { name: 'older' } });
+    expect(formKeyAction('', { downArrow: true })).toEqual({ kind: 'edit', key: { name: 'newer' } });
     expect(formKeyAction('', { backspace: true })).toEqual({ kind: 'edit', key: { name: 'backspace' } });
     expect(formKeyAction('\r', { return: true })).toEqual({ kind: 'submit' });
     expect(formKeyAction('', { escape: true })).toEqual({ kind: 'close' });
