@@ -403,7 +403,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       const st = this.tasks.get(id);
       if (st) queued.push(st.rec);
     }
-    const plan = planSchedule(running, queued, this.o.maxConcurrent);
+    const plan = planSchedule(running, queued, this.o.maxConcurrent, this.o.hosts);
     for (const { id, reason } of plan.wait) {
       const st = this.tasks.get(id) as TaskState;
       if (st.rec.queuedReason === reason) continue;
