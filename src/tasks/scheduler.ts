@@ -20,7 +20,11 @@ export interface SchedHost {
 }
 
 /** The machine a task runs on: '' for this one, else the host's name. */
-const machineOf = (t: SchedTask): string => t.host ?? '';
+const machineOf = (t: { host?: string | undefined }): string => t.host ?? '';
+
+/** Folders overlap only on the same machine: `/srv/api` here and on a host are different folders. */
+const sameMachine = (a: { host?: string | undefined }, b: { host?: string | undefined }): boolean =>
+  machineOf(a) === machineOf(b);
 
 /** The decision of {@link planSchedule}: ids to start now, and the rest with why they wait (queue order). */
 export interface SchedulePlan {
@@ -52,7 +56,7 @@ export function planSchedule(
     let ahead: SchedTask | undefined;
     for (let i = claimed.length - 1; i >= 0 && ahead === undefined; i--) {
       const c = claimed[i] as SchedTask;
-      if (dirsOverlap(c.projectDir, t.projectDir)) ahead = c;
+      if (sameMachine(c, t) && dirsOverlap(c.projectDir, t.projectDir)) ahead = c;
     }
     const m = machineOf(t);
     const count = counts.get(m) ?? 0;
@@ -70,11 +74,14 @@ export function planSchedule(
   return plan;
 }
 
-/** A live task whose folder overlaps `dir` (the same, a parent or a subfolder); a running one first. */
-export function liveInDir<T extends SchedTask>(tasks: Iterable<T>, dir: string): T | undefined {
+/**
+ * A live task whose folder overlaps `dir` (the same, a parent or a subfolder) on the same machine
+ * (`host`, undefined: this one); a running one first.
+ */
+export function liveInDir<T extends SchedTask>(tasks: Iterable<T>, dir: string, host?: string): T | undefined {
   let found: T | undefined;
   for (const t of tasks) {
-    if (!dirsOverlap(t.projectDir, dir) || !isLive(t.status)) continue;
+    if (!sameMachine(t, { host }) || !dirsOverlap(t.projectDir, dir) || !isLive(t.status)) continue;
     // Prefer the running one: that is what everybody waits for.
     if (!found || (t.status === 'running' && found.status !== 'running')) found = t;
   }
@@ -83,15 +90,17 @@ export function liveInDir<T extends SchedTask>(tasks: Iterable<T>, dir: string):
 
 /** The refusal when `sameDirPolicy` is 'refuse' and `busy` works in (or around) `dir`. */
 export function busyMessage(busy: SchedTask, dir: string): string {
-  const where = busy.projectDir === dir ? dir : `${busy.projectDir}, which overlaps ${dir}`;
+  const on = busy.host ? `${busy.host}:` : '';
+  const where = busy.projectDir === dir ? `${on}${dir}` : `${on}${busy.projectDir}, which overlaps ${dir}`;
   return `Task ${busy.id} (${busy.name}) is still ${busy.status} in ${where}; only one task works in a folder at a time, its subfolders included. Wait for it or cancel it.`;
 }
 
-/** The refusal of a spawn into `dir` while a live task works in or around it, or undefined. */
-export function busyRefusal(tasks: Iterable<{ rec: SchedTask }>, dir: string): string | undefined {
+/** The refusal of a spawn into `dir` (on `host`) while a live task works in or around it, or undefined. */
+export function busyRefusal(tasks: Iterable<{ rec: SchedTask }>, dir: string, host?: string): string | undefined {
   const busy = liveInDir(
     [...tasks].map((t) => t.rec),
     dir,
+    host,
   );
   return busy ? busyMessage(busy, dir) : undefined;
 }

@@ -95,3 +95,28 @@ describe('planSchedule per machine', () => {
     expect(plan.wait).toEqual([{ id: 3, reason: '1 task already running' }]);
   });
 });
+
+describe('folders are per machine', () => {
+  const on = (id: number, host: string, dir: string, status: SchedTask['status'] = 'queued'): SchedTask => ({
+    ...task(id, dir, status),
+    host,
+  });
+
+  it('a remote task and a local one with the same path do not wait for each other; two on one host do', () => {
+    const plan = planSchedule(
+      [task(1, '/srv/api', 'running')],
+      [on(2, 'build', '/srv/api'), on(3, 'build', '/srv')],
+      9,
+    );
+    expect(plan.start).toEqual([2]);
+    expect(plan.wait).toEqual([{ id: 3, reason: 'waiting for task 2 (t2) in /srv/api' }]);
+  });
+
+  it('liveInDir and busyMessage look at the host', () => {
+    const tasks = [task(1, '/srv/api', 'running'), on(2, 'build', '/srv/api', 'running')];
+    expect(liveInDir(tasks, '/srv/api')?.id).toBe(1);
+    expect(liveInDir(tasks, '/srv/api', 'build')?.id).toBe(2);
+    expect(liveInDir(tasks, '/srv/api', 'gpu')).toBeUndefined();
+    expect(busyMessage(tasks[1] as SchedTask, '/srv/api')).toMatch(/still running in build:\/srv\/api;/);
+  });
+});

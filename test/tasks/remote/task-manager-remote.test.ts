@@ -26,7 +26,7 @@ afterEach(async () => {
   for (const r of runners.splice(0)) r.close();
 });
 
-function manager(hostCap?: number): TaskManager {
+function manager(hostCap?: number, localClaude = join(w.root, 'no-local-claude')): TaskManager {
   const runner = new PlacedRunner([
     new SshRunner({
       name: 'build',
@@ -135,4 +135,18 @@ describe('tasks on a remote host', () => {
     expect(done.status).toBe('completed');
     expect(done.runs[0]?.startedAt ?? 0).toBeGreaterThanOrEqual(m.get(a.value.id)?.runs[0]?.endedAt ?? Infinity);
   }, 90_000);
+
+  it('a remote task and a local one in folders with the same path both run at once', async () => {
+    w.dir('same');
+    const m = manager(undefined, FAKE_CLAUDE);
+    await m.start();
+    const local = await m.spawn({ name: 'local', prompt: 'scenario:slow speed:0.5', projectDir: 'same' });
+    const remote = await m.spawn({ name: 'remote', prompt: 'scenario:plain', projectDir: 'build:same' });
+    if (!local.ok || !remote.ok) throw new Error('spawn refused');
+    expect(local.value.projectDir).toBe(remote.value.projectDir);
+    expect(m.get(local.value.id)?.status).toBe('running');
+    expect(m.get(remote.value.id)?.status).toBe('running');
+    expect((await finished(m, remote.value.id, 30_000)).status).toBe('completed');
+    await m.cancel(local.value.id);
+  }, 60_000);
 });
