@@ -43,7 +43,7 @@ function manager(hostCap?: number, localClaude = join(w.root, 'no-local-claude')
   return w.make({
     runner,
     hosts: { build: { roots: [w.root], ...(hostCap ? { maxConcurrent: hostCap } : {}) } },
-    claudePath: join(w.root, 'no-local-claude'),
+    claudePath: localClaude,
   });
 }
 
@@ -147,6 +147,8 @@ describe('tasks on a remote host', () => {
     expect(m.get(local.value.id)?.status).toBe('running');
     expect(m.get(remote.value.id)?.status).toBe('running');
     expect((await finished(m, remote.value.id, 30_000)).status).toBe('completed');
+    // The local one was running all along (it did not fail to start nor wait).
+    expect(m.get(local.value.id)?.status).toBe('running');
     await m.cancel(local.value.id);
   }, 60_000);
 });
