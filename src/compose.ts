@@ -227,7 +227,7 @@ export async function composeApp(
     bindPushToTalk(store, ptt),
     bindAudio(store, audio.input, audio.output),
     bindNoticeExpiry(store),
-    ...(placed ? [bindHostConnections(store, placed), () => placed.close()] : []),
+    ...(placed ? [bindHostConnections(store, placed, Date.now, tasks), () => placed.close()] : []),
     bindPermissions(store, permissions.broker),
     ...(ctx.followUps ? [bindFollowUps(store, ctx.followUps)] : []),
   ];

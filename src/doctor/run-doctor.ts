@@ -10,6 +10,7 @@ import { agentCliCheck } from './agent-check.js';
 import { otherAgentsCheck } from './other-agents-check.js';
 import { audioCheck, type AudioCheckOptions } from './audio-checks.js';
 import { voiceEndpointCheck } from './endpoint-checks.js';
+import { hostsCheck } from './host-checks.js';
 import { configCheck, nodeCheck, rootsCheck, stateDirCheck } from './local-checks.js';
 import { error, type DoctorCheck, type DoctorContext, type DoctorFinding } from './types.js';
 
@@ -25,6 +26,7 @@ export function doctorChecks(audio: AudioCheckOptions = {}): DoctorCheck[] {
     otherAgentsCheck,
     rootsCheck,
     stateDirCheck,
+    hostsCheck,
     voiceEndpointCheck,
     audioCheck(audio),
   ];

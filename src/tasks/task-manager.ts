@@ -239,7 +239,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (!dir.ok) return dir;
     // From here to the return there is no await: two spawns can never both see a free directory.
     if (this.closing) return { ok: false, message: 'voice-orch is shutting down; no new tasks now' };
-    const refused = this.refuseIfBusy(dir.value.projectDir);
+    const refused = this.refuseIfBusy(dir.value.projectDir, dir.value.host);
     if (refused) return refused;
     const rec = newTaskRecord(id, valid.value, dir.value, Date.now());
     const st = newTaskState(rec, this.o.tailSize);
@@ -261,16 +261,16 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const rec = st.rec;
     const refusal = followUpRefusal(rec, prompt);
     if (refusal !== undefined) return { ok: false, message: refusal };
-    const refused = this.refuseIfBusy(rec.projectDir);
+    const refused = this.refuseIfBusy(rec.projectDir, rec.host);
     if (refused) return refused;
     addFollowUpRun(rec, prompt, Date.now());
     this.enqueue(st, 'updated');
     return { ok: true, value: snapshot(rec) };
   }
 
-  /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir`. */
-  private refuseIfBusy(dir: string): ActionResult<never> | undefined {
-    const message = this.o.sameDirPolicy === 'refuse' ? busyRefusal(this.tasks.values(), dir) : undefined;
+  /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir` on `host`. */
+  private refuseIfBusy(dir: string, host?: string): ActionResult<never> | undefined {
+    const message = this.o.sameDirPolicy === 'refuse' ? busyRefusal(this.tasks.values(), dir, host) : undefined;
     return message === undefined ? undefined : { ok: false, message };
   }
 
@@ -403,7 +403,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       const st = this.tasks.get(id);
       if (st) queued.push(st.rec);
     }
-    const plan = planSchedule(running, queued, this.o.maxConcurrent);
+    const plan = planSchedule(running, queued, this.o.maxConcurrent, this.o.hosts);
     for (const { id, reason } of plan.wait) {
       const st = this.tasks.get(id) as TaskState;
       if (st.rec.queuedReason === reason) continue;

@@ -15,6 +15,8 @@ import type { ActionResult, BackendKind, SpawnOptions } from './types.js';
 export interface HostPlacement {
   /** Absolute folders on the host that projects may be under. */
   roots: readonly string[];
+  /** Tasks at the same time on the host (the scheduler's per-host cap; absent: the local number). */
+  maxConcurrent?: number;
 }
 
 /** A placed project: its folder (on the host when `host` is set). */

@@ -68,3 +68,55 @@ describe('liveInDir and busyMessage', () => {
     expect(busyMessage(task(2, '/r/a', 'queued'), '/r/a')).toMatch(/^Task 2 \(t2\) is still queued in \/r\/a;/);
   });
 });
+
+describe('planSchedule per machine', () => {
+  const on = (id: number, host: string, dir: string, status: SchedTask['status'] = 'queued'): SchedTask => ({
+    ...task(id, dir, status),
+    host,
+  });
+
+  it('holds a remote task while its host is at its own cap; local tasks and other hosts go on', () => {
+    const plan = planSchedule(
+      [on(1, 'build', '/srv/a', 'running')],
+      [on(2, 'build', '/srv/b'), task(3, '/r/a'), on(4, 'gpu', '/srv/c'), on(5, 'gpu', '/srv/d')],
+      2,
+      { build: { maxConcurrent: 1 }, gpu: {} },
+    );
+    // gpu has no cap of its own: the local number (2) counts its tasks alone.
+    expect(plan.start).toEqual([3, 4, 5]);
+    expect(plan.wait).toEqual([{ id: 2, reason: '1 task already running on host build' }]);
+  });
+
+  it('remote tasks do not count against the local cap', () => {
+    const plan = planSchedule([on(1, 'build', '/srv/a', 'running')], [task(2, '/r/a'), task(3, '/r/b')], 1, {
+      build: { maxConcurrent: 3 },
+    });
+    expect(plan.start).toEqual([2]);
+    expect(plan.wait).toEqual([{ id: 3, reason: '1 task already running' }]);
+  });
+});
+
+describe('folders are per machine', () => {
+  const on = (id: number, host: string, dir: string, status: SchedTask['status'] = 'queued'): SchedTask => ({
+    ...task(id, dir, status),
+    host,
+  });
+
+  it('a remote task and a local one with the same path do not wait for each other; two on one host do', () => {
+    const plan = planSchedule(
+      [task(1, '/srv/api', 'running')],
+      [on(2, 'build', '/srv/api'), on(3, 'build', '/srv')],
+      9,
+    );
+    expect(plan.start).toEqual([2]);
+    expect(plan.wait).toEqual([{ id: 3, reason: 'waiting for task 2 (t2) in /srv/api' }]);
+  });
+
+  it('liveInDir and busyMessage look at the host', () => {
+    const tasks = [task(1, '/srv/api', 'running'), on(2, 'build', '/srv/api', 'running')];
+    expect(liveInDir(tasks, '/srv/api')?.id).toBe(1);
+    expect(liveInDir(tasks, '/srv/api', 'build')?.id).toBe(2);
+    expect(liveInDir(tasks, '/srv/api', 'gpu')).toBeUndefined();
+    expect(busyMessage(tasks[1] as SchedTask, '/srv/api')).toMatch(/still running in build:\/srv\/api;/);
+  });
+});

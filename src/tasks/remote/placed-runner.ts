@@ -97,7 +97,12 @@ export class PlacedRunner implements Runner {
 
 /** What placement needs of the configured hosts. */
 export function hostPlacements(hosts: Readonly<Record<string, HostSettings>>): Record<string, HostPlacement> {
-  return Object.fromEntries(Object.entries(hosts).map(([n, h]) => [n, { roots: h.roots ?? [] }]));
+  return Object.fromEntries(
+    Object.entries(hosts).map(([n, h]) => [
+      n,
+      { roots: h.roots ?? [], ...(h.maxConcurrent !== undefined ? { maxConcurrent: h.maxConcurrent } : {}) },
+    ]),
+  );
 }
 
 /** One SSH runner per configured host, local state under `<stateDir>/hosts/<name>`. */

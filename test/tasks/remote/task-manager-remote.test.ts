@@ -26,7 +26,7 @@ afterEach(async () => {
   for (const r of runners.splice(0)) r.close();
 });
 
-function manager(): TaskManager {
+function manager(hostCap?: number, localClaude = join(w.root, 'no-local-claude')): TaskManager {
   const runner = new PlacedRunner([
     new SshRunner({
       name: 'build',
@@ -40,7 +40,11 @@ function manager(): TaskManager {
   ]);
   runners.push(runner);
   // A local claude path that does not exist: a remote task must not need one here.
-  return w.make({ runner, hosts: { build: { roots: [w.root] } }, claudePath: join(w.root, 'no-local-claude') });
+  return w.make({
+    runner,
+    hosts: { build: { roots: [w.root], ...(hostCap ? { maxConcurrent: hostCap } : {}) } },
+    claudePath: localClaude,
+  });
 }
 
 describe('tasks on a remote host', () => {
@@ -114,4 +118,37 @@ describe('tasks on a remote host', () => {
     expect(done.status).toBe('cancelled');
     await waitFor(() => procState(pid) === undefined, 10_000, 'the remote run to be gone');
   });
+
+  it('holds a second task queued while the host is at its maxConcurrent, and starts it when the first ends', async () => {
+    w.dir('one');
+    w.dir('two');
+    const m = manager(1);
+    await m.start();
+    const a = await m.spawn({ name: 'first', prompt: 'scenario:plain', projectDir: 'build:one' });
+    const b = await m.spawn({ name: 'second', prompt: 'scenario:plain', projectDir: 'build:two' });
+    if (!a.ok || !b.ok) throw new Error('spawn refused');
+    expect(m.get(a.value.id)?.status).toBe('running');
+    expect(m.get(b.value.id)?.status).toBe('queued');
+    expect(m.get(b.value.id)?.queuedReason).toBe('1 task already running on host build');
+    expect((await finished(m, a.value.id, 30_000)).status).toBe('completed');
+    const done = await finished(m, b.value.id, 30_000);
+    expect(done.status).toBe('completed');
+    expect(done.runs[0]?.startedAt ?? 0).toBeGreaterThanOrEqual(m.get(a.value.id)?.runs[0]?.endedAt ?? Infinity);
+  }, 90_000);
+
+  it('a remote task and a local one in folders with the same path both run at once', async () => {
+    w.dir('same');
+    const m = manager(undefined, FAKE_CLAUDE);
+    await m.start();
+    const local = await m.spawn({ name: 'local', prompt: 'scenario:slow speed:0.5', projectDir: 'same' });
+    const remote = await m.spawn({ name: 'remote', prompt: 'scenario:plain', projectDir: 'build:same' });
+    if (!local.ok || !remote.ok) throw new Error('spawn refused');
+    expect(local.value.projectDir).toBe(remote.value.projectDir);
+    expect(m.get(local.value.id)?.status).toBe('running');
+    expect(m.get(remote.value.id)?.status).toBe('running');
+    expect((await finished(m, remote.value.id, 30_000)).status).toBe('completed');
+    // The local one was running all along (it did not fail to start nor wait).
+    expect(m.get(local.value.id)?.status).toBe('running');
+    await m.cancel(local.value.id);
+  }, 60_000);
 });
