@@ -24,6 +24,7 @@ import * as wt from './worktree-commands.js';
 import * as ds from './diff-search-commands.js';
 import { requestCommands } from './request-commands.js';
 import { copyResult } from './copy-command.js';
+import { openFolder } from './open-folder-command.js';
 
 export { defineCommand } from './define.js';
 
@@ -56,6 +57,7 @@ export const commands = [
   ],
   ...requestCommands,
   copyResult,
+  openFolder,
   selectNext,
   selectPrev,
   toggleFinished,

@@ -1,12 +1,13 @@
 /**
  * End to end: two tasks in one real git repository run at once, the second in a git worktree of
  * its own; the main checkout's `git status` stays as it was; `v` shows the second task's diff
- * (and `/` finds text in it); `M` and a confirmation merge its branch into the main checkout.
+ * (and `/` finds text in it); `o` opens its worktree in $VISUAL, which gets the terminal; `M` and a
+ * confirmation merge its branch into the main checkout.
  * The built binary in a private tmux server; the agent is test/fixtures/fake-claude, which writes
  * a file for `write:<path>` in its prompt.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,9 +63,10 @@ describe('worktrees in tmux', () => {
     const headBefore = git(ws.repo, 'rev-parse', 'HEAD').trim();
     const s = new TmuxSession(120, 36);
     sessions.push(s);
+    const editor = fakeEditor(ws.dir);
     s.start(
       `node ${CLI} --no-audio --state-dir ${ws.state} --claude-path ${FAKE_CLAUDE}`,
-      { OPENAI_API_KEY: '' },
+      { OPENAI_API_KEY: '', VISUAL: editor.path },
       join(ws.dir, 'projects'),
     );
     await s.waitFor(/No tasks yet/, 20_000);
@@ -96,6 +98,23 @@ describe('worktrees in tmux', () => {
     s.keys('Escape');
     await s.waitFor(/reader/);
 
+    // o hands the terminal to $VISUAL in the task's worktree: the editor reads the keys typed
+    // meanwhile (the app acts on none of them: "n" would open the new-task form), then the app is back.
+    s.keys('o');
+    await waitUntil(
+      () => existsSync(editor.log) && readFileSync(editor.log, 'utf8').split('|').length === 3,
+      10_000,
+      'the editor to start',
+    );
+    const worktree = readFileSync(editor.log, 'utf8').split('|')[0]!;
+    expect(worktree.startsWith(join(ws.state, 'worktrees'))).toBe(true);
+    expect(readFileSync(editor.log, 'utf8')).toBe(`${worktree}|${worktree}|`);
+    s.literal('typed in the editor');
+    s.keys('Enter');
+    await waitUntil(() => readFileSync(editor.log, 'utf8').endsWith('read:typed in the editor'), 10_000, 'the editor');
+    await s.waitFor(/completed\s+⎇ notes/);
+    expect(s.screen()).not.toMatch(/New task/);
+
     // M asks first; y merges the branch into main (a fast-forward: main has not moved).
     s.keys('M');
     await s.waitFor(/Merge task 2 "notes"\?/);
@@ -109,6 +128,18 @@ describe('worktrees in tmux', () => {
     expect(git(ws.repo, 'status', '--porcelain')).toBe(statusBefore);
   }, 90_000);
 });
+
+/** A terminal "editor": records its folder and arguments, reads one line from the terminal, exits. */
+function fakeEditor(dir: string): { path: string; log: string } {
+  const path = join(dir, 'fake-editor');
+  const log = join(dir, 'editor.log');
+  writeFileSync(
+    path,
+    `#!/bin/sh\nprintf '%s|' "$PWD" "$@" > '${log}'\nread line\nprintf 'read:%s' "$line" >> '${log}'\n`,
+  );
+  chmodSync(path, 0o755);
+  return { path, log };
+}
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
