@@ -16,6 +16,7 @@ import { composeApp } from './compose.js';
 import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
+import { createEditorOpener } from './shared/open-editor.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -112,8 +113,29 @@ async function runApp(settings: Settings): Promise<void> {
   process.on('SIGHUP', () => void shutdown('keep', 0));
   process.stdin.on('end', () => void shutdown('keep', 0));
 
-  ink = render(<App store={app.store} commands={app.commands} bracketedPaste />, { exitOnCtrlC: false });
-  await ink.waitUntilExit();
+  const mount = (): Instance =>
+    render(<App store={app.store} commands={app.commands} bracketedPaste />, { exitOnCtrlC: false });
+  // `o` hands the terminal to the user's editor: the UI unmounts, and is drawn again after.
+  let handingOver: Promise<void> | null = null;
+  app.commands.ctx.openFolder = createEditorOpener(process.env, async (run) => {
+    let done = (): void => {};
+    handingOver = new Promise<void>((r) => (done = r));
+    ink?.unmount();
+    try {
+      return await run();
+    } finally {
+      if (!quitting) ink = mount();
+      done();
+    }
+  });
+  ink = mount();
+  for (;;) {
+    await ink.waitUntilExit();
+    const pending: Promise<void> | null = handingOver;
+    if (!pending) break;
+    await pending;
+    if (handingOver === pending) handingOver = null;
+  }
 }
 
 async function main(): Promise<void> {

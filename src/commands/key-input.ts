@@ -9,7 +9,9 @@
  * otherwise the rest is dropped. A confirm dialog refuses keys from the read that opened it (see
  * `confirmAccepts` in dispatch.ts).
  */
+import { diffSearchTyping } from '../state/diff-search.js';
 import { scopeOf } from '../state/selectors.js';
+import { diffSearchKey } from './diff-search-input.js';
 import type { Dispatcher } from './dispatch.js';
 import {
   confirmKeyOf,
@@ -72,6 +74,8 @@ export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, k
     const ev = events[i]!;
     if (scopeOf(commands.ctx.store.getState()) === 'form') {
       formKey(commands, keymap, ev.input, ev.key, chunk);
+    } else if (diffSearchTyping(commands.ctx.store.getState())) {
+      diffSearchKey(commands, ev.input, ev.key);
     } else if (!acted && isTypedRun(ev)) {
       const [first = '', ...rest] = [...ev.input];
       events.splice(i + 1, 0, { input: rest.join(''), key: {} });

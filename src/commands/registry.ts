@@ -21,8 +21,10 @@ import { message, pttDiscard, pttTap, quit, setNoticeMode } from './session-comm
 import { cancelTask, followUpTask, getTaskResult, getTaskStatus, listTasks, spawnTask } from './task-commands.js';
 import type { AnyCommandSpec } from './types.js';
 import * as wt from './worktree-commands.js';
+import * as ds from './diff-search-commands.js';
 import { requestCommands } from './request-commands.js';
 import { copyResult } from './copy-command.js';
+import { openFolder } from './open-folder-command.js';
 
 export { defineCommand } from './define.js';
 
@@ -50,10 +52,12 @@ export const commands = [
       wt.diffTop,
       wt.diffEnd,
       wt.diffClose,
+      ...[ds.diffSearch, ds.diffNext, ds.diffPrev],
     ],
   ],
   ...requestCommands,
   copyResult,
+  openFolder,
   selectNext,
   selectPrev,
   toggleFinished,

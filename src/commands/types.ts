@@ -9,6 +9,7 @@ import type { VoiceEngine } from '../session/voice-engine.js';
 import type { AppStore } from '../state/bind.js';
 import type { AppState, ConfirmRequest, FormKind, Scope } from '../state/types.js';
 import type { ClipboardPort } from '../shared/clipboard.js';
+import type { OpenFolderPort } from '../shared/open-editor.js';
 import type { ShutdownPolicy, TaskManagerPort } from '../tasks/types.js';
 import type { CommandId } from './registry.js';
 
@@ -56,6 +57,8 @@ export interface CommandContext {
   followUps?: FollowUpQueue;
   /** Where `y` copies a result (OSC 52 to the terminal); absent = copying is unavailable. */
   clipboard?: ClipboardPort;
+  /** Where `o` opens a task's folder ($VISUAL/$EDITOR); absent = the path is shown instead. */
+  openFolder?: OpenFolderPort;
 }
 
 /** The context a command runs with: the shared context plus where the call came from. */

@@ -92,7 +92,7 @@ function Screen({ tickMs }: { tickMs: number }) {
       />
     );
   } else if (overlay?.kind === 'diff') {
-    main = <DiffView title={overlay.title} lines={overlay.lines} scroll={overlay.scroll} width={width} height={body} />;
+    main = <DiffView {...overlay} width={width} height={body} />;
   } else if (overlay?.kind === 'notices') {
     main = <NoticeLog notices={s.noticeLog} height={body} />;
   } else if (overlay?.kind === 'confirm') {

@@ -1,6 +1,8 @@
 /* @jsxRuntime automatic */
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
+import type { DiffSearch } from '../state/diff-search.js';
+import { DiffSearchLine, highlight } from './DiffSearchLine.js';
 
 /** Props of {@link DiffView}. */
 export interface DiffViewProps {
@@ -11,6 +13,8 @@ export interface DiffViewProps {
   width: number;
   /** Lines available. */
   height: number;
+  /** The search (`/`, `n`/`N`), when one was started. */
+  search?: DiffSearch | undefined;
 }
 
 /** Colour of a unified diff line: additions green, removals red, hunk and file headers set apart. */
@@ -25,7 +29,8 @@ function colorOf(line: string): { color?: string; bold?: boolean; dim?: boolean 
 }
 
 /** `v`: a task's changes as a coloured unified diff, file by file, scrolled with ↑/↓ and PgUp/PgDn. */
-export function DiffView({ title, lines, scroll, width, height }: DiffViewProps) {
+export function DiffView({ title, lines, scroll, width, height, search }: DiffViewProps) {
+  const query = search?.typing ? '' : (search?.query ?? '');
   const rows = Math.max(1, height - 2);
   const shown = lines.slice(scroll, scroll + rows);
   const end = Math.min(lines.length, scroll + rows);
@@ -39,13 +44,17 @@ export function DiffView({ title, lines, scroll, width, height }: DiffViewProps)
         const c = colorOf(l);
         return (
           <Text key={scroll + i} color={c.color} bold={c.bold} dimColor={c.dim} wrap="truncate-end">
-            {l || ' '}
+            {query ? highlight(l, query) : l || ' '}
           </Text>
         );
       })}
-      <Text dimColor wrap="truncate-end">
-        ↑/↓ line · PgUp/PgDn page · Home/End · Esc back
-      </Text>
+      {search?.typing || search?.query ? (
+        <DiffSearchLine search={search} lines={lines} scroll={scroll} />
+      ) : (
+        <Text dimColor wrap="truncate-end">
+          ↑/↓ line · PgUp/PgDn page · Home/End · / search · Esc back
+        </Text>
+      )}
     </Box>
   );
 }

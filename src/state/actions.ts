@@ -5,6 +5,7 @@
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { LineEdit } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
+import type { DiffSearchOp } from './diff-search.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { ConfirmRequest, FormState, KeyArrival, Notice, NoticeKind, RequestView, TailFilter } from './types.js';
@@ -67,6 +68,8 @@ export type Action =
   /** Opens the diff view of a task; `diff/scroll` moves it (positive = down), to the line `to` when given. */
   | { type: 'diff/open'; taskId: number; title: string; lines: string[] }
   | { type: 'diff/scroll'; delta: number; to?: number }
+  /** `/`, typing, Enter, `n`/`N` in the diff view (state/diff-search.ts). */
+  | { type: 'diff/search'; op: DiffSearchOp }
   /** `N`: open the notice log. */
   | { type: 'overlay/notices' }
   | { type: 'overlay/close' }

@@ -3,6 +3,7 @@
  * moves the view to the next line that holds the text.
  */
 import type { Action } from './actions.js';
+import { diffSearchReducer } from './diff-search.js';
 import type { AppState } from './types.js';
 
 /** Lines of a diff kept for the view; the rest is summed up in a last line. */
@@ -11,8 +12,9 @@ export const MAX_DIFF_LINES = 20_000;
 /** The reducer's cases for `diff/*` actions. */
 export function diffReducer(
   state: AppState,
-  action: Extract<Action, { type: 'diff/open' } | { type: 'diff/scroll' }>,
+  action: Extract<Action, { type: 'diff/open' } | { type: 'diff/scroll' } | { type: 'diff/search' }>,
 ): AppState {
+  if (action.type === 'diff/search') return diffSearchReducer(state, action.op);
   if (action.type === 'diff/open') {
     const lines =
       action.lines.length > MAX_DIFF_LINES

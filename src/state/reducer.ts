@@ -367,6 +367,7 @@ export function reducer(state: AppState, raw: Action): AppState {
     }
     case 'diff/open':
     case 'diff/scroll':
+    case 'diff/search':
       return diffReducer(state, action);
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help' } };

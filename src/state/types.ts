@@ -4,6 +4,7 @@
  */
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
+import type { DiffSearch } from './diff-search.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { FormHistory } from './form-history.js';
@@ -125,7 +126,7 @@ export interface KeyArrival {
 export type Overlay =
   | { kind: 'help' }
   /** A task's changes as a unified diff (lines already cleaned for the screen), scrolled to `scroll`. */
-  | { kind: 'diff'; taskId: number; title: string; lines: readonly string[]; scroll: number }
+  | { kind: 'diff'; taskId: number; title: string; lines: readonly string[]; scroll: number; search?: DiffSearch }
   /** `N`: the last notices, newest first. */
   | { kind: 'notices' }
   | { kind: 'form'; form: FormState }

@@ -176,7 +176,7 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    expect(rows).toHaveLength(commands.length - 7 - 13 - 12); // select ×3, scroll ×5, notices ×2, worktrees ×14 and answer ×13 share rows
+    expect(rows).toHaveLength(commands.length - 7 - 13 - 15); // select ×3, scroll ×5, notices ×2, worktrees ×17 and answer ×13 share rows
     expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({
       title: 'scroll',
       keys: '↑/k ↓/j PgUp PgDn End/F',

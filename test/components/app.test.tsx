@@ -62,7 +62,8 @@ describe('task table', () => {
   });
 
   it('dims cancel with the reason when the selected task is finished', async () => {
-    const app = await mount({ tasks: four() });
+    // Wide enough for every hint: dimmed ones come last in the footer.
+    const app = await mount({ tasks: four(), columns: 120 });
     await app.press(KEY.down, KEY.down);
     expect(app.frame()).toContain('q cancel (task 2 is already completed)');
   });
