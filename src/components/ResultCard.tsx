@@ -2,7 +2,7 @@
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
-import { money, shortDuration, STATUS_COLOR, wrapText } from './format.js';
+import { money, shortDuration, STATUS_COLOR, taskCost, wrapText } from './format.js';
 import { agentRunMs, promptBlock } from './run-prompts.js';
 
 /** Props of {@link ResultCard}. */
@@ -18,7 +18,7 @@ export interface ResultCardProps {
 export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
   const ms = agentRunMs(t, now);
   const el = ms === undefined ? '—' : shortDuration(ms);
-  const cost = t.budgetUsd === undefined ? money(t.costUsd) : `${money(t.costUsd)} of ${money(t.budgetUsd)} budget`;
+  const cost = t.budgetUsd === undefined ? taskCost(t) : `${money(t.costUsd)} of ${money(t.budgetUsd)} budget`;
   const files = t.filesTouched.length ? t.filesTouched.join(', ') : 'none';
   // The prompts of every run, a separator each; at most a third of the card.
   const runNos = t.runs.length ? t.runs.map((r) => r.runNo) : [1];

@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
 import { needsAttention, tableWindow } from '../state/task-order.js';
 import { agentRunMs } from './run-prompts.js';
-import { fit, money, shortDuration, STATUS_COLOR, statusGlyph } from './format.js';
+import { fit, shortDuration, STATUS_COLOR, statusGlyph, taskCost } from './format.js';
 
 /** Props of {@link TaskTable}. */
 export interface TaskTableProps {
@@ -83,7 +83,7 @@ export function columnsFor(width: number, needsYou: Readonly<Record<number, stri
   cols.push({ key: 'elapsed', title: 'time', width: 6, cell: elapsed });
   if (withFigures) {
     cols.push({ key: 'turns', title: 'turns', width: 5, cell: (t) => String(t.turns) });
-    cols.push({ key: 'cost', title: 'cost', width: 7, cell: (t) => money(t.costUsd) });
+    cols.push({ key: 'cost', title: 'cost', width: 7, cell: (t) => taskCost(t) });
   }
   const used = cols.reduce((a, c) => a + c.width + 1, 0) + 2;
   cols.push({

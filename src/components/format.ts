@@ -58,6 +58,14 @@ export function money(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/**
+ * A task's cost: `$0.42` as Claude reported it, `~$0.03` for codex and gemini, whose cost is
+ * estimated from tokens and configured prices (src/tasks/agent-prices.ts).
+ */
+export function taskCost(t: { backend: string; costUsd: number }): string {
+  return `${t.backend === 'codex' || t.backend === 'gemini' ? '~' : ''}${money(t.costUsd)}`;
+}
+
 /** Terminal colour of a task status. */
 export const STATUS_COLOR: Readonly<Record<TaskStatus, string>> = {
   queued: 'yellow',

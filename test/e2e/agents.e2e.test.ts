@@ -124,6 +124,8 @@ describe('codex and gemini tasks in tmux', () => {
     await s.waitFor(/1\s+\S+\s+completed\s+cx-notes\s+api\s+codex/, 20_000);
     await spawnByForm(s, 'gm-notes', 'site', 'Say hello. scenario:plain', 'gemini');
     await s.waitFor(/2\s+\S+\s+completed\s+gm-notes\s+site\s+gemini/, 20_000);
+    // Their cost is an estimate from tokens and prices, marked with "~" (codex: 14,981 tokens in).
+    expect(s.screen()).toMatch(/cx-notes\s+api\s+codex\b.*~\$0\.02/);
 
     // The result card of the gemini task (selected: the newest) shows its recorded answer and tokens.
     s.keys('r');
