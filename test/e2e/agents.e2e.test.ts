@@ -29,11 +29,11 @@ function world(): World {
   return { dir, state: join(dir, 'state'), argvFile: join(dir, 'argv.jsonl'), pidsFile: join(dir, 'pids.jsonl') };
 }
 
-function start(s: TmuxSession, w: World): void {
+function start(s: TmuxSession, w: World, env: Record<string, string> = {}): void {
   s.start(
     `node ${CLI} --no-audio --state-dir ${w.state} --claude-path ${FAKE_CLAUDE} ` +
       `--codex-path ${FAKE_CODEX} --gemini-path ${FAKE_GEMINI}`,
-    { OPENAI_API_KEY: '', FAKE_AGENT_ARGV_FILE: w.argvFile, FAKE_AGENT_PIDS_FILE: w.pidsFile },
+    { OPENAI_API_KEY: '', FAKE_AGENT_ARGV_FILE: w.argvFile, FAKE_AGENT_PIDS_FILE: w.pidsFile, ...env },
     join(w.dir, 'projects'),
   );
 }
@@ -204,4 +204,36 @@ describe('codex and gemini tasks in tmux', () => {
       s.keys('c');
     }
   }, 90_000);
+
+  it('running codex and gemini tasks outlive a quit with "keep" and are re-adopted and finish after a restart', async () => {
+    const w = world();
+    const first = tmux();
+    start(first, w, { FAKE_AGENT_LINE_MS: '1500' });
+    await first.waitFor(/No tasks yet/, 20_000);
+    await spawnByForm(first, 'cx-long', 'api', 'Tell me a long story. scenario:slow', 'codex');
+    await first.waitFor(/1\s+\S+\s+running\s+cx-long\s+api\s+codex/, 20_000);
+    await spawnByForm(first, 'gm-long', 'site', 'Tell me a long story. scenario:slow', 'gemini');
+    await first.waitFor(/2\s+\S+\s+running\s+gm-long\s+site\s+gemini/, 20_000);
+    await waitUntil(() => jsonLines(w.pidsFile).length === 4, 20_000, 'both agents to start');
+    const launchers = jsonLines<{ role: string; pid: number }>(w.pidsFile).filter((p) => p.role === 'launcher');
+
+    first.keys('C-c');
+    await first.waitFor(/Quit/);
+    await readTheQuestion();
+    first.keys('k'); // keep them running
+    await first.waitFor(/\[exited 0\]/);
+    expect(launchers.every((p) => pidAlive(p.pid)), 'the agents outlive the UI').toBe(true);
+    first.kill();
+
+    const second = tmux();
+    start(second, w);
+    // The gemini task (20 chunks) is still running and re-adopted; the codex one (4 lines) may have
+    // ended meanwhile and is finalised from its log.
+    await second.waitFor(/running\s+gm-long\s+site\s+gemini/, 20_000);
+    await second.waitFor(/completed\s+cx-long\s+api\s+codex/, 40_000);
+    await second.waitFor(/completed\s+gm-long\s+site\s+gemini/, 40_000);
+    expect(launchers.some((p) => pidAlive(p.pid))).toBe(false);
+    second.keys('C-c');
+    await second.waitFor(/\[exited 0\]/);
+  }, 120_000);
 });
