@@ -15,7 +15,11 @@ export function diffSearchKey(commands: Dispatcher, input: string, key: KeyLike)
   const action = formKeyAction(input, key);
   if (action?.kind === 'close') dispatch({ kind: 'cancel' });
   else if (action?.kind === 'submit') dispatch({ kind: 'submit' });
-  else if (action?.kind === 'edit' && action.key.name !== 'next' && action.key.name !== 'prev') {
-    if (action.key.name !== 'complete') dispatch({ kind: 'edit', edit: action.key });
+  else if (action?.kind === 'edit') {
+    const k = action.key;
+    // Field moves, completion and the prompt history have no meaning in a one-line query.
+    if (k.name === 'next' || k.name === 'prev' || k.name === 'complete' || k.name === 'older' || k.name === 'newer')
+      return;
+    dispatch({ kind: 'edit', edit: k });
   }
 }

@@ -58,9 +58,14 @@ export function money(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
-/** What a task cost so far, `~$0.04` while the figure is an estimate from the stream. */
-export function taskCost(t: { costUsd: number; costEstimated?: boolean }): string {
-  return t.costEstimated === true ? `~${money(t.costUsd)}` : money(t.costUsd);
+/**
+ * What a task cost so far: `$0.42` as Claude reported it; `~$0.04` while the figure is an estimate
+ * (a Claude run before its result, from the stream's usage) and always for codex and gemini, whose
+ * cost is estimated from tokens and configured prices (src/tasks/agent-prices.ts).
+ */
+export function taskCost(t: { backend?: string; costUsd: number; costEstimated?: boolean }): string {
+  const estimated = t.costEstimated === true || t.backend === 'codex' || t.backend === 'gemini';
+  return estimated ? `~${money(t.costUsd)}` : money(t.costUsd);
 }
 
 /** Terminal colour of a task status. */

@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { agentPricesSchema, type AgentPrices } from '../tasks/agent-prices.js';
 import {
   DEFAULT_MIC_STREAM,
   DEFAULT_NOTICE_MODE,
@@ -67,6 +68,7 @@ export const configFileSchema = z
     geminiPath: z.string().min(1).optional(),
     agent: z.enum(AGENT_KINDS).optional(),
     projectAgents: z.record(z.string().min(1), z.enum(AGENT_KINDS)).optional(),
+    agentPrices: agentPricesSchema.optional(),
     agentCommand: z
       .array(z.string().min(1))
       .min(1)
@@ -154,6 +156,8 @@ export interface Settings {
   /** The agent of a task that names none, globally and per project folder name or path. */
   agent?: AgentKind;
   projectAgents?: Record<string, AgentKind>;
+  /** USD per million tokens for codex/gemini cost estimates, by model or agent (src/tasks/agent-prices.ts). */
+  agentPrices?: AgentPrices;
   /**
    * Runs tasks with this argv instead of claude (`{prompt}` substituted; put `--` before it), e.g.
    * `["aider", "--yes", "--message", "--", "{prompt}"]`.
@@ -448,10 +452,11 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
 function agentSettings(
   merged: ConfigFile,
   cwd: string,
-): Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'> {
-  const out: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath'> = {};
+): Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices'> {
+  const out: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices'> = {};
   if (merged.agent !== undefined) out.agent = merged.agent;
   if (merged.projectAgents !== undefined) out.projectAgents = merged.projectAgents;
+  if (merged.agentPrices !== undefined) out.agentPrices = merged.agentPrices;
   if (merged.codexPath !== undefined)
     out.codexPath = merged.codexPath.includes('/') ? resolve(cwd, merged.codexPath) : merged.codexPath;
   if (merged.geminiPath !== undefined)

@@ -1,6 +1,7 @@
 /**
  * The task manager's options and their defaults, in one place.
  */
+import { mergedPrices, type AgentPrices } from './agent-prices.js';
 import type { AgentEnvPolicy } from './backends/agent-backend.js';
 import type { IsolationMode } from '../shared/settings-values.js';
 import type { PermissionPromptSpec } from '../permissions/channel.js';
@@ -50,6 +51,8 @@ export interface TaskManagerOptions {
   geminiPath?: string;
   /** The agent of a spawn that names none, per project folder name or absolute path (else `backend`). */
   projectAgents?: Record<string, BackendKind>;
+  /** Token prices for codex/gemini cost estimates, over the built-in ones (src/tasks/agent-prices.ts). */
+  agentPrices?: AgentPrices;
   /** The command backend's argv, `{prompt}` substituted, e.g. `['aider', '--message', '{prompt}']`. */
   commandArgv?: string[];
   /** Added: poll interval of the log tailers (default 150). */
@@ -90,11 +93,13 @@ export type ResolvedOptions = Required<
     | 'codexPath'
     | 'geminiPath'
     | 'projectAgents'
+    | 'agentPrices'
   >
 > & {
   codexPath?: string;
   geminiPath?: string;
   projectAgents?: Record<string, BackendKind>;
+  agentPrices: AgentPrices;
   defaultMaxBudgetUsd?: number;
   hosts: Record<string, HostPlacement>;
   permissionPrompt?: TaskManagerOptions['permissionPrompt'];
@@ -130,6 +135,7 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     codexPath: opts.codexPath,
     geminiPath: opts.geminiPath,
     projectAgents: opts.projectAgents,
+    agentPrices: mergedPrices(opts.agentPrices),
     tailPollMs: opts.tailPollMs ?? 150,
     watchIntervalMs: opts.watchIntervalMs ?? 250,
     descendantScanMs: opts.descendantScanMs ?? 1000,

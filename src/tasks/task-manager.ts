@@ -100,7 +100,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       flushMs: this.o.flushMs,
       tasks: () => this.tasks.values(),
       apply: (st, rs, ev) => {
-        if (applyAgentEvent(st, rs.runNo, ev) && !rs.ended) this.supervisor.armHangTimer(st, rs);
+        if (applyAgentEvent(st, rs.runNo, ev, this.o.agentPrices) && !rs.ended) this.supervisor.armHangTimer(st, rs);
       },
       ingested: () => this.saveSoon(),
       output: (id, entries) => this.fire('output', id, entries),

@@ -3,6 +3,7 @@
  * (tail, offsets, the last result), the process state of its current run, and the updates agent
  * events and run outcomes make to the record. No I/O here.
  */
+import { estimateRunCost, type AgentPrices } from './agent-prices.js';
 import { FilesTouched } from './files-touched.js';
 import type { LogTailer } from './log-tailer.js';
 import type { Outcome } from './outcome.js';
@@ -130,9 +131,9 @@ export function addFollowUpRun(rec: TaskRecord, prompt: string, now: number): vo
 /**
  * Applies one agent event of run `runNo` to the task: session id, files touched, the last API
  * error, and for a `result` the run's turns, cost and result text. True for a `result` (the
- * caller arms the hang timer).
+ * caller arms the hang timer). A run that reports only tokens gets a cost estimated from `prices`.
  */
-export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): boolean {
+export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent, prices?: AgentPrices): boolean {
   const rec = st.rec;
   if (ev.type === 'text')
     st.lastText = ((ev.delta === true ? (st.lastText ?? '') : '') + ev.text).slice(-LAST_TEXT_MAX);
@@ -167,6 +168,7 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent): b
       const cost = runCost(ev.costUsd, sessionId, run.runNo, rec.runs);
       run.costUsd = cost.costUsd;
       if (ev.usage) Object.assign(run, runUsage(ev.usage, ev.cumulativeUsage === true, sessionId, run.runNo, rec.runs));
+      if (ev.tokensOnly && run.usage) run.costUsd = estimateRunCost(rec.backend, rec.model, run.usage, prices) ?? 0;
       run.sessionCostUsd = cost.sessionCostUsd;
       if (sessionId !== undefined) run.sessionId = sessionId;
       const resultText = ev.text ?? st.lastText?.trim();
