@@ -27,6 +27,7 @@ export const CASCADE_DEFAULTS = {
   ttsModel: 'gpt-4o-mini-tts',
   ttsVoice: 'coral',
   timeoutSeconds: 30,
+  connectTimeoutSeconds: 10,
 } as const;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
@@ -48,6 +49,8 @@ export const voiceEngineConfigShape = {
   ttsKeyEnv: envName.optional(),
   /** Longest wait for a cascade request's answer and between streamed chunks. */
   cascadeTimeoutSeconds: z.number().positive().max(600).optional(),
+  /** Longest wait for a cascade endpoint to accept a connection. */
+  cascadeConnectTimeoutSeconds: z.number().positive().max(600).optional(),
 };
 
 /** The command-line options of the voice engine (spread into parseArgs' options; `help` feeds `--help`). */
@@ -110,6 +113,7 @@ export interface CascadeEndpointSettings {
   /** Name of the variable the key came from (for messages; never the key). */
   keyEnv: string;
   timeoutMs: number;
+  connectTimeoutMs: number;
 }
 
 /** The resolved voice engine settings. */
@@ -125,9 +129,17 @@ type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voi
 /** Applies defaults to the merged layers and reads each endpoint's key variable. */
 export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEnv): VoiceEngineSettings {
   const timeoutMs = (merged.cascadeTimeoutSeconds ?? CASCADE_DEFAULTS.timeoutSeconds) * 1000;
+  const connectTimeoutMs = (merged.cascadeConnectTimeoutSeconds ?? CASCADE_DEFAULTS.connectTimeoutSeconds) * 1000;
   const endpoint = (url: string | undefined, model: string, keyEnv: string | undefined): CascadeEndpointSettings => {
     const name = keyEnv ?? 'OPENAI_API_KEY';
-    return { url: url ?? DEFAULT_OPENAI_URL, model, apiKey: env[name] || undefined, keyEnv: name, timeoutMs };
+    return {
+      url: url ?? DEFAULT_OPENAI_URL,
+      model,
+      apiKey: env[name] || undefined,
+      keyEnv: name,
+      timeoutMs,
+      connectTimeoutMs,
+    };
   };
   return {
     engine: merged.voiceEngine ?? 'realtime',

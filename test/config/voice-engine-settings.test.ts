@@ -26,6 +26,7 @@ describe('voice engine settings', () => {
         apiKey: 'sk-a',
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
       },
       llm: {
         url: 'https://api.openai.com/v1',
@@ -33,6 +34,7 @@ describe('voice engine settings', () => {
         apiKey: 'sk-a',
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
       },
       tts: {
         url: 'https://api.openai.com/v1',
@@ -40,6 +42,7 @@ describe('voice engine settings', () => {
         apiKey: 'sk-a',
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
         voice: 'coral',
         engine: 'http',
       },
@@ -72,6 +75,7 @@ describe('voice engine settings', () => {
       apiKey: undefined,
       keyEnv: 'NO_SUCH_KEY',
       timeoutMs: 5_000,
+      connectTimeoutMs: 10_000,
     });
     expect(v.stt).toMatchObject({ url: 'http://localhost:8000/v1', apiKey: 'k-s' });
     expect(v.tts).toMatchObject({ url: 'http://127.0.0.1:8880/v1', voice: 'af_heart', apiKey: undefined });

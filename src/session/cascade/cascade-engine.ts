@@ -21,6 +21,7 @@ import { TranscriptLog } from '../transcript-log.js';
 import type { ConnectionState, NoticeMode, TaskNotice } from '../types.js';
 import type { VoiceEngine, VoiceEngineEvents } from '../voice-engine.js';
 import { CascadeLatencyLog, TurnMarks } from './cascade-latency.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, fetchWithConnectTimeout } from './connect-timeout.js';
 import { runChatRound } from './chat-round.js';
 import { describeEndpointFailure, isOwnAbort, type EndpointKind, type EndpointRequest } from './endpoint-errors.js';
 import { ChatHistory, chatTools } from './history.js';
@@ -60,6 +61,7 @@ function client(e: CascadeEndpoint): OpenAI {
     apiKey: e.apiKey || 'none',
     maxRetries: 0,
     timeout: e.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    fetch: fetchWithConnectTimeout(e.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
   });
 }
 

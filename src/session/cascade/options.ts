@@ -15,6 +15,8 @@ export interface CascadeEndpoint {
   model: string;
   apiKey?: string;
   timeoutMs?: number;
+  /** Longest wait for the server to accept a connection (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 /** Everything the cascade engine is built from. */
