@@ -5,6 +5,7 @@
  * spreads the schema fields, flag options and overrides from here.
  */
 import { z } from 'zod';
+import { DEFAULT_CASCADE_PRICES, type CascadePrices } from '../session/cascade/cascade-cost.js';
 
 /** The voice engines voice-orch can run. */
 export const VOICE_ENGINES = ['realtime', 'cascade'] as const;
@@ -51,6 +52,16 @@ export const voiceEngineConfigShape = {
   cascadeTimeoutSeconds: z.number().positive().max(600).optional(),
   /** Longest wait for a cascade endpoint to accept a connection. */
   cascadeConnectTimeoutSeconds: z.number().positive().max(600).optional(),
+  /** Prices in USD of each cascade stage (0 for a local server); unset ones keep their defaults. */
+  cascadePrices: z
+    .object({
+      sttPerMinuteUsd: z.number().min(0).optional(),
+      chatInputPerMTokUsd: z.number().min(0).optional(),
+      chatOutputPerMTokUsd: z.number().min(0).optional(),
+      speechPerMCharsUsd: z.number().min(0).optional(),
+    })
+    .strict()
+    .optional(),
 };
 
 /** The command-line options of the voice engine (spread into parseArgs' options; `help` feeds `--help`). */
@@ -122,6 +133,7 @@ export interface VoiceEngineSettings {
   stt: CascadeEndpointSettings;
   llm: CascadeEndpointSettings;
   tts: CascadeEndpointSettings & { voice: string; engine: TtsEngineName };
+  prices: CascadePrices;
 }
 
 type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voiceEngineConfigShape)[K]> };
@@ -143,6 +155,7 @@ export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEn
   };
   return {
     engine: merged.voiceEngine ?? 'realtime',
+    prices: { ...DEFAULT_CASCADE_PRICES, ...merged.cascadePrices },
     stt: endpoint(merged.sttUrl, merged.sttModel ?? CASCADE_DEFAULTS.sttModel, merged.sttKeyEnv),
     llm: endpoint(merged.llmUrl, merged.llmModel ?? CASCADE_DEFAULTS.llmModel, merged.llmKeyEnv),
     tts: {

@@ -1,3 +1,4 @@
+import { DEFAULT_CASCADE_PRICES } from '../../src/session/cascade/cascade-cost.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ describe('voice engine settings', () => {
     if (!res.ok) return;
     expect(res.settings.voiceEngine).toEqual({
       engine: 'realtime',
+      prices: DEFAULT_CASCADE_PRICES,
       stt: {
         url: 'https://api.openai.com/v1',
         model: 'gpt-4o-mini-transcribe',
