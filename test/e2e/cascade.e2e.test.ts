@@ -116,10 +116,13 @@ describe('voice-orch in tmux with the cascade engine', () => {
     const lines = readFileSync(latencyPath, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { engine: string; stages: Record<string, number> });
+      .map((l) => JSON.parse(l) as { engine: string; stages: Record<string, number>; cost: Record<string, number> });
     expect(lines.every((l) => l.engine === 'cascade')).toBe(true);
     expect(typeof lines[0]!.stages.chatRequest).toBe('number');
     expect(typeof lines[0]!.stages.firstToken).toBe('number');
+    // Cost per stage at the default prices: chat only (typed words, no speech with --no-audio).
+    expect(lines[0]!.cost.chatUsd).toBeGreaterThan(0);
+    expect([lines[0]!.cost.sttUsd, lines[0]!.cost.speechUsd]).toEqual([0, 0]);
 
     s.keys('C-c');
     await s.waitFor(/\[exited 0\]/, 10_000);

@@ -338,7 +338,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
       for (const p of pieces) {
         turn.marks.mark('firstSentence');
         // Only a speech endpoint costs money; the local espeak-ng voice is free.
-        if (this.opts.tts && this.opts.tts.engine !== 'espeak-ng') turn.cost.addSpeech(p.length);
+        if (this.tts && this.opts.tts?.engine !== 'espeak-ng') turn.cost.addSpeech(p.length);
         reply.say(p);
       }
     };
