@@ -159,7 +159,8 @@ export async function composeApp(
       : createNullAudio({ kind: 'disabled', reason: 'audio off (--no-audio)' }));
   const ptt: PushToTalkPort & PttKeySink = overrides.ptt ?? new PushToTalk({ key: settings.pttKey });
   const store = createAppStore({
-    model: settings.model,
+    // The status bar names the model that answers: the chat model when the cascade runs.
+    model: settings.voiceEngine.engine === 'cascade' ? settings.voiceEngine.llm.model : settings.model,
     pttMode: ptt.mode(),
     ...(overrides.syncStore ? { sync: true } : {}),
   });

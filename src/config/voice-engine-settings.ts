@@ -5,6 +5,7 @@
  * spreads the schema fields, flag options and overrides from here.
  */
 import { z } from 'zod';
+import { DEFAULT_CASCADE_PRICES, type CascadePrices } from '../session/cascade/cascade-cost.js';
 
 /** The voice engines voice-orch can run. */
 export const VOICE_ENGINES = ['realtime', 'cascade'] as const;
@@ -27,6 +28,7 @@ export const CASCADE_DEFAULTS = {
   ttsModel: 'gpt-4o-mini-tts',
   ttsVoice: 'coral',
   timeoutSeconds: 30,
+  connectTimeoutSeconds: 10,
 } as const;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
@@ -48,6 +50,18 @@ export const voiceEngineConfigShape = {
   ttsKeyEnv: envName.optional(),
   /** Longest wait for a cascade request's answer and between streamed chunks. */
   cascadeTimeoutSeconds: z.number().positive().max(600).optional(),
+  /** Longest wait for a cascade endpoint to accept a connection. */
+  cascadeConnectTimeoutSeconds: z.number().positive().max(600).optional(),
+  /** Prices in USD of each cascade stage (0 for a local server); unset ones keep their defaults. */
+  cascadePrices: z
+    .object({
+      sttPerMinuteUsd: z.number().min(0).optional(),
+      chatInputPerMTokUsd: z.number().min(0).optional(),
+      chatOutputPerMTokUsd: z.number().min(0).optional(),
+      speechPerMCharsUsd: z.number().min(0).optional(),
+    })
+    .strict()
+    .optional(),
 };
 
 /** The command-line options of the voice engine (spread into parseArgs' options; `help` feeds `--help`). */
@@ -110,6 +124,7 @@ export interface CascadeEndpointSettings {
   /** Name of the variable the key came from (for messages; never the key). */
   keyEnv: string;
   timeoutMs: number;
+  connectTimeoutMs: number;
 }
 
 /** The resolved voice engine settings. */
@@ -118,6 +133,7 @@ export interface VoiceEngineSettings {
   stt: CascadeEndpointSettings;
   llm: CascadeEndpointSettings;
   tts: CascadeEndpointSettings & { voice: string; engine: TtsEngineName };
+  prices: CascadePrices;
 }
 
 type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voiceEngineConfigShape)[K]> };
@@ -125,12 +141,21 @@ type Merged = { [K in keyof typeof voiceEngineConfigShape]?: z.infer<(typeof voi
 /** Applies defaults to the merged layers and reads each endpoint's key variable. */
 export function resolveVoiceEngineSettings(merged: Merged, env: NodeJS.ProcessEnv): VoiceEngineSettings {
   const timeoutMs = (merged.cascadeTimeoutSeconds ?? CASCADE_DEFAULTS.timeoutSeconds) * 1000;
+  const connectTimeoutMs = (merged.cascadeConnectTimeoutSeconds ?? CASCADE_DEFAULTS.connectTimeoutSeconds) * 1000;
   const endpoint = (url: string | undefined, model: string, keyEnv: string | undefined): CascadeEndpointSettings => {
     const name = keyEnv ?? 'OPENAI_API_KEY';
-    return { url: url ?? DEFAULT_OPENAI_URL, model, apiKey: env[name] || undefined, keyEnv: name, timeoutMs };
+    return {
+      url: url ?? DEFAULT_OPENAI_URL,
+      model,
+      apiKey: env[name] || undefined,
+      keyEnv: name,
+      timeoutMs,
+      connectTimeoutMs,
+    };
   };
   return {
     engine: merged.voiceEngine ?? 'realtime',
+    prices: { ...DEFAULT_CASCADE_PRICES, ...merged.cascadePrices },
     stt: endpoint(merged.sttUrl, merged.sttModel ?? CASCADE_DEFAULTS.sttModel, merged.sttKeyEnv),
     llm: endpoint(merged.llmUrl, merged.llmModel ?? CASCADE_DEFAULTS.llmModel, merged.llmKeyEnv),
     tts: {

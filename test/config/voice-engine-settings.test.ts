@@ -1,3 +1,4 @@
+import { DEFAULT_CASCADE_PRICES } from '../../src/session/cascade/cascade-cost.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +21,14 @@ describe('voice engine settings', () => {
     if (!res.ok) return;
     expect(res.settings.voiceEngine).toEqual({
       engine: 'realtime',
+      prices: DEFAULT_CASCADE_PRICES,
       stt: {
         url: 'https://api.openai.com/v1',
         model: 'gpt-4o-mini-transcribe',
         apiKey: 'sk-a',
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
       },
       llm: {
         url: 'https://api.openai.com/v1',
@@ -33,6 +36,7 @@ describe('voice engine settings', () => {
         apiKey: 'sk-a',
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
       },
       tts: {
         url: 'https://api.openai.com/v1',
@@ -40,6 +44,7 @@ describe('voice engine settings', () => {
         apiKey: 'sk-a',
         keyEnv: 'OPENAI_API_KEY',
         timeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
         voice: 'coral',
         engine: 'http',
       },
@@ -72,6 +77,7 @@ describe('voice engine settings', () => {
       apiKey: undefined,
       keyEnv: 'NO_SUCH_KEY',
       timeoutMs: 5_000,
+      connectTimeoutMs: 10_000,
     });
     expect(v.stt).toMatchObject({ url: 'http://localhost:8000/v1', apiKey: 'k-s' });
     expect(v.tts).toMatchObject({ url: 'http://127.0.0.1:8880/v1', voice: 'af_heart', apiKey: undefined });

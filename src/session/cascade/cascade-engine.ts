@@ -20,7 +20,9 @@ import { NoticeQueue } from '../notice-queue.js';
 import { TranscriptLog } from '../transcript-log.js';
 import type { ConnectionState, NoticeMode, TaskNotice } from '../types.js';
 import type { VoiceEngine, VoiceEngineEvents } from '../voice-engine.js';
+import { TurnCost } from './cascade-cost.js';
 import { CascadeLatencyLog, TurnMarks } from './cascade-latency.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, fetchWithConnectTimeout } from './connect-timeout.js';
 import { runChatRound } from './chat-round.js';
 import { describeEndpointFailure, isOwnAbort, type EndpointKind, type EndpointRequest } from './endpoint-errors.js';
 import { ChatHistory, chatTools } from './history.js';
@@ -43,6 +45,7 @@ interface Turn {
   kind: TurnInput['kind'];
   ctrl: AbortController;
   marks: TurnMarks;
+  cost: TurnCost;
 }
 
 /** The last answer: its speech and its history message, for a barge-in while it still plays. */
@@ -60,6 +63,7 @@ function client(e: CascadeEndpoint): OpenAI {
     apiKey: e.apiKey || 'none',
     maxRetries: 0,
     timeout: e.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    fetch: fetchWithConnectTimeout(e.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
   });
 }
 
@@ -80,6 +84,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   /** The answers of the current (or last) turn, one per chat round. */
   private replies: LastReply[] = [];
   private seq = 0;
+  private sessionUsd = 0;
   private closed = false;
 
   constructor(private readonly opts: CascadeEngineOptions) {
@@ -223,15 +228,24 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
 
   private begin(input: TurnInput): void {
     if (this.closed) return;
-    const turn: Turn = { seq: ++this.seq, kind: input.kind, ctrl: new AbortController(), marks: new TurnMarks() };
+    const turn: Turn = {
+      seq: ++this.seq,
+      kind: input.kind,
+      ctrl: new AbortController(),
+      marks: new TurnMarks(),
+      cost: new TurnCost(this.opts.prices),
+    };
     this.turn = turn;
     this.replies = [];
     void this.runTurn(turn, input)
       .catch((err: unknown) => this.emit('error', toError(err)))
       .finally(() => {
         if (this.turn === turn) this.turn = null;
-        this.latency.append(turn.seq, input.kind, turn.marks);
+        const cost = turn.cost.stages();
+        this.sessionUsd += cost.totalUsd;
+        this.latency.append(turn.seq, input.kind, turn.marks, cost);
         this.emit('latency', turn.marks.snapshot());
+        this.emit('cost', { sessionUsd: this.sessionUsd, lastTurnUsd: cost.totalUsd });
         this.pumpNotices();
       });
   }
@@ -250,6 +264,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     turn.marks.mark('sttRequest');
     try {
       const file = await toFile(pcm16ToWav(pcm), 'turn.wav', { type: 'audio/wav' });
+      turn.cost.addStt(pcm.length / BYTES_PER_MS / 1000);
       const res = await this.stt.audio.transcriptions.create(
         { file, model: this.opts.stt.model, response_format: 'json' },
         { signal: turn.ctrl.signal },
@@ -323,20 +338,24 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
     const say = (pieces: string[]): void => {
       for (const p of pieces) {
         turn.marks.mark('firstSentence');
+        // Only a speech endpoint costs money; the local espeak-ng voice is free.
+        if (this.tts && this.opts.tts?.engine !== 'espeak-ng') turn.cost.addSpeech(p.length);
         reply.say(p);
       }
     };
     const board = this.opts.toolHost.taskBoard().summary;
     const tools = this.opts.toolHost.tools();
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: buildInstructions(tools) },
+      { role: 'system', content: `Task board (from voice-orch): ${board}` },
+      ...this.history.bounded(),
+    ];
+    const chatToolList = toolsAllowed ? chatTools(tools) : [];
     const result = await runChatRound({
       client: this.llm,
       model: this.opts.llm.model,
-      messages: [
-        { role: 'system', content: buildInstructions(tools) },
-        { role: 'system', content: `Task board (from voice-orch): ${board}` },
-        ...this.history.bounded(),
-      ],
-      tools: toolsAllowed ? chatTools(tools) : [],
+      messages,
+      tools: chatToolList,
       timeoutMs: this.opts.llm.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal,
       onRequest: () => turn.marks.mark('chatRequest'),
@@ -346,6 +365,9 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
         say(splitter.push(fragment));
       },
     });
+    const calledChars = result.kind === 'done' && result.toolCalls.length ? JSON.stringify(result.toolCalls).length : 0;
+    const answered = result.text.length + calledChars;
+    turn.cost.addChat(JSON.stringify(messages).length + JSON.stringify(chatToolList).length, answered);
     if (result.kind === 'aborted') {
       // The barge-in already put what was heard in the history (close() needs none).
       if (result.text) this.transcript.finalize(entryId, 'assistant', `${result.text} [interrupted]`, Date.now());

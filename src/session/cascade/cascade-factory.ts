@@ -8,7 +8,7 @@ import { CascadeEngine } from './cascade-engine.js';
 
 /** The cascade engine with the configured endpoints; logs beside the Realtime engine's. */
 export const cascadeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, isTalkHeld }) => {
-  const { stt, llm, tts } = settings.voiceEngine;
+  const { stt, llm, tts, prices } = settings.voiceEngine;
   return new CascadeEngine({
     stt,
     llm,
@@ -16,6 +16,7 @@ export const cascadeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, i
     toolHost,
     audio,
     isTalkHeld,
+    prices,
     noticeMode: settings.notices,
     latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
     transcriptPath: join(settings.stateDir, 'transcript.jsonl'),

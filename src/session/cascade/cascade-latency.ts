@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { JsonlFile } from '../jsonl-file.js';
 import type { LatencySnapshot } from '../types.js';
+import type { CascadeStageCosts } from './cascade-cost.js';
 
 /** The stages of a cascade turn, in order. */
 export const CASCADE_STAGES = [
@@ -49,18 +50,18 @@ export class TurnMarks {
   }
 }
 
-/** Appends each finished turn as `{at, engine, turn, kind, firstAudioMs, stages}`. */
+/** Appends each finished turn as `{at, engine, turn, kind, firstAudioMs, stages, cost}` (cost per stage, USD). */
 export class CascadeLatencyLog {
   private readonly file: JsonlFile | null;
   constructor(path: string | undefined, onError?: (err: Error) => void) {
     this.file = path ? new JsonlFile(path, onError) : null;
   }
 
-  append(turn: number, kind: string, marks: TurnMarks): void {
+  append(turn: number, kind: string, marks: TurnMarks, cost?: CascadeStageCosts): void {
     // firstAudioMs: talk end (or the typed message) to the first audio handed to playback, the
     // figure a user feels; absent for a turn that spoke nothing.
     const firstAudioMs = marks.stages.firstPlayback;
-    this.file?.append({ at: Date.now(), engine: 'cascade', turn, kind, firstAudioMs, stages: marks.stages });
+    this.file?.append({ at: Date.now(), engine: 'cascade', turn, kind, firstAudioMs, stages: marks.stages, cost });
   }
 
   close(): Promise<void> {

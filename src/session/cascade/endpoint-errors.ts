@@ -13,6 +13,7 @@ import {
 } from 'openai';
 import { errorText } from '../../shared/errors.js';
 import { oneLine } from '../../shared/sanitize.js';
+import { NoConnectionError } from './connect-timeout.js';
 
 /** The three endpoints of the cascade, as the user knows them. */
 export type EndpointKind = 'speech-to-text' | 'chat' | 'speech';
@@ -40,6 +41,10 @@ export function describeEndpointFailure(req: EndpointRequest, err: unknown): str
   if (err instanceof APIConnectionTimeoutError || (err instanceof Error && err.name === 'StreamStalledError')) {
     return `${where} did not answer within ${Math.round(req.timeoutMs / 100) / 10} s; check that the server is running and not overloaded.`;
   }
+  const timedOut = connectTimeout(err);
+  if (timedOut) {
+    return `${where} accepted no connection within ${Math.round(timedOut.timeoutMs / 100) / 10} s; check the host and port in --${flag}-url and that the server is up.`;
+  }
   if (err instanceof APIConnectionError) {
     return `${where} is unreachable (${oneLine(causeText(err), 60)}); start the server or fix --${flag}-url.`;
   }
@@ -61,6 +66,12 @@ export function describeEndpointFailure(req: EndpointRequest, err: unknown): str
     return `${where} refused the request (${err.status}): ${oneLine(errorText(err), 100)}.`;
   }
   return `${where} failed: ${oneLine(errorText(err), 100)}.`;
+}
+
+function connectTimeout(err: unknown): NoConnectionError | undefined {
+  if (err instanceof NoConnectionError) return err;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof NoConnectionError ? cause : undefined;
 }
 
 function causeText(err: APIConnectionError): string {

@@ -5,6 +5,7 @@
 import type { AudioOutputPort } from '../../audio/types.js';
 import type { NoticeMode, ToolHost } from '../types.js';
 import type { TtsEngineName } from './speech-synth.js';
+import type { CascadePrices } from './cascade-cost.js';
 
 /** Default time for a request to answer (response headers, then between streamed chunks). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -15,6 +16,8 @@ export interface CascadeEndpoint {
   model: string;
   apiKey?: string;
   timeoutMs?: number;
+  /** Longest wait for the server to accept a connection (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 /** Everything the cascade engine is built from. */
@@ -33,4 +36,6 @@ export interface CascadeEngineOptions {
   historyChars?: number;
   /** Most tool rounds in one turn before voice-orch stops the loop. */
   maxToolRounds?: number;
+  /** Prices of each stage (default: the list prices in cascade-cost.ts). */
+  prices?: CascadePrices;
 }
