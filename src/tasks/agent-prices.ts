@@ -23,9 +23,9 @@ const usdPerMTok = z.number().nonnegative();
 /** The `agentPrices` config value: `{ "gpt-5-codex": { "input": 1.25, "cachedInput": 0.125, "output": 10 } }`. */
 export const agentPricesSchema = z.record(
   z.string().min(1),
-  z.object({ input: usdPerMTok, cachedInput: usdPerMTok.optional(), output: usdPerMTok }).transform(
-    (p): TokenPrices => ({ input: p.input, cachedInput: p.cachedInput ?? p.input, output: p.output }),
-  ),
+  z
+    .object({ input: usdPerMTok, cachedInput: usdPerMTok.optional(), output: usdPerMTok })
+    .transform((p): TokenPrices => ({ input: p.input, cachedInput: p.cachedInput ?? p.input, output: p.output })),
 );
 
 /**

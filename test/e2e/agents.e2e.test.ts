@@ -222,7 +222,10 @@ describe('codex and gemini tasks in tmux', () => {
     await readTheQuestion();
     first.keys('k'); // keep them running
     await first.waitFor(/\[exited 0\]/);
-    expect(launchers.every((p) => pidAlive(p.pid)), 'the agents outlive the UI').toBe(true);
+    expect(
+      launchers.every((p) => pidAlive(p.pid)),
+      'the agents outlive the UI',
+    ).toBe(true);
     first.kill();
 
     const second = tmux();

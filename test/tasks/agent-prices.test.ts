@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { taskCost } from '../../src/components/format.js';
 import { agentTaskOptions } from '../../src/config/agent-options.js';
-import { agentPricesSchema, DEFAULT_AGENT_PRICES, estimateRunCost, mergedPrices } from '../../src/tasks/agent-prices.js';
+import {
+  agentPricesSchema,
+  DEFAULT_AGENT_PRICES,
+  estimateRunCost,
+  mergedPrices,
+} from '../../src/tasks/agent-prices.js';
 import { backendFor } from '../../src/tasks/backends/registry.js';
 import { resolveOptions } from '../../src/tasks/task-manager-options.js';
 import { addFollowUpRun, applyAgentEvent, newTaskState } from '../../src/tasks/task-state.js';
@@ -56,7 +61,8 @@ describe('agent cost estimates', () => {
     for (const ev of events('codex', 'resume-first')) applyAgentEvent(st, 1, ev, DEFAULT_AGENT_PRICES);
     const p = DEFAULT_AGENT_PRICES.codex!;
     const first = rec.runs[0]!.usage!;
-    const firstCost = (first.inputTokens * p.input + first.cacheReadInputTokens * p.cachedInput + first.outputTokens * p.output) / 1e6;
+    const firstCost =
+      (first.inputTokens * p.input + first.cacheReadInputTokens * p.cachedInput + first.outputTokens * p.output) / 1e6;
     expect(rec.runs[0]?.costUsd).toBeCloseTo(firstCost, 10);
     expect(firstCost).toBeGreaterThan(0.03);
     addFollowUpRun(rec, 'next', 1);
@@ -87,7 +93,10 @@ describe('agent cost estimates', () => {
     const prices = resolveOptions({ roots: ['/p'], ...agentTaskOptions({ agentPrices: configured }) }).agentPrices;
     expect(prices.codex).toEqual({ input: 2, cachedInput: 2, output: 8 });
     expect(prices.gemini).toEqual(DEFAULT_AGENT_PRICES.gemini);
-    expect(estimateRunCost('codex', undefined, usage(1_000_000, 500_000, 1_000_000), prices)).toBeCloseTo(2 + 2 + 4, 10);
+    expect(estimateRunCost('codex', undefined, usage(1_000_000, 500_000, 1_000_000), prices)).toBeCloseTo(
+      2 + 2 + 4,
+      10,
+    );
     expect(estimateRunCost('gemini', 'x', usage(1, 1), { codex: prices.codex! })).toBeUndefined();
     expect(mergedPrices(undefined)).toEqual(DEFAULT_AGENT_PRICES);
   });
@@ -98,7 +107,16 @@ describe('agent cost estimates', () => {
     applyAgentEvent(
       st,
       1,
-      { type: 'result', subtype: 'success', isError: false, errors: [], turns: 2, costUsd: 0.42, permissionDenials: [], usage: usage(1e6, 1e6) },
+      {
+        type: 'result',
+        subtype: 'success',
+        isError: false,
+        errors: [],
+        turns: 2,
+        costUsd: 0.42,
+        permissionDenials: [],
+        usage: usage(1e6, 1e6),
+      },
       DEFAULT_AGENT_PRICES,
     );
     expect(rec.costUsd).toBe(0.42);
