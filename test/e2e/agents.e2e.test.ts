@@ -127,9 +127,11 @@ describe('codex and gemini tasks in tmux', () => {
     // Their cost is an estimate from tokens and prices, marked with "~" (codex: 14,981 tokens in).
     expect(s.screen()).toMatch(/cx-notes\s+api\s+codex\b.*~\$0\.02/);
 
-    // The result card of the gemini task (selected: the newest) shows its recorded answer and tokens.
+    // The table's activity says what the run spent in tokens; the result card of the gemini task
+    // (selected: the newest) shows its recorded answer.
+    await s.waitFor(/gm-notes\s+site\s+gemini\b.*tokens in/, 20_000);
     s.keys('r');
-    await s.waitFor(/tokens in/);
+    await s.waitFor(/Hello from the fake Gemini API/);
     s.keys('Escape');
     await s.waitFor(/#\s+status\s+name/);
 
