@@ -81,9 +81,7 @@ export class NoticeQueue {
    * also gets its earcon at once, so the user hears it before the next idle moment), `chime` with
    * the earcon to play, or `dropped` (mode off).
    */
-  push(
-    notice: TaskNotice,
-  ): { action: 'queued'; earcon?: EarconKind } | { action: 'chime'; earcon: EarconKind } | { action: 'dropped' } {
+  push(notice: TaskNotice): { action: 'queued' | 'chime' | 'dropped'; earcon?: EarconKind } {
     if (this.currentMode === 'off') return { action: 'dropped' };
     if (this.currentMode === 'chime') return { action: 'chime', earcon: earconFor(notice.kind) };
     this.pending.push(notice);

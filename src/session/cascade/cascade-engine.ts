@@ -165,10 +165,9 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   }
 
   notify(notice: TaskNotice): void {
-    const r = this.notices.push(notice);
-    if (r.action === 'chime') this.opts.audio.earcon(r.earcon);
-    if (r.action === 'queued' && r.earcon) this.opts.audio.earcon(r.earcon);
-    if (r.action === 'queued') this.pumpNotices();
+    const { action, earcon } = this.notices.push(notice);
+    if (earcon) this.opts.audio.earcon(earcon);
+    if (action === 'queued') this.pumpNotices();
   }
 
   setNoticeMode(mode: NoticeMode): void {

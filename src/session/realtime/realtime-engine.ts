@@ -184,17 +184,10 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
 
   /** Queue a task notice (speak), chime it, or drop it (off). */
   notify(notice: TaskNotice): void {
-    const r = this.notices.push(notice);
-    if (r.action === 'chime') {
-      this.guard(() => this.audio.earcon(r.earcon));
-      this.noticeLine(notice.text);
-      return;
-    }
-    if (r.action === 'queued') {
-      const cue = r.earcon;
-      if (cue) this.guard(() => this.audio.earcon(cue));
-      this.pump();
-    }
+    const { action, earcon } = this.notices.push(notice);
+    if (earcon) this.guard(() => this.audio.earcon(earcon));
+    if (action === 'chime') this.noticeLine(notice.text);
+    else if (action === 'queued') this.pump();
   }
 
   setNoticeMode(mode: NoticeMode): void {
