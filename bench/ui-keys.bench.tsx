@@ -6,12 +6,10 @@
  * the first frame written after the selection changed in the store (the frame that shows it).
  * UI_KEYS_PRESSES (default 100). Run with NODE_ENV=production (the npm script does).
  */
-import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import React from 'react';
 import { render } from 'ink';
 import { TaskManager } from '../src/tasks/task-manager.js';
@@ -19,6 +17,7 @@ import { createDispatcher } from '../src/commands/index.js';
 import type { CommandContext } from '../src/commands/types.js';
 import { bindTaskManager, bindNoticeExpiry, createAppStore } from '../src/state/index.js';
 import { App } from '../src/components/App.js';
+import { FrameTerminal, KeyStdin, percentile } from './ink-terminal.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const FAKE_AGENT = join(ROOT, 'test', 'fixtures', 'fake-agent.mjs');
@@ -27,56 +26,7 @@ const RATE = Number(process.env.UI_KEYS_RATE ?? 2000);
 const PRESSES = Number(process.env.UI_KEYS_PRESSES ?? 100);
 const GAP_MS = Number(process.env.UI_KEYS_GAP_MS ?? 100);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 const round = (v: number) => Math.round(v * 100) / 100;
-
-/** An in-memory TTY; calls `onFrame` for every frame Ink writes. */
-class FrameTerminal extends Writable {
-  readonly isTTY = true;
-  columns = 120;
-  rows = 40;
-  onFrame: () => void = () => {};
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    // Ink wraps each frame in synchronized-output markers.
-    if (chunk.toString().includes('\u001b[?2026h')) this.onFrame();
-    cb();
-  }
-}
-
-/** A TTY-like stdin the bench types into (Ink reads it on 'readable'). */
-class KeyStdin extends EventEmitter {
-  readonly isTTY = true;
-  private queue: string[] = [];
-  press(seq: string): void {
-    this.queue.push(seq);
-    this.emit('readable');
-  }
-  setRawMode(): this {
-    return this;
-  }
-  setEncoding(): this {
-    return this;
-  }
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-  pause(): this {
-    return this;
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'vo-bench-keys-'));
 const projects = join(dir, 'projects');

@@ -10,12 +10,10 @@
  * Run with NODE_ENV=production (the npm script does) to measure React's production build, as shipped.
  */
 import { execFileSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import React from 'react';
 import { render } from 'ink';
 import { TaskManager } from '../src/tasks/task-manager.js';
@@ -23,6 +21,7 @@ import { createDispatcher } from '../src/commands/index.js';
 import type { CommandContext } from '../src/commands/types.js';
 import { bindTaskManager, bindNoticeExpiry, createAppStore } from '../src/state/index.js';
 import { App } from '../src/components/App.js';
+import { FrameTerminal, KeyStdin, percentile } from './ink-terminal.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -33,11 +32,6 @@ const RATE = Number(process.env.UI_BENCH_RATE ?? 2000);
 
 function emit(metric: string, value: number, extra: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ bench: 'ui', metric, value: Math.round(value * 100) / 100, ...extra })}\n`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function coldStart(): Promise<void> {
@@ -79,50 +73,6 @@ async function coldStart(): Promise<void> {
   emit('cold_start_first_frame_ms_max', sorted.at(-1)!, { target: 600 });
 }
 
-/** An in-memory TTY that counts what Ink writes. */
-class CountingTerminal extends Writable {
-  readonly isTTY = true;
-  columns = 120;
-  rows = 40;
-  frames = 0;
-  bytes = 0;
-  last = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    // Ink wraps each frame in synchronized-output markers and may write it in several pieces.
-    const text = chunk.toString();
-    this.frames += text.includes('\u001b[?2026h') ? 1 : 0;
-    this.bytes += chunk.length;
-    if (process.env.UI_BENCH_DUMP) this.last = (this.last + text).slice(-20000);
-    cb();
-  }
-}
-
-/** A TTY-like stdin that never sends keys (Ink needs setRawMode and the stream events). */
-class SilentStdin extends EventEmitter {
-  readonly isTTY = true;
-  setRawMode(): this {
-    return this;
-  }
-  setEncoding(): this {
-    return this;
-  }
-  read(): null {
-    return null;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-  pause(): this {
-    return this;
-  }
-}
-
 async function underLoad(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vo-bench-load-'));
   const projects = join(dir, 'projects');
@@ -149,7 +99,8 @@ async function underLoad(): Promise<void> {
   const ctx: CommandContext = { tasks, store, quit: () => {} };
   const commands = createDispatcher(ctx);
   const unbinds = [bindTaskManager(store, tasks), bindNoticeExpiry(store)];
-  const term = new CountingTerminal();
+  const term = new FrameTerminal();
+  term.keepTail = Boolean(process.env.UI_BENCH_DUMP);
   // UI_BENCH_PROBE=engine|store measures the task engine alone or with the store, without rendering.
   const probe = process.env.UI_BENCH_PROBE;
   if (probe === 'engine') for (const u of unbinds.splice(0)) u();
@@ -157,7 +108,7 @@ async function underLoad(): Promise<void> {
     ? { unmount() {} }
     : render(<App store={store} commands={commands} />, {
         stdout: term as unknown as NodeJS.WriteStream,
-        stdin: new SilentStdin() as unknown as NodeJS.ReadStream,
+        stdin: new KeyStdin() as unknown as NodeJS.ReadStream,
         exitOnCtrlC: false,
         patchConsole: false,
         maxFps: Number(process.env.UI_BENCH_FPS ?? 30),
