@@ -16,6 +16,7 @@ import { backendFor } from '../../src/tasks/backends/registry.js';
 import { resolveOptions } from '../../src/tasks/task-manager-options.js';
 import { addFollowUpRun, applyAgentEvent, newTaskState } from '../../src/tasks/task-state.js';
 import type { AgentEvent, BackendKind, TaskRecord } from '../../src/tasks/types.js';
+import { runningRecord } from './record.fixture.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
@@ -27,24 +28,7 @@ function events(agent: 'codex' | 'gemini', name: string): AgentEvent[] {
 }
 
 function record(backend: BackendKind, model?: string): TaskRecord {
-  return {
-    id: 1,
-    name: 'n',
-    status: 'running',
-    projectDir: '/p',
-    backend,
-    prompt: 'p',
-    ...(model ? { model } : {}),
-    permissionMode: 'acceptEdits',
-    createdAt: 0,
-    updatedAt: 0,
-    stalled: false,
-    activity: '',
-    turns: 0,
-    costUsd: 0,
-    filesTouched: [],
-    runs: [{ runNo: 1, prompt: 'p', status: 'running' }],
-  };
+  return runningRecord({ backend, ...(model ? { model } : {}) });
 }
 
 const usage = (input: number, output: number, cached = 0) => ({

@@ -13,6 +13,7 @@ import { LineSplitter } from '../../src/tasks/line-splitter.js';
 import type { Outcome } from '../../src/tasks/outcome.js';
 import { applyAgentEvent, newTaskState, type TaskState } from '../../src/tasks/task-state.js';
 import type { AgentEvent, TaskRecord } from '../../src/tasks/types.js';
+import { runningRecord } from './record.fixture.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
@@ -29,23 +30,7 @@ interface Replay {
 }
 
 function record(backend: 'codex' | 'gemini', name: string): TaskRecord {
-  return {
-    id: 1,
-    name,
-    status: 'running',
-    projectDir: `/home/dev/projects/${name}`,
-    backend,
-    prompt: 'p',
-    permissionMode: 'acceptEdits',
-    createdAt: 0,
-    updatedAt: 0,
-    stalled: false,
-    activity: '',
-    turns: 0,
-    costUsd: 0,
-    filesTouched: [],
-    runs: [{ runNo: 1, prompt: 'p', status: 'running' }],
-  };
+  return runningRecord({ name, backend, projectDir: `/home/dev/projects/${name}` });
 }
 
 /** Replays a recording through the splitter (odd chunk sizes), the backend's parser and the task state. */

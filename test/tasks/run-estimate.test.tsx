@@ -19,6 +19,7 @@ import { parseStreamJsonLine } from '../../src/tasks/stream-json.js';
 import { addFollowUpRun, applyAgentEvent, newTaskState } from '../../src/tasks/task-state.js';
 import type { AgentEvent, TaskRecord } from '../../src/tasks/types.js';
 import { T0, task } from '../commands/fakes.js';
+import { runningRecord } from './record.fixture.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/claude-cli');
 
@@ -29,23 +30,7 @@ function lines(name: string): string[] {
 }
 
 function record(): TaskRecord {
-  return {
-    id: 1,
-    name: 'n',
-    status: 'running',
-    projectDir: '/p',
-    backend: 'claude',
-    prompt: 'p',
-    permissionMode: 'acceptEdits',
-    createdAt: 0,
-    updatedAt: 0,
-    stalled: false,
-    activity: '',
-    turns: 0,
-    costUsd: 0,
-    filesTouched: [],
-    runs: [{ runNo: 1, prompt: 'p', status: 'running' }],
-  };
+  return runningRecord();
 }
 
 /** Feeds the recording's lines up to (not including) the result line; returns the result events. */

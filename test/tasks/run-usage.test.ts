@@ -7,7 +7,8 @@ import { backendFor } from '../../src/tasks/backends/registry.js';
 import { toOutputEntries } from '../../src/tasks/display.js';
 import { runUsage } from '../../src/tasks/run-usage.js';
 import { addFollowUpRun, applyAgentEvent, newTaskState } from '../../src/tasks/task-state.js';
-import type { AgentEvent, TaskRecord } from '../../src/tasks/types.js';
+import type { AgentEvent } from '../../src/tasks/types.js';
+import { runningRecord } from './record.fixture.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/codex-cli');
 
@@ -20,23 +21,7 @@ function events(name: string): AgentEvent[] {
 
 describe('codex usage per run', () => {
   it('a resumed run keeps its share of the thread total; the result says it reports the total', () => {
-    const rec: TaskRecord = {
-      id: 1,
-      name: 'n',
-      status: 'running',
-      projectDir: '/p',
-      backend: 'codex',
-      prompt: 'p',
-      permissionMode: 'acceptEdits',
-      createdAt: 0,
-      updatedAt: 0,
-      stalled: false,
-      activity: '',
-      turns: 0,
-      costUsd: 0,
-      filesTouched: [],
-      runs: [{ runNo: 1, prompt: 'p', status: 'running' }],
-    };
+    const rec = runningRecord({ backend: 'codex' });
     const st = newTaskState(rec, 10);
     for (const ev of events('resume-first')) applyAgentEvent(st, 1, ev);
     expect(rec.runs[0]?.usage).toMatchObject({ inputTokens: 30526, outputTokens: 51 });
