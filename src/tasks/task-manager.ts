@@ -21,10 +21,11 @@ import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
 import { rootsWithWorktrees } from './isolation.js';
 import { OutputPipeline } from './output-pipeline.js';
-import { restoreTaskState, runMetaOf, serializeTasks } from './persistence.js';
+import { restoreTaskState, serializeTasks } from './persistence.js';
 import { listProjects as listProjectDirs, normalizeRoots } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import type { Runner } from './runner.js';
+import { RegistrySaver } from './registry-saver.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyRefusal, planSchedule } from './scheduler.js';
@@ -83,7 +84,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   private readonly watchdogs: Watchdogs;
   private readonly supervisor: RunSupervisor;
   private readonly runs: RunLifecycle;
-  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly saver: RegistrySaver;
   /** While start() runs: its `error` and `finished` events, kept for {@link emitStartupEvents}. */
   private startupEvents: (['error', Error] | ['finished', TaskRecord])[] = [];
   private startingUp = false;
@@ -94,6 +95,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     super();
     this.o = resolveOptions(opts);
     this.store = new TaskStore(opts.stateDir ?? defaultStateDir(this.o.env));
+    const tasks = () => this.tasks.values();
+    this.saver = new RegistrySaver({ store: this.store, tasks, nextId: () => this.nextId, error: (e) => this.fire('error', e) });
     const runner = (this.runner = opts.runner ?? new LocalRunner());
     this.output = new OutputPipeline({
       tailSize: this.o.tailSize,
@@ -102,7 +105,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       apply: (st, rs, ev) => {
         if (applyAgentEvent(st, rs.runNo, ev, this.o.agentPrices) && !rs.ended) this.supervisor.armHangTimer(st, rs);
       },
-      ingested: () => this.saveSoon(),
+      ingested: () => this.saver.soon(),
       output: (id, entries) => this.fire('output', id, entries),
       updated: (rec) => this.fire('updated', rec),
     });
@@ -139,8 +142,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       roots: () => rootsWithWorktrees(this.rootList, this.store.stateDir),
       shutdownState: () => ({ closing: this.closing, closed: this.closed }),
       saveRegistry: () => this.store.save(serializeTasks(this.tasks.values(), this.nextId)),
-      saveNow: () => this.saveNow(),
-      saveRunMeta: (st) => this.saveRunMeta(st),
+      saveNow: () => this.saver.now(),
+      saveRunMeta: (st) => this.saver.runMeta(st),
       finishRun: (st, outcome, exit) => this.finishRun(st, outcome, exit),
       error: (e) => this.fire('error', e),
     });
@@ -221,7 +224,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     for (const st of toFinalize) await this.runs.finalizeDead(st);
     this.watchdogs.start();
     this.schedule();
-    await this.saveNow();
+    await this.saver.now();
   }
 
   /**
@@ -281,7 +284,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     st.dirty = false;
     this.fire(event, snapshot(st.rec));
     this.launch(toStart);
-    this.saveSoon();
+    this.saver.soon();
   }
 
   /**
@@ -296,7 +299,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (rec.status === 'queued') {
       this.queue = this.queue.filter((id) => id !== rec.id);
       this.finishRun(st, { status: 'cancelled' }, {});
-      await this.saveNow();
+      await this.saver.now();
       return { ok: true, value: snapshot(rec) };
     }
     if (rec.status !== 'running') {
@@ -311,7 +314,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       rec.activity = 'cancelling…';
       this.output.markDirty(st);
       if (st.run) void this.supervisor.beginCancel(st.run);
-      this.saveSoon();
+      this.saver.soon();
     }
     await ended;
     return { ok: true, value: snapshot(rec) };
@@ -383,9 +386,9 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       st.readOffset = rs.tailer.offset;
     }
     this.output.close();
-    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saver.close();
     this.closed = true;
-    await this.saveNow();
+    await this.saver.now();
   }
 
   // ---------------------------------------------------------------- scheduling and runs
@@ -451,44 +454,18 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     const rec = st.rec;
     applyOutcome(st, outcome, exit, Date.now());
     this.output.flushTask(st);
-    if (currentRun(rec).logOffset !== undefined) void this.saveRunMeta(st);
+    if (currentRun(rec).logOffset !== undefined) void this.saver.runMeta(st);
     this.fire('finished', snapshot(rec));
     const waiters = st.waiters;
     st.waiters = [];
     this.schedule();
     // Whoever waits for the end (cancel, shutdown) gets it once the record is on disk.
-    void this.saveNow().finally(() => {
+    void this.saver.now().finally(() => {
       for (const w of waiters) w();
     });
   }
 
-  // ---------------------------------------------------------------- persistence and events
-
-  /** Rewrites the current run's meta file; a failure is an `error` event (the registry has it too). */
-  private async saveRunMeta(st: TaskState): Promise<void> {
-    try {
-      await this.store.writeRunMeta(runMetaOf(st));
-    } catch (e) {
-      this.fire('error', new Error(`could not save the run file of task ${st.rec.id}: ${toError(e).message}`));
-    }
-  }
-
-  private saveSoon(): void {
-    if (this.saveTimer !== undefined || this.closed) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.saveNow();
-    }, 200);
-    this.saveTimer.unref();
-  }
-
-  private async saveNow(): Promise<void> {
-    try {
-      await this.store.save(serializeTasks(this.tasks.values(), this.nextId));
-    } catch (e) {
-      this.fire('error', new Error(`could not save the task registry: ${toError(e).message}`));
-    }
-  }
+  // ---------------------------------------------------------------- events
 
   /** Every event goes out isolated (SafeEmitter); those of start() are also kept for a late binding. */
   protected override fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
