@@ -29,6 +29,7 @@ import { RegistrySaver } from './registry-saver.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyRefusal, planSchedule } from './scheduler.js';
+import { beginSteer, continueSteered, takeSteer } from './steering.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
 import { placeSpawn } from './task-placement.js';
 import { resolveOptions, type ResolvedOptions, type TaskManagerOptions } from './task-manager-options.js';
@@ -271,6 +272,15 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     return { ok: true, value: snapshot(rec) };
   }
 
+  /** Interrupts a running task's run and continues its session with `prompt` at once (steering.ts). */
+  async steer(ref: number, prompt: string): Promise<ActionResult<TaskRecord>> {
+    const st = this.tasks.get(ref);
+    if (!st) return { ok: false, message: `There is no task ${ref}.` };
+    const r = beginSteer(st, prompt, this.runner);
+    if (r.ok) this.output.markDirty(st);
+    return r.ok ? { ok: true, value: snapshot(st.rec) } : r;
+  }
+
   /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir` on `host`. */
   private refuseIfBusy(dir: string, host?: string): ActionResult<never> | undefined {
     const message = this.o.sameDirPolicy === 'refuse' ? busyRefusal(this.tasks.values(), dir, host) : undefined;
@@ -452,10 +462,13 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
 
   private finishRun(st: TaskState, outcome: Outcome, exit: RunExitFacts): void {
     const rec = st.rec;
-    applyOutcome(st, outcome, exit, Date.now());
-    this.output.flushTask(st);
+    const steer = takeSteer(st);
+    applyOutcome(st, steer === undefined ? outcome : { status: 'interrupted' }, exit, Date.now());
     if (currentRun(rec).logOffset !== undefined) void this.saver.runMeta(st);
-    this.fire('finished', snapshot(rec));
+    // Interrupted to steer: no end of the task, its next run is queued at once (steering.ts).
+    if (steer !== undefined) this.queue.push(continueSteered(st, steer, Date.now()));
+    this.output.flushTask(st);
+    if (steer === undefined) this.fire('finished', snapshot(rec));
     const waiters = st.waiters;
     st.waiters = [];
     this.schedule();
