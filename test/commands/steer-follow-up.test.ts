@@ -2,6 +2,8 @@
 // continues at once; "after" (the default) queues; a queued task has no run to interrupt; an
 // engine without steering, or one that refuses, gives a refusal that says what to do instead.
 import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchCommand } from '../../src/commands/dispatch.js';
+import { createForm, formArgs } from '../../src/commands/forms.js';
 import { createToolHost } from '../../src/commands/tool-host.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { bindFollowUps } from '../../src/state/bind-follow-ups.js';
@@ -97,5 +99,28 @@ describe('follow_up_task when "now"', () => {
     expect(when?.enum).toEqual(['after', 'now']);
     expect(when?.description).toContain('"now" interrupts the current run');
     expect(when?.description).toContain('"after" (default) queues the message');
+  });
+});
+
+describe('the follow-up form (f)', () => {
+  it('on a running task asks when: empty queues after the run, "now" interrupts', async () => {
+    const { store, tasks, followUps } = setup();
+    store.dispatch({ type: 'select/set', taskId: 3 });
+    const form = createForm('follow-up', 'follow_up_task', store.getState());
+    expect(form.fields.map((f) => f.name)).toEqual(['prompt', 'when']);
+    expect(form.fields[1]?.placeholder).toContain('now to interrupt');
+    form.fields[0]!.value = 'use the other file';
+    expect(formArgs(form)).toEqual({ task: 3, prompt: 'use the other file' });
+    form.fields[1]!.value = ' now ';
+    const ctx: CommandContext = { tasks, voice: new FakeVoice(), store, quit: () => undefined, now: () => T0, followUps };
+    const r = await dispatchCommand(ctx, 'follow_up_task', formArgs(form), 'key');
+    expect(r.ok).toBe(true);
+    expect(tasks.calls).toEqual(['steer 3 use the other file']);
+  });
+
+  it('on a finished task has only the prompt, as before', () => {
+    const { store } = setup('completed');
+    store.dispatch({ type: 'select/set', taskId: 3 });
+    expect(createForm('follow-up', 'follow_up_task', store.getState()).fields.map((f) => f.name)).toEqual(['prompt']);
   });
 });
