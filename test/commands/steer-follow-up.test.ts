@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../src/commands/dispatch.js';
 import { createForm, formArgs } from '../../src/commands/forms.js';
 import { createToolHost } from '../../src/commands/tool-host.js';
+import { columnsFor } from '../../src/components/TaskTable.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { bindFollowUps } from '../../src/state/bind-follow-ups.js';
 import { createInitialState, reducer } from '../../src/state/reducer.js';
@@ -58,6 +59,26 @@ describe('follow_up_task when "now"', () => {
     await call(host, { prompt: 'second' });
     expect(tasks.calls).toEqual([]);
     expect(followUps.pending(3)).toEqual(['first', 'second']);
+  });
+
+  it('the table shows what waits behind the run, until it is sent', async () => {
+    const { tasks, store, host } = setup();
+    const activity = () => {
+      const s = store.getState();
+      const col = columnsFor(120, {}, s.followUpsQueued).find((c) => c.key === 'activity')!;
+      return col.cell(s.tasks[3]!, T0, 0);
+    };
+    await call(host, { prompt: 'use the \u001b[31mother\u001b[0m file' });
+    expect(store.getState().followUpsQueued).toEqual({ 3: ['use the \u001b[31mother\u001b[0m file'] });
+    expect(activity()).toMatch(/^⏭ follow-up queued: use the \S*other\S* file · /);
+    expect(activity()).not.toContain('\u001b');
+    await call(host, { prompt: 'and the tests' });
+    expect(activity()).toMatch(/^⏭ 2 follow-ups queued · /);
+    tasks.tasks.set(3, { ...tasks.tasks.get(3)!, status: 'completed' });
+    tasks.emit('finished', tasks.tasks.get(3));
+    await new Promise((r) => setImmediate(r));
+    expect(store.getState().followUpsQueued).toEqual({});
+    expect(activity()).not.toContain('queued');
   });
 
   it('a queued task has no run to interrupt: "now" queues the message too', async () => {
