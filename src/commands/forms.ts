@@ -2,7 +2,18 @@
  * The forms a key press opens, and how a filled form becomes command args.
  */
 import { focusedTask } from '../state/selectors.js';
-import type { AppState, FormKind, FormState } from '../state/types.js';
+import type { AppState, FormField, FormKind, FormState } from '../state/types.js';
+
+/** The follow-up form's choice for a running task: empty is "after". */
+function whenField(): FormField {
+  return {
+    name: 'when',
+    label: 'When',
+    value: '',
+    optional: true,
+    placeholder: 'after this run (Enter), or type now to interrupt it',
+  };
+}
 
 /** A fresh form for a command. Follow-ups go to the task on screen (see {@link focusedTask}). */
 export function createForm(kind: FormKind, commandId: string, state: AppState): FormState {
@@ -58,7 +69,11 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
         title: t ? `Follow-up to task ${t.id} ${t.name}` : 'Follow-up',
         focus: 0,
         ...(t ? { taskId: t.id } : {}),
-        fields: [{ name: 'prompt', label: 'Prompt', value: '', placeholder: 'what to do next' }],
+        fields: [
+          { name: 'prompt', label: 'Prompt', value: '', placeholder: 'what to do next' },
+          // A running task asks when (steer-follow-up.ts); a finished one is simply continued.
+          ...(t?.status === 'running' ? [whenField()] : []),
+        ],
       };
     }
     case 'message':

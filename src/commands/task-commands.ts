@@ -2,7 +2,7 @@
  * The task commands: start, list, inspect, cancel and follow up a task, by key and by voice.
  * Their sentences live in wording/.
  */
-import { queuedFollowUpAnswer } from './wording/follow-up-answers.js';
+import { liveFollowUp, WHEN_TEXT } from './steer-follow-up.js';
 import { z } from 'zod';
 import { AGENT_KINDS, ISOLATION_MODES, PERMISSION_MODES, REASONING_EFFORTS } from '../shared/settings-values.js';
 import { isLive } from '../tasks/types.js';
@@ -28,7 +28,7 @@ const RESULT_TEXT =
 const STATUS_TEXT = 'How a task is doing: status, how long it has run, its latest activity, turns and cost.';
 const CANCEL_TEXT = 'Cancel a queued or running task (the agent is stopped; its output so far is kept).';
 const FOLLOW_UP_TEXT =
-  'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project. To a task that is still running it is queued and runs as soon as the current run ends.';
+  'Send a follow-up prompt to an existing task: the agent continues the same conversation in the same project. To a task that is still running it is queued and runs as soon as the current run ends, or with when "now" the current run is interrupted and the message sent at once.';
 
 const BUDGET_MESSAGE = 'budget must be an amount of US dollars above zero, e.g. 2.5';
 const budgetUsd = z.number({ error: BUDGET_MESSAGE }).positive(BUDGET_MESSAGE).finite(BUDGET_MESSAGE);
@@ -269,6 +269,7 @@ export const followUpTask = defineCommand({
     parameters: z.object({
       task: taskRef,
       prompt: z.string().trim().min(1, 'prompt is required').describe('What the agent should do next'),
+      when: z.enum(['after', 'now']).optional().describe(WHEN_TEXT),
     }),
   },
   form: 'follow-up',
@@ -277,8 +278,8 @@ export const followUpTask = defineCommand({
   async run(ctx, a) {
     const found = lookupTask(ctx.tasks, a.task);
     if (!found.ok) return found.result;
-    if (ctx.followUps && isLive(found.task.status))
-      return queuedFollowUpAnswer(found.task, ctx.followUps.add(found.task.id, a.prompt));
+    const live = await liveFollowUp(ctx, found.task, a.prompt, a.when ?? 'after');
+    if (live) return live;
     const r = await ctx.tasks.followUp(found.task.id, a.prompt);
     if (!r.ok) return refusedAnswer('Could not send the follow-up', r.message);
     const t = r.value;

@@ -144,6 +144,7 @@ function Screen({ tickMs }: { tickMs: number }) {
           now={now}
           frame={frame}
           needsYou={needsYouOf(s.requests)}
+          queued={s.followUpsQueued}
         />
         {lay.rule || selectedRequest ? <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text> : null}
         {selectedRequest && lower > 0 ? (

@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import type { TaskRecord } from '../tasks/types.js';
 import { needsAttention, tableWindow } from '../state/task-order.js';
+import { queuedPrefix } from '../state/queued-follow-ups.js';
 import { agentRunMs } from './run-prompts.js';
 import { fit, shortDuration, taskCost, STATUS_COLOR, statusGlyph } from './format.js';
 
@@ -18,6 +19,8 @@ export interface TaskTableProps {
   frame: number;
   /** Tasks waiting for a decision: id → what they ask ("wants to run `npm test`"). */
   needsYou?: Readonly<Record<number, string>>;
+  /** Follow-ups queued behind running runs, by task id (shown before the activity). */
+  queued?: Readonly<Record<number, readonly string[]>>;
 }
 
 interface Column {
@@ -48,7 +51,11 @@ const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.m
  * Columns for a pane width: narrow panes drop project, agent, turns and cost; the name, project and
  * activity columns share what is left, so a wide pane shows longer names instead of padding.
  */
-export function columnsFor(width: number, needsYou: Readonly<Record<number, string>> = {}): Column[] {
+export function columnsFor(
+  width: number,
+  needsYou: Readonly<Record<number, string>> = {},
+  queued: Readonly<Record<number, readonly string[]>> = {},
+): Column[] {
   const waiting = (t: TaskRecord): string | undefined => (t.status === 'running' ? needsYou[t.id] : undefined);
   const withProject = width >= 70;
   const withFigures = width >= 100;
@@ -92,11 +99,12 @@ export function columnsFor(width: number, needsYou: Readonly<Record<number, stri
     width: Math.max(8, width - used - 1),
     cell: (t) =>
       waiting(t) ??
-      (t.status === 'failed' && t.failure
-        ? t.failure.message
-        : t.status === 'queued' && t.queuedReason
-          ? t.queuedReason
-          : t.activity),
+      queuedPrefix(queued[t.id]) +
+        (t.status === 'failed' && t.failure
+          ? t.failure.message
+          : t.status === 'queued' && t.queuedReason
+            ? t.queuedReason
+            : t.activity),
     color: (t) => (waiting(t) !== undefined ? 'magenta' : t.status === 'failed' ? 'red' : undefined),
   });
   return cols;
@@ -108,8 +116,8 @@ export function tableLinesFor(count: number): number {
 }
 
 /** The task table: one row per task, the selected one marked; tasks needing attention always shown. */
-export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou }: TaskTableProps) {
-  const cols = columnsFor(width, needsYou);
+export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou, queued }: TaskTableProps) {
+  const cols = columnsFor(width, needsYou, queued);
   if (tasks.length === 0) {
     return (
       <Text dimColor wrap="truncate-end">

@@ -11,10 +11,11 @@ export function promptOfRun(t: TaskRecord, runNo: number): string | undefined {
   return t.runs.find((r) => r.runNo === runNo)?.prompt ?? (runNo === 1 ? t.prompt : undefined);
 }
 
-/** "── run 2 · follow-up ──────" then the prompt, wrapped to `width`, lines kept. */
+/** "── run 2 · follow-up ──────" (or "run 2 · steered (run 1 interrupted)") then the prompt, wrapped to `width`, lines kept. */
 export function promptBlock(t: TaskRecord, runNo: number, width: number): string[] {
   const prompt = promptOfRun(t, runNo);
-  const label = `── run ${runNo} · ${runNo === 1 ? 'prompt' : 'follow-up'} `;
+  const steered = t.runs.find((r) => r.runNo === runNo - 1)?.steered === true;
+  const label = `── run ${runNo} · ${runNo === 1 ? 'prompt' : steered ? `steered (run ${runNo - 1} interrupted)` : 'follow-up'} `;
   const rule = `${label}${'─'.repeat(Math.max(0, width - label.length))}`;
   if (prompt === undefined) return [rule];
   return [rule, ...wrapText(`› ${prompt}`, Math.max(10, width))];

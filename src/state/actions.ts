@@ -26,6 +26,7 @@ export type FormKey =
 export type Action =
   | { type: 'tasks/reset'; tasks: TaskRecord[] }
   | { type: 'requests/set'; requests: RequestView[] }
+  | { type: 'followUps/set'; taskId: number; prompts: readonly string[] }
   | { type: 'task/upsert'; task: TaskRecord }
   | { type: 'task/output'; taskId: number; entries: TaskOutputEntry[] }
   | { type: 'select/move'; delta: number }

@@ -1,6 +1,7 @@
 /**
  * Queued follow-ups → the store: a notice when a follow-up said while the task ran is sent as its
- * next run, or dropped (the task was cancelled or interrupted, or the engine refused it).
+ * next run, or dropped (the task was cancelled or interrupted, or the engine refused it); and the
+ * waiting list of each task, which the table shows.
  */
 import type { FollowUpQueue } from '../tasks/follow-up-queue.js';
 import type { TaskRecord } from '../tasks/types.js';
@@ -18,11 +19,15 @@ export function bindFollowUps(store: AppStore, queue: FollowUpQueue, now: () => 
       at: now(),
       ttlMs: 15_000,
     });
+  const onChanged = (taskId: number, prompts: readonly string[]): void =>
+    store.dispatch({ type: 'followUps/set', taskId, prompts });
   queue.on('sent', onSent);
   queue.on('dropped', onDropped);
+  queue.on('changed', onChanged);
   return () => {
     queue.off('sent', onSent);
     queue.off('dropped', onDropped);
+    queue.off('changed', onChanged);
     queue.close();
   };
 }

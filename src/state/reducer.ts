@@ -1,6 +1,7 @@
 /**
  * The pure reducer of the UI state. Every list it keeps is bounded.
  */
+import { queuedFollowUps } from './queued-follow-ups.js';
 import { applyEdit, lineAt } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
@@ -192,6 +193,8 @@ export function reducer(state: AppState, raw: Action): AppState {
   switch (action.type) {
     case 'requests/set':
       return { ...state, requests: action.requests };
+    case 'followUps/set':
+      return { ...state, followUpsQueued: queuedFollowUps(state.followUpsQueued, action.taskId, action.prompts) };
     case 'tasks/reset': {
       let next: AppState = { ...state, tasks: {}, order: [] };
       for (const t of action.tasks) next = withTask(next, t);

@@ -214,6 +214,8 @@ export interface AppState {
   overlay: Overlay | null;
   /** Permission requests waiting for a decision, oldest first. */
   requests: readonly RequestView[];
+  /** Follow-ups queued behind a task's running run, by task id, in the order said (tasks/follow-up-queue.ts). */
+  followUpsQueued?: Readonly<Record<number, readonly string[]>>;
   /** Counters for ids the reducer hands out. */
   seq: { notice: number; activity: number };
 }

@@ -54,6 +54,12 @@ export class LocalRunner implements Runner {
     if (!signalGroup(proc.pid, 'SIGTERM')) signalProcess(proc.pid, 'SIGTERM');
   }
 
+  interrupt(proc: RunProcess): boolean {
+    if (!this.isSameProcess(proc)) return false;
+    // The group, like Ctrl-C in a terminal: Gemini CLI ends its turn only when its group gets it.
+    return signalGroup(proc.pid, 'SIGINT') || signalProcess(proc.pid, 'SIGINT');
+  }
+
   kill(proc: RunProcess): void {
     if (!this.isSameProcess(proc)) return;
     // The agent leads its own group (detached): this reaches helpers that stayed in it.

@@ -82,6 +82,12 @@ export interface Runner {
   isSameProcess(proc: RunProcess): boolean;
   /** Asks the run to end (SIGTERM to its process group and top process; the agent ends its tools itself). */
   terminate(proc: RunProcess): void;
+  /**
+   * Interrupts the agent's current turn (SIGINT to its process group, as Ctrl-C would): the agent
+   * ends the turn and exits, its session stays resumable. False when the process is gone or this
+   * runner cannot signal it that way. Optional: a runner without it cannot steer a running task.
+   */
+  interrupt?(proc: RunProcess): boolean;
   /** Ends the run at once: SIGKILL to its process group and its top process (if still the same). */
   kill(proc: RunProcess): void;
   /** SIGKILL to each recorded descendant still the same process; how many were signalled. */

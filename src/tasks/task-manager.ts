@@ -21,13 +21,15 @@ import { EMPTY_LOG_PAGE, readLogPage, refillTail } from './log-reader.js';
 import type { Outcome } from './outcome.js';
 import { rootsWithWorktrees } from './isolation.js';
 import { OutputPipeline } from './output-pipeline.js';
-import { restoreTaskState, runMetaOf, serializeTasks } from './persistence.js';
+import { restoreTaskState, serializeTasks } from './persistence.js';
 import { listProjects as listProjectDirs, normalizeRoots } from './project-dirs.js';
 import { resolveTaskRef } from './resolve.js';
 import type { Runner } from './runner.js';
+import { RegistrySaver } from './registry-saver.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyRefusal, planSchedule } from './scheduler.js';
+import { beginSteer, continueSteered, takeSteer } from './steering.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
 import { placeSpawn } from './task-placement.js';
 import { resolveOptions, type ResolvedOptions, type TaskManagerOptions } from './task-manager-options.js';
@@ -83,7 +85,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   private readonly watchdogs: Watchdogs;
   private readonly supervisor: RunSupervisor;
   private readonly runs: RunLifecycle;
-  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly saver: RegistrySaver;
   /** While start() runs: its `error` and `finished` events, kept for {@link emitStartupEvents}. */
   private startupEvents: (['error', Error] | ['finished', TaskRecord])[] = [];
   private startingUp = false;
@@ -94,6 +96,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     super();
     this.o = resolveOptions(opts);
     this.store = new TaskStore(opts.stateDir ?? defaultStateDir(this.o.env));
+    const tasks = () => this.tasks.values();
+    this.saver = new RegistrySaver({ store: this.store, tasks, nextId: () => this.nextId, error: (e) => this.fire('error', e) });
     const runner = (this.runner = opts.runner ?? new LocalRunner());
     this.output = new OutputPipeline({
       tailSize: this.o.tailSize,
@@ -102,7 +106,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       apply: (st, rs, ev) => {
         if (applyAgentEvent(st, rs.runNo, ev, this.o.agentPrices) && !rs.ended) this.supervisor.armHangTimer(st, rs);
       },
-      ingested: () => this.saveSoon(),
+      ingested: () => this.saver.soon(),
       output: (id, entries) => this.fire('output', id, entries),
       updated: (rec) => this.fire('updated', rec),
     });
@@ -139,8 +143,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       roots: () => rootsWithWorktrees(this.rootList, this.store.stateDir),
       shutdownState: () => ({ closing: this.closing, closed: this.closed }),
       saveRegistry: () => this.store.save(serializeTasks(this.tasks.values(), this.nextId)),
-      saveNow: () => this.saveNow(),
-      saveRunMeta: (st) => this.saveRunMeta(st),
+      saveNow: () => this.saver.now(),
+      saveRunMeta: (st) => this.saver.runMeta(st),
       finishRun: (st, outcome, exit) => this.finishRun(st, outcome, exit),
       error: (e) => this.fire('error', e),
     });
@@ -221,7 +225,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     for (const st of toFinalize) await this.runs.finalizeDead(st);
     this.watchdogs.start();
     this.schedule();
-    await this.saveNow();
+    await this.saver.now();
   }
 
   /**
@@ -268,6 +272,15 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     return { ok: true, value: snapshot(rec) };
   }
 
+  /** Interrupts a running task's run and continues its session with `prompt` at once (steering.ts). */
+  async steer(ref: number, prompt: string): Promise<ActionResult<TaskRecord>> {
+    const st = this.tasks.get(ref);
+    if (!st) return { ok: false, message: `There is no task ${ref}.` };
+    const r = beginSteer(st, prompt, this.runner);
+    if (r.ok) this.output.markDirty(st);
+    return r.ok ? { ok: true, value: snapshot(st.rec) } : r;
+  }
+
   /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir` on `host`. */
   private refuseIfBusy(dir: string, host?: string): ActionResult<never> | undefined {
     const message = this.o.sameDirPolicy === 'refuse' ? busyRefusal(this.tasks.values(), dir, host) : undefined;
@@ -281,7 +294,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     st.dirty = false;
     this.fire(event, snapshot(st.rec));
     this.launch(toStart);
-    this.saveSoon();
+    this.saver.soon();
   }
 
   /**
@@ -296,7 +309,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     if (rec.status === 'queued') {
       this.queue = this.queue.filter((id) => id !== rec.id);
       this.finishRun(st, { status: 'cancelled' }, {});
-      await this.saveNow();
+      await this.saver.now();
       return { ok: true, value: snapshot(rec) };
     }
     if (rec.status !== 'running') {
@@ -311,7 +324,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       rec.activity = 'cancelling…';
       this.output.markDirty(st);
       if (st.run) void this.supervisor.beginCancel(st.run);
-      this.saveSoon();
+      this.saver.soon();
     }
     await ended;
     return { ok: true, value: snapshot(rec) };
@@ -383,9 +396,9 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
       st.readOffset = rs.tailer.offset;
     }
     this.output.close();
-    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saver.close();
     this.closed = true;
-    await this.saveNow();
+    await this.saver.now();
   }
 
   // ---------------------------------------------------------------- scheduling and runs
@@ -449,46 +462,23 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
 
   private finishRun(st: TaskState, outcome: Outcome, exit: RunExitFacts): void {
     const rec = st.rec;
-    applyOutcome(st, outcome, exit, Date.now());
+    const steer = takeSteer(st);
+    applyOutcome(st, steer === undefined ? outcome : { status: 'interrupted' }, exit, Date.now());
+    if (currentRun(rec).logOffset !== undefined) void this.saver.runMeta(st);
+    // Interrupted to steer: no end of the task, its next run is queued at once (steering.ts).
+    if (steer !== undefined) this.queue.push(continueSteered(st, steer, Date.now()));
     this.output.flushTask(st);
-    if (currentRun(rec).logOffset !== undefined) void this.saveRunMeta(st);
-    this.fire('finished', snapshot(rec));
+    if (steer === undefined) this.fire('finished', snapshot(rec));
     const waiters = st.waiters;
     st.waiters = [];
     this.schedule();
     // Whoever waits for the end (cancel, shutdown) gets it once the record is on disk.
-    void this.saveNow().finally(() => {
+    void this.saver.now().finally(() => {
       for (const w of waiters) w();
     });
   }
 
-  // ---------------------------------------------------------------- persistence and events
-
-  /** Rewrites the current run's meta file; a failure is an `error` event (the registry has it too). */
-  private async saveRunMeta(st: TaskState): Promise<void> {
-    try {
-      await this.store.writeRunMeta(runMetaOf(st));
-    } catch (e) {
-      this.fire('error', new Error(`could not save the run file of task ${st.rec.id}: ${toError(e).message}`));
-    }
-  }
-
-  private saveSoon(): void {
-    if (this.saveTimer !== undefined || this.closed) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.saveNow();
-    }, 200);
-    this.saveTimer.unref();
-  }
-
-  private async saveNow(): Promise<void> {
-    try {
-      await this.store.save(serializeTasks(this.tasks.values(), this.nextId));
-    } catch (e) {
-      this.fire('error', new Error(`could not save the task registry: ${toError(e).message}`));
-    }
-  }
+  // ---------------------------------------------------------------- events
 
   /** Every event goes out isolated (SafeEmitter); those of start() are also kept for a late binding. */
   protected override fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {

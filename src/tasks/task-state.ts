@@ -69,6 +69,8 @@ export interface TaskState {
   spawnExtras?: SpawnExtras;
   /** The agent's latest text since its last tool call (chunks joined): the result of agents whose final line has none. */
   lastText?: string;
+  /** Messages to continue with once the run, interrupted to steer, has ended (steering.ts). */
+  steerPrompts?: string[];
   /** Turns and cost of the running run from the stream's usage, until its `result` line. */
   estimate?: RunEstimate;
 }

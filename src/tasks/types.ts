@@ -88,6 +88,8 @@ export interface TaskRun {
   signal?: string | null;
   status: TaskStatus;
   failure?: TaskFailure;
+  /** The run was interrupted to steer the task: the next run continues it with the new message. */
+  steered?: boolean;
   /** Final text of this run (from the `result` line). */
   resultText?: string;
   turns?: number;
@@ -291,6 +293,8 @@ export interface TaskManagerPort extends EventSource<TaskManagerEvents> {
   spawn(opts: SpawnOptions): Promise<ActionResult<TaskRecord>>;
   followUp(ref: number, prompt: string): Promise<ActionResult<TaskRecord>>;
   cancel(ref: number): Promise<ActionResult<TaskRecord>>;
+  /** Interrupts a running task's run and continues its session with `prompt` at once (steering.ts). */
+  steer?(ref: number, prompt: string): Promise<ActionResult<TaskRecord>>;
   resolve(text: string): ResolveResult;
   list(): TaskRecord[];
   get(id: number): TaskRecord | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { agentRunMs } from '../../src/components/run-prompts.js';
+import { agentRunMs, promptBlock } from '../../src/components/run-prompts.js';
 import { entry, T0, task } from '../commands/fakes.js';
 import { KEY, mount } from './harness.js';
 
@@ -57,5 +57,14 @@ describe('prompts and run time', () => {
     expect(f).toContain('› Fix the login');
     expect(f).toContain('› Also update the README');
     expect(f).toContain('Done.');
+  });
+});
+
+describe('a steered run', () => {
+  it('is labelled as the message that interrupted the run before it', () => {
+    const t = twoRuns();
+    t.runs[0] = { ...t.runs[0]!, status: 'interrupted', steered: true };
+    expect(promptBlock(t, 2, 60)[0]).toMatch(/^── run 2 · steered \(run 1 interrupted\) ─+$/);
+    expect(promptBlock(twoRuns(), 2, 60)[0]).toMatch(/^── run 2 · follow-up ─+$/);
   });
 });

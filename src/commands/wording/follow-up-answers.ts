@@ -13,3 +13,14 @@ export function queuedFollowUpAnswer(t: TaskRecord, waiting: number): CommandRes
     data: { taskId: t.id, status: t.status, queuedFollowUps: waiting },
   };
 }
+
+/** "Interrupted task 3 …; it continues with the message now." */
+export function steeredAnswer(t: TaskRecord): CommandResult {
+  return {
+    ok: true,
+    say: `Interrupted task ${t.id} "${t.name}"; it continues the same conversation with your message as soon as the agent has stopped.`,
+    notice: `Task ${t.id} interrupted to steer; continuing with the new message`,
+    activity: 'interrupted to steer',
+    data: { taskId: t.id, status: t.status, steered: true },
+  };
+}

@@ -70,6 +70,10 @@ export class PlacedRunner implements Runner {
     this.of(proc).terminate(proc);
   }
 
+  interrupt(proc: RunProcess): boolean {
+    return this.of(proc).interrupt?.(proc) ?? false;
+  }
+
   kill(proc: RunProcess): void {
     this.of(proc).kill(proc);
   }
