@@ -3,6 +3,7 @@
  */
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, FormKind, FormState } from '../state/types.js';
+import { denyReasonForm } from './deny-reason-form.js';
 
 /** A fresh form for a command. Follow-ups go to the task on screen (see {@link focusedTask}). */
 export function createForm(kind: FormKind, commandId: string, state: AppState): FormState {
@@ -69,6 +70,8 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
         focus: 0,
         fields: [{ name: 'text', label: 'Message', value: '', placeholder: 'type and press Enter' }],
       };
+    case 'deny-reason':
+      return denyReasonForm(commandId, state);
   }
 }
 
