@@ -7,6 +7,7 @@
 import type { Decision } from './protocol.js';
 import type { DecisionSource, PendingRequest } from './broker.js';
 import { questionsOf, rawReason } from './describe.js';
+import { projectValue } from '../tasks/project-rules.js';
 import { denyMessage, questionAnswers } from './question-answer.js';
 import { riskOf, ruleFor, ruleMatches, ruleText, type AllowRule } from './policy.js';
 
@@ -42,6 +43,8 @@ export class RequestDesk {
   private readonly rules: AllowRule[] = [];
   /** The folder of a task (set by the composition root once the task manager exists). */
   projectDirOf: (task: number) => string | undefined = () => undefined;
+  /** More high-risk texts per project folder name or absolute path (config `projectHighRiskCommands`). */
+  projectHighRisk: Readonly<Record<string, readonly string[]>> | undefined;
   /** Keeps the rules after each new one (the composition root points it at `rules.json`). */
   saveRules: (rules: readonly AllowRule[]) => void = () => {};
 
@@ -72,7 +75,8 @@ export class RequestDesk {
 
   /** Why this request is high-risk, or undefined. */
   risk(req: PendingRequest): string | undefined {
-    return riskOf(req, this.projectDirOf(req.task), this.extraHighRisk);
+    const dir = this.projectDirOf(req.task);
+    return riskOf(req, dir, [...this.extraHighRisk, ...(projectValue([dir], this.projectHighRisk) ?? [])]);
   }
 
   /** The rules' answer to a new request (allow), or undefined to ask the user. */
