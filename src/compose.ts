@@ -124,12 +124,14 @@ export async function composeApp(
     stateDir: settings.stateDir,
     timeoutMs: settings.decisionTimeoutMs,
     highRisk: settings.highRiskCommands,
+    ...(settings.projectHighRiskCommands ? { projectHighRisk: settings.projectHighRiskCommands } : {}),
   });
   configureAgentPricing(settings.agentPricing);
   const tasks = new TaskManager({
     permissionPrompt: permissions.prompt,
     waitingForDecision: (id) => permissions.desk.forTask(id) !== undefined,
     allowedTools: settings.allowedTools,
+    ...(settings.projectAllowedTools ? { projectAllowedTools: settings.projectAllowedTools } : {}),
     stateDir: settings.stateDir,
     roots: settings.roots,
     claudePath: settings.claudePath,

@@ -3,6 +3,7 @@
  */
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, FormField, FormKind, FormState } from '../state/types.js';
+import { denyReasonForm } from './deny-reason-form.js';
 
 /** The follow-up form's choice for a running task: empty is "after". */
 function whenField(): FormField {
@@ -84,6 +85,8 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
         focus: 0,
         fields: [{ name: 'text', label: 'Message', value: '', placeholder: 'type and press Enter' }],
       };
+    case 'deny-reason':
+      return denyReasonForm(commandId, state);
   }
 }
 

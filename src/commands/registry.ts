@@ -23,6 +23,7 @@ import type { AnyCommandSpec } from './types.js';
 import * as wt from './worktree-commands.js';
 import * as ds from './diff-search-commands.js';
 import { requestCommands } from './request-commands.js';
+import { answerPicked } from './request-screen-commands.js';
 import { copyResult } from './copy-command.js';
 import { openFolder } from './open-folder-command.js';
 
@@ -30,6 +31,8 @@ export { defineCommand } from './define.js';
 
 /** The command registry. */
 export const commands = [
+  // First: while picked options of a multi-select question wait, Enter sends them (not "open log").
+  answerPicked,
   spawnTask,
   listTasks,
   getTaskStatus,

@@ -1,31 +1,18 @@
 /**
  * Answering agents' permission requests, questions and plan approvals: keys on the selected
- * waiting task (`a` allow once, `A` always allow this kind, `d` deny, `1`–`9` an option of a
- * question) and the voice tools `list_requests` and `answer_request`. The safety policy lives in
+ * waiting task (`a` allow once, `A` always allow this kind, `d` deny with an optional reason,
+ * `1`–`9` an option of a question, or toggle one of a multi-select question) and the voice tools `list_requests` and `answer_request`. The safety policy lives in
  * src/permissions/desk.ts; these only route.
  */
 import { z } from 'zod';
-import type { AnswerKind } from '../permissions/desk.js';
 import { requestDetail } from '../permissions/describe.js';
 import { requestOf } from '../state/request-selectors.js';
-import type { AppState } from '../state/types.js';
+import { picksOf } from '../state/request-ui.js';
 import { defineCommand, fail, selectedArgs, taskRef } from './define.js';
-import type { AnyCommandSpec, CommandResult, RunContext } from './types.js';
+import type { AnyCommandSpec } from './types.js';
 import { lookupTask, untrusted } from './wording/speech.js';
-
-const NOT_WAITING = 'the selected task is not waiting for a decision';
-
-const waitingReason = (state: AppState, args: Record<string, unknown>): string | undefined =>
-  typeof args.task === 'number' && requestOf(state, args.task) ? undefined : NOT_WAITING;
-
-function answerByKey(ctx: RunContext, task: unknown, kind: AnswerKind, choice?: number): CommandResult {
-  if (!ctx.requests) return fail('Permission requests are not available.');
-  if (typeof task !== 'number') return fail('No task selected.');
-  const r = ctx.requests.answer(task, kind, { source: ctx.source, ...(choice !== undefined ? { choice } : {}) });
-  return { ok: r.ok, say: r.say, notice: r.say };
-}
-
-const taskArgs = z.object({ task: z.number().int() });
+import { answerByKey, NOT_WAITING, taskArgs, waitingReason } from './request-answer.js';
+import { answerPicked, requestScrollDown, requestScrollUp } from './request-screen-commands.js';
 
 /** `a`: allow the selected task's request once. */
 export const allowRequest = defineCommand({
@@ -58,26 +45,28 @@ export const allowAlwaysRequest = defineCommand({
   run: async (ctx, a) => answerByKey(ctx, a.task, 'allow_always'),
 });
 
-/** `d`: deny the selected task's request. */
+/** `d`: deny the selected task's request, with an optional reason typed into a one-line field. */
 export const denyRequest = defineCommand({
   id: 'deny_request',
   title: 'deny',
-  description: 'Deny what the selected waiting task asks (a plan: reject it); the agent is told and goes on.',
+  description:
+    'Deny what the selected waiting task asks (a plan: reject it): a line opens for an optional reason that the agent reads; Enter denies, Esc cancels.',
   keys: { main: ['d'], tail: ['d'] },
   noVoiceReason: 'By voice: answer_request with decision "deny" and a reason.',
   helpGroup: 'answer',
-  args: taskArgs,
+  form: 'deny-reason',
+  args: taskArgs.extend({ message: z.string().trim().max(2000).optional() }),
   argsFromState: selectedArgs,
   disabledReason: waitingReason,
   hideWhenDisabled: true,
-  run: async (ctx, a) => answerByKey(ctx, a.task, 'deny'),
+  run: async (ctx, a) => answerByKey(ctx, a.task, 'deny', a.message ? { message: a.message } : {}),
 });
 
 function optionCommand(n: number): AnyCommandSpec<`answer_option_${number}`> {
   return defineCommand({
     id: `answer_option_${n}` as `answer_option_${number}`,
     title: `option ${n}`,
-    description: 'Answer the selected task’s question with that option (1–9).',
+    description: 'Answer the selected task’s question with that option (1–9); a multi-select question: pick it.',
     keys: { main: [String(n)], tail: [String(n)] },
     noVoiceReason: 'By voice: answer_request with choice.',
     helpGroup: 'answer',
@@ -93,7 +82,17 @@ function optionCommand(n: number): AnyCommandSpec<`answer_option_${number}`> {
           : 'no question';
     },
     hideWhenDisabled: true,
-    run: async (ctx, a) => answerByKey(ctx, (a as { task: number }).task, 'allow', n),
+    run: async (ctx, a) => {
+      const task = (a as { task: number }).task;
+      const r = requestOf(ctx.store.getState(), task);
+      // A multi-select question: the key toggles the option; Enter sends the picks.
+      if (r?.multiSelect) {
+        ctx.store.dispatch({ type: 'request-ui/pick', id: r.id, option: n });
+        const on = picksOf(ctx.store.getState(), r.id).includes(n);
+        return { ok: true, say: `Option ${n} ${on ? 'picked' : 'dropped'}.`, activity: on ? 'picked' : 'dropped' };
+      }
+      return answerByKey(ctx, task, 'allow', { choices: [n] });
+    },
   });
 }
 
@@ -124,9 +123,9 @@ export const listRequests = defineCommand({
 });
 
 const ANSWER_TEXT =
-  'Answer a task’s pending request. Read the exact command or question back to the user before answering. decision "allow" (for a question: with choice, the option number or the answer text; for a plan: approve), "deny" (message: the reason, or feedback on a plan, reaches the agent). "allow_always" is refused here (the user does it on screen), and a high-risk request can only be allowed on screen.';
+  'Answer a task’s pending request. Read the exact command or question back to the user before answering. decision "allow" (for a question: with choice, the option number or the answer text; for a multi-select question: choices, every picked option; for a plan: approve), "deny" (message: the reason, or feedback on a plan, reaches the agent). "allow_always" is refused here (the user does it on screen), and a high-risk request can only be allowed on screen.';
 const ANSWER_HELP =
-  'Answer the selected waiting task: a allow once, A always allow this kind for the task (this command prefix, edits in this folder; never by voice), d deny, 1–9 pick a question’s option. By voice, allowing a high-risk request needs a key press.';
+  'Answer the selected waiting task: a allow once, A always allow this kind for the task (this command prefix, edits in this folder; never by voice), d deny (with an optional reason), 1–9 pick a question’s option (a multi-select question: toggle options, then Enter), PgUp/PgDn scroll the request. By voice, allowing a high-risk request needs a key press.';
 
 /** Voice: allow, deny, or answer a question. */
 export const answerRequest = defineCommand({
@@ -146,6 +145,12 @@ export const answerRequest = defineCommand({
         .union([z.number().int().min(1).max(99), z.string().trim().min(1).max(500)])
         .optional()
         .describe('For a question: the option number (1 = first) or the answer text'),
+      choices: z
+        .array(z.union([z.number().int().min(1).max(99), z.string().trim().min(1).max(500)]))
+        .min(1)
+        .max(20)
+        .optional()
+        .describe('For a multi-select question: every picked option number (or answer text)'),
     }),
   },
   async run(ctx, a) {
@@ -156,6 +161,7 @@ export const answerRequest = defineCommand({
       source: ctx.source,
       ...(a.message !== undefined ? { message: a.message } : {}),
       ...(a.choice !== undefined ? { choice: a.choice } : {}),
+      ...(a.choices !== undefined ? { choices: a.choices } : {}),
     });
     return { ok: r.ok, say: r.say, notice: r.say };
   },
@@ -168,8 +174,10 @@ export const requestCommands = [
   allowAlwaysRequest,
   denyRequest,
   ...answerOptions,
+  requestScrollDown,
+  requestScrollUp,
   listRequests,
 ] as const;
 
 /** Help rows shown only while a task waits for a decision (the `?` overlay shows what applies). */
-export const REQUEST_HELP_IDS: ReadonlySet<string> = new Set([answerRequest.id, listRequests.id]);
+export const REQUEST_HELP_IDS: ReadonlySet<string> = new Set([answerRequest.id, listRequests.id, answerPicked.id]);

@@ -17,6 +17,8 @@ import { scopeOf } from '../state/selectors.js';
 import { needsAttention, summaryText, tableTasks, taskSummary } from '../state/task-order.js';
 import { needsYouOf, requestOf, tasksNeedingYou } from '../state/request-selectors.js';
 import { RequestPanel } from './RequestPanel.js';
+import { DenyReasonForm } from './DenyReasonForm.js';
+import { picksOf, scrollOf } from '../state/request-ui.js';
 import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -103,6 +105,8 @@ function Screen({ tickMs }: { tickMs: number }) {
     main =
       overlay.form.kind === 'new-task' ? (
         <NewTaskForm form={overlay.form} width={fw} />
+      ) : overlay.form.kind === 'deny-reason' ? (
+        <DenyReasonForm form={overlay.form} request={requestOf(s, overlay.form.taskId)} width={fw} blocked={blocked} />
       ) : overlay.form.kind === 'follow-up' ? (
         <FollowUpForm form={overlay.form} width={fw} blocked={blocked} />
       ) : (
@@ -148,7 +152,13 @@ function Screen({ tickMs }: { tickMs: number }) {
         />
         {lay.rule || selectedRequest ? <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text> : null}
         {selectedRequest && lower > 0 ? (
-          <RequestPanel request={selectedRequest} width={width - 1} height={lower} />
+          <RequestPanel
+            request={selectedRequest}
+            width={width - 1}
+            height={lower}
+            picks={picksOf(s, selectedRequest.id)}
+            scroll={scrollOf(s, selectedRequest.id)}
+          />
         ) : lay.transcript ? (
           <MemoTranscriptPane entries={s.transcript} width={width - 1} height={lay.transcript} />
         ) : null}

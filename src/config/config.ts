@@ -100,8 +100,12 @@ export const configFileSchema = z
       .max(7 * 24 * 60)
       .optional(),
     highRiskCommands: z.array(z.string().min(1)).optional(),
+    projectHighRiskCommands: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
     // An option's value, never its own option: a rule may not start with `-`.
     allowedTools: z.array(z.string().min(1).regex(/^[^-]/, 'a rule cannot start with -')).optional(),
+    projectAllowedTools: z
+      .record(z.string().min(1), z.array(z.string().min(1).regex(/^[^-]/, 'a rule cannot start with -')))
+      .optional(),
     agentPricing: z
       .record(
         z.string(),
@@ -182,6 +186,10 @@ export interface Settings {
   highRiskCommands: string[];
   /** Passed to Claude runs as `--allowedTools` (the CLI's rule syntax), so routine commands never ask. */
   allowedTools: string[];
+  /** More high-risk texts per project folder name or absolute path (added to `highRiskCommands`). */
+  projectHighRiskCommands?: Record<string, string[]>;
+  /** More `--allowedTools` rules per project folder name or absolute path (added to `allowedTools`). */
+  projectAllowedTools?: Record<string, string[]>;
   /**
    * Inherited variables withheld from agents (`drop`) or given to them after all (`pass`), on top
    * of the built-in rule (OPENAI_API_KEY and every VOICE_ORCH_* variable are withheld).
@@ -433,7 +441,9 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
       decisionTimeoutMs: (merged.decisionTimeoutMinutes ?? 60) * 60_000,
       highRiskCommands: merged.highRiskCommands ?? [],
+      ...(merged.projectHighRiskCommands ? { projectHighRiskCommands: merged.projectHighRiskCommands } : {}),
       allowedTools: merged.allowedTools ?? [],
+      ...(merged.projectAllowedTools ? { projectAllowedTools: merged.projectAllowedTools } : {}),
       agentEnv: {
         drop: [...new Set([...(merged.agentEnv?.drop ?? []), ...endpointKeyVars(voiceEngine)])],
         pass: merged.agentEnv?.pass ?? [],

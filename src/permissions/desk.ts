@@ -7,6 +7,8 @@
 import type { Decision } from './protocol.js';
 import type { DecisionSource, PendingRequest } from './broker.js';
 import { questionsOf, rawReason } from './describe.js';
+import { projectValue } from '../tasks/project-rules.js';
+import { denyMessage, questionAnswers } from './question-answer.js';
 import { riskOf, ruleFor, ruleMatches, ruleText, type AllowRule } from './policy.js';
 
 /** What the desk needs from the broker. */
@@ -25,6 +27,8 @@ export interface AnswerOptions {
   message?: string;
   /** A question's answer: an option number (1-based) or the answer's text. */
   choice?: number | string;
+  /** A multi-select question's answers: option numbers or texts (see question-answer.ts). */
+  choices?: readonly (number | string)[];
   transcriptItem?: string;
 }
 
@@ -39,6 +43,8 @@ export class RequestDesk {
   private readonly rules: AllowRule[] = [];
   /** The folder of a task (set by the composition root once the task manager exists). */
   projectDirOf: (task: number) => string | undefined = () => undefined;
+  /** More high-risk texts per project folder name or absolute path (config `projectHighRiskCommands`). */
+  projectHighRisk: Readonly<Record<string, readonly string[]>> | undefined;
   /** Keeps the rules after each new one (the composition root points it at `rules.json`). */
   saveRules: (rules: readonly AllowRule[]) => void = () => {};
 
@@ -69,7 +75,8 @@ export class RequestDesk {
 
   /** Why this request is high-risk, or undefined. */
   risk(req: PendingRequest): string | undefined {
-    return riskOf(req, this.projectDirOf(req.task), this.extraHighRisk);
+    const dir = this.projectDirOf(req.task);
+    return riskOf(req, dir, [...this.extraHighRisk, ...(projectValue([dir], this.projectHighRisk) ?? [])]);
   }
 
   /** The rules' answer to a new request (allow), or undefined to ask the user. */
@@ -115,24 +122,11 @@ export class RequestDesk {
   }
 
   private decision(req: PendingRequest, kind: AnswerKind, o: AnswerOptions): Decision | string {
-    if (kind === 'deny') {
-      return { behavior: 'deny', message: o.message?.trim() || 'The user denied this request.' };
-    }
+    if (kind === 'deny') return { behavior: 'deny', message: denyMessage(req, o.message) };
     if (req.toolName === 'AskUserQuestion') {
-      const qs = questionsOf(req);
-      if (o.choice === undefined)
-        return `Task ${req.task} asks a question: answer with an option number or the answer's text.`;
-      const answers: Record<string, string> = {};
-      for (const q of qs) {
-        const n = typeof o.choice === 'number' ? o.choice : /^\d+$/.test(o.choice.trim()) ? Number(o.choice) : NaN;
-        if (!Number.isNaN(n)) {
-          const label = q.options[n - 1];
-          if (label === undefined) return `There is no option ${n}; the question has ${q.options.length}.`;
-          answers[q.question] = label;
-        } else {
-          answers[q.question] = String(o.choice);
-        }
-      }
+      const picks = o.choices ?? (o.choice !== undefined ? [o.choice] : []);
+      const answers = questionAnswers(questionsOf(req), picks);
+      if (typeof answers === 'string') return `Task ${req.task} asks a question: ${answers}`;
       return { behavior: 'allow', updatedInput: { ...req.input, answers } };
     }
     return { behavior: 'allow' };

@@ -21,11 +21,18 @@ export interface Permissions {
 
 /** Starts the broker; a failure leaves agents without a prompt channel (and is an `error` event). */
 export async function startPermissions(
-  o: BrokerOptions & { timeoutMs?: number; highRisk?: readonly string[]; onError?: (e: Error) => void },
+  o: BrokerOptions & {
+    timeoutMs?: number;
+    highRisk?: readonly string[];
+    /** More high-risk texts per project folder name or absolute path. */
+    projectHighRisk?: Readonly<Record<string, readonly string[]>>;
+    onError?: (e: Error) => void;
+  },
 ): Promise<Permissions> {
   // The desk answers through the broker, and the broker asks the desk's rules first.
   const holder: { broker?: PermissionBroker } = {};
   const desk = new RequestDesk(() => holder.broker, o.highRisk);
+  desk.projectHighRisk = o.projectHighRisk;
   // "Always allow" rules outlive voice-orch like the tasks they belong to (see rule-file.ts).
   desk.restoreRules(await loadRules(o.stateDir));
   const ruleFile = new RuleFile(o.stateDir, (e) => o.onError?.(e));

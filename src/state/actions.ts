@@ -6,6 +6,7 @@ import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { LineEdit } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import type { DiffSearchOp } from './diff-search.js';
+import type { RequestUiAction } from './request-ui.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { ConfirmRequest, FormState, KeyArrival, Notice, NoticeKind, RequestView, TailFilter } from './types.js';
@@ -27,6 +28,7 @@ export type Action =
   | { type: 'tasks/reset'; tasks: TaskRecord[] }
   | { type: 'requests/set'; requests: RequestView[] }
   | { type: 'followUps/set'; taskId: number; prompts: readonly string[] }
+  | RequestUiAction
   | { type: 'task/upsert'; task: TaskRecord }
   | { type: 'task/output'; taskId: number; entries: TaskOutputEntry[] }
   | { type: 'select/move'; delta: number }

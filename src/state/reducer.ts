@@ -10,6 +10,7 @@ import type { Action, FormKey } from './actions.js';
 import { diffReducer } from './diff-view.js';
 import { recallEntry, rememberForm, type FormHistory } from './form-history.js';
 import { cleanAction } from './screen-text.js';
+import { pruneRequestUi, requestUiReducer } from './request-ui.js';
 import { matchesFilter } from './selectors.js';
 import { tableTasks } from './task-order.js';
 import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
@@ -192,9 +193,16 @@ export function reducer(state: AppState, raw: Action): AppState {
   const action = cleanAction(raw);
   switch (action.type) {
     case 'requests/set':
-      return { ...state, requests: action.requests };
+      return {
+        ...state,
+        requests: action.requests,
+        ...(state.requestUi ? { requestUi: pruneRequestUi(state.requestUi, action.requests) } : {}),
+      };
     case 'followUps/set':
       return { ...state, followUpsQueued: queuedFollowUps(state.followUpsQueued, action.taskId, action.prompts) };
+    case 'request-ui/pick':
+    case 'request-ui/scroll':
+      return requestUiReducer(state, action);
     case 'tasks/reset': {
       let next: AppState = { ...state, tasks: {}, order: [] };
       for (const t of action.tasks) next = withTask(next, t);

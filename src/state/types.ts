@@ -8,6 +8,7 @@ import type { DiffSearch } from './diff-search.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { FormHistory } from './form-history.js';
+import type { RequestUiState } from './request-ui.js';
 
 /** Which kinds of output the tail view shows. */
 export type TailFilter = 'all' | 'text' | 'tools' | 'errors';
@@ -56,7 +57,7 @@ export type BaseView =
   | { kind: 'result'; taskId: number };
 
 /** Forms that collect text before a command runs. */
-export type FormKind = 'new-task' | 'follow-up' | 'message';
+export type FormKind = 'new-task' | 'follow-up' | 'message' | 'deny-reason';
 
 /** One text field of a form. */
 export interface FormField {
@@ -216,6 +217,8 @@ export interface AppState {
   requests: readonly RequestView[];
   /** Follow-ups queued behind a task's running run, by task id, in the order said (tasks/follow-up-queue.ts). */
   followUpsQueued?: Readonly<Record<number, readonly string[]>>;
+  /** Picked options and panel scroll of pending requests (state/request-ui.ts). */
+  requestUi?: RequestUiState;
   /** Counters for ids the reducer hands out. */
   seq: { notice: number; activity: number };
 }

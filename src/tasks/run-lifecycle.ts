@@ -5,6 +5,7 @@
  * rest of the log read and the outcome decided. Runs of an earlier session are re-adopted or
  * finalized from their log. The manager decides when a run starts and records how it ended.
  */
+import { allowedToolsFor } from './project-rules.js';
 import { resolve as resolvePath } from 'node:path';
 import { toError } from '../shared/errors.js';
 import { backendFor } from './backends/registry.js';
@@ -79,7 +80,7 @@ export class RunLifecycle {
       appendSystemPrompt: extras.appendSystemPrompt,
       resumeSessionId: run.runNo > 1 ? rec.claudeSessionId : undefined,
       permissionPrompt: prompt,
-      allowedTools: o.allowedTools,
+      allowedTools: allowedToolsFor(o.allowedTools, o.projectAllowedTools, [rec.projectDir, rec.worktree?.repoRoot]),
       reasoningEffort: extras.reasoningEffort,
     };
     const cmd =

@@ -73,6 +73,8 @@ export interface TaskManagerOptions {
   waitingForDecision?: (taskId: number) => boolean;
   /** Rules Claude runs allow without asking (`--allowedTools`, the CLI's rule syntax, e.g. `Bash(npm test:*)`). */
   allowedTools?: string[];
+  /** More rules per project folder name or absolute path, added to `allowedTools` (tasks/project-rules.ts). */
+  projectAllowedTools?: Record<string, string[]>;
 }
 
 /** The options with every default filled in (the environment, command template, default budget and runner stay optional). */
@@ -90,6 +92,7 @@ export type ResolvedOptions = Required<
     | 'permissionPrompt'
     | 'waitingForDecision'
     | 'allowedTools'
+    | 'projectAllowedTools'
     | 'codexPath'
     | 'geminiPath'
     | 'projectAgents'
@@ -105,6 +108,7 @@ export type ResolvedOptions = Required<
   permissionPrompt?: TaskManagerOptions['permissionPrompt'];
   waitingForDecision?: TaskManagerOptions['waitingForDecision'];
   allowedTools?: string[];
+  projectAllowedTools?: Record<string, string[]>;
   agentEnv: AgentEnvPolicy;
   claudePath: string;
   commandArgv?: string[];
@@ -143,5 +147,6 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     permissionPrompt: opts.permissionPrompt,
     waitingForDecision: opts.waitingForDecision,
     allowedTools: opts.allowedTools,
+    projectAllowedTools: opts.projectAllowedTools,
   };
 }

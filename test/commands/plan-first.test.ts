@@ -87,7 +87,10 @@ describe('plan first', () => {
     expect(requestReason(plan, '/p')).toBe('plan ready for approval');
     expect(desk.answer(3, 'allow', { source: 'key' }).ok).toBe(true);
     expect(desk.answer(3, 'deny', { source: 'voice', message: 'Use sessions, not JWT.' }).ok).toBe(true);
-    expect(decided).toEqual([{ behavior: 'allow' }, { behavior: 'deny', message: 'Use sessions, not JWT.' }]);
+    expect(decided).toEqual([
+      { behavior: 'allow' },
+      { behavior: 'deny', message: 'The user rejected this plan: Use sessions, not JWT.' },
+    ]);
     // A plan is never covered by an "always allow" rule: each plan is approved on its own.
     desk.answer(3, 'allow_always', { source: 'key' });
     pending = [{ ...plan, id: '3.2' }];

@@ -148,6 +148,8 @@ describe('keymap', () => {
       for (const [k, ids] of keys) if (ids.length > 1) shared.push(`${scope}:${k}=${ids.join(',')}`);
     expect(shared.sort()).toEqual([
       'help:escape=ptt_discard,back',
+      // Enter sends a multi-select question's picks before it opens the log.
+      'main:enter=answer_picked,get_task_status',
       'result:escape=ptt_discard,back',
       'tail:escape=ptt_discard,back',
     ]);
@@ -176,7 +178,7 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    expect(rows).toHaveLength(commands.length - 7 - 13 - 15); // select ×3, scroll ×5, notices ×2, worktrees ×17 and answer ×13 share rows
+    expect(rows).toHaveLength(commands.length - 7 - 15 - 15); // select ×3, scroll ×5, notices ×2, worktrees ×17 and answer ×15 share rows
     expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({
       title: 'scroll',
       keys: '↑/k ↓/j PgUp PgDn End/F',

@@ -1,7 +1,7 @@
 /**
  * End to end in tmux with the built binary: a task waits for a decision (fake-claude asks through
  * the bridge like the recorded CLI), its row says "needs you" with the command, `a` lets it run and
- * `d` denies it; a question is answered with `2`.
+ * `d` denies it with a typed reason; a question is answered with `2`.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,11 +43,11 @@ async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<
   s.keys('Enter');
 }
 
-function audit(state: string): { decision: string; source?: string; input: string }[] {
+function audit(state: string): { decision: string; source?: string; input: string; message?: string }[] {
   return readFileSync(join(state, 'permissions', 'audit.jsonl'), 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { decision: string; source?: string; input: string });
+    .map((l) => JSON.parse(l) as { decision: string; source?: string; input: string; message?: string });
 }
 
 describe('answering a waiting task in tmux', () => {
@@ -66,6 +66,10 @@ describe('answering a waiting task in tmux', () => {
     // A waiting task sorts to the top: k selects it wherever the selection was.
     s.keys('k');
     s.keys('d');
+    // d opens a line for the reason, which reaches the agent and the audit log.
+    await s.waitFor(/Deny task 2 denied/);
+    s.literal('use the release script');
+    s.keys('Enter');
     await s.waitFor(/completed\s+denied/, 20_000);
     expect(
       audit(state)
@@ -75,6 +79,7 @@ describe('answering a waiting task in tmux', () => {
       ['allow', 'key'],
       ['deny', 'key'],
     ]);
+    expect(audit(state).at(-1)).toMatchObject({ message: 'The user denied this request: use the release script' });
   });
 
   it('2 answers a question with its second option', async () => {

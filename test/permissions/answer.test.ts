@@ -67,7 +67,10 @@ describe('answering by key', () => {
     expect(await one.answer()).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test' } });
     const two = await r.ask('Bash', { command: 'npm publish' });
     await two.seen;
+    // d opens the reason line; Enter with nothing typed denies without a reason.
     await r.d.press('deny_request');
+    expect(r.store.getState().overlay).toMatchObject({ kind: 'form', form: { kind: 'deny-reason', taskId: 3 } });
+    expect((await r.d.submitForm())?.ok).toBe(true);
     expect(await two.answer()).toEqual({ behavior: 'deny', message: 'The user denied this request.' });
     expect(r.store.getState().requests).toEqual([]);
     await r.perms.close();
@@ -123,7 +126,7 @@ describe('answering by voice', () => {
     expect(await r.host.callTool('answer_request', '{"task":3,"decision":"allow"}', 'c3')).toContain('press a');
     expect(r.store.getState().requests).toHaveLength(1);
     await r.host.callTool('answer_request', '{"task":3,"decision":"deny","message":"not now"}', 'c4');
-    expect(await one.answer()).toEqual({ behavior: 'deny', message: 'not now' });
+    expect(await one.answer()).toEqual({ behavior: 'deny', message: 'The user denied this request: not now' });
     const two = await r.ask('Bash', { command: 'npm test' });
     await two.seen;
     expect(await r.host.callTool('answer_request', '{"task":"api-tests","decision":"allow"}', 'c5')).toContain(
