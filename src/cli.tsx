@@ -17,6 +17,7 @@ import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
 import { createEditorOpener } from './shared/open-editor.js';
+import { releaseTerminal } from './shared/terminal-input.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -120,7 +121,8 @@ async function runApp(settings: Settings): Promise<void> {
   app.commands.ctx.openFolder = createEditorOpener(process.env, async (run) => {
     let done = (): void => {};
     handingOver = new Promise<void>((r) => (done = r));
-    ink?.unmount();
+    // Keys typed from now on are the editor's: voice-orch stops reading the terminal.
+    await releaseTerminal(process.stdin, () => ink?.unmount());
     try {
       return await run();
     } finally {
