@@ -17,6 +17,7 @@ import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
 import { createEditorOpener } from './shared/open-editor.js';
+import { formatVoiceCheck, formatVoiceCheckJson, runVoiceCheck } from './session/cascade/voice-check.js';
 import { releaseTerminal } from './shared/terminal-input.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -166,6 +167,13 @@ async function main(): Promise<void> {
       const findings = await runDoctorChecks(settings, { progress });
       process.stdout.write(settings.json ? formatFindingsJson(findings) : formatFindings(findings));
       process.exitCode = doctorExitCode(findings);
+      return;
+    }
+    case 'voice-check': {
+      if (!settings.wav) fail('voice-check needs --wav FILE (a 16-bit PCM WAV file holding the spoken turn).');
+      const report = await runVoiceCheck(settings, settings.wav);
+      process.stdout.write(settings.json ? formatVoiceCheckJson(report) : formatVoiceCheck(report, settings));
+      process.exitCode = report.ok ? 0 : 1;
       return;
     }
     case 'run':
