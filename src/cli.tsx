@@ -17,6 +17,8 @@ import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
 import { createEditorOpener } from './shared/open-editor.js';
+import { formatVoiceCheck, formatVoiceCheckJson, runVoiceCheck } from './session/cascade/voice-check.js';
+import { releaseTerminal } from './shared/terminal-input.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -120,7 +122,8 @@ async function runApp(settings: Settings): Promise<void> {
   app.commands.ctx.openFolder = createEditorOpener(process.env, async (run) => {
     let done = (): void => {};
     handingOver = new Promise<void>((r) => (done = r));
-    ink?.unmount();
+    // Keys typed from now on are the editor's: voice-orch stops reading the terminal.
+    await releaseTerminal(process.stdin, () => ink?.unmount());
     try {
       return await run();
     } finally {
@@ -164,6 +167,13 @@ async function main(): Promise<void> {
       const findings = await runDoctorChecks(settings, { progress });
       process.stdout.write(settings.json ? formatFindingsJson(findings) : formatFindings(findings));
       process.exitCode = doctorExitCode(findings);
+      return;
+    }
+    case 'voice-check': {
+      if (!settings.wav) fail('voice-check needs --wav FILE (a 16-bit PCM WAV file holding the spoken turn).');
+      const report = await runVoiceCheck(settings, settings.wav);
+      process.stdout.write(settings.json ? formatVoiceCheckJson(report) : formatVoiceCheck(report, settings));
+      process.exitCode = report.ok ? 0 : 1;
       return;
     }
     case 'run':

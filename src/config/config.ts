@@ -137,7 +137,7 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 
 /** Everything the composition root needs, with defaults applied. */
 export interface Settings {
-  command: 'run' | 'doctor' | 'devices' | 'help' | 'version';
+  command: 'run' | 'doctor' | 'devices' | 'voice-check' | 'help' | 'version';
   roots: string[];
   realtimeUrl: string;
   model: string;
@@ -205,6 +205,8 @@ export interface Settings {
   cwd: string;
   /** `doctor --json`: one JSON object per check. */
   json: boolean;
+  /** `voice-check --wav FILE`: the spoken turn (absolute path). */
+  wav?: string;
 }
 
 /** Result of loading settings: a value or a message that names the bad field. */
@@ -304,6 +306,11 @@ export const ARG_OPTIONS = {
     help: `how task notices are announced: ${NOTICE_MODES.join(', ')} (default ${DEFAULT_NOTICE_MODE})`,
   },
   json: { type: 'boolean', help: 'doctor: one JSON object per check instead of text (default: text)' },
+  wav: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'voice-check: the spoken turn, a 16-bit PCM WAV file (default: none, required there)',
+  },
   help: { type: 'boolean', short: 'h', help: 'this text' },
   version: { type: 'boolean', short: 'v', help: 'the version' },
 } as const satisfies Record<string, ArgOption>;
@@ -335,10 +342,11 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   else if (v.version) command = 'version';
   else if (positionals[0] === 'doctor') command = 'doctor';
   else if (positionals[0] === 'devices') command = 'devices';
+  else if (positionals[0] === 'voice-check') command = 'voice-check';
   else if (positionals.length > 0) {
     return {
       ok: false,
-      message: `Unknown command "${positionals[0]}". Commands: doctor, devices. Run voice-orch --help.`,
+      message: `Unknown command "${positionals[0]}". Commands: doctor, devices, voice-check. Run voice-orch --help.`,
     };
   }
 
@@ -454,6 +462,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       voiceEngine,
       cwd,
       json: v.json === true,
+      ...(v.wav !== undefined ? { wav: resolve(cwd, v.wav) } : {}),
     },
   };
 }

@@ -51,6 +51,8 @@ export function buildHelpText(options: Readonly<Record<string, ArgOption>>): str
     '  voice-orch [options]          start the app (keyboard-only without OPENAI_API_KEY)',
     '  voice-orch doctor [options]   check everything a first run needs; exit status 1 on an error',
     '  voice-orch devices            list audio devices',
+    '  voice-orch voice-check --wav FILE   one spoken turn from FILE through the voice engine, with its',
+    '                                stage latencies (--json: one object); exit status 1 on a failure',
     '',
     'Options:',
     ...Object.entries(options).flatMap(([name, o]) => optionHelp(name, o)),

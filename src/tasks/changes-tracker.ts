@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { changeDiff, changeSummary, type ChangeScope } from './git/changes.js';
+import { git } from './git/git-run.js';
 import { headCommit, repoOf } from './git/repo.js';
 import { worktreeExists } from './git/worktrees.js';
 import type { TaskChanges, TaskRecord } from './types.js';
@@ -17,8 +18,15 @@ const MAX_FILES_KEPT = 200;
 export async function changeScopeOf(rec: TaskRecord): Promise<ChangeScope | { error: string } | undefined> {
   const wt = rec.worktree;
   if (wt) {
-    if (wt.landed === 'discarded') return { error: `its worktree was discarded` };
-    if (!(await worktreeExists(wt.path))) return { error: `its worktree ${wt.path} no longer exists` };
+    if (!(await worktreeExists(wt.path))) {
+      // Read from git, like the worktree list: both gone is a discard (X, or by hand).
+      const branch = await git(wt.repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]);
+      return {
+        error: branch.ok
+          ? `its worktree ${wt.path} no longer exists (its branch ${wt.branch} is kept)`
+          : `its worktree and its branch ${wt.branch} were discarded`,
+      };
+    }
     return { checkout: wt.path, base: wt.baseCommit };
   }
   if (rec.filesTouched.length === 0) return undefined;
@@ -49,7 +57,7 @@ export async function countChanges(rec: TaskRecord): Promise<TaskChanges | undef
 
 /** Updates `rec.changes` (and notes a worktree folder deleted by hand) at the end of a run. */
 export async function recordChanges(rec: TaskRecord): Promise<void> {
-  if (rec.worktree && !rec.worktree.landed && !(await worktreeExists(rec.worktree.path))) {
+  if (rec.worktree && !(await worktreeExists(rec.worktree.path))) {
     rec.worktree = { ...rec.worktree, missing: true };
   }
   const changes = await countChanges(rec);

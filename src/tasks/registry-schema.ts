@@ -71,7 +71,6 @@ const record = z.looseObject({
       path: z.string(),
       branch: z.string(),
       baseCommit: z.string(),
-      landed: z.enum(['merged', 'discarded']).optional().catch(undefined),
       missing: z.boolean().optional().catch(undefined),
     })
     .optional(),

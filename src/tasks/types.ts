@@ -38,8 +38,6 @@ export interface TaskWorktree {
   /** `voice-orch/<id>-<name>`, made from `baseCommit`. */
   branch: string;
   baseCommit: string;
-  /** What became of it: merged into the main checkout's branch, or discarded (removed). */
-  landed?: 'merged' | 'discarded';
   /** Its folder was found missing (deleted by hand). */
   missing?: boolean;
 }

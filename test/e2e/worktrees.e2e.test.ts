@@ -98,8 +98,10 @@ describe('worktrees in tmux', () => {
     s.keys('Escape');
     await s.waitFor(/reader/);
 
-    // o hands the terminal to $VISUAL in the task's worktree: the editor reads the keys typed
-    // meanwhile (the app acts on none of them: "n" would open the new-task form), then the app is back.
+    // o hands the terminal to $VISUAL in the task's worktree. The keys are typed as soon as the
+    // editor has started, while it is still getting ready to read (as a real editor loading its
+    // settings): they are the editor's all the same, and the app acts on none of them ("n" would
+    // open the new-task form). When the editor ends, the app is back.
     s.keys('o');
     await waitUntil(
       () => existsSync(editor.log) && readFileSync(editor.log, 'utf8').split('|').length === 3,
@@ -129,13 +131,13 @@ describe('worktrees in tmux', () => {
   }, 90_000);
 });
 
-/** A terminal "editor": records its folder and arguments, reads one line from the terminal, exits. */
+/** A terminal "editor": records its folder and arguments, takes a moment to start, reads one line from the terminal, exits. */
 function fakeEditor(dir: string): { path: string; log: string } {
   const path = join(dir, 'fake-editor');
   const log = join(dir, 'editor.log');
   writeFileSync(
     path,
-    `#!/bin/sh\nprintf '%s|' "$PWD" "$@" > '${log}'\nread line\nprintf 'read:%s' "$line" >> '${log}'\n`,
+    `#!/bin/sh\nprintf '%s|' "$PWD" "$@" > '${log}'\nsleep 1\nread line\nprintf 'read:%s' "$line" >> '${log}'\n`,
   );
   chmodSync(path, 0o755);
   return { path, log };
