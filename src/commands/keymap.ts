@@ -320,3 +320,20 @@ export function helpRows(registry: readonly AnyCommandSpec[] = commands): HelpRo
   }
   return rows;
 }
+
+/**
+ * Why each help row's command does nothing right now, by row id: the help overlay shows these,
+ * since the footer leaves unavailable keys out. Commands sharing a row give the first one's reason.
+ */
+export function unavailableNow(
+  state: AppState,
+  registry: readonly AnyCommandSpec[] = commands,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of helpRows(registry)) {
+    const spec = registry.find((c) => c.id === row.id);
+    const reason = spec?.keys ? disabledNow(spec, { ...state, overlay: null }) : undefined;
+    if (reason) out[row.id] = reason;
+  }
+  return out;
+}

@@ -25,6 +25,8 @@ import * as ds from './diff-search-commands.js';
 import { requestCommands } from './request-commands.js';
 import { copyResult } from './copy-command.js';
 import { openFolder } from './open-folder-command.js';
+import * as ts from './tail-search-commands.js';
+import * as hc from './help-commands.js';
 
 export { defineCommand } from './define.js';
 
@@ -69,11 +71,13 @@ export const commands = [
   tailPageUp,
   tailPageDown,
   tailFollow,
+  ...[ts.tailSearch, ts.tailSearchOlder, ts.tailSearchNewer],
   message,
   pttTap,
   setNoticeMode,
   noticeLog,
   help,
+  ...[hc.helpDown, hc.helpUp, hc.helpPageDown, hc.helpPageUp],
   quit,
 ] as const;
 

@@ -10,6 +10,7 @@ import {
   footerHints,
   formUnavailable,
   helpRows,
+  unavailableNow,
   type KeyHint,
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
@@ -89,6 +90,8 @@ function Screen({ tickMs }: { tickMs: number }) {
         rows={s.requests.length ? help : help.filter((r) => !REQUEST_HELP_IDS.has(r.id))}
         width={width}
         height={body}
+        row={overlay.row}
+        unavailable={unavailableNow(s, ctx.commands.registry)}
       />
     );
   } else if (overlay?.kind === 'diff') {
@@ -117,6 +120,7 @@ function Screen({ tickMs }: { tickMs: number }) {
         filter={v.filter}
         scroll={v.scroll}
         follow={v.follow}
+        search={v.search}
         width={width}
         height={body}
       />
