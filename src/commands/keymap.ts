@@ -254,6 +254,10 @@ export interface KeyHint {
   keys: string;
   title: string;
   disabled?: string;
+  /** The key shows only in a situation (a waiting request, a worktree task): the footer puts it first. */
+  situational?: boolean;
+  /** A key of this view alone (the log view's search, the diff's scrolling): the footer puts it before the task keys. */
+  ofView?: boolean;
 }
 
 /** Footer hints for the current scope and selection: hidden commands left out, others dimmed with a reason. */
@@ -274,7 +278,14 @@ export function footerHints(state: AppState, scope: Scope, registry: readonly An
       continue;
     }
     seen.add(dup);
-    hints.push({ id: spec.id, keys: label, title: spec.title, ...(reason ? { disabled: reason } : {}) });
+    hints.push({
+      id: spec.id,
+      keys: label,
+      title: spec.title,
+      ...(reason ? { disabled: reason } : {}),
+      ...(spec.hideWhenDisabled ? { situational: true } : {}),
+      ...(scope !== 'main' && Object.keys(spec.keys ?? {}).length === 1 ? { ofView: true } : {}),
+    });
   }
   // Without a selection every task hint would be dimmed for the same reason: show none of them.
   return focusedTask(state) ? hints : hints.filter((h) => !h.disabled || h.id === 'spawn_task');

@@ -78,7 +78,7 @@ function Screen({ tickMs }: { tickMs: number }) {
 
   const width = Math.max(20, columns);
   const noticeLines = Math.min(2, s.notices.length);
-  const footerLines = hints.length ? 2 : 0;
+  const footerLines = hints.length ? 1 : 0;
   // Status bar (2), notices, footer, and one spare line so Ink never fills the screen (that clears it).
   const body = Math.max(4, rows - 2 - noticeLines - footerLines - 1);
 
@@ -181,7 +181,7 @@ function Screen({ tickMs }: { tickMs: number }) {
         {main}
       </Box>
       <MemoNotices notices={s.notices} max={noticeLines} />
-      {hints.length ? <Footer hints={hints} width={width} height={footerLines} /> : null}
+      {hints.length ? <Footer hints={hints} width={width} /> : null}
     </Box>
   );
 }
