@@ -27,6 +27,7 @@ import { copyResult } from './copy-command.js';
 import { openFolder } from './open-folder-command.js';
 import * as ts from './tail-search-commands.js';
 import * as hc from './help-commands.js';
+import * as rs from './result-scroll-commands.js';
 
 export { defineCommand } from './define.js';
 
@@ -72,6 +73,7 @@ export const commands = [
   tailPageDown,
   tailFollow,
   ...[ts.tailSearch, ts.tailSearchOlder, ts.tailSearchNewer],
+  ...[rs.resultDown, rs.resultUp, rs.resultPageDown, rs.resultPageUp],
   message,
   pttTap,
   setNoticeMode,

@@ -126,7 +126,7 @@ function Screen({ tickMs }: { tickMs: number }) {
       />
     );
   } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
-    main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
+    main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} scroll={s.view.scroll} />;
   } else {
     const selectedRequest = requestOf(s, s.selectedId);
     const pinned = tasks.filter((t) => needsAttention(t.status)).length;

@@ -68,6 +68,8 @@ export type Action =
   /** The log view's search (state/tail-search.ts). */
   | TailSearchAction
   | { type: 'overlay/help' }
+  /** Scrolls the result card's final text (positive = down). */
+  | { type: 'result/scroll'; delta: number }
   /** Moves the help overlay's cursor row by `delta`, within `[0, max]`. */
   | { type: 'help/move'; delta: number; max: number }
   /** Opens the diff view of a task; `diff/scroll` moves it (positive = down), to the line `to` when given. */

@@ -376,6 +376,14 @@ export function reducer(state: AppState, raw: Action): AppState {
       return diffReducer(state, action);
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help' } };
+    case 'result/scroll': {
+      const v = state.view;
+      if (v.kind !== 'result') return state;
+      // The card clamps the bottom exactly (it knows its width); here to the text's line count.
+      const max = (state.tasks[v.taskId]?.resultText ?? '').split('\n').length;
+      const scroll = Math.max(0, Math.min(max, (v.scroll ?? 0) + action.delta));
+      return scroll === (v.scroll ?? 0) ? state : { ...state, view: { ...v, scroll } };
+    }
     case 'help/move': {
       const o = state.overlay;
       if (o?.kind !== 'help') return state;

@@ -56,7 +56,8 @@ export type BaseView =
       /** The search (`/`, `n`/`N`), once one was started (state/tail-search.ts). */
       search?: TextSearch;
     }
-  | { kind: 'result'; taskId: number };
+  /** `scroll`: lines of the final text scrolled past (↑/↓, PgUp/PgDn). */
+  | { kind: 'result'; taskId: number; scroll?: number };
 
 /** Forms that collect text before a command runs. */
 export type FormKind = 'new-task' | 'follow-up' | 'message';
