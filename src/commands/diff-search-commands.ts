@@ -1,7 +1,7 @@
 /**
  * Searching in the diff view: `/` opens the query line, `n`/`N` go to the next/previous line that
  * holds the query (state/diff-search.ts). While the query line is open the keys are typing, not
- * commands: diff-search-input.ts takes them instead of the key map.
+ * commands: search-line-input.ts takes them instead of the key map.
  */
 import type { DiffSearchOp } from '../state/diff-search.js';
 import { defineCommand } from './define.js';

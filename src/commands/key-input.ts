@@ -10,8 +10,10 @@
  * `confirmAccepts` in dispatch.ts).
  */
 import { diffSearchTyping } from '../state/diff-search.js';
+import { tailSearchTyping } from '../state/tail-search.js';
 import { scopeOf } from '../state/selectors.js';
-import { diffSearchKey } from './diff-search-input.js';
+import { searchLineKey } from './search-line-input.js';
+import { tailSearchKey } from './tail-search.js';
 import type { Dispatcher } from './dispatch.js';
 import {
   confirmKeyOf,
@@ -75,7 +77,9 @@ export function handleKey(commands: Dispatcher, keymap: Keymap, input: string, k
     if (scopeOf(commands.ctx.store.getState()) === 'form') {
       formKey(commands, keymap, ev.input, ev.key, chunk);
     } else if (diffSearchTyping(commands.ctx.store.getState())) {
-      diffSearchKey(commands, ev.input, ev.key);
+      searchLineKey((op) => commands.ctx.store.dispatch({ type: 'diff/search', op }), ev.input, ev.key);
+    } else if (tailSearchTyping(commands.ctx.store.getState())) {
+      tailSearchKey(commands.ctx, ev.input, ev.key);
     } else if (!acted && isTypedRun(ev)) {
       const [first = '', ...rest] = [...ev.input];
       events.splice(i + 1, 0, { input: rest.join(''), key: {} });

@@ -254,6 +254,10 @@ export interface KeyHint {
   keys: string;
   title: string;
   disabled?: string;
+  /** The key shows only in a situation (a waiting request, a worktree task): the footer puts it first. */
+  situational?: boolean;
+  /** A key of this view alone (the log view's search, the diff's scrolling): the footer puts it before the task keys. */
+  ofView?: boolean;
 }
 
 /** Footer hints for the current scope and selection: hidden commands left out, others dimmed with a reason. */
@@ -274,7 +278,14 @@ export function footerHints(state: AppState, scope: Scope, registry: readonly An
       continue;
     }
     seen.add(dup);
-    hints.push({ id: spec.id, keys: label, title: spec.title, ...(reason ? { disabled: reason } : {}) });
+    hints.push({
+      id: spec.id,
+      keys: label,
+      title: spec.title,
+      ...(reason ? { disabled: reason } : {}),
+      ...(spec.hideWhenDisabled ? { situational: true } : {}),
+      ...(scope !== 'main' && Object.keys(spec.keys ?? {}).length === 1 ? { ofView: true } : {}),
+    });
   }
   // Without a selection every task hint would be dimmed for the same reason: show none of them.
   return focusedTask(state) ? hints : hints.filter((h) => !h.disabled || h.id === 'spawn_task');
@@ -319,4 +330,21 @@ export function helpRows(registry: readonly AnyCommandSpec[] = commands): HelpRo
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * Why each help row's command does nothing right now, by row id: the help overlay shows these,
+ * since the footer leaves unavailable keys out. Commands sharing a row give the first one's reason.
+ */
+export function unavailableNow(
+  state: AppState,
+  registry: readonly AnyCommandSpec[] = commands,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of helpRows(registry)) {
+    const spec = registry.find((c) => c.id === row.id);
+    const reason = spec?.keys ? disabledNow(spec, { ...state, overlay: null }) : undefined;
+    if (reason) out[row.id] = reason;
+  }
+  return out;
 }

@@ -26,6 +26,9 @@ import { requestCommands } from './request-commands.js';
 import { answerPicked } from './request-screen-commands.js';
 import { copyResult } from './copy-command.js';
 import { openFolder } from './open-folder-command.js';
+import * as ts from './tail-search-commands.js';
+import * as hc from './help-commands.js';
+import * as rs from './result-scroll-commands.js';
 
 export { defineCommand } from './define.js';
 
@@ -72,11 +75,14 @@ export const commands = [
   tailPageUp,
   tailPageDown,
   tailFollow,
+  ...[ts.tailSearch, ts.tailSearchOlder, ts.tailSearchNewer],
+  ...[rs.resultDown, rs.resultUp, rs.resultPageDown, rs.resultPageUp],
   message,
   pttTap,
   setNoticeMode,
   noticeLog,
   help,
+  ...[hc.helpDown, hc.helpUp, hc.helpPageDown, hc.helpPageUp],
   quit,
 ] as const;
 

@@ -31,8 +31,6 @@ export const selectPrev = screenCommand({
 export const toggleFinished = screenCommand({
   id: 'toggle_finished',
   title: 'hide done',
-  // Shares the selection's help row so the help overlay still fits 80×24.
-  helpGroup: 'select',
   description: 'Hide finished tasks from the table, or show them again (h).',
   keys: { main: ['h'] },
   noVoiceReason: 'Hiding rows only changes what the table shows.',
@@ -51,8 +49,8 @@ export const back = screenCommand({
 export const tailFilter = screenCommand({
   id: 'tail_filter',
   title: 'filter',
-  description: 'Cycle the log filter: all output, assistant text, tool actions, errors.',
-  keys: { tail: ['/', 'tab'] },
+  description: 'Cycle the log filter: all output, assistant text, tool actions, errors (Tab; / searches).',
+  keys: { tail: ['tab'] },
   noVoiceReason: 'Filters only change what the log view shows.',
   action: async (ctx) => {
     ctx.store.dispatch({ type: 'tail/filter' });
@@ -113,8 +111,7 @@ export const tailFollow = screenCommand({
 
 export const noticeLog = screenCommand({
   id: 'notice_log',
-  title: 'notices',
-  helpGroup: 'notices',
+  title: 'notice log',
   description: 'Show the last 50 notices, newest first (N or Esc closes).',
   keys: { main: ['N'], result: ['N'] },
   noVoiceReason: 'The notice log is for reading on the screen; the assistant already spoke them.',
@@ -123,8 +120,10 @@ export const noticeLog = screenCommand({
 
 export const help = screenCommand({
   id: 'help',
+  helpGroup: 'help',
   title: 'help',
-  description: 'Show every key and voice tool.',
+  description:
+    'Show every key and voice tool, with why a key does nothing right now (↑/↓ and PgUp/PgDn move through the list).',
   keys: { main: ['?'], tail: ['?'], result: ['?'] },
   noVoiceReason: 'The assistant already knows its tools; this overlay is for the keyboard.',
   action: { type: 'overlay/help' },

@@ -10,6 +10,7 @@ import {
   footerHints,
   formUnavailable,
   helpRows,
+  unavailableNow,
   type KeyHint,
 } from '../commands/keymap.js';
 import type { AppStore } from '../state/bind.js';
@@ -79,7 +80,7 @@ function Screen({ tickMs }: { tickMs: number }) {
 
   const width = Math.max(20, columns);
   const noticeLines = Math.min(2, s.notices.length);
-  const footerLines = hints.length ? 2 : 0;
+  const footerLines = hints.length ? 1 : 0;
   // Status bar (2), notices, footer, and one spare line so Ink never fills the screen (that clears it).
   const body = Math.max(4, rows - 2 - noticeLines - footerLines - 1);
 
@@ -91,6 +92,8 @@ function Screen({ tickMs }: { tickMs: number }) {
         rows={s.requests.length ? help : help.filter((r) => !REQUEST_HELP_IDS.has(r.id))}
         width={width}
         height={body}
+        row={overlay.row}
+        unavailable={unavailableNow(s, ctx.commands.registry)}
       />
     );
   } else if (overlay?.kind === 'diff') {
@@ -121,12 +124,13 @@ function Screen({ tickMs }: { tickMs: number }) {
         filter={v.filter}
         scroll={v.scroll}
         follow={v.follow}
+        search={v.search}
         width={width}
         height={body}
       />
     );
   } else if (s.view.kind === 'result' && s.tasks[s.view.taskId]) {
-    main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} />;
+    main = <ResultCard task={s.tasks[s.view.taskId]!} now={now} width={width} height={body} scroll={s.view.scroll} />;
   } else {
     const selectedRequest = requestOf(s, s.selectedId);
     const pinned = tasks.filter((t) => needsAttention(t.status)).length;
@@ -188,7 +192,7 @@ function Screen({ tickMs }: { tickMs: number }) {
         {main}
       </Box>
       <MemoNotices notices={s.notices} max={noticeLines} />
-      {hints.length ? <Footer hints={hints} width={width} height={footerLines} /> : null}
+      {hints.length ? <Footer hints={hints} width={width} /> : null}
     </Box>
   );
 }

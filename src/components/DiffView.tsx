@@ -2,7 +2,7 @@
 /* @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { DiffSearch } from '../state/diff-search.js';
-import { DiffSearchLine, highlight } from './DiffSearchLine.js';
+import { DiffSearchLine, highlight } from './SearchLine.js';
 
 /** Props of {@link DiffView}. */
 export interface DiffViewProps {

@@ -12,10 +12,12 @@ export interface ResultCardProps {
   width: number;
   /** Lines available. */
   height: number;
+  /** Lines of the final text scrolled past (↑/↓, PgUp/PgDn). */
+  scroll?: number | undefined;
 }
 
 /** What a task produced: final text, status or failure reason, cost (of its budget), turns, files touched, elapsed. */
-export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
+export function ResultCard({ task: t, now, width, height, scroll = 0 }: ResultCardProps) {
   const ms = agentRunMs(t, now);
   const el = ms === undefined ? '—' : shortDuration(ms);
   const cost = t.budgetUsd === undefined ? taskCost(t) : `${taskCost(t)} of ${money(t.budgetUsd)} budget`;
@@ -37,7 +39,11 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
     (t.status === 'running' || t.status === 'queued' ? 'Still working — no final text yet.' : 'No final text.');
   // Border and padding take 4 columns.
   const lines = wrapText(text, Math.max(10, width - 4));
-  const shown = lines.slice(0, lines.length > textRows ? Math.max(1, textRows - 1) : textRows);
+  // A text longer than the card scrolls: one line says what lies above and below.
+  const rows = lines.length > textRows ? Math.max(1, textRows - 1) : textRows;
+  const top = Math.max(0, Math.min(scroll, lines.length - rows));
+  const shown = lines.slice(top, top + rows);
+  const below = lines.length - top - shown.length;
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={Math.max(20, width)}>
       <Text wrap="truncate-end">
@@ -63,7 +69,9 @@ export function ResultCard({ task: t, now, width, height }: ResultCardProps) {
         </Text>
       ))}
       {lines.length > shown.length ? (
-        <Text dimColor>{`… ${lines.length - shown.length} more lines (open the log with Esc, Enter)`}</Text>
+        <Text dimColor wrap="truncate-end">
+          {`${below > 0 ? `↓ more: ${below} lines` : 'end of text'}${top > 0 ? ` · ${top} above` : ''} · ↑/↓ PgUp/PgDn scroll`}
+        </Text>
       ) : null}
     </Box>
   );

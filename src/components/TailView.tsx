@@ -7,6 +7,8 @@ import type { TailFilter, TailLog } from '../state/types.js';
 import type { TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import { STATUS_COLOR, wrapText } from './format.js';
 import { promptBlock } from './run-prompts.js';
+import { highlight, SearchLine } from './SearchLine.js';
+import type { TextSearch } from '../state/text-search.js';
 
 /** Props of {@link TailView}. */
 export interface TailViewProps {
@@ -18,6 +20,8 @@ export interface TailViewProps {
   width: number;
   /** Lines available, header included. */
   height: number;
+  /** The search (`/`, `n`/`N`), once one was started. */
+  search?: TextSearch | undefined;
 }
 
 function colorOf(e: TaskOutputEntry): string | undefined {
@@ -43,13 +47,16 @@ function colorOf(e: TaskOutputEntry): string | undefined {
  * reads the pages), live output appended while the window reaches the end. Scrolled by entries;
  * in follow mode the newest entry is always at the bottom.
  */
-export function TailView({ task, log, filter, scroll, follow, width, height }: TailViewProps) {
+export function TailView({ task, log, filter, scroll, follow, width, height, search }: TailViewProps) {
   // The log holds up to 5,000 entries and the screen redraws up to 30 times a second: filter it
   // only when the log or the filter changed, not on every spinner tick or other task's output.
   const all = log?.entries;
   const entries = useMemo(() => (all ? filterEntries(all, filter) : []), [all, filter]);
   const end = Math.max(0, entries.length - scroll);
-  const body = Math.max(1, height - 1);
+  // The search line takes the last line while a search is open or has a query.
+  const searching = !!(search?.typing || search?.query);
+  const query = search && !search.typing ? search.query : '';
+  const body = Math.max(1, height - 1 - (searching ? 1 : 0));
   const lines: { key: string; text: string; color: string | undefined }[] = [];
   for (let i = end - 1; i >= 0 && lines.length < body; i--) {
     const e = entries[i]!;
@@ -92,10 +99,13 @@ export function TailView({ task, log, filter, scroll, follow, width, height }: T
       ) : (
         lines.map((l) => (
           <Text key={l.key} color={l.color} wrap="truncate-end">
-            {l.text || ' '}
+            {query ? highlight(l.text, query) : l.text || ' '}
           </Text>
         ))
       )}
+      {searching && search ? (
+        <SearchLine search={search} where={search.note ?? ''} stepKeys="n older · N newer" />
+      ) : null}
     </Box>
   );
 }

@@ -7,6 +7,7 @@ import type { LineEdit } from '../input/line-editor.js';
 import type { PttMode } from '../input/types.js';
 import type { DiffSearchOp } from './diff-search.js';
 import type { RequestUiAction } from './request-ui.js';
+import type { TailSearchAction } from './tail-search.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, LogPage, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { ConfirmRequest, FormState, KeyArrival, Notice, NoticeKind, RequestView, TailFilter } from './types.js';
@@ -67,7 +68,13 @@ export type Action =
   /** Positive = towards older entries. */
   | { type: 'tail/scroll'; delta: number }
   | { type: 'tail/follow' }
+  /** The log view's search (state/tail-search.ts). */
+  | TailSearchAction
   | { type: 'overlay/help' }
+  /** Scrolls the result card's final text (positive = down). */
+  | { type: 'result/scroll'; delta: number }
+  /** Moves the help overlay's cursor row by `delta`, within `[0, max]`. */
+  | { type: 'help/move'; delta: number; max: number }
   /** Opens the diff view of a task; `diff/scroll` moves it (positive = down), to the line `to` when given. */
   | { type: 'diff/open'; taskId: number; title: string; lines: string[] }
   | { type: 'diff/scroll'; delta: number; to?: number }

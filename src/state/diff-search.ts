@@ -1,33 +1,17 @@
 /**
  * Searching inside the diff view: `/` opens a one-line query under the diff, Enter moves the view
  * to the next line that holds the text, `n`/`N` to the next/previous one (wrapping around). The
- * search is case-insensitive and plain text (no patterns), as in a pager.
+ * query line and the matching are the shared text search of state/text-search.ts.
  */
-import { applyEdit, lineAt, type LineEdit, type LineState } from '../input/line-editor.js';
 import { findLine } from './diff-view.js';
+import { editQueryLine, submittedQuery, type TextSearch, type TextSearchOp } from './text-search.js';
 import type { AppState } from './types.js';
 
-/** The search state of an open diff view. */
-export interface DiffSearch {
-  /** The last query sent with Enter; `n`/`N` look for it. Empty before the first search. */
-  query: string;
-  /** The query line while it is open (after `/`, before Enter or Esc). */
-  typing?: LineState;
-  /** What the last search found, when it did not simply move: "no match", "wrapped to the top". */
-  note?: string;
-}
+/** The search state of an open diff view (the shared text search, state/text-search.ts). */
+export type DiffSearch = TextSearch;
 
 /** What a `diff/search` action does. */
-export type DiffSearchOp =
-  | { kind: 'open' }
-  | { kind: 'edit'; edit: LineEdit }
-  | { kind: 'submit' }
-  | { kind: 'cancel' }
-  /** `n` (1) or `N` (-1). */
-  | { kind: 'step'; dir: 1 | -1 };
-
-/** Longest query kept: a search line is one screen line. */
-const MAX_QUERY = 200;
+export type DiffSearchOp = TextSearchOp;
 
 /** The last line at or before `from` (wrapping around) that contains `query` (case-insensitive), or undefined. */
 export function findLineBack(lines: readonly string[], query: string, from: number): number | undefined {
@@ -65,24 +49,20 @@ export function diffSearchReducer(state: AppState, op: DiffSearchOp): AppState {
     ...state,
     overlay: { ...o, scroll, search: next },
   });
+  const edited = editQueryLine(search, op);
+  if (edited) return edited === search ? state : set(edited);
   switch (op.kind) {
-    case 'open':
-      // The last query is offered again, as a pager does; typing replaces or extends it.
-      return set({ query: search.query, typing: lineAt(search.query) });
-    case 'edit':
-      if (!search.typing || op.edit.name === 'newline') return state;
-      return set({ ...search, typing: applyEdit(search.typing, op.edit, MAX_QUERY) });
-    case 'cancel':
-      return set({ query: search.query });
     case 'submit': {
-      const query = (search.typing?.value ?? search.query).replace(/\s+/g, ' ');
-      if (query.trim() === '') return set({ query: '' });
+      const query = submittedQuery(search);
+      if (query === '') return set({ query: '' });
       // A match on the top line counts: the view is already there.
       return jump(o.lines, query, o.scroll, 1, set);
     }
     case 'step':
       if (search.query === '') return set({ query: '', note: 'no search yet: press / to search' });
       return jump(o.lines, search.query, o.scroll + op.dir, op.dir, set);
+    default:
+      return state;
   }
 }
 

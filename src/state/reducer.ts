@@ -13,6 +13,7 @@ import { cleanAction } from './screen-text.js';
 import { pruneRequestUi, requestUiReducer } from './request-ui.js';
 import { matchesFilter } from './selectors.js';
 import { tableTasks } from './task-order.js';
+import { tailSearchReducer } from './tail-search.js';
 import { appendLive, appendNewer, compareCursor, loadNewest, openWindow, prependOlder } from './tail-window.js';
 import { TAIL_FILTERS, type AppState, type FormState, type Notice, type NoticeKind } from './types.js';
 
@@ -376,12 +377,30 @@ export function reducer(state: AppState, raw: Action): AppState {
       if (v.kind !== 'tail') return state;
       return { ...state, view: { ...v, scroll: 0, follow: true } };
     }
+    case 'tail/search':
+    case 'tail/search-state':
+    case 'tail/search-found':
+      return tailSearchReducer(state, action);
     case 'diff/open':
     case 'diff/scroll':
     case 'diff/search':
       return diffReducer(state, action);
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help' } };
+    case 'result/scroll': {
+      const v = state.view;
+      if (v.kind !== 'result') return state;
+      // The card clamps the bottom exactly (it knows its width); here to the text's line count.
+      const max = (state.tasks[v.taskId]?.resultText ?? '').split('\n').length;
+      const scroll = Math.max(0, Math.min(max, (v.scroll ?? 0) + action.delta));
+      return scroll === (v.scroll ?? 0) ? state : { ...state, view: { ...v, scroll } };
+    }
+    case 'help/move': {
+      const o = state.overlay;
+      if (o?.kind !== 'help') return state;
+      const row = Math.max(0, Math.min(action.max, (o.row ?? 0) + action.delta));
+      return row === (o.row ?? 0) ? state : { ...state, overlay: { kind: 'help', row } };
+    }
     case 'overlay/notices':
       return { ...state, overlay: { kind: 'notices' } };
     case 'overlay/close':

@@ -5,6 +5,7 @@
 import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { DiffSearch } from './diff-search.js';
+import type { TextSearch } from './text-search.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode, TranscriptEntry } from '../session/types.js';
 import type { LogCursor, TaskOutputEntry, TaskRecord } from '../tasks/types.js';
 import type { FormHistory } from './form-history.js';
@@ -53,8 +54,11 @@ export type BaseView =
       scroll: number;
       /** Stick to the newest entry as output arrives. */
       follow: boolean;
+      /** The search (`/`, `n`/`N`), once one was started (state/tail-search.ts). */
+      search?: TextSearch;
     }
-  | { kind: 'result'; taskId: number };
+  /** `scroll`: lines of the final text scrolled past (↑/↓, PgUp/PgDn). */
+  | { kind: 'result'; taskId: number; scroll?: number };
 
 /** Forms that collect text before a command runs. */
 export type FormKind = 'new-task' | 'follow-up' | 'message' | 'deny-reason';
@@ -125,7 +129,8 @@ export interface KeyArrival {
 
 /** Overlays drawn over the base view. */
 export type Overlay =
-  | { kind: 'help' }
+  /** `row`: the help row under the cursor (↑/↓ move it; the overlay scrolls to keep it in view). */
+  | { kind: 'help'; row?: number }
   /** A task's changes as a unified diff (lines already cleaned for the screen), scrolled to `scroll`. */
   | { kind: 'diff'; taskId: number; title: string; lines: readonly string[]; scroll: number; search?: DiffSearch }
   /** `N`: the last notices, newest first. */

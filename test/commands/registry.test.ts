@@ -178,7 +178,12 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    expect(rows).toHaveLength(commands.length - 7 - 15 - 15); // select ×3, scroll ×5, notices ×2, worktrees ×17 and answer ×15 share rows
+    // select ×2, scroll ×5, worktrees ×17, answer ×13, log search ×3, help ×5, card scroll ×4 share rows.
+    expect(rows).toHaveLength(commands.length - 1 - 4 - 16 - 12 - 2 - 4 - 3);
+    // h and N have rows of their own.
+    expect(rows.find((r) => r.id === 'toggle_finished')).toMatchObject({ keys: 'h', title: 'hide done' });
+    expect(rows.find((r) => r.id === 'notice_log')).toMatchObject({ keys: 'N', title: 'notice log' });
+    expect(rows.find((r) => r.id === 'tail_search')).toMatchObject({ keys: '/ n N', title: 'log search' });
     expect(rows.find((r) => r.id === 'tail_scroll_up')).toMatchObject({
       title: 'scroll',
       keys: '↑/k ↓/j PgUp PgDn End/F',
@@ -190,6 +195,6 @@ describe('footer hints and help rows', () => {
     });
     expect(rows.find((r) => r.id === 'get_task_result')!.keys).toBe('r');
     expect(rows.find((r) => r.id === 'back')!.keys).toBe('Esc/?/N');
-    expect(rows.find((r) => r.id === 'tail_filter')!.keys).toBe('/ Tab');
+    expect(rows.find((r) => r.id === 'tail_filter')!.keys).toBe('Tab');
   });
 });

@@ -1,7 +1,7 @@
 // `/` search in the diff view, driven by keys through the whole App.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReactElement } from 'react';
-import { highlight } from '../../src/components/DiffSearchLine.js';
+import { highlight } from '../../src/components/SearchLine.js';
 import { KEY, mount } from './harness.js';
 
 type Mounted = Awaited<ReturnType<typeof mount>>;

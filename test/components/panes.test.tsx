@@ -77,17 +77,21 @@ describe('TaskTable', () => {
 });
 
 describe('Footer and notices', () => {
-  it('dims disabled hints with their reason', () => {
+  it('leaves keys that do nothing now out (their reasons are in ?) and keeps ? help on the one line', () => {
     const f = frameOf(
       <Footer
-        width={80}
+        width={46}
         hints={[
           { id: 'spawn_task', keys: 'n', title: 'new task' },
           { id: 'cancel_task', keys: 'q', title: 'cancel', disabled: 'task 2 is already completed' },
+          { id: 'get_task_status', keys: 'Enter', title: 'open log' },
+          { id: 'get_task_result', keys: 'r', title: 'result' },
+          { id: 'follow_up_task', keys: 'f', title: 'follow-up' },
+          { id: 'help', keys: '?', title: 'help' },
         ]}
       />,
     );
-    expect(f.split('\n')[0]).toBe('n new task  q cancel (task 2 is already completed)');
+    expect(f).toBe('n new task  Enter open log  r result  ? help');
   });
 
   it('shows the newest notices with a mark per level', () => {

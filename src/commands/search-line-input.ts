@@ -1,16 +1,15 @@
 /**
- * The keys of the diff view's open query line (see diff-search-commands.ts): typing, not commands.
+ * The keys of an open search query line (the diff view's and the log view's, see
+ * state/text-search.ts): typing, not commands. key-input.ts hands them here instead of the key map.
  */
-import type { DiffSearchOp } from '../state/diff-search.js';
-import type { Dispatcher } from './dispatch.js';
+import type { TextSearchOp } from '../state/text-search.js';
 import { formKeyAction, keyNameOf, type KeyLike } from './keymap.js';
 
 /**
- * One key while the diff view's query line is open: Enter searches, Esc or Ctrl+C closes the
- * line (the diff stays open), the line editor's keys edit the query, anything else is ignored.
+ * One key while a query line is open: Enter searches, Esc or Ctrl+C closes the line (the view
+ * stays open), the line editor's keys edit the query, anything else is ignored.
  */
-export function diffSearchKey(commands: Dispatcher, input: string, key: KeyLike): void {
-  const dispatch = (op: DiffSearchOp) => commands.ctx.store.dispatch({ type: 'diff/search', op });
+export function searchLineKey(dispatch: (op: TextSearchOp) => void, input: string, key: KeyLike): void {
   if (keyNameOf(input, key) === 'ctrl+c') return dispatch({ kind: 'cancel' });
   const action = formKeyAction(input, key);
   if (action?.kind === 'close') dispatch({ kind: 'cancel' });
