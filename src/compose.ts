@@ -174,6 +174,8 @@ export async function composeApp(
     requests: permissions.desk,
     followUps: new FollowUpQueue(tasks),
     clipboard: createTerminalClipboard((d) => process.stdout.write(d)),
+    startDir: process.cwd(),
+    ...(settings.hosts ? { hosts: hostPlacements(settings.hosts) } : {}),
   };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
   // Realtime, and evaluating it cost about a tenth of a second of cold start.

@@ -102,7 +102,7 @@ function Screen({ tickMs }: { tickMs: number }) {
     const blocked = formUnavailable(s, ctx.commands.registry);
     main =
       overlay.form.kind === 'new-task' ? (
-        <NewTaskForm form={overlay.form} width={fw} />
+        <NewTaskForm form={overlay.form} width={fw} height={body} />
       ) : overlay.form.kind === 'follow-up' ? (
         <FollowUpForm form={overlay.form} width={fw} blocked={blocked} />
       ) : (

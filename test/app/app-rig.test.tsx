@@ -175,11 +175,11 @@ describe('app rig (real services, fake network edge)', () => {
 
     await r.key('n');
     await until(() => /New task/.test(r.frame()), 'the form');
-    await r.type('notes');
-    await r.key(KEY.tab);
     await r.type('api');
     await r.key(KEY.tab);
     await r.type('Write NOTES.md. scenario:write-file');
+    await r.key(KEY.tab);
+    await r.type('notes');
     await r.key(KEY.enter);
     await until(() => /notes/.test(r.frame()) && /running|completed/.test(r.frame()), 'the task in the table');
     await until(() => r.app.tasks.get(1)?.status === 'completed', 'the agent to finish');
