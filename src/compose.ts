@@ -17,6 +17,7 @@ import { FollowUpQueue } from './tasks/follow-up-queue.js';
 import { requestNotice } from './commands/wording/request-notices.js';
 import { agentTaskOptions } from './config/agent-options.js';
 import type { ShutdownPolicy } from './tasks/types.js';
+import { readEarlierTranscript } from './session/transcript-history.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
 import type { ToolHost } from './session/types.js';
@@ -224,6 +225,10 @@ export async function composeApp(
   const onRequest = (req: PendingRequest): void => voice.notify(requestNotice(req, tasks.get(req.task), Date.now()));
   permissions.broker.on('request', onRequest);
 
+  // Earlier runs' conversation goes on screen before anything of this run can arrive.
+  for (const entry of await readEarlierTranscript(join(settings.stateDir, 'transcript.jsonl'))) {
+    store.dispatch({ type: 'transcript/upsert', entry });
+  }
   const unbinds = [
     bindTaskManager(store, tasks),
     bindVoiceSession(store, voice),

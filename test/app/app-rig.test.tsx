@@ -165,6 +165,32 @@ describe('app rig (real services, fake network edge)', () => {
     await until(() => /Notes were done while you were away/.test(r.frame()), 'the spoken answer in the transcript');
   });
 
+  it('the conversation of the earlier run is shown again after a start, above a separator', async () => {
+    const r = await rig(
+      () => undefined,
+      (stateDir) => {
+        mkdirSync(stateDir, { recursive: true });
+        const entry = (id: string, role: string, text: string) =>
+          `${JSON.stringify({ id, role, text, final: true, at: 1_760_000_000_000 })}\n`;
+        writeFileSync(
+          join(stateDir, 'transcript.jsonl'),
+          entry('item_a', 'user', 'how is the api task doing') +
+            '{"torn":\n' +
+            entry('item_b', 'assistant', 'Still running, turn 12.\u001b]0;pwned\u0007'),
+        );
+      },
+    );
+    await until(
+      () => /— earlier —/.test(r.frame()),
+      () => `the separator in\n${r.frame()}`,
+    );
+    const f = r.frame();
+    expect(f).toContain('you how is the api task doing');
+    expect(f).toContain('assistant Still running, turn 12.');
+    expect(f).not.toContain('pwned');
+    expect(f.indexOf('Still running')).toBeLessThan(f.indexOf('— earlier —'));
+  });
+
   it('keys: the new-task form starts a real agent; its completion is announced at an idle moment', async () => {
     const r = await rig((ctx) =>
       ctx.newSystemTexts.some((t) => /Task 1 "notes" in api finished/.test(t))
