@@ -18,6 +18,7 @@ import { requestNotice } from './commands/wording/request-notices.js';
 import { agentTaskOptions } from './config/agent-options.js';
 import type { ShutdownPolicy } from './tasks/types.js';
 import { readEarlierTranscript } from './session/transcript-history.js';
+import { bindStartEarcon } from './audio/task-start-earcon.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
 import type { ToolHost } from './session/types.js';
@@ -85,6 +86,7 @@ export const realtimeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, 
     latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
     isTalkHeld,
     noticeMode: settings.notices,
+    earconBeforeNotice: settings.earconBeforeNotice,
     pricing: pricingFrom(settings),
   });
 
@@ -237,6 +239,7 @@ export async function composeApp(
     bindNoticeExpiry(store),
     ...(placed ? [bindHostConnections(store, placed, Date.now, tasks), () => placed.close()] : []),
     bindPermissions(store, permissions.broker),
+    bindStartEarcon(tasks, audio.output, () => voice.noticeMode() !== 'off'),
     ...(ctx.followUps ? [bindFollowUps(store, ctx.followUps)] : []),
   ];
 
