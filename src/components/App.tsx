@@ -34,6 +34,7 @@ import { ResultCard } from './ResultCard.js';
 import { StatusBar } from './StatusBar.js';
 import { TailView } from './TailView.js';
 import { TaskTable } from './TaskTable.js';
+import { askHint } from './talk-status.js';
 import { TranscriptPane } from './TranscriptPane.js';
 
 /** Props of {@link App}. */
@@ -144,6 +145,7 @@ function Screen({ tickMs }: { tickMs: number }) {
           now={now}
           frame={frame}
           needsYou={needsYouOf(s.requests)}
+          ask={askHint(s.ptt.mode, s.connection)}
         />
         {lay.rule || selectedRequest ? <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text> : null}
         {selectedRequest && lower > 0 ? (

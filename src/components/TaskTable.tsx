@@ -18,6 +18,8 @@ export interface TaskTableProps {
   frame: number;
   /** Tasks waiting for a decision: id → what they ask ("wants to run `npm test`"). */
   needsYou?: Readonly<Record<number, string>>;
+  /** The empty table's suggestion, naming the active talk key (talk-status.ts askHint). */
+  ask?: string;
 }
 
 interface Column {
@@ -108,12 +110,12 @@ export function tableLinesFor(count: number): number {
 }
 
 /** The task table: one row per task, the selected one marked; tasks needing attention always shown. */
-export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou }: TaskTableProps) {
+export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou, ask }: TaskTableProps) {
   const cols = columnsFor(width, needsYou);
   if (tasks.length === 0) {
     return (
       <Text dimColor wrap="truncate-end">
-        No tasks yet — press n to start one, or ask the assistant.
+        {`No tasks yet — ${ask ?? 'press n to start one, or ask the assistant'}.`}
       </Text>
     );
   }
