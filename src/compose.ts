@@ -17,6 +17,8 @@ import { FollowUpQueue } from './tasks/follow-up-queue.js';
 import { requestNotice } from './commands/wording/request-notices.js';
 import { agentTaskOptions } from './config/agent-options.js';
 import type { ShutdownPolicy } from './tasks/types.js';
+import { readEarlierTranscript } from './session/transcript-history.js';
+import { bindStartEarcon } from './audio/task-start-earcon.js';
 import { RealtimeEngine } from './session/realtime/realtime-engine.js';
 import type { VoiceEngine } from './session/voice-engine.js';
 import type { ToolHost } from './session/types.js';
@@ -84,6 +86,7 @@ export const realtimeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, 
     latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
     isTalkHeld,
     noticeMode: settings.notices,
+    earconBeforeNotice: settings.earconBeforeNotice,
     pricing: pricingFrom(settings),
   });
 
@@ -176,6 +179,8 @@ export async function composeApp(
     requests: permissions.desk,
     followUps: new FollowUpQueue(tasks),
     clipboard: createTerminalClipboard((d) => process.stdout.write(d)),
+    startDir: process.cwd(),
+    ...(settings.hosts ? { hosts: hostPlacements(settings.hosts) } : {}),
   };
   // The cascade engine (and the HTTP client it brings) loads only when chosen: most starts use
   // Realtime, and evaluating it cost about a tenth of a second of cold start.
@@ -224,6 +229,10 @@ export async function composeApp(
   const onRequest = (req: PendingRequest): void => voice.notify(requestNotice(req, tasks.get(req.task), Date.now()));
   permissions.broker.on('request', onRequest);
 
+  // Earlier runs' conversation goes on screen before anything of this run can arrive.
+  for (const entry of await readEarlierTranscript(join(settings.stateDir, 'transcript.jsonl'))) {
+    store.dispatch({ type: 'transcript/upsert', entry });
+  }
   const unbinds = [
     bindTaskManager(store, tasks),
     bindVoiceSession(store, voice),
@@ -232,6 +241,7 @@ export async function composeApp(
     bindNoticeExpiry(store),
     ...(placed ? [bindHostConnections(store, placed, Date.now, tasks), () => placed.close()] : []),
     bindPermissions(store, permissions.broker),
+    bindStartEarcon(tasks, audio.output, () => voice.noticeMode() !== 'off'),
     ...(ctx.followUps ? [bindFollowUps(store, ctx.followUps)] : []),
   ];
 

@@ -2,6 +2,7 @@
  * The one path every command takes, from a key or from the voice assistant:
  * validate (zod) → disabled? → confirm? (keys only) → run → activity line.
  */
+import { projectChoices } from './project-choices.js';
 import { errorText } from '../shared/errors.js';
 import { z } from 'zod';
 import type { FormKey } from '../state/actions.js';
@@ -214,8 +215,8 @@ export function createDispatcher(
     if (spec.form) {
       store.dispatch({ type: 'form/open', form: createForm(spec.form, spec.id, state) });
       if (spec.form === 'new-task') {
-        ctx.tasks.listProjects().then(
-          (projects) => store.dispatch({ type: 'form/projects', projects }),
+        projectChoices(ctx).then(
+          (choices) => store.dispatch({ type: 'form/projects', ...choices }),
           // Completion is a convenience; typing the name still works without it.
           () => undefined,
         );

@@ -1,6 +1,7 @@
 /**
  * The forms a key press opens, and how a filled form becomes command args.
  */
+import { deriveTaskName } from './task-name.js';
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, FormField, FormKind, FormState } from '../state/types.js';
 import { denyReasonForm } from './deny-reason-form.js';
@@ -26,9 +27,15 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
         title: 'New task',
         focus: 0,
         fields: [
-          { name: 'name', label: 'Name', value: '', placeholder: 'e.g. fix-login' },
-          { name: 'project', label: 'Project', value: '', placeholder: 'a directory under a root; Tab completes' },
+          // The project first: it is what a person knows before the words of the prompt.
+          {
+            name: 'project',
+            label: 'Project',
+            value: '',
+            placeholder: 'a folder under a root; Tab completes, . = here',
+          },
           { name: 'prompt', label: 'Prompt', value: '', placeholder: 'what the agent should do' },
+          { name: 'name', label: 'Name', value: '', optional: true, placeholder: 'made from the prompt' },
           { name: 'model', label: 'Model', value: '', optional: true, placeholder: 'default' },
           {
             name: 'permissionMode',
@@ -90,7 +97,10 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
   }
 }
 
-/** Args for the form's command: trimmed values, empty optional fields left out, the task id added. */
+/**
+ * Args for the form's command: trimmed values, empty optional fields left out, the task id added.
+ * In the new-task form `.` names the start folder and an empty name is made from the prompt.
+ */
 export function formArgs(form: FormState): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const f of form.fields) {
@@ -99,5 +109,10 @@ export function formArgs(form: FormState): Record<string, unknown> {
     args[f.name] = v;
   }
   if (form.taskId !== undefined) args.task = form.taskId;
+  if (form.kind === 'new-task') {
+    if (args.project === '.' && form.startDir) args.project = form.startDir;
+    // Also without a prompt, so a refusal names the missing prompt rather than the name.
+    if (args.name === undefined) args.name = deriveTaskName(typeof args.prompt === 'string' ? args.prompt : '');
+  }
   return args;
 }

@@ -59,6 +59,10 @@ export interface CommandContext {
   clipboard?: ClipboardPort;
   /** Where `o` opens a task's folder ($VISUAL/$EDITOR); absent = the path is shown instead. */
   openFolder?: OpenFolderPort;
+  /** The folder voice-orch was started in: `.` in the new-task form's project field (commands/project-choices.ts). */
+  startDir?: string;
+  /** Configured remote hosts and their roots, offered as `host:project` in the new-task form. */
+  hosts?: Readonly<Record<string, { roots: readonly string[] }>>;
 }
 
 /** The context a command runs with: the shared context plus where the call came from. */

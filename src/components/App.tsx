@@ -37,6 +37,7 @@ import { ResultCard } from './ResultCard.js';
 import { StatusBar } from './StatusBar.js';
 import { TailView } from './TailView.js';
 import { TaskTable } from './TaskTable.js';
+import { askHint } from './talk-status.js';
 import { TranscriptPane } from './TranscriptPane.js';
 
 /** Props of {@link App}. */
@@ -107,7 +108,7 @@ function Screen({ tickMs }: { tickMs: number }) {
     const blocked = formUnavailable(s, ctx.commands.registry);
     main =
       overlay.form.kind === 'new-task' ? (
-        <NewTaskForm form={overlay.form} width={fw} />
+        <NewTaskForm form={overlay.form} width={fw} height={body} />
       ) : overlay.form.kind === 'deny-reason' ? (
         <DenyReasonForm form={overlay.form} request={requestOf(s, overlay.form.taskId)} width={fw} blocked={blocked} />
       ) : overlay.form.kind === 'follow-up' ? (
@@ -153,6 +154,7 @@ function Screen({ tickMs }: { tickMs: number }) {
           frame={frame}
           needsYou={needsYouOf(s.requests)}
           queued={s.followUpsQueued}
+          ask={askHint(s.ptt.mode, s.connection)}
         />
         {lay.rule || selectedRequest ? <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text> : null}
         {selectedRequest && lower > 0 ? (

@@ -5,6 +5,7 @@ import type { AudioLevel, AudioStatus } from '../audio/types.js';
 import type { PttMode } from '../input/types.js';
 import type { ConnectionState, CostSnapshot, LatencySnapshot, NoticeMode } from '../session/types.js';
 import { cut, levelMeter, money } from './format.js';
+import { talkLine } from './talk-status.js';
 
 /** Everything the status bar shows. */
 export interface StatusBarProps {
@@ -47,17 +48,6 @@ function connectionText(c: ConnectionState, now: number): { text: string; color:
   }
 }
 
-function pttText(m: PttMode): string {
-  switch (m.kind) {
-    case 'hold':
-      return `hold ${m.key} to talk`;
-    case 'toggle':
-      return `${m.key}: tap to talk${m.reason ? ` (${m.reason})` : ''}`;
-    case 'none':
-      return `no push-to-talk${m.reason ? `: ${m.reason}` : ''}`;
-  }
-}
-
 function audioProblem(label: string, s: AudioStatus): string | undefined {
   if (s.kind === 'unavailable' || s.kind === 'disabled') return `${label}: ${s.reason}`;
   return undefined;
@@ -85,7 +75,9 @@ export function StatusBar(p: StatusBarProps) {
   ]
     .filter(Boolean)
     .join(' · ');
-  const mic = audioProblem('mic', p.mic);
+  const talk = talkLine(p.ptt, p.talking, p.mic, p.connection, p.talking ? levelMeter(p.level) : '');
+  // The talk status says "no microphone" itself when that is why talking would hear nothing.
+  const mic = talk.micShown ? undefined : audioProblem('mic', p.mic);
   const speaker = audioProblem('speaker', p.speaker);
   const w = Math.max(20, p.width);
   // The connection state matters most: the facts (cost, latency, model) get at most a third of the line.
@@ -99,13 +91,9 @@ export function StatusBar(p: StatusBarProps) {
         <Text dimColor>{` · ${facts}`}</Text>
       </Text>
       <Text wrap="truncate-end">
-        {p.talking ? (
-          <Text color="red" bold>{`● talking ${levelMeter(p.level)}`}</Text>
-        ) : p.connection.kind === 'disabled' ? (
-          <Text color="yellow">keyboard only</Text>
-        ) : (
-          <Text color={p.ptt.kind === 'none' ? 'yellow' : undefined}>{pttText(p.ptt)}</Text>
-        )}
+        <Text color={talk.color} bold={talk.bold}>
+          {talk.text}
+        </Text>
         {p.needsYou ? (
           <Text color="magenta" bold>{` · ${p.needsYou} task${p.needsYou === 1 ? ' needs' : 's need'} you`}</Text>
         ) : null}

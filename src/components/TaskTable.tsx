@@ -21,6 +21,8 @@ export interface TaskTableProps {
   needsYou?: Readonly<Record<number, string>>;
   /** Follow-ups queued behind running runs, by task id (shown before the activity). */
   queued?: Readonly<Record<number, readonly string[]>>;
+  /** The empty table's suggestion, naming the active talk key (talk-status.ts askHint). */
+  ask?: string;
 }
 
 interface Column {
@@ -116,12 +118,12 @@ export function tableLinesFor(count: number): number {
 }
 
 /** The task table: one row per task, the selected one marked; tasks needing attention always shown. */
-export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou, queued }: TaskTableProps) {
+export function TaskTable({ tasks, selectedId, width, height, now, frame, needsYou, queued, ask }: TaskTableProps) {
   const cols = columnsFor(width, needsYou, queued);
   if (tasks.length === 0) {
     return (
       <Text dimColor wrap="truncate-end">
-        No tasks yet — press n to start one, or ask the assistant.
+        {`No tasks yet — ${ask ?? 'press n to start one, or ask the assistant'}.`}
       </Text>
     );
   }

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { agentPricesSchema, type AgentPrices } from '../tasks/agent-prices.js';
 import {
   DEFAULT_MIC_STREAM,
+  DEFAULT_EARCON_BEFORE_NOTICE,
   DEFAULT_NOTICE_MODE,
   DEFAULT_PERMISSION_MODE,
   DEFAULT_REALTIME_MODEL,
@@ -82,6 +83,7 @@ export const configFileSchema = z
     sameDirPolicy: z.enum(SAME_DIR_POLICIES).optional(),
     isolation: z.enum(ISOLATION_MODES).optional(),
     notices: z.enum(NOTICE_MODES).optional(),
+    earconBeforeNotice: z.boolean().optional(),
     agentEnv: z
       .object({
         drop: z.array(z.string().regex(ENV_NAME_PATTERN, ENV_NAME_MESSAGE)).optional(),
@@ -179,6 +181,8 @@ export interface Settings {
   /** Where a task works unless it names it: its own git worktree when needed (auto), always, or in place. */
   isolation: IsolationMode;
   notices: NoticeMode;
+  /** A spoken task notice is led by its earcon (done, failed, attention). */
+  earconBeforeNotice: boolean;
   stallTimeoutMs: number;
   /** How long a permission request waits before it is denied (default 60 min). */
   decisionTimeoutMs: number;
@@ -446,6 +450,7 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       sameDirPolicy: merged.sameDirPolicy ?? DEFAULT_SAME_DIR_POLICY,
       isolation: merged.isolation ?? DEFAULT_ISOLATION,
       notices: merged.notices ?? DEFAULT_NOTICE_MODE,
+      earconBeforeNotice: merged.earconBeforeNotice ?? DEFAULT_EARCON_BEFORE_NOTICE,
       stallTimeoutMs: (merged.stallTimeoutMinutes ?? 10) * 60_000,
       decisionTimeoutMs: (merged.decisionTimeoutMinutes ?? 60) * 60_000,
       highRiskCommands: merged.highRiskCommands ?? [],

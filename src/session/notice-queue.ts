@@ -2,7 +2,7 @@
  * Task notices waiting for an idle moment, batched into one spoken announcement.
  */
 import type { EarconKind } from '../audio/types.js';
-import { DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
+import { DEFAULT_EARCON_BEFORE_NOTICE, DEFAULT_NOTICE_MODE } from '../shared/settings-values.js';
 import type { NoticeMode, TaskNotice } from './types.js';
 
 /** Lower sorts first: a task waiting for the user, then failures and problems, then good news. */
@@ -57,13 +57,24 @@ export function earconFor(kind: TaskNotice['kind']): EarconKind {
   return 'done';
 }
 
+/** How the queue words and sounds its notices. */
+export interface NoticeQueueOptions {
+  /**
+   * The earcon of the batch's first notice (done, failed, attention) plays just before it is spoken
+   * (`earconBeforeNotice` in config.json). A request's earcon already played when it arrived.
+   */
+  earconBeforeNotice?: boolean;
+}
+
 /** Pending notices plus the delivery mode. Pure: the session decides when a moment is idle. */
 export class NoticeQueue {
   private pending: TaskNotice[] = [];
   private currentMode: NoticeMode;
+  private readonly earconFirst: boolean;
 
-  constructor(mode: NoticeMode = DEFAULT_NOTICE_MODE) {
+  constructor(mode: NoticeMode = DEFAULT_NOTICE_MODE, opts: NoticeQueueOptions = {}) {
     this.currentMode = mode;
+    this.earconFirst = opts.earconBeforeNotice ?? DEFAULT_EARCON_BEFORE_NOTICE;
   }
 
   mode(): NoticeMode {
@@ -92,12 +103,17 @@ export class NoticeQueue {
     return this.pending.length;
   }
 
-  /** Take every waiting notice as one batch (failures first), or null when empty. */
-  takeBatch(): { notices: TaskNotice[]; text: string } | null {
+  /**
+   * Take every waiting notice as one batch (failures first), or null when empty. `earcon` is the
+   * sound to play just before the batch is spoken (see {@link NoticeQueueOptions}).
+   */
+  takeBatch(): { notices: TaskNotice[]; text: string; earcon?: EarconKind } | null {
     if (this.pending.length === 0) return null;
     const notices = orderNotices(this.pending);
     this.pending = [];
-    return { notices, text: formatNoticeBatch(notices) };
+    const lead = notices[0]?.kind;
+    const earcon = this.earconFirst && lead !== undefined && lead !== 'request' ? earconFor(lead) : undefined;
+    return { notices, text: formatNoticeBatch(notices), ...(earcon ? { earcon } : {}) };
   }
 
   /** Put a batch back (the socket went away before it could be delivered). */

@@ -64,3 +64,6 @@ export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
 export const DEFAULT_REALTIME_MODEL = 'gpt-realtime';
 /** The assistant's voice. */
 export const DEFAULT_VOICE = 'marin';
+
+/** Whether a spoken task notice is led by its earcon (done, failed, attention) unless configured. */
+export const DEFAULT_EARCON_BEFORE_NOTICE = true;

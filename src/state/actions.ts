@@ -85,7 +85,7 @@ export type Action =
   | { type: 'overlay/close' }
   | { type: 'form/open'; form: FormState }
   | { type: 'form/key'; key: FormKey }
-  | { type: 'form/projects'; projects: string[] }
+  | { type: 'form/projects'; projects: string[]; startDir?: string }
   | { type: 'form/error'; error: string }
   | { type: 'form/busy'; busy: boolean }
   /** The open form was sent: remember its prompt/message in the history. */

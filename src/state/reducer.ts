@@ -416,7 +416,8 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'form/projects': {
       const o = state.overlay;
       if (o?.kind !== 'form') return state;
-      return { ...state, overlay: { kind: 'form', form: { ...o.form, projects: action.projects } } };
+      const startDir = action.startDir !== undefined ? { startDir: action.startDir } : {};
+      return { ...state, overlay: { kind: 'form', form: { ...o.form, projects: action.projects, ...startDir } } };
     }
     case 'form/error': {
       const o = state.overlay;

@@ -175,9 +175,14 @@ function cleaned(action: Action): Action {
       return { ...action, status: keep(action.status, cleanAudio(action.status)) };
     case 'form/open':
       return { ...action, form: keep(action.form, { ...action.form, title: sanitizeLine(action.form.title) }) };
-    case 'form/projects':
+    case 'form/projects': {
       // Completions become the typed value: a name that would need cleaning is left out, not changed.
-      return { ...action, projects: action.projects.filter((p) => sanitizeLine(p) === p) };
+      // So is a start folder that would (and with it the `.` that stands for it).
+      const { startDir, ...rest } = action;
+      const dirOk = startDir !== undefined && sanitizeLine(startDir) === startDir;
+      const projects = action.projects.filter((p) => sanitizeLine(p) === p && (p !== '.' || dirOk));
+      return { ...rest, projects, ...(dirOk ? { startDir } : {}) };
+    }
     case 'form/error':
       return { ...action, error: sanitizeText(action.error) };
     case 'confirm/open':

@@ -88,6 +88,8 @@ export interface FormState {
   taskId?: number;
   /** Completion candidates for a `project` field. */
   projects?: string[];
+  /** The folder `.` stands for in a `project` field: where voice-orch was started, when under a root. */
+  startDir?: string;
   /** Why the last submit was refused (shown inline). */
   error?: string;
   /** True while the submitted command runs. */

@@ -165,6 +165,32 @@ describe('app rig (real services, fake network edge)', () => {
     await until(() => /Notes were done while you were away/.test(r.frame()), 'the spoken answer in the transcript');
   });
 
+  it('the conversation of the earlier run is shown again after a start, above a separator', async () => {
+    const r = await rig(
+      () => undefined,
+      (stateDir) => {
+        mkdirSync(stateDir, { recursive: true });
+        const entry = (id: string, role: string, text: string) =>
+          `${JSON.stringify({ id, role, text, final: true, at: 1_760_000_000_000 })}\n`;
+        writeFileSync(
+          join(stateDir, 'transcript.jsonl'),
+          entry('item_a', 'user', 'how is the api task doing') +
+            '{"torn":\n' +
+            entry('item_b', 'assistant', 'Still running, turn 12.\u001b]0;pwned\u0007'),
+        );
+      },
+    );
+    await until(
+      () => /— earlier —/.test(r.frame()),
+      () => `the separator in\n${r.frame()}`,
+    );
+    const f = r.frame();
+    expect(f).toContain('you how is the api task doing');
+    expect(f).toContain('assistant Still running, turn 12.');
+    expect(f).not.toContain('pwned');
+    expect(f.indexOf('Still running')).toBeLessThan(f.indexOf('— earlier —'));
+  });
+
   it('keys: the new-task form starts a real agent; its completion is announced at an idle moment', async () => {
     const r = await rig((ctx) =>
       ctx.newSystemTexts.some((t) => /Task 1 "notes" in api finished/.test(t))
@@ -175,11 +201,11 @@ describe('app rig (real services, fake network edge)', () => {
 
     await r.key('n');
     await until(() => /New task/.test(r.frame()), 'the form');
-    await r.type('notes');
-    await r.key(KEY.tab);
     await r.type('api');
     await r.key(KEY.tab);
     await r.type('Write NOTES.md. scenario:write-file');
+    await r.key(KEY.tab);
+    await r.type('notes');
     await r.key(KEY.enter);
     await until(() => /notes/.test(r.frame()) && /running|completed/.test(r.frame()), 'the task in the table');
     await until(() => r.app.tasks.get(1)?.status === 'completed', 'the agent to finish');

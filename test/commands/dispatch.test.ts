@@ -150,17 +150,19 @@ describe('dispatchCommand', () => {
       return o.form;
     };
     expect(form().projects).toEqual(['api', 'app', 'web']);
-    d.formKey({ name: 'text', text: 'fix-login' });
-    d.formKey({ name: 'next' });
     d.formKey({ name: 'text', text: 'w' });
     d.formKey({ name: 'complete' });
-    expect(form().fields[1]!.value).toBe('web');
+    expect(form().fields[0]!.value).toBe('web');
+    d.formKey({ name: 'next' });
+    d.formKey({ name: 'next' });
+    d.formKey({ name: 'text', text: 'fix-login' });
     await d.submitForm();
     expect(form().error).toMatch(/prompt is required/);
-    expect(form().fields.map((f) => f.value)).toEqual(['fix-login', 'web', '', '', '', '', '', '', '', '']);
-    d.formKey({ name: 'next' });
+    expect(form().fields.map((f) => f.value)).toEqual(['web', '', 'fix-login', '', '', '', '', '', '', '']);
+    d.formKey({ name: 'prev' });
     d.formKey({ name: 'text', text: 'Fix the login bug' });
     expect(form().error).toBeUndefined();
+    d.formKey({ name: 'next' });
     d.formKey({ name: 'next' });
     d.formKey({ name: 'next' });
     d.formKey({ name: 'text', text: 'yolo' });
@@ -191,7 +193,7 @@ describe('dispatchCommand', () => {
       'Budget $',
       true,
     ]);
-    for (const text of ['capped', 'web', 'Fix it', '', '']) {
+    for (const text of ['web', 'Fix it', 'capped', '', '']) {
       if (text) d.formKey({ name: 'text', text });
       d.formKey({ name: 'next' });
     }

@@ -227,14 +227,14 @@ describe('new-task form', () => {
     const app = await mount({ tasks: four() });
     await app.press('n');
     expect(app.frame()).toContain('New task');
-    await app.press('fix-signup', KEY.tab, 'w', KEY.tab);
+    await app.press('w', KEY.tab);
     expect(app.frame()).toMatch(/Project:\s+web▍/);
-    await app.press(KEY.enter);
+    await app.press(KEY.tab, KEY.tab, 'fix-signup', KEY.enter);
     expect(app.frame()).toContain('prompt is required');
-    expect(app.frame()).toMatch(/Name:\s+fix-signup/);
+    expect(app.frame()).toMatch(/Name\?\s+fix-signup/);
     expect(app.frame()).toMatch(/Project:\s+web/);
     expect(app.tasks.calls).toEqual([]);
-    await app.press(KEY.tab, 'Make signup work', KEY.enter);
+    await app.press(KEY.up, 'Make signup work', KEY.enter);
     expect(app.tasks.calls).toEqual(['spawn fix-signup web']);
     expect(app.frame()).not.toContain('New task');
     expect(lineOf(app.frame(), /fix-signup/)).toMatch(/^› 6\s+\S running\s+fix-signup\s+web/);
@@ -243,7 +243,7 @@ describe('new-task form', () => {
   it('a whole form typed in one chunk (text, Tab, Enter as tmux sends them) submits', async () => {
     const app = await mount({ tasks: four() });
     await app.press('n');
-    await app.press('fix-signup\tw\t\tMake signup work\r');
+    await app.press('w\t\tMake signup work\tfix-signup\r');
     expect(app.tasks.calls).toEqual(['spawn fix-signup web']);
     expect(app.store.getState().overlay).toBeNull();
   });
@@ -251,10 +251,10 @@ describe('new-task form', () => {
   it('Esc cancels without spawning; typing q in a form is text, not a command', async () => {
     const app = await mount({ tasks: four() });
     await app.press('n', 'q?');
-    expect(app.frame()).toMatch(/Name:\s+q\?▍/);
+    expect(app.frame()).toMatch(/Project:\s+q\?▍/);
     expect(app.store.getState().overlay?.kind).toBe('form');
     await app.press(KEY.backspace);
-    expect(app.frame()).toMatch(/Name:\s+q▍/);
+    expect(app.frame()).toMatch(/Project:\s+q▍/);
     await app.press(KEY.esc);
     expect(app.frame()).not.toContain('New task');
     expect(app.tasks.calls).toEqual([]);

@@ -22,10 +22,10 @@ const value = (f: FormState | undefined) => f?.fields[f.focus]?.value;
 describe('history of the prompt fields and the message line', () => {
   it('a sent prompt comes back with ↑ in the next new-task form; ↓ gives back what was typed', async () => {
     const app = await mount();
-    await app.press('n', 'first', KEY.tab, 'w', KEY.tab, KEY.tab, 'Fix the login');
+    await app.press('n', 'w', KEY.tab, KEY.tab, 'Fix the login');
     await app.press(KEY.enter);
-    expect(app.tasks.calls).toEqual(['spawn first web']);
-    await app.press('n', 'second', KEY.tab, 'w', KEY.tab, KEY.tab, 'draft');
+    expect(app.tasks.calls).toEqual(['spawn fix-login web']);
+    await app.press('n', 'w', KEY.tab, KEY.tab, 'draft');
     const focused = () => {
       const o = app.store.getState().overlay;
       return o?.kind === 'form' ? o.form.fields[o.form.focus] : undefined;

@@ -35,6 +35,9 @@ export interface HarnessOptions {
   clock?: () => number;
   /** Where `y` copies to. */
   clipboard?: ClipboardPort;
+  /** The folder `.` stands for in the new-task form, and the configured hosts. */
+  startDir?: string;
+  hosts?: Readonly<Record<string, { roots: readonly string[] }>>;
 }
 
 export async function mount(opts: HarnessOptions = {}) {
@@ -67,6 +70,8 @@ export async function mount(opts: HarnessOptions = {}) {
     quit: (p) => quits.push(p),
     now,
     ...(opts.clipboard ? { clipboard: opts.clipboard } : {}),
+    ...(opts.startDir ? { startDir: opts.startDir } : {}),
+    ...(opts.hosts ? { hosts: opts.hosts } : {}),
   });
   const r = render(<App store={store} commands={commands} now={now} tickMs={0} />);
   const setSize = (columns: number, rows: number) => {

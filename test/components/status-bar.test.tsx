@@ -61,6 +61,7 @@ describe('StatusBar', () => {
     expect(loud).toContain(`● talking ${levelMeter({ peakDb: -3, rmsDb: -6 })}`);
     expect(levelMeter({ peakDb: -3, rmsDb: -6 })).not.toBe(levelMeter({ peakDb: -50, rmsDb: -55 }));
     expect(loud).toContain('● talking █████');
+    expect(loud).toContain('— release Right Ctrl to send');
     expect(quiet).toMatch(/● talking [▁-▄]▁▁▁▁▁/);
     expect(show({ ptt: { kind: 'toggle', key: 'Space', reason: 'no display' } })).toContain(
       'Space: tap to talk (no display)',
@@ -70,7 +71,14 @@ describe('StatusBar', () => {
 
   it('mic and speaker problems, assistant speaking', () => {
     const f = show({ mic: { kind: 'unavailable', reason: 'no audio device' }, speaking: true });
-    expect(f).toContain('mic: no audio device');
+    expect(f).toContain('no microphone: no audio device — type with :');
+    expect(
+      show({
+        mic: { kind: 'unavailable', reason: 'no audio device' },
+        talking: true,
+        ptt: { kind: 'toggle', key: 'Space' },
+      }),
+    ).toContain('● no microphone, nothing is heard: no audio device');
     expect(f).toContain('♪ assistant speaking');
   });
 

@@ -10,12 +10,12 @@ const ctrl = (ch: string) => String.fromCharCode(ch.charCodeAt(0) - 96);
 describe('text fields share the line editor', () => {
   it('a bracketed paste of a two-line prompt reaches the agent whole', async () => {
     const app = await mount();
-    await app.press('n', 'two-lines', KEY.tab, 'w', KEY.tab, KEY.tab);
+    await app.press('n', 'w', KEY.tab, KEY.tab);
     await app.press('\u001b[200~Fix the login\rand add a test\u001b[201~');
     expect(app.store.getState().overlay?.kind).toBe('form');
     expect(app.frame()).toContain('(2 lines)');
     await app.press(KEY.enter);
-    expect(app.tasks.calls).toEqual(['spawn two-lines web']);
+    expect(app.tasks.calls).toEqual(['spawn fix-login web']);
     expect(app.store.getState().tasks[1]!.prompt).toBe('Fix the login\nand add a test');
   });
 

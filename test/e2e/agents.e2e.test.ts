@@ -75,12 +75,12 @@ const readTheQuestion = () => new Promise((r) => setTimeout(r, 400));
 async function spawnByForm(s: TmuxSession, name: string, project: string, prompt: string, agent: string) {
   s.keys('n');
   await s.waitFor(/New task/);
-  s.literal(name);
-  s.keys('Tab');
   s.literal(project);
   await s.waitFor(new RegExp(`Project:\\s+${project}\\b`));
   s.keys('Tab');
   s.literal(prompt);
+  s.keys('Tab');
+  s.literal(name);
   for (let i = 0; i < 4; i++) s.keys('Tab');
   s.literal(agent);
   await s.waitFor(new RegExp(`Agent\\?\\s+${agent}\\b`));

@@ -105,14 +105,14 @@ describe('voice-orch in tmux', () => {
 
     s.keys('n');
     await s.waitFor(/New task/);
-    s.literal('slow-notes');
-    s.keys('Tab');
     s.literal('ap');
     await s.waitFor(/Project:\s+ap\b/);
     s.keys('Tab'); // completes "api"
     await s.waitFor(/Project:\s+api\b/);
     s.keys('Tab');
     s.literal('Write notes. scenario:slow');
+    s.keys('Tab');
+    s.literal('slow-notes');
     s.keys('Enter');
     await s.waitFor(/1\s+\S+\s+running\s+slow-notes\s+api/);
 
@@ -227,11 +227,11 @@ describe('voice-orch in tmux', () => {
     await first.waitFor(/No tasks yet/, 20_000);
     first.keys('n');
     await first.waitFor(/New task/);
-    first.literal('survivor');
-    first.keys('Tab');
     first.literal('api');
     first.keys('Tab');
     first.literal('Take your time. scenario:slow speed:2');
+    first.keys('Tab');
+    first.literal('survivor');
     first.keys('Enter');
     await first.waitFor(/running\s+survivor/);
     const pid = await registeredPid(ws.state);

@@ -35,11 +35,11 @@ function start(): { s: TmuxSession; state: string } {
 async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
   s.keys('n');
   await s.waitFor(/New task/);
-  s.literal(name);
-  s.keys('Tab');
   s.literal('api');
   s.keys('Tab');
   s.literal(prompt);
+  s.keys('Tab');
+  s.literal(name);
   s.keys('Enter');
 }
 

@@ -91,12 +91,12 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 async function newRemoteTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
   s.keys('n');
   await s.waitFor(/New task/);
-  s.literal(name);
-  s.keys('Tab');
   s.literal('build:api');
   await s.waitFor(/Project:\s+build:api\b/);
   s.keys('Tab');
   s.literal(prompt);
+  s.keys('Tab');
+  s.literal(name);
   s.keys('Enter');
 }
 

@@ -45,11 +45,11 @@ describe('voice-orch at 80×24 in tmux', () => {
     await s.waitFor(/No tasks yet/, 20_000);
     s.keys('n');
     await s.waitFor(/New task/);
-    s.literal('two-lines');
-    s.keys('Tab');
     s.literal('api');
     s.keys('Tab');
     s.paste('Write notes about the login.\nscenario:slow');
+    s.keys('Tab');
+    s.literal('two-lines');
     await s.waitFor(/\(2 lines\)/);
     s.keys('Enter');
     await s.waitFor(/1\s+\S+\s+running\s+two-lines/);

@@ -45,11 +45,11 @@ describe('a typed prompt never becomes agent options (tmux, built binary)', () =
 
     s.keys('n');
     await s.waitFor(/New task/);
-    s.literal('hostile');
-    s.keys('Tab');
     s.literal('api');
     s.keys('Tab');
     s.literal(HOSTILE);
+    s.keys('Tab');
+    s.literal('hostile');
     s.keys('Enter');
     const screen = await s.waitFor(/1\s+\S+\s+(completed|failed)\s+hostile\s+api/, 20_000);
 

@@ -76,11 +76,11 @@ describe('typed text in tmux (voice off)', () => {
 
     s.keys('n');
     await s.waitFor(/New task/);
-    s.literal('long-job');
-    s.keys('Tab');
     s.literal('api');
     s.keys('Tab');
     s.literal('Take your time. scenario:slow speed:0.2');
+    s.keys('Tab');
+    s.literal('long-job');
     s.keys('Enter');
     await s.waitFor(/1\s+\S+\s+running\s+long-job\s+api/);
     let pid: number | undefined;

@@ -46,11 +46,11 @@ afterEach(() => {
 async function newTask(s: TmuxSession, name: string, project: string, prompt: string): Promise<void> {
   s.keys('n');
   await s.waitFor(/New task/);
-  s.literal(name);
-  s.keys('Tab');
   s.literal(project);
   s.keys('Tab');
   s.literal(prompt);
+  s.keys('Tab');
+  s.literal(name);
   s.keys('Enter');
   await s.waitFor(new RegExp(`\\d\\s+\\S+\\s+running\\s+.*${name}`));
 }

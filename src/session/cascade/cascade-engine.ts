@@ -99,7 +99,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
         : t.engine === 'espeak-ng'
           ? espeakSpeech(t.voice)
           : httpSpeech(client(t), t.model, t.voice);
-    this.notices = new NoticeQueue(opts.noticeMode ?? 'speak');
+    this.notices = new NoticeQueue(opts.noticeMode ?? 'speak', { earconBeforeNotice: opts.earconBeforeNotice });
     const onError = (err: Error): void => void this.emit('error', err);
     this.transcript = new TranscriptLog((e) => this.emit('transcript', e), opts.transcriptPath, onError);
     this.latency = new CascadeLatencyLog(opts.latencyLogPath, onError);
@@ -222,6 +222,7 @@ export class CascadeEngine extends SafeEmitter<VoiceEngineEvents> implements Voi
   private pumpNotices(): void {
     if (!this.idle() || this.notices.mode() !== 'speak') return;
     const batch = this.notices.takeBatch();
+    if (batch?.earcon) this.opts.audio.earcon(batch.earcon);
     if (batch) this.begin({ kind: 'notice', text: batch.text });
   }
 

@@ -18,6 +18,7 @@ export const cascadeEngine: VoiceEngineFactory = ({ settings, toolHost, audio, i
     isTalkHeld,
     prices,
     noticeMode: settings.notices,
+    earconBeforeNotice: settings.earconBeforeNotice,
     latencyLogPath: join(settings.stateDir, 'latency.jsonl'),
     transcriptPath: join(settings.stateDir, 'transcript.jsonl'),
   });

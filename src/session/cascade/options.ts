@@ -30,6 +30,8 @@ export interface CascadeEngineOptions {
   audio: AudioOutputPort;
   isTalkHeld: () => boolean;
   noticeMode?: NoticeMode;
+  /** Play a notice's earcon just before it is spoken (session/notice-queue.ts). */
+  earconBeforeNotice?: boolean;
   latencyLogPath?: string;
   transcriptPath?: string;
   /** History budget in characters (≈ 4 per token). */

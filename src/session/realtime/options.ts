@@ -39,6 +39,8 @@ export interface RealtimeEngineOptions extends SessionSettings {
   replay?: { maxTurns: number; maxChars: number };
   /** Initial notice mode (default speak). */
   noticeMode?: NoticeMode;
+  /** Play a notice's earcon just before it is spoken (session/notice-queue.ts). */
+  earconBeforeNotice?: boolean;
   /** Extra handshake headers (e.g. `OpenAI-Safety-Identifier`). */
   headers?: Record<string, string>;
   /** Wall clock in ms (expiry, transcript times). */

@@ -71,7 +71,7 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
     this.audio = opts.audio ?? new NullAudioOutput({ kind: 'disabled', reason: 'no audio output' });
     this.now = opts.now ?? Date.now;
     const model = opts.model ?? DEFAULT_REALTIME_MODEL;
-    this.notices = new NoticeQueue(opts.noticeMode ?? DEFAULT_NOTICE_MODE);
+    this.notices = new NoticeQueue(opts.noticeMode ?? DEFAULT_NOTICE_MODE, opts);
     const onFileError = (err: Error): void => this.fireInfo(`Could not write a session log: ${err.message}`);
     const transcriptPath = opts.transcriptPath ?? (opts.stateDir ? join(opts.stateDir, 'transcript.jsonl') : undefined);
     this.transcript = new TranscriptLog((e) => this.fire('transcript', e), transcriptPath, onFileError);
@@ -402,6 +402,7 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
     const batch = this.notices.takeBatch();
     if (!batch) return;
     conn.noticeBatch = batch.notices;
+    if (batch.earcon) this.guard(() => batch.earcon && this.audio.earcon(batch.earcon));
     this.sendSystem(conn, `Task update (from voice-orch, not the user): ${batch.text}`, 'note');
     this.noticeLine(batch.text);
     const taskIds = batch.notices.map((n) => String(n.taskId)).join(',');
