@@ -21,6 +21,7 @@ import { createDispatcher } from '../src/commands/index.js';
 import type { CommandContext } from '../src/commands/types.js';
 import { bindTaskManager, bindNoticeExpiry, createAppStore } from '../src/state/index.js';
 import { App } from '../src/components/App.js';
+import { SCREEN_MAX_FPS } from '../src/components/render-options.js';
 import { FrameTerminal, KeyStdin, percentile } from './ink-terminal.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -111,7 +112,7 @@ async function underLoad(): Promise<void> {
         stdin: new KeyStdin() as unknown as NodeJS.ReadStream,
         exitOnCtrlC: false,
         patchConsole: false,
-        maxFps: Number(process.env.UI_BENCH_FPS ?? 30),
+        maxFps: Number(process.env.UI_BENCH_FPS ?? SCREEN_MAX_FPS),
       });
 
   const rssBefore = process.memoryUsage().rss;

@@ -2,6 +2,15 @@
  * A tiny external store (getState/dispatch/subscribe) that lives outside React, so tool calls
  * and port events can read and change UI state at once. Subscribers are told at most ~30 times
  * a second: bursts of task output or audio levels cost one render, not hundreds.
+ *
+ * Timing choices, and why:
+ * - Background changes (task output, records, audio levels) are batched: the first change after a
+ *   quiet spell goes out on the next tick, later ones at most once per `intervalMs`.
+ * - A key press does not wait for the batch: the screen calls `flush()` right after handling a key
+ *   (components/App.tsx), so the press and any pending output are drawn in the same frame. Ink's
+ *   own frame cap is set above the store's rate for the same reason (components/render-options.ts).
+ * - The screen skips a notification whose change it does not draw, such as the output tails of
+ *   tasks that are not open (components/screen-state.ts).
  */
 
 /** The store as commands, bindings and components see it. */
