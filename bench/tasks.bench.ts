@@ -1,5 +1,6 @@
 // Task engine benchmark: `node --import tsx bench/tasks.bench.ts` (npm run bench:tasks).
-// Prints one JSON object per metric: {"bench":"tasks","metric":…,"value":…,"unit":…}.
+// Prints one JSON object per metric: {"bench":"tasks","metric":…,"value":…,"unit":…}; the ingest
+// metrics are named by workload (text_lines_per_s, stream_json_lines_per_s, stream_json_lines_event_loop_delay_p99_ms…).
 //
 // 1. Ingest, twice (100-byte text lines, then 100-byte stream-json lines): 10 concurrent tasks × 100,000 lines of 100 bytes (command backend running the
 //    fixture agent as fast as it can). Every line must be in the log files (counted at the end)
@@ -102,10 +103,12 @@ async function ingest(root: string, format: 'text' | 'json'): Promise<void> {
   m.on('output', (_id, entries) => {
     parsed += entries.length;
   });
-  // Every metric of this run names its workload: text lines (what the previous product ingested)
-  // or stream-json lines (every line goes through JSON.parse).
+  // Every metric of this run starts with its workload's name: text_lines_… (what the previous
+  // product ingested) or stream_json_lines_… (every line goes through JSON.parse), e.g.
+  // text_lines_per_s and stream_json_lines_per_s.
+  const workload = format === 'text' ? 'text_lines' : 'stream_json_lines';
   const emitW = (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
-    emit(metric, value, unit, { workload: format === 'text' ? 'text_lines' : 'stream_json_lines', ...extra });
+    emit(metric === 'lines_per_s' ? `${workload}_per_s` : `${workload}_${metric}`, value, unit, { workload, ...extra });
   const keepAlive = setInterval(() => {}, 1000);
   let peakRss = process.memoryUsage().rss;
   const rssTimer = setInterval(() => {

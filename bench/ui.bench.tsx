@@ -1,11 +1,12 @@
 /**
  * UI benchmark (`npm run bench:ui`), one JSON object per metric:
- * - cold start of the built binary to its first frame, in a private tmux server (5 runs);
+ * - cold start of the built binary to its first frame, in a private tmux server (5 runs), beside the
+ *   first frame of a minimal Ink app (bench/minimal-ink.mjs) in the same run, and their ratio;
  * - under load: 20 fixture tasks each printing 2,000 lines/s for 30 s, with the real TaskManager,
  *   store, bindings and <App/> rendering into an in-memory terminal: event-loop delay p50/p99,
  *   frames per second written, peak RSS, and lines lost on disk.
  * Env: UI_BENCH_SECONDS (default 30), UI_BENCH_TASKS (20), UI_BENCH_RATE (2000); for finding where time
- * goes: UI_BENCH_PROBE=engine|store (no rendering), UI_BENCH_NO_TAIL=1, UI_BENCH_SKIP_COLD=1,
+ * goes: UI_BENCH_PROBE=engine|store (no rendering), UI_BENCH_NO_TAIL=1, UI_BENCH_SKIP_COLD=1, UI_BENCH_SKIP_LOAD=1,
  * UI_BENCH_STORE_MS / UI_BENCH_FPS (store coalescing and Ink's frame cap), UI_BENCH_DUMP=1 (last frame).
  * Run with NODE_ENV=production (the npm script does) to measure React's production build, as shipped.
  */
@@ -21,10 +22,12 @@ import { createDispatcher } from '../src/commands/index.js';
 import type { CommandContext } from '../src/commands/types.js';
 import { bindTaskManager, bindNoticeExpiry, createAppStore } from '../src/state/index.js';
 import { App } from '../src/components/App.js';
+import { SCREEN_MAX_FPS } from '../src/components/render-options.js';
 import { FrameTerminal, KeyStdin, percentile } from './ink-terminal.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist', 'cli.js');
+const MINIMAL_INK = join(ROOT, 'bench', 'minimal-ink.mjs');
 const FAKE_AGENT = join(ROOT, 'test', 'fixtures', 'fake-agent.mjs');
 const SECONDS = Number(process.env.UI_BENCH_SECONDS ?? 30);
 const TASKS = Number(process.env.UI_BENCH_TASKS ?? 20);
@@ -34,43 +37,50 @@ function emit(metric: string, value: number, extra: Record<string, unknown> = {}
   process.stdout.write(`${JSON.stringify({ bench: 'ui', metric, value: Math.round(value * 100) / 100, ...extra })}\n`);
 }
 
+/** Milliseconds from starting `command` in a fresh tmux pane to `ready` on its screen (NaN after 20 s). */
+async function firstFrameMs(command: (dir: string) => string, ready: RegExp, i: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'vo-bench-ui-'));
+  const sock = `vo-bench-${process.pid}-${i}`;
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const t0 = performance.now();
+  tmux('new-session', '-d', '-s', 'app', '-x', '120', '-y', '40', '-c', dir, `${command(dir)}; sleep 60`);
+  let ms = NaN;
+  for (;;) {
+    const screen = tmux('capture-pane', '-p', '-t', 'app');
+    if (ready.test(screen)) {
+      ms = performance.now() - t0;
+      break;
+    }
+    if (performance.now() - t0 > 20_000) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  tmux('kill-server');
+  return ms;
+}
+
 async function coldStart(): Promise<void> {
   const runs: number[] = [];
+  const minimal: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const dir = mkdtempSync(join(tmpdir(), 'vo-bench-ui-'));
-    const sock = `vo-bench-${process.pid}-${i}`;
-    const tmux = (...args: string[]) =>
-      execFileSync('tmux', ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-    const t0 = performance.now();
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'app',
-      '-x',
-      '120',
-      '-y',
-      '40',
-      '-c',
-      dir,
-      `env -u CI -u CONTINUOUS_INTEGRATION -u OPENAI_API_KEY node ${CLI} --no-audio --state-dir ${join(dir, 'state')}; sleep 60`,
+    // The same run measures a minimal Ink app (one line of text) as the yardstick, alternating
+    // with voice-orch so both see the same machine load.
+    minimal.push(await firstFrameMs(() => `node ${MINIMAL_INK}`, /minimal ink ready/, 100 + i));
+    runs.push(
+      await firstFrameMs(
+        (dir) =>
+          `env -u CI -u CONTINUOUS_INTEGRATION -u OPENAI_API_KEY node ${CLI} --no-audio --state-dir ${join(dir, 'state')}`,
+        /No tasks yet/,
+        i,
+      ),
     );
-    let ms = NaN;
-    for (;;) {
-      const screen = tmux('capture-pane', '-p', '-t', 'app');
-      if (/No tasks yet/.test(screen)) {
-        ms = performance.now() - t0;
-        break;
-      }
-      if (performance.now() - t0 > 20_000) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    tmux('kill-server');
-    runs.push(ms);
   }
   const sorted = [...runs].sort((a, b) => a - b);
   emit('cold_start_first_frame_ms_p50', percentile(sorted, 50), { runs: runs.map(Math.round), target: 600 });
   emit('cold_start_first_frame_ms_max', sorted.at(-1)!, { target: 600 });
+  const minSorted = [...minimal].sort((a, b) => a - b);
+  emit('minimal_ink_first_frame_ms_p50', percentile(minSorted, 50), { runs: minimal.map(Math.round) });
+  emit('cold_start_ratio_to_minimal_ink', percentile(sorted, 50) / percentile(minSorted, 50), { target: 1.5 });
 }
 
 async function underLoad(): Promise<void> {
@@ -111,7 +121,7 @@ async function underLoad(): Promise<void> {
         stdin: new KeyStdin() as unknown as NodeJS.ReadStream,
         exitOnCtrlC: false,
         patchConsole: false,
-        maxFps: Number(process.env.UI_BENCH_FPS ?? 30),
+        maxFps: Number(process.env.UI_BENCH_FPS ?? SCREEN_MAX_FPS),
       });
 
   const rssBefore = process.memoryUsage().rss;
@@ -177,5 +187,5 @@ async function underLoad(): Promise<void> {
 }
 
 if (!process.env.UI_BENCH_SKIP_COLD) await coldStart();
-await underLoad();
+if (!process.env.UI_BENCH_SKIP_LOAD) await underLoad();
 process.exit(0);

@@ -16,6 +16,7 @@ import { composeApp } from './compose.js';
 import { prepareStateDir } from './config/state-dir.js';
 import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
+import { SCREEN_MAX_FPS } from './components/render-options.js';
 import { createEditorOpener } from './shared/open-editor.js';
 import { formatVoiceCheck, formatVoiceCheckJson, runVoiceCheck } from './session/cascade/voice-check.js';
 import { releaseTerminal } from './shared/terminal-input.js';
@@ -116,7 +117,10 @@ async function runApp(settings: Settings): Promise<void> {
   process.stdin.on('end', () => void shutdown('keep', 0));
 
   const mount = (): Instance =>
-    render(<App store={app.store} commands={app.commands} bracketedPaste />, { exitOnCtrlC: false });
+    render(<App store={app.store} commands={app.commands} bracketedPaste />, {
+      exitOnCtrlC: false,
+      maxFps: SCREEN_MAX_FPS,
+    });
   // `o` hands the terminal to the user's editor: the UI unmounts, and is drawn again after.
   let handingOver: Promise<void> | null = null;
   app.commands.ctx.openFolder = createEditorOpener(process.env, async (run) => {

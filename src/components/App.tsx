@@ -21,10 +21,10 @@ import { RequestPanel } from './RequestPanel.js';
 import { DenyReasonForm } from './DenyReasonForm.js';
 import { picksOf, scrollOf } from '../state/request-ui.js';
 import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
-import type { AppState } from '../state/types.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DiffView } from './DiffView.js';
-import { AppContext, useApp, useAppState, useNow, useTerminalSize, type AppContextValue } from './context.js';
+import { AppContext, useApp, useNow, useTerminalSize, type AppContextValue } from './context.js';
+import { useScreenState } from './screen-state.js';
 import { FollowUpForm } from './FollowUpForm.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -67,7 +67,7 @@ const MemoNotices = memo(Notices);
 
 function Screen({ tickMs }: { tickMs: number }) {
   const { columns, rows } = useTerminalSize();
-  const s = useAppState((x: AppState) => x);
+  const s = useScreenState();
   const ctx = useApp();
   const tasks = tableTasks(s);
   const animate = tickMs > 0 && (tasks.some((t) => t.status === 'running') || s.connection.kind === 'reconnecting');
@@ -216,8 +216,12 @@ export function App({ store, commands, now = Date.now, tickMs = 120, bracketedPa
   const keymap = useMemo(() => buildKeymap(commands.registry), [commands.registry]);
   const chunkOf = useMemo(() => createChunkCounter(), []);
   const onInput = useCallback(
-    (input: string, key: Key) => handleKey(commands, keymap, input, key, chunkOf()),
-    [commands, keymap, chunkOf],
+    (input: string, key: Key) => {
+      handleKey(commands, keymap, input, key, chunkOf());
+      // A key is shown at once, not at the store's next batch (state/store.ts).
+      store.flush();
+    },
+    [commands, keymap, chunkOf, store],
   );
   useInput(onInput);
   return (

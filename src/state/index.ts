@@ -5,12 +5,12 @@ export { createInitialState, reducer, type InitialStateOptions } from './reducer
 export { createStore, type Store, type StoreOptions } from './store.js';
 export * from './selectors.js';
 import { createInitialState, reducer, type InitialStateOptions } from './reducer.js';
-import { createStore, type StoreOptions } from './store.js';
+import { APP_INTERVAL_MS, createStore, type StoreOptions } from './store.js';
 import type { AppStore } from './bind.js';
 
-/** The app's store: the reducer over the initial state, notifications coalesced to ~30 fps. */
+/** The app's store: the reducer over the initial state, background notifications coalesced (state/store.ts). */
 export function createAppStore(opts: InitialStateOptions & StoreOptions = {}): AppStore {
-  return createStore(reducer, createInitialState(opts), opts);
+  return createStore(reducer, createInitialState(opts), { intervalMs: APP_INTERVAL_MS, ...opts });
 }
 export {
   bindAudio,

@@ -2,7 +2,22 @@
  * A tiny external store (getState/dispatch/subscribe) that lives outside React, so tool calls
  * and port events can read and change UI state at once. Subscribers are told at most ~30 times
  * a second: bursts of task output or audio levels cost one render, not hundreds.
+ *
+ * Timing choices, and why:
+ * - Background changes (task output, records, audio levels) are batched: the first change after a
+ *   quiet spell goes out on the next tick, later ones at most once per `intervalMs`. The app's
+ *   store uses {@link APP_INTERVAL_MS} (10 a second): every notification redraws the whole screen,
+ *   and under load (twenty busy tasks) drawing at 30 a second took more of a core than ingesting
+ *   the output did; ten a second is still smooth for rows of activity and a scrolling log.
+ * - A key press does not wait for the batch: the screen calls `flush()` right after handling a key
+ *   (components/App.tsx), so the press and any pending output are drawn in the same frame. Ink's
+ *   own frame cap is set above the store's rate for the same reason (components/render-options.ts).
+ * - The screen skips a notification whose change it does not draw, such as the output tails of
+ *   tasks that are not open (components/screen-state.ts).
  */
+
+/** Shortest time between two background notifications of the app's store (see the header). */
+export const APP_INTERVAL_MS = 100;
 
 /** The store as commands, bindings and components see it. */
 export interface Store<S, A> {
@@ -18,7 +33,7 @@ export interface Store<S, A> {
 export interface StoreOptions {
   /** Notify subscribers inside dispatch (tests). Default false. */
   sync?: boolean;
-  /** Shortest time between two notifications. Default 33 ms (~30 fps). */
+  /** Shortest time between two notifications. Default 33 ms (~30 fps); the app store uses {@link APP_INTERVAL_MS}. */
   intervalMs?: number;
 }
 

@@ -8,6 +8,7 @@
 import { errorText } from '../shared/errors.js';
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
+import { lowerAgentPriority } from './agent-priority.js';
 import type { ChildExit, RunSpec } from './runner.js';
 import type { ActionResult } from './types.js';
 
@@ -71,6 +72,7 @@ function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
       (e: unknown) => ({ exitCode: null, signal: null, error: errorText(e) }),
     );
     if (pid === undefined) return { ok: true, value: { pid: -1, exited } };
+    lowerAgentPriority(pid);
     // The child holds its own copies of the descriptors; ours are not needed any more.
     sub.unref();
     return { ok: true, value: { pid, exited } };
