@@ -28,6 +28,7 @@ import type {
 } from '../runner.js';
 import type { ActionResult } from '../types.js';
 import { followRemoteLog, localSize, type Backoff } from './remote-follower.js';
+import { RemotePermissions } from './remote-permissions.js';
 import { FINISH_SCRIPT, SIGNAL_SCRIPT, START_SCRIPT, STATUS_SCRIPT } from './remote-scripts.js';
 import { runSsh, type SshResult, type SshTarget } from './ssh-transport.js';
 
@@ -111,6 +112,8 @@ export class SshRunner implements Runner {
   private failingSince: number | undefined;
   private readonly listeners = new Set<(s: HostConnection) => void>();
   private closed = false;
+  /** Permission requests of this host's runs (remote-permissions.ts). */
+  private readonly permissions: RemotePermissions;
 
   constructor(private readonly opts: SshRunnerOptions) {
     this.name = opts.name;
@@ -122,6 +125,7 @@ export class SshRunner implements Runner {
     this.remoteStateDir = opts.remoteStateDir ?? '.local/state/voice-orch/runs';
     this.backoff = opts.backoff ?? { minMs: 500, maxMs: 10_000 };
     this.unreachableAfterMs = opts.unreachableAfterMs ?? 30_000;
+    this.permissions = new RemotePermissions(opts.name, this.target, this.remoteStateDir);
   }
 
   /** The host's connection now. */
@@ -145,6 +149,7 @@ export class SshRunner implements Runner {
   /** Stops following (voice-orch is quitting): the runs go on on the host. */
   close(): void {
     this.closed = true;
+    this.permissions.close();
     for (const r of this.runs.values()) r.stop?.();
   }
 
@@ -152,8 +157,9 @@ export class SshRunner implements Runner {
     this.loadIndex();
     const file = this.opts.agentPath ?? spec.file;
     if (file.includes('=')) return { ok: false, message: `the agent path on ${this.name} may not contain "="` };
+    const channel = await this.permissions.runArgs(spec.args);
     const assigns: string[] = [];
-    for (const name of [TASK_MARKER_VAR, ...(this.opts.passEnv ?? [])]) {
+    for (const name of [TASK_MARKER_VAR, ...(this.opts.passEnv ?? []), ...channel.passEnv]) {
       const v = spec.env[name];
       if (v !== undefined && ENV_NAME.test(name)) assigns.push(`${name}=${v}`);
     }
@@ -170,6 +176,7 @@ export class SshRunner implements Runner {
     if (marker !== undefined) entry.marker = marker;
     try {
       for (const p of [spec.stdoutPath, spec.stderrPath]) closeSync(openSync(p, 'a', 0o600));
+      if (channel.note !== undefined) writeFileSync(spec.stderrPath, `${channel.note}\n`, { flag: 'a', mode: 0o600 });
       entry.baseOut = localSize(spec.stdoutPath);
       entry.baseErr = localSize(spec.stderrPath);
       this.saveEntry(entry);
@@ -188,7 +195,7 @@ export class SshRunner implements Runner {
       '--',
       ...assigns,
       file,
-      ...spec.args,
+      ...channel.args,
     ]);
     this.note(r);
     const m = /^(\d+) (\d+)\s*$/.exec(r.stdout);
