@@ -27,6 +27,7 @@ import type {
   StartedRun,
 } from '../runner.js';
 import type { ActionResult } from '../types.js';
+import { removeRunFolder, sweepRunFolders } from './remote-cleanup.js';
 import { followRemoteLog, localSize, type Backoff } from './remote-follower.js';
 import { RemotePermissions } from './remote-permissions.js';
 import { FINISH_SCRIPT, SIGNAL_SCRIPT, START_SCRIPT, STATUS_SCRIPT } from './remote-scripts.js';
@@ -112,6 +113,7 @@ export class SshRunner implements Runner {
   private failingSince: number | undefined;
   private readonly listeners = new Set<(s: HostConnection) => void>();
   private closed = false;
+  private swept = false;
   /** Permission requests of this host's runs (remote-permissions.ts). */
   private readonly permissions: RemotePermissions;
 
@@ -212,6 +214,11 @@ export class SshRunner implements Runner {
     this.saveEntry(entry);
     const run: LiveRun = { entry, done: false };
     this.runs.set(entry.pid, run);
+    if (!this.swept) {
+      this.swept = true;
+      const keep = this.indexFiles().map((n) => n.slice(0, -'.json'.length));
+      void sweepRunFolders(this.target, this.remoteStateDir, keep);
+    }
     const exited = this.follow(run);
     return { ok: true, value: { pid: entry.pid, startTime: entry.startTime, exited } };
   }
@@ -311,6 +318,8 @@ export class SshRunner implements Runner {
           }
           run.done = true;
           this.dropEntry(entry);
+          // Everything of the run is local now: its folder on the host has served (remote-cleanup.ts).
+          await removeRunFolder(this.target, entry.runDir);
           return exitFromStatus(status);
         }
         await new Promise((res) => setTimeout(res, delay).unref());
