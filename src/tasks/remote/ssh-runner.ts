@@ -29,6 +29,8 @@ import type {
 import type { ActionResult } from '../types.js';
 import { removeRunFolder, sweepRunFolders } from './remote-cleanup.js';
 import { followRemoteLog, localSize, type Backoff } from './remote-follower.js';
+import { registerGitHost } from '../git/git-host.js';
+import { sshGitHost } from './remote-git.js';
 import { RemotePermissions } from './remote-permissions.js';
 import { FINISH_SCRIPT, SIGNAL_SCRIPT, START_SCRIPT, STATUS_SCRIPT } from './remote-scripts.js';
 import { runSsh, type SshResult, type SshTarget } from './ssh-transport.js';
@@ -116,6 +118,7 @@ export class SshRunner implements Runner {
   private swept = false;
   /** Permission requests of this host's runs (remote-permissions.ts). */
   private readonly permissions: RemotePermissions;
+  private readonly unregisterGit: () => void;
 
   constructor(private readonly opts: SshRunnerOptions) {
     this.name = opts.name;
@@ -128,6 +131,8 @@ export class SshRunner implements Runner {
     this.backoff = opts.backoff ?? { minMs: 500, maxMs: 10_000 };
     this.unreachableAfterMs = opts.unreachableAfterMs ?? 30_000;
     this.permissions = new RemotePermissions(opts.name, this.target, this.remoteStateDir);
+    // git for this host's tasks (worktrees, diffs, change counts) runs there (remote-git.ts).
+    this.unregisterGit = registerGitHost(opts.name, sshGitHost(opts.name, this.target, this.remoteStateDir));
   }
 
   /** The host's connection now. */
@@ -152,6 +157,7 @@ export class SshRunner implements Runner {
   close(): void {
     this.closed = true;
     this.permissions.close();
+    this.unregisterGit();
     for (const r of this.runs.values()) r.stop?.();
   }
 
