@@ -100,10 +100,14 @@ kill -s KILL $all 2>/dev/null
 exit 0
 `;
 
-/** `sh -c PROBE <name> <stateDir> <agent>`: lines "agent <path> <version…>" and "state ok|not writable". */
+/**
+ * `sh -c PROBE <name> <stateDir> <agent>`: lines "agent <path> <version…>", "node <path> <version>"
+ * (or "node -"), "state ok|not writable" and one "root ok|missing <root>" per root.
+ */
 export const PROBE_SCRIPT = `
 s=$1; a=$2
 p=$(command -v -- "$a" 2>/dev/null) && echo "agent $p $("$p" --version 2>/dev/null | head -n 1)" || echo "agent -"
+n=$(command -v node 2>/dev/null) && echo "node $n $("$n" --version 2>/dev/null)" || echo "node -"
 mkdir -p -- "$s" 2>/dev/null && t="$s/.probe.$$" && : >"$t" 2>/dev/null && rm -f -- "$t" && echo "state ok" || echo "state not writable"
 shift 2
 for r in "$@"; do [ -d "$r" ] && echo "root ok $r" || echo "root missing $r"; done
