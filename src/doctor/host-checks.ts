@@ -12,6 +12,7 @@ function finding(host: string, destination: string, c: HostCheck): DoctorFinding
   const name = `host:${host}`;
   if (c.ok) return ok(name, c.detail);
   if (c.check === 'root') return warning(name, `${c.detail}: create it on the host or remove it from the host's roots`);
+  if (c.check === 'node') return warning(name, `${c.detail} (install node 20 or later there)`);
   if (c.check === 'reachable') {
     return error(name, `${c.detail}; tasks on it cannot run (try: ssh ${destination} true)`);
   }

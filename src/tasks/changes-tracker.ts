@@ -6,7 +6,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { changeDiff, changeSummary, type ChangeScope } from './git/changes.js';
-import { git } from './git/git-run.js';
+import { gitAt } from './git/git-host.js';
 import { headCommit, repoOf } from './git/repo.js';
 import { worktreeExists } from './git/worktrees.js';
 import type { TaskChanges, TaskRecord } from './types.js';
@@ -14,28 +14,33 @@ import type { TaskChanges, TaskRecord } from './types.js';
 /** Files kept in a record's change list (the counts cover all of them). */
 const MAX_FILES_KEPT = 200;
 
+/** A remote task's git runs on its host (git-host.ts). */
+function hostOf(rec: TaskRecord): { host?: string } {
+  return rec.host !== undefined ? { host: rec.host } : {};
+}
+
 /** Where git compares a task's changes, or undefined when it cannot (no repository, folder gone). */
 export async function changeScopeOf(rec: TaskRecord): Promise<ChangeScope | { error: string } | undefined> {
   const wt = rec.worktree;
   if (wt) {
-    if (!(await worktreeExists(wt.path))) {
+    if (!(await worktreeExists(wt.path, rec.host))) {
       // Read from git, like the worktree list: both gone is a discard (X, or by hand).
-      const branch = await git(wt.repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]);
+      const branch = await gitAt(rec.host, wt.repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]);
       return {
         error: branch.ok
           ? `its worktree ${wt.path} no longer exists (its branch ${wt.branch} is kept)`
           : `its worktree and its branch ${wt.branch} were discarded`,
       };
     }
-    return { checkout: wt.path, base: wt.baseCommit };
+    return { checkout: wt.path, base: wt.baseCommit, ...hostOf(rec) };
   }
   if (rec.filesTouched.length === 0) return undefined;
-  const repo = await repoOf(rec.projectDir);
+  const repo = await repoOf(rec.projectDir, rec.host);
   if (!repo) return undefined;
-  const head = await headCommit(repo.root);
+  const head = await headCommit(repo.root, rec.host);
   if (!head) return undefined;
   const paths = rec.filesTouched.map((p) => (isAbsolute(p) ? p : join(rec.projectDir, p)));
-  return { checkout: repo.root, base: head, paths };
+  return { checkout: repo.root, base: head, paths, ...hostOf(rec) };
 }
 
 /** The task's changes now, or undefined when there is nothing git can count. */
@@ -57,7 +62,7 @@ export async function countChanges(rec: TaskRecord): Promise<TaskChanges | undef
 
 /** Updates `rec.changes` (and notes a worktree folder deleted by hand) at the end of a run. */
 export async function recordChanges(rec: TaskRecord): Promise<void> {
-  if (rec.worktree && !(await worktreeExists(rec.worktree.path))) {
+  if (rec.worktree && !(await worktreeExists(rec.worktree.path, rec.host))) {
     rec.worktree = { ...rec.worktree, missing: true };
   }
   const changes = await countChanges(rec);

@@ -24,7 +24,7 @@ export type { IsolationMode } from '../shared/settings-values.js';
 export interface Placement {
   projectDir: string;
   worktree?: TaskWorktree;
-  /** The configured remote host it runs on (set by task-placement.ts; never with a worktree). */
+  /** The configured remote host it runs on (set by task-placement.ts; its worktree, if any, is on that host). */
   host?: string;
 }
 

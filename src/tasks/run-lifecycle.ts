@@ -69,8 +69,8 @@ export class RunLifecycle {
     const backend = backendFor(rec.backend);
     const env = backend.env(o.env, o.agentEnv);
     const extras = st.spawnExtras ?? {};
-    // The permission channel is local only: a remote run cannot reach this machine's socket.
-    const prompt = rec.host === undefined ? o.permissionPrompt?.(rec.id, run.runNo) : undefined;
+    // A remote run gets the same channel: its runner moves the bridge to the host (remote-permissions.ts).
+    const prompt = o.permissionPrompt?.(rec.id, run.runNo);
     const runArgs = {
       prompt: run.prompt,
       permissionMode: rec.permissionMode,

@@ -9,6 +9,7 @@ import { claudeArgs } from './backends/claude.js';
 import type { AgentRunArgs } from './backends/agent-backend.js';
 import { placeTask, type PlaceContext, type Placement as LocalPlacement } from './isolation.js';
 import { resolveProjectDir } from './project-dirs.js';
+import { placeOnHost } from './remote/remote-isolation.js';
 import type { ActionResult, BackendKind, SpawnOptions } from './types.js';
 
 /** What placement needs to know of a host. */
@@ -67,8 +68,8 @@ export async function placeProject(
 
 /**
  * Places a spawn for task `id` named `name`: on a configured host (`host`, or a project written
- * `build:api`; worktrees are local only), else on this machine through {@link placeTask}
- * (in place or in a worktree of its own).
+ * `build:api`; a worktree there is made by git on the host, remote-isolation.ts), else on this
+ * machine through {@link placeTask} (in place or in a worktree of its own).
  */
 export async function placeSpawn(
   ctx: PlaceContext,
@@ -84,10 +85,8 @@ export async function placeSpawn(
   if (!remote) return placeTask(ctx, opts, id, name);
   const placed = await placeProject(opts, [], hosts);
   if (!placed.ok) return placed;
-  return {
-    ok: true,
-    value: placed.host === undefined ? { projectDir: placed.value } : { projectDir: placed.value, host: placed.host },
-  };
+  if (placed.host === undefined) return { ok: true, value: { projectDir: placed.value } };
+  return placeOnHost(ctx, opts, id, name, placed.value, placed.host);
 }
 
 /**

@@ -44,7 +44,9 @@ describe('doctor checks each configured host', () => {
       { checks: [hostsCheck] },
     );
     const build = findings.filter((f) => f.name === 'host:build').map((f) => f.severity);
-    expect(build).toEqual(['ok', 'ok', 'ok', 'ok', 'warning']);
+    // reachable, agent, node (for the permission bridge), state folder, a root, the missing root.
+    expect(build).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'warning']);
+    expect(findings.find((f) => f.name === 'host:build' && f.detail.includes('permission'))?.severity).toBe('ok');
     expect(findings.find((f) => f.name === 'host:build' && f.detail.includes('agent'))?.detail).toContain(
       process.version,
     );

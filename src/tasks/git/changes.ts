@@ -4,7 +4,7 @@
  * and untracked); for an in-place task, the files its tools touched, as they differ from HEAD.
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import { git } from './git-run.js';
+import { gitAt } from './git-host.js';
 
 /** One changed file. `added`/`removed` are undefined for a binary file. */
 export interface FileChange {
@@ -32,13 +32,15 @@ export interface ChangeScope {
   base: string;
   /** Only these paths (absolute or relative to the checkout); all files when undefined. */
   paths?: readonly string[];
+  /** The configured host the checkout is on (undefined: this machine). */
+  host?: string;
 }
 
 /** The files changed in `scope` with their counts, or git's reason for failing. */
 export async function changeSummary(scope: ChangeScope): Promise<ChangeSummary | { error: string }> {
   const paths = scopedPaths(scope);
   if (paths !== undefined && paths.length === 0) return { files: [], added: 0, removed: 0 };
-  const tracked = await git(scope.checkout, [
+  const tracked = await gitAt(scope.host, scope.checkout, [
     'diff',
     '--numstat',
     '-z',
@@ -49,12 +51,17 @@ export async function changeSummary(scope: ChangeScope): Promise<ChangeSummary |
   ]);
   if (!tracked.ok) return { error: tracked.message };
   const files = parseNumstat(tracked.stdout);
-  const untracked = await untrackedFiles(scope.checkout, paths);
+  const untracked = await untrackedFiles(scope.checkout, paths, scope.host);
   if ('error' in untracked) return untracked;
   for (const path of untracked.slice(0, MAX_UNTRACKED)) {
-    const r = await git(scope.checkout, ['diff', '--no-index', '--numstat', '-z', '--', '/dev/null', path], {
-      okCodes: [1],
-    });
+    const r = await gitAt(
+      scope.host,
+      scope.checkout,
+      ['diff', '--no-index', '--numstat', '-z', '--', '/dev/null', path],
+      {
+        okCodes: [1],
+      },
+    );
     files.push({ ...(r.ok ? countsOf(r.stdout) : {}), path, untracked: true });
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
@@ -69,7 +76,7 @@ export async function changeSummary(scope: ChangeScope): Promise<ChangeSummary |
 export async function changeDiff(scope: ChangeScope): Promise<string | { error: string }> {
   const paths = scopedPaths(scope);
   if (paths !== undefined && paths.length === 0) return '';
-  const tracked = await git(scope.checkout, [
+  const tracked = await gitAt(scope.host, scope.checkout, [
     'diff',
     '--no-color',
     '--no-ext-diff',
@@ -80,10 +87,11 @@ export async function changeDiff(scope: ChangeScope): Promise<string | { error: 
   ]);
   if (!tracked.ok) return { error: tracked.message };
   let out = tracked.stdout;
-  const untracked = await untrackedFiles(scope.checkout, paths);
+  const untracked = await untrackedFiles(scope.checkout, paths, scope.host);
   if ('error' in untracked) return untracked;
   for (const path of untracked.slice(0, MAX_UNTRACKED)) {
-    const r = await git(
+    const r = await gitAt(
+      scope.host,
       scope.checkout,
       ['diff', '--no-index', '--no-color', '--no-ext-diff', '--', '/dev/null', path],
       {
@@ -102,8 +110,12 @@ export function changeLine(s: ChangeSummary): string {
   return `${n} ${n === 1 ? 'file' : 'files'}, +${s.added} \u2212${s.removed}`;
 }
 
-async function untrackedFiles(checkout: string, paths: string[] | undefined): Promise<string[] | { error: string }> {
-  const r = await git(checkout, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...(paths ?? [])]);
+async function untrackedFiles(
+  checkout: string,
+  paths: string[] | undefined,
+  host?: string,
+): Promise<string[] | { error: string }> {
+  const r = await gitAt(host, checkout, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...(paths ?? [])]);
   if (!r.ok) return { error: r.message };
   return r.stdout.split('\0').filter((p) => p !== '');
 }

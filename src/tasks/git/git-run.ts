@@ -32,14 +32,23 @@ export async function git(cwd: string, args: readonly string[], opts: GitRunOpti
       env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' },
       windowsHide: true,
     });
-    const code = r.exitCode ?? -1;
-    if (code === 0 || (opts.okCodes ?? []).includes(code))
-      return { ok: true, stdout: String(r.stdout), exitCode: code };
-    const reason = String(r.stderr).trim() || String(r.stdout).trim() || r.shortMessage || `git exited with ${code}`;
-    return { ok: false, message: firstLines(reason), exitCode: code };
+    return gitOutcome(r.exitCode ?? -1, String(r.stdout), String(r.stderr), opts, r.shortMessage);
   } catch (e) {
     return { ok: false, message: errorText(e) };
   }
+}
+
+/** One finished git call as a {@link GitResult} (shared by git run here and on a host). */
+export function gitOutcome(
+  code: number,
+  stdout: string,
+  stderr: string,
+  opts: GitRunOptions = {},
+  fallback?: string,
+): GitResult {
+  if (code === 0 || (opts.okCodes ?? []).includes(code)) return { ok: true, stdout, exitCode: code };
+  const reason = stderr.trim() || stdout.trim() || fallback || `git exited with ${code}`;
+  return { ok: false, message: firstLines(reason), exitCode: code };
 }
 
 /** The first few lines of git's complaint: enough to say why, short enough for a notice. */

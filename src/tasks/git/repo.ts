@@ -2,6 +2,7 @@
  * Facts about the git repository a folder belongs to: its top folder, its current commit and
  * branch, and whether it has uncommitted changes. Each is a value; "not a repository" is a value too.
  */
+import { gitAt } from './git-host.js';
 import { git, trimmed } from './git-run.js';
 
 /** The repository a folder is in. */
@@ -14,9 +15,9 @@ export interface RepoInfo {
   prefix: string;
 }
 
-/** The repository `dir` is in, or undefined when it is in none (or git is missing). */
-export async function repoOf(dir: string): Promise<RepoInfo | undefined> {
-  const r = await git(dir, [
+/** The repository `dir` is in (on `host`, or here), or undefined when it is in none (or git is missing). */
+export async function repoOf(dir: string, host?: string): Promise<RepoInfo | undefined> {
+  const r = await gitAt(host, dir, [
     'rev-parse',
     '--path-format=absolute',
     '--show-toplevel',
@@ -29,9 +30,9 @@ export async function repoOf(dir: string): Promise<RepoInfo | undefined> {
   return { root, commonDir, prefix: (prefix ?? '').replace(/\/$/, '') };
 }
 
-/** The commit HEAD points at, or undefined in a repository without commits. */
-export async function headCommit(dir: string): Promise<string | undefined> {
-  const r = await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+/** The commit HEAD points at (on `host`, or here), or undefined in a repository without commits. */
+export async function headCommit(dir: string, host?: string): Promise<string | undefined> {
+  const r = await gitAt(host, dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   return r.ok ? trimmed(r) : undefined;
 }
 

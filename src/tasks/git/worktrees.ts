@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { gitAt } from './git-host.js';
 import { git, trimmed } from './git-run.js';
 
 /** Prefix of every branch voice-orch makes for a task. */
@@ -47,21 +48,29 @@ export interface NewWorktree {
 
 /**
  * Makes a worktree of the repository at `repoRoot` in `path` on a new branch `branch` from
- * `baseCommit`. Refused with git's reason (the branch exists, the folder is taken…).
+ * `baseCommit` (on `host`, or here). Refused with git's reason (the branch exists, the folder is taken…).
  */
 export async function addWorktree(
   repoRoot: string,
   path: string,
   branch: string,
   baseCommit: string,
+  host?: string,
 ): Promise<{ ok: true; value: NewWorktree } | { ok: false; message: string }> {
-  const r = await git(repoRoot, ['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit]);
+  const r = await gitAt(host, repoRoot, ['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit]);
   if (!r.ok) return { ok: false, message: `could not make a git worktree: ${r.message}` };
   return { ok: true, value: { path, branch, baseCommit } };
 }
 
-/** True when the worktree's folder still exists (a user may delete it by hand). */
-export async function worktreeExists(path: string): Promise<boolean> {
+/**
+ * True when the worktree's folder still exists (a user may delete it by hand). On a host that
+ * cannot be reached now it counts as existing: unknown is not "deleted".
+ */
+export async function worktreeExists(path: string, host?: string): Promise<boolean> {
+  if (host !== undefined) {
+    const r = await gitAt(host, path, ['rev-parse', '--is-inside-work-tree']);
+    return r.ok || r.exitCode === 255;
+  }
   try {
     return (await stat(path)).isDirectory();
   } catch {

@@ -1,6 +1,7 @@
 /**
  * What `voice-orch doctor` can say about a configured host: reachable, key accepted (host key
- * known), the agent CLI present with its version, each root present, the state folder writable.
+ * known), the agent CLI present with its version, node for the permission bridge, each root
+ * present, the state folder writable.
  * One ssh command; nothing throws.
  */
 import { mkdirSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { runSsh, type SshTarget } from './ssh-transport.js';
 
 /** One finding of {@link checkHost}: what was checked, whether it passed, a sentence. */
 export interface HostCheck {
-  check: 'reachable' | 'agent' | 'state' | 'root';
+  check: 'reachable' | 'agent' | 'node' | 'state' | 'root';
   ok: boolean;
   detail: string;
 }
@@ -61,6 +62,17 @@ export async function checkHost(name: string, h: HostSettings, localDir: string)
         text === '-'
           ? { check: 'agent', ok: false, detail: `${name}: ${agent} was not found on the host` }
           : { check: 'agent', ok: true, detail: `${name}: agent ${text}` },
+      );
+    } else if (kind === 'node') {
+      const major = Number(/ v(\d+)\./.exec(text)?.[1] ?? 0);
+      out.push(
+        major >= 20
+          ? { check: 'node', ok: true, detail: `${name}: node ${text} (permission requests of its tasks)` }
+          : {
+              check: 'node',
+              ok: false,
+              detail: `${name}: no node 20 or later on the host; its tasks run without asking for permission`,
+            },
       );
     } else if (kind === 'state') {
       out.push({

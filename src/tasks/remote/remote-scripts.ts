@@ -100,11 +100,59 @@ kill -s KILL $all 2>/dev/null
 exit 0
 `;
 
-/** `sh -c PROBE <name> <stateDir> <agent>`: lines "agent <path> <version…>" and "state ok|not writable". */
+/**
+ * `sh -c PROBE <name> <stateDir> <agent>`: lines "agent <path> <version…>", "node <path> <version>"
+ * (or "node -"), "state ok|not writable" and one "root ok|missing <root>" per root.
+ */
 export const PROBE_SCRIPT = `
 s=$1; a=$2
 p=$(command -v -- "$a" 2>/dev/null) && echo "agent $p $("$p" --version 2>/dev/null | head -n 1)" || echo "agent -"
+n=$(command -v node 2>/dev/null) && echo "node $n $("$n" --version 2>/dev/null)" || echo "node -"
 mkdir -p -- "$s" 2>/dev/null && t="$s/.probe.$$" && : >"$t" 2>/dev/null && rm -f -- "$t" && echo "state ok" || echo "state not writable"
 shift 2
 for r in "$@"; do [ -d "$r" ] && echo "root ok $r" || echo "root missing $r"; done
+`;
+
+/**
+ * `sh -c PREPARE <name> <stateDir> <bridgeFile> <sha256>`: makes the private `.bridge` and `.sock`
+ * folders of the state folder; lines "dir <absolute state folder>", "node <path> <version>" (or
+ * "node -") and "bridge ok|missing" (the bridge file there with exactly that hash).
+ */
+export const PREPARE_SCRIPT = `
+s=$1; b=$2; h=$3
+umask 077
+mkdir -p -- "$s/.bridge" "$s/.sock" || { echo "cannot create $s on the host" >&2; exit 97; }
+s=$(cd -- "$s" && pwd) || exit 97
+chmod 700 -- "$s/.bridge" "$s/.sock" 2>/dev/null
+echo "dir $s"
+n=$(command -v node 2>/dev/null) && echo "node $n $("$n" --version 2>/dev/null)" || echo "node -"
+f="$s/.bridge/$b"
+if [ -f "$f" ] && [ "$(sha256sum -- "$f" 2>/dev/null | cut -d' ' -f1)" = "$h" ]; then echo "bridge ok"; else echo "bridge missing"; fi
+`;
+
+/** `sh -c UPLOAD <name> <file> <sha256>` with the file on stdin: written only when the hash matches. */
+export const UPLOAD_SCRIPT = `
+f=$1; h=$2
+umask 077
+t="$f.tmp.$$"
+cat >"$t" || { rm -f -- "$t"; exit 1; }
+[ "$(sha256sum -- "$t" | cut -d' ' -f1)" = "$h" ] || { rm -f -- "$t"; echo "the file arrived damaged" >&2; exit 1; }
+mv -f -- "$t" "$f"
+`;
+
+/**
+ * `sh -c SWEEP <name> <stateDir> <days> <keep…>`: removes run folders whose run ended (an `exit`
+ * file) more than `days` days ago, except the named ones (runs this machine still has to collect).
+ */
+export const SWEEP_SCRIPT = `
+s=$1; days=$2; shift 2
+[ -d "$s" ] || exit 0
+find "$s" -mindepth 2 -maxdepth 2 -name exit -mtime +"$days" 2>/dev/null | while IFS= read -r f; do
+  d=\${f%/exit}; id=\${d##*/}
+  case "$id" in .*) continue ;; esac
+  keep=0
+  for k in "$@"; do [ "$k" = "$id" ] && keep=1; done
+  [ $keep = 0 ] && rm -rf -- "$d"
+done
+exit 0
 `;

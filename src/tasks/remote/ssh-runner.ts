@@ -27,7 +27,11 @@ import type {
   StartedRun,
 } from '../runner.js';
 import type { ActionResult } from '../types.js';
+import { removeRunFolder, sweepRunFolders } from './remote-cleanup.js';
 import { followRemoteLog, localSize, type Backoff } from './remote-follower.js';
+import { registerGitHost } from '../git/git-host.js';
+import { sshGitHost } from './remote-git.js';
+import { RemotePermissions } from './remote-permissions.js';
 import { FINISH_SCRIPT, SIGNAL_SCRIPT, START_SCRIPT, STATUS_SCRIPT } from './remote-scripts.js';
 import { runSsh, type SshResult, type SshTarget } from './ssh-transport.js';
 
@@ -111,6 +115,10 @@ export class SshRunner implements Runner {
   private failingSince: number | undefined;
   private readonly listeners = new Set<(s: HostConnection) => void>();
   private closed = false;
+  private swept = false;
+  /** Permission requests of this host's runs (remote-permissions.ts). */
+  private readonly permissions: RemotePermissions;
+  private readonly unregisterGit: () => void;
 
   constructor(private readonly opts: SshRunnerOptions) {
     this.name = opts.name;
@@ -122,6 +130,9 @@ export class SshRunner implements Runner {
     this.remoteStateDir = opts.remoteStateDir ?? '.local/state/voice-orch/runs';
     this.backoff = opts.backoff ?? { minMs: 500, maxMs: 10_000 };
     this.unreachableAfterMs = opts.unreachableAfterMs ?? 30_000;
+    this.permissions = new RemotePermissions(opts.name, this.target, this.remoteStateDir);
+    // git for this host's tasks (worktrees, diffs, change counts) runs there (remote-git.ts).
+    this.unregisterGit = registerGitHost(opts.name, sshGitHost(opts.name, this.target, this.remoteStateDir));
   }
 
   /** The host's connection now. */
@@ -145,6 +156,8 @@ export class SshRunner implements Runner {
   /** Stops following (voice-orch is quitting): the runs go on on the host. */
   close(): void {
     this.closed = true;
+    this.permissions.close();
+    this.unregisterGit();
     for (const r of this.runs.values()) r.stop?.();
   }
 
@@ -152,8 +165,9 @@ export class SshRunner implements Runner {
     this.loadIndex();
     const file = this.opts.agentPath ?? spec.file;
     if (file.includes('=')) return { ok: false, message: `the agent path on ${this.name} may not contain "="` };
+    const channel = await this.permissions.runArgs(spec.args);
     const assigns: string[] = [];
-    for (const name of [TASK_MARKER_VAR, ...(this.opts.passEnv ?? [])]) {
+    for (const name of [TASK_MARKER_VAR, ...(this.opts.passEnv ?? []), ...channel.passEnv]) {
       const v = spec.env[name];
       if (v !== undefined && ENV_NAME.test(name)) assigns.push(`${name}=${v}`);
     }
@@ -170,6 +184,7 @@ export class SshRunner implements Runner {
     if (marker !== undefined) entry.marker = marker;
     try {
       for (const p of [spec.stdoutPath, spec.stderrPath]) closeSync(openSync(p, 'a', 0o600));
+      if (channel.note !== undefined) writeFileSync(spec.stderrPath, `${channel.note}\n`, { flag: 'a', mode: 0o600 });
       entry.baseOut = localSize(spec.stdoutPath);
       entry.baseErr = localSize(spec.stderrPath);
       this.saveEntry(entry);
@@ -188,7 +203,7 @@ export class SshRunner implements Runner {
       '--',
       ...assigns,
       file,
-      ...spec.args,
+      ...channel.args,
     ]);
     this.note(r);
     const m = /^(\d+) (\d+)\s*$/.exec(r.stdout);
@@ -205,6 +220,11 @@ export class SshRunner implements Runner {
     this.saveEntry(entry);
     const run: LiveRun = { entry, done: false };
     this.runs.set(entry.pid, run);
+    if (!this.swept) {
+      this.swept = true;
+      const keep = this.indexFiles().map((n) => n.slice(0, -'.json'.length));
+      void sweepRunFolders(this.target, this.remoteStateDir, keep);
+    }
     const exited = this.follow(run);
     return { ok: true, value: { pid: entry.pid, startTime: entry.startTime, exited } };
   }
@@ -304,6 +324,8 @@ export class SshRunner implements Runner {
           }
           run.done = true;
           this.dropEntry(entry);
+          // Everything of the run is local now: its folder on the host has served (remote-cleanup.ts).
+          await removeRunFolder(this.target, entry.runDir);
           return exitFromStatus(status);
         }
         await new Promise((res) => setTimeout(res, delay).unref());

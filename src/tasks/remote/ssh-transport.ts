@@ -4,7 +4,7 @@
  * checked as ssh checks them, no agent forwarding, BatchMode (never a prompt in the pane). Every
  * remote command is an argv made into one quoted command line by shell-quote.ts.
  */
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { errorText } from '../../shared/errors.js';
@@ -34,7 +34,7 @@ export interface SshResult {
   connectionFailed: boolean;
 }
 
-function baseOptions(t: SshTarget): string[] {
+function baseOptions(t: SshTarget, clearForwards = true): string[] {
   const opts: string[] = [];
   if (t.configFile !== undefined) opts.push('-F', t.configFile);
   if (t.port !== undefined) opts.push('-p', String(t.port));
@@ -47,8 +47,7 @@ function baseOptions(t: SshTarget): string[] {
     'ForwardAgent=no',
     '-o',
     'ForwardX11=no',
-    '-o',
-    'ClearAllForwardings=yes',
+    ...(clearForwards ? ['-o', 'ClearAllForwardings=yes'] : []),
     '-o',
     `ControlPath=${controlPath(t)}`,
     '-o',
@@ -74,6 +73,62 @@ export function sshArgv(t: SshTarget, remoteArgv: readonly string[]): string[] {
 }
 
 const masters = new Map<string, Promise<void>>();
+const masterHooks = new Map<string, Set<() => void>>();
+
+/**
+ * Calls `hook` each time a new shared connection to the host comes up (the first one and every
+ * one after a drop): what lives on a connection (a forwarded socket) is set up again there.
+ * Returns the unsubscribe.
+ */
+export function onNewMaster(t: SshTarget, hook: () => void): () => void {
+  const path = controlPath(t);
+  let set = masterHooks.get(path);
+  if (!set) masterHooks.set(path, (set = new Set()));
+  set.add(hook);
+  return () => set.delete(hook);
+}
+
+/** Which shared connection is up now (its socket's inode; a new connection makes a new socket), if any. */
+export function masterId(t: SshTarget): number | undefined {
+  try {
+    return statSync(controlPath(t)).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Asks the host's shared connection to forward a Unix socket on the host (`remote`) to one here
+ * (`local`): OpenSSH stream-local forwarding (`ssh -O forward -R remote:local`). It lasts as long
+ * as that connection; {@link onNewMaster} says when to ask again.
+ */
+export async function forwardSocket(t: SshTarget, remote: string, local: string): Promise<SshResult> {
+  // `-R` splits its argument at ":"; a path with one (or a space) cannot be said there.
+  if (/[:\s]/.test(remote) || /[:\s]/.test(local)) {
+    return {
+      exitCode: -1,
+      stdout: '',
+      stderr: 'a socket path with ":" or a space cannot be forwarded',
+      connectionFailed: false,
+    };
+  }
+  try {
+    const r = await execa(
+      'ssh',
+      [...baseOptions(t, false), '-O', 'forward', '-R', `${remote}:${local}`, '--', t.destination],
+      { reject: false, stdin: 'ignore', timeout: 15_000 },
+    );
+    const exitCode = r.exitCode ?? -1;
+    return {
+      exitCode,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      connectionFailed: exitCode === 255,
+    };
+  } catch (e) {
+    return { exitCode: -1, stdout: '', stderr: errorText(e), connectionFailed: true };
+  }
+}
 
 /**
  * Opens the host's shared (multiplexed) connection when none is open. It is started on its own,
@@ -107,6 +162,7 @@ export function ensureMaster(t: SshTarget): Promise<void> {
     } finally {
       masters.delete(path);
     }
+    if (existsSync(path)) for (const hook of masterHooks.get(path) ?? []) hook();
   })();
   masters.set(path, p);
   return p;
@@ -121,8 +177,13 @@ function dropMaster(t: SshTarget): void {
   }
 }
 
-/** Runs one remote command to its end (never throws: a failure is a result). */
-export async function runSsh(t: SshTarget, remoteArgv: readonly string[], timeoutMs = 30_000): Promise<SshResult> {
+/** Runs one remote command to its end (never throws: a failure is a result); `input` is its stdin. */
+export async function runSsh(
+  t: SshTarget,
+  remoteArgv: readonly string[],
+  timeoutMs = 30_000,
+  input?: Buffer,
+): Promise<SshResult> {
   await ensureMaster(t);
   let argv: string[];
   try {
@@ -133,7 +194,7 @@ export async function runSsh(t: SshTarget, remoteArgv: readonly string[], timeou
   try {
     const r = await execa('ssh', argv, {
       reject: false,
-      stdin: 'ignore',
+      ...(input !== undefined ? { input } : { stdin: 'ignore' as const }),
       timeout: timeoutMs,
       stripFinalNewline: false,
     });

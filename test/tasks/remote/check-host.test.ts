@@ -32,12 +32,14 @@ describe('checkHost (for doctor)', () => {
     expect(checks.map((c) => [c.check, c.ok])).toEqual([
       ['reachable', true],
       ['agent', true],
+      ['node', true],
       ['state', true],
       ['root', true],
       ['root', false],
     ]);
     expect(checks[1]?.detail).toContain(process.version);
-    expect(checks[4]?.detail).toMatch(/missing$/);
+    expect(checks[2]?.detail).toContain('permission requests');
+    expect(checks[5]?.detail).toMatch(/missing$/);
   });
 
   it('says when the agent is missing on the host', async () => {
