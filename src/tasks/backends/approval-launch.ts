@@ -12,8 +12,14 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { AgentApprovals, AgentCommand, AgentRunArgs, BackendConfig } from './agent-backend.js';
 import type { HostSpec } from './approval-host.js';
+
+/** config.json `agentApprovals`: `{"codex": "ask", "gemini": "sandbox"}`. */
+export const agentApprovalsSchema = z
+  .object({ codex: z.enum(['ask', 'sandbox']).optional(), gemini: z.enum(['ask', 'sandbox']).optional() })
+  .strict();
 
 /** The default: the agent stays in its sandbox (see this file's header). */
 export const DEFAULT_AGENT_APPROVALS: AgentApprovals = 'sandbox';
