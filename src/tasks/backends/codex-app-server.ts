@@ -91,7 +91,7 @@ function fileChangeRequest(item: Obj | undefined): { toolName: string; input: Re
   const diff = first !== undefined ? (str(first.diff) ?? '') : '';
   const input: Record<string, unknown> = { file_path: path };
   if (add) input.content = diff;
-  else input.new_string = diff;
+  else input.diff = diff;
   if (changes.length > 1) input.other_files = changes.slice(1).map((c) => str(c.path) ?? '?');
   return { toolName: add ? 'Write' : 'Edit', input };
 }

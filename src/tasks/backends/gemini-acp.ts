@@ -58,7 +58,8 @@ export function permissionOf(call: Obj): { toolName: string; input: Record<strin
         input: { file_path: p.file_path, old_string: p.old_string, new_string: p.new_string },
       };
     default:
-      return { toolName: `gemini ${str(use.tool_name) ?? 'tool'}`, input: { title: str(call.title) ?? '' } };
+      // By the agent's kind (read, search, fetch, delete, move…) and its own title.
+      return { toolName: `gemini ${str(call.kind) ?? 'tool'}`, input: { title: str(call.title) ?? '' } };
   }
 }
 
