@@ -10,7 +10,7 @@ import type { PendingRequest } from '../../src/permissions/broker.js';
 import { startPermissions, type Permissions } from '../../src/permissions/permissions.js';
 import type { TaskManager } from '../../src/tasks/task-manager.js';
 import type { TaskManagerOptions } from '../../src/tasks/task-manager-options.js';
-import { FIXTURES, finished, makeWorld, waitFor, type World } from './task-manager.fixture.js';
+import { FIXTURES, finished, makeWorld, procState, waitFor, type World } from './task-manager.fixture.js';
 
 const HELPERS = resolve(FIXTURES, '../helpers');
 const FAKE_CODEX = join(HELPERS, 'fake-codex');
@@ -19,6 +19,7 @@ const FAKE_GEMINI = join(HELPERS, 'fake-gemini');
 let w: World;
 let rpcFile: string;
 let argvFile: string;
+let pidsFile: string;
 const perms: Permissions[] = [];
 
 beforeEach(() => {
@@ -27,6 +28,8 @@ beforeEach(() => {
   argvFile = join(w.root, 'argv.jsonl');
   w.env.FAKE_AGENT_RPC_FILE = rpcFile;
   w.env.FAKE_AGENT_ARGV_FILE = argvFile;
+  pidsFile = join(w.root, 'pids.jsonl');
+  w.env.FAKE_AGENT_PIDS_FILE = pidsFile;
   w.env.FAKE_AGENT_LINE_MS = '2';
 });
 afterEach(async () => {
@@ -229,5 +232,21 @@ describe('gemini tasks asking through gemini --acp', () => {
     const t = await finished(m2, id);
     expect(t.status).toBe('completed');
     expect(t.resultText).toContain('was canceled by the user');
+  });
+
+  it('cancelling a task that waits for a decision ends the host and the agent; the request goes away', async () => {
+    const p = await channel();
+    const m = manager(p);
+    await m.start();
+    const { id } = await ask(m, p, 'gemini', 'acp-shell-touch-allow');
+    const host = m.get(id)?.runs.at(-1)?.pid;
+    const r = await m.cancel(id);
+    expect(r.ok).toBe(true);
+    expect((await finished(m, id)).status).toBe('cancelled');
+    const agent = JSON.parse(readFileSync(pidsFile, 'utf8').split('\n')[0] ?? '{}') as { pid: number };
+    for (const pid of [host ?? -1, agent.pid]) {
+      await waitFor(() => procState(pid) === undefined || procState(pid) === 'Z', 5_000, `${pid} gone`);
+    }
+    await waitFor(() => p.desk.forTask(id) === undefined, 40_000, 'request gone');
   });
 });

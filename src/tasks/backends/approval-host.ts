@@ -60,6 +60,18 @@ export interface HostContext {
 /** Drives one turn of one protocol; resolves with the host's exit code. */
 export type HostDriver = (ctx: HostContext) => Promise<number>;
 
+/** Exit code of a host whose agent went away mid-turn (the reason is on stderr). */
+export const AGENT_GONE_EXIT = 3;
+
+/**
+ * The agent went away before its turn ended: no final line (a cancel's signal may be what ended
+ * it, and the outcome rules then say "cancelled"), the reason on stderr, {@link AGENT_GONE_EXIT}.
+ */
+export function agentGone(why: string): number {
+  process.stderr.write(`Error: ${why}\n`);
+  return AGENT_GONE_EXIT;
+}
+
 /** Writes one JSON line to fd 1 at once (a file: the task log). */
 function emitLine(line: Record<string, unknown>): void {
   try {

@@ -11,7 +11,7 @@
  * read and match "always allow" rules the same way; allow → `accept`, deny → `decline`.
  * Any other request from the agent is answered "not served" (it then goes on without).
  */
-import type { HostContext, HostDriver } from './approval-host.js';
+import { agentGone, type HostContext, type HostDriver } from './approval-host.js';
 import { unwrapCommand } from './codex-stream.js';
 import { RpcMethodUnknown } from './json-rpc-peer.js';
 import { isObj, num, str, type Obj } from './stream-util.js';
@@ -148,7 +148,7 @@ export const codexAppServer: HostDriver = async (ctx: HostContext) => {
     clientInfo: { name: 'voice-orch', title: 'voice-orch', version: '1' },
     capabilities: null,
   });
-  if (!init.ok) return fail(ctx, `codex app-server did not start: ${init.message}`);
+  if (!init.ok) return fail(ctx, { ...init, message: `codex app-server did not start: ${init.message}` });
   rpc.notify('initialized');
   const threadParams: Obj = { cwd: ctx.cwd, approvalPolicy: 'on-request', sandbox: spec.sandbox ?? 'workspace-write' };
   if (spec.model !== undefined) threadParams.model = spec.model;
@@ -156,17 +156,17 @@ export const codexAppServer: HostDriver = async (ctx: HostContext) => {
     spec.resumeId !== undefined
       ? await rpc.request('thread/resume', { ...threadParams, threadId: spec.resumeId })
       : await rpc.request('thread/start', threadParams);
-  if (!thread.ok) return fail(ctx, thread.message);
+  if (!thread.ok) return fail(ctx, thread);
   const t = isObj(thread.result) && isObj(thread.result.thread) ? thread.result.thread : {};
   const threadId = str(t.id) ?? spec.resumeId ?? '';
   emit({ type: 'thread.started', thread_id: threadId });
   const turnParams: Obj = { threadId, input: [{ type: 'text', text: spec.prompt, text_elements: [] }] };
   if (spec.effort !== undefined) turnParams.effort = spec.effort;
   const turn = await rpc.request('turn/start', turnParams);
-  if (!turn.ok) return fail(ctx, turn.message);
+  if (!turn.ok) return fail(ctx, turn);
   emit({ type: 'turn.started' });
   const ended = await Promise.race([turnDone, rpc.gone.then(() => undefined)]);
-  if (ended === undefined) return fail(ctx, 'codex app-server ended before the turn did');
+  if (ended === undefined) return fail(ctx, { message: await rpc.gone, gone: true });
   const done = isObj(ended.turn) ? ended.turn : {};
   if (done.status === 'completed') {
     emit(usage !== undefined ? { type: 'turn.completed', usage } : { type: 'turn.completed' });
@@ -178,7 +178,9 @@ export const codexAppServer: HostDriver = async (ctx: HostContext) => {
   return 1;
 };
 
-function fail(ctx: HostContext, message: string): number {
+function fail(ctx: HostContext, reply: { message: string; gone?: boolean }): number {
+  if (reply.gone === true) return agentGone(`codex app-server ended before its turn did (${reply.message})`);
+  const message = reply.message;
   ctx.emit({ type: 'turn.failed', error: { message } });
   return 1;
 }

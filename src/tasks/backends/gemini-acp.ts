@@ -10,7 +10,7 @@
  * the file and its diff); allow picks the agent's "allow once" option, deny its "reject once"
  * (Gemini then sends no update for the tool, so the host logs the refusal itself).
  */
-import type { HostContext, HostDriver } from './approval-host.js';
+import { agentGone, type HostContext, type HostDriver } from './approval-host.js';
 import { RpcMethodUnknown } from './json-rpc-peer.js';
 import { isObj, str, type Obj } from './stream-util.js';
 
@@ -145,12 +145,12 @@ export const geminiAcp: HostDriver = async (ctx: HostContext) => {
     protocolVersion: 1,
     clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
   });
-  if (!init.ok) return fail(ctx, `gemini --acp did not start: ${init.message}`);
+  if (!init.ok) return fail(ctx, { ...init, message: `gemini --acp did not start: ${init.message}` });
   const session =
     spec.resumeId !== undefined
       ? await rpc.request('session/load', { sessionId: spec.resumeId, cwd: ctx.cwd, mcpServers: [] })
       : await rpc.request('session/new', { cwd: ctx.cwd, mcpServers: [] });
-  if (!session.ok) return fail(ctx, session.message);
+  if (!session.ok) return fail(ctx, session);
   const r = isObj(session.result) ? session.result : {};
   const sessionId = str(r.sessionId) ?? spec.resumeId ?? '';
   const models = isObj(r.models) ? r.models : {};
@@ -159,7 +159,7 @@ export const geminiAcp: HostDriver = async (ctx: HostContext) => {
   live = true;
   const started = Date.now();
   const turn = await rpc.request('session/prompt', { sessionId, prompt: [{ type: 'text', text: spec.prompt }] });
-  if (!turn.ok) return fail(ctx, turn.message);
+  if (!turn.ok) return fail(ctx, turn);
   const res = isObj(turn.result) ? turn.result : {};
   const meta = isObj(res._meta) && isObj(res._meta.quota) ? res._meta.quota : {};
   const count = isObj(meta.token_count) ? meta.token_count : {};
@@ -173,7 +173,9 @@ export const geminiAcp: HostDriver = async (ctx: HostContext) => {
   return 1;
 };
 
-function fail(ctx: HostContext, message: string): number {
+function fail(ctx: HostContext, reply: { message: string; gone?: boolean }): number {
+  if (reply.gone === true) return agentGone(`gemini --acp ended before its turn did (${reply.message})`);
+  const message = reply.message;
   ctx.emit({ type: 'result', status: 'error', error: { type: 'acp', message } });
   return 1;
 }

@@ -11,7 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 export type RpcObject = Record<string, unknown>;
 
 /** The answer to one of our requests. */
-export type RpcReply = { ok: true; result: unknown } | { ok: false; message: string };
+export type RpcReply = { ok: true; result: unknown } | { ok: false; message: string; gone?: boolean };
 
 /** What the agent asked of us; resolves with the result to send back. */
 export type RpcRequestHandler = (method: string, params: unknown) => Promise<unknown>;
@@ -52,7 +52,7 @@ export class JsonRpcPeer {
 
   /** Sends a request; resolves with the reply, or an error reply when the agent goes away first. */
   request(method: string, params: unknown): Promise<RpcReply> {
-    if (this.closed) return Promise.resolve({ ok: false, message: 'the agent is gone' });
+    if (this.closed) return Promise.resolve({ ok: false, message: 'the agent is gone', gone: true });
     const id = this.nextId++;
     return new Promise<RpcReply>((resolve) => {
       this.waiting.set(id, resolve);
@@ -70,7 +70,7 @@ export class JsonRpcPeer {
     if (this.closed) return;
     this.closed = true;
     this.goneWith(why);
-    for (const settle of this.waiting.values()) settle({ ok: false, message: why });
+    for (const settle of this.waiting.values()) settle({ ok: false, message: why, gone: true });
     this.waiting.clear();
   }
 
