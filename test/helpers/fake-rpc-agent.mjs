@@ -12,7 +12,7 @@
 // thread/session id is replaced by the resumed one.
 //
 // Env: FAKE_AGENT_RPC_FILE (every client message appended as a JSON line), FAKE_AGENT_ARGV_FILE,
-// FAKE_AGENT_PIDS_FILE,
+// FAKE_AGENT_PIDS_FILE, FAKE_RPC_CRASH (1: exit 70 when the prompt arrives),
 // FAKE_AGENT_LINE_MS (gap between written lines, default 5).
 import { appendFileSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -93,6 +93,8 @@ export async function fakeRpcMain(o) {
     if (e.dir === 'send' && m.method !== undefined) {
       const live = await next();
       const method = SAME[live.method] ?? live.method;
+      // FAKE_RPC_CRASH=1: the agent dies as the prompt arrives (a crash mid-run).
+      if (method === o.promptMethod && process.env.FAKE_RPC_CRASH === '1') process.exit(70);
       if (method === o.promptMethod) {
         const wanted = /scenario:([\w-]+)/.exec(o.promptText(live.params ?? {}))?.[1];
         if (wanted && wanted !== name && names.includes(wanted)) {

@@ -170,13 +170,13 @@ describe('codex tasks asking through codex app-server', () => {
 });
 
 describe('gemini tasks asking through gemini --acp', () => {
-  it('a shell command allowed by key runs, and the task completes with its answer', async () => {
+  it('a shell command allowed by voice runs, and the task completes with its answer', async () => {
     const p = await channel();
     const m = manager(p);
     await m.start();
     const { id, req } = await ask(m, p, 'gemini', 'acp-shell-touch-allow');
     expect(req).toMatchObject({ toolName: 'Bash', input: { command: 'touch TOUCHED.txt && echo touched' } });
-    p.desk.answer(id, 'allow', { source: 'key' });
+    expect(p.desk.answer(id, 'allow', { source: 'voice' })).toMatchObject({ ok: true });
     const t = await finished(m, id);
     expect(t.status).toBe('completed');
     expect(t.resultText).toBe('The command printed: touched');
@@ -248,5 +248,22 @@ describe('gemini tasks asking through gemini --acp', () => {
       await waitFor(() => procState(pid) === undefined || procState(pid) === 'Z', 5_000, `${pid} gone`);
     }
     await waitFor(() => p.desk.forTask(id) === undefined, 40_000, 'request gone');
+  });
+
+  it('an agent that dies mid-run fails the task with the reason, not a result it never gave', async () => {
+    w.env.FAKE_RPC_CRASH = '1';
+    const p = await channel();
+    const m = manager(p);
+    await m.start();
+    const r = await m.spawn({
+      name: 'crash',
+      prompt: 'Go. scenario:acp-shell-touch-allow',
+      projectDir: w.dir('crash'),
+      backend: 'gemini',
+    });
+    if (!r.ok) throw new Error(r.message);
+    const t = await finished(m, r.value.id);
+    expect(t.status).toBe('failed');
+    expect(t.failure?.message).toMatch(/gemini --acp ended before its turn did/);
   });
 });
