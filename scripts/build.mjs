@@ -2,7 +2,8 @@
 // 1. bundles the CLI into one file, dist/cli.js — loading Ink's few hundred small modules one by
 //    one cost about a second of cold start; one file starts in about 0.4 s;
 // 2. copies the helper scripts (*.cjs) next to the modules that fork them, and next to the bundle;
-// 3. bundles the permission bridge (dist/permission-bridge.js), started by agent CLIs;
+// 3. bundles the permission bridge (dist/permission-bridge.js), started by agent CLIs, and the
+//    approval host (dist/approval-host.js), started per codex/gemini run that asks for approvals;
 // 4. makes dist/cli.js executable.
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -51,6 +52,19 @@ await build({
 await build({
   entryPoints: [join(src, 'permissions', 'bridge-main.ts')],
   outfile: join(dist, 'permission-bridge.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  banner: {
+    js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
+  },
+});
+// The approval host runs as its own process per codex/gemini run (src/tasks/backends/approval-host.ts).
+await build({
+  entryPoints: [join(src, 'tasks', 'backends', 'approval-host-main.ts')],
+  outfile: join(dist, 'approval-host.js'),
   bundle: true,
   platform: 'node',
   format: 'esm',

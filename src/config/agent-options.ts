@@ -8,7 +8,7 @@ import type { Settings } from './config.js';
 
 /** The agent part of the task manager's options (see this file's header). */
 export function agentTaskOptions(
-  settings: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices'>,
+  settings: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices' | 'agentApprovals'>,
 ): Partial<TaskManagerOptions> {
   const o: Partial<TaskManagerOptions> = {};
   if (settings.agent !== undefined) o.backend = settings.agent;
@@ -16,5 +16,6 @@ export function agentTaskOptions(
   if (settings.codexPath !== undefined) o.codexPath = settings.codexPath;
   if (settings.geminiPath !== undefined) o.geminiPath = settings.geminiPath;
   if (settings.agentPrices !== undefined) o.agentPrices = settings.agentPrices;
+  if (settings.agentApprovals !== undefined) o.agentApprovals = settings.agentApprovals;
   return o;
 }

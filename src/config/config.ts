@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { agentPricesSchema, type AgentPrices } from '../tasks/agent-prices.js';
+import { agentApprovalsSchema } from '../tasks/backends/approval-launch.js';
 import {
   DEFAULT_MIC_STREAM,
   DEFAULT_EARCON_BEFORE_NOTICE,
@@ -70,6 +71,7 @@ export const configFileSchema = z
     agent: z.enum(AGENT_KINDS).optional(),
     projectAgents: z.record(z.string().min(1), z.enum(AGENT_KINDS)).optional(),
     agentPrices: agentPricesSchema.optional(),
+    agentApprovals: agentApprovalsSchema.optional(),
     agentCommand: z
       .array(z.string().min(1))
       .min(1)
@@ -164,6 +166,8 @@ export interface Settings {
   projectAgents?: Record<string, AgentKind>;
   /** USD per million tokens for codex/gemini cost estimates, by model or agent (src/tasks/agent-prices.ts). */
   agentPrices?: AgentPrices;
+  /** Per agent: codex/gemini ask through voice-orch (`ask`) or stay in their sandbox (`sandbox`, the default). */
+  agentApprovals?: z.infer<typeof agentApprovalsSchema>;
   /**
    * Runs tasks with this argv instead of claude (`{prompt}` substituted; put `--` before it), e.g.
    * `["aider", "--yes", "--message", "--", "{prompt}"]`.
@@ -476,11 +480,13 @@ export function loadSettings(argv: string[], env: NodeJS.ProcessEnv, cwd: string
 function agentSettings(
   merged: ConfigFile,
   cwd: string,
-): Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices'> {
-  const out: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices'> = {};
+): Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices' | 'agentApprovals'> {
+  const out: Pick<Settings, 'agent' | 'projectAgents' | 'codexPath' | 'geminiPath' | 'agentPrices' | 'agentApprovals'> =
+    {};
   if (merged.agent !== undefined) out.agent = merged.agent;
   if (merged.projectAgents !== undefined) out.projectAgents = merged.projectAgents;
   if (merged.agentPrices !== undefined) out.agentPrices = merged.agentPrices;
+  if (merged.agentApprovals !== undefined) out.agentApprovals = merged.agentApprovals;
   if (merged.codexPath !== undefined)
     out.codexPath = merged.codexPath.includes('/') ? resolve(cwd, merged.codexPath) : merged.codexPath;
   if (merged.geminiPath !== undefined)

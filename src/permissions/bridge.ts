@@ -57,8 +57,8 @@ export function bridgeSettings(env: NodeJS.ProcessEnv): BridgeSettings | string 
   return { socket, token, task, run, timeoutMs: Number.isFinite(t) && t > 0 ? t : DEFAULT_DECISION_TIMEOUT_MS };
 }
 
-/** The socket side: connects, says hello, resends open requests after every (re)connection. */
-class BrokerLink {
+/** The socket side: connects, says hello, resends open requests after every (re)connection (also used by the approval host). */
+export class BrokerLink {
   private sock: Socket | undefined;
   private ready = false;
   private stopped = false;

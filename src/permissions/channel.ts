@@ -16,6 +16,8 @@ export interface PermissionPromptSpec {
   tool: string;
   /** Added to the agent's environment. */
   agentEnv: Record<string, string>;
+  /** The bridge's settings, for an approval host that talks to the socket itself (codex, gemini). */
+  bridge?: { socket: string; token: string; task: number; run: number; timeoutMs: number };
 }
 
 /** Margin of the CLI's tool timeout over ours: our deny must reach the agent first. */
@@ -64,5 +66,6 @@ export function permissionPrompt(i: PromptSpecInput): PermissionPromptSpec | und
     mcpConfig: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }),
     tool: PROMPT_TOOL,
     agentEnv: { MCP_TOOL_TIMEOUT: String(i.timeoutMs + TOOL_TIMEOUT_MARGIN_MS) },
+    bridge: { socket: socketPath(i.stateDir), token: i.token, task: i.task, run: i.run, timeoutMs: i.timeoutMs },
   };
 }

@@ -63,6 +63,9 @@ export function rawReason(req: Pick<PendingRequest, 'toolName' | 'input'>, proje
     case 'WebFetch':
       return `wants to fetch ${str(i.url) ?? '?'}`;
     default:
+      // Gemini's other tools come as "gemini <kind>" with the agent's own title (gemini-acp.ts).
+      if (req.toolName.startsWith('gemini ') && str(i.title))
+        return `wants to ${req.toolName.slice(7)}: ${str(i.title)}`;
       return `wants to use ${req.toolName}`;
   }
 }
@@ -78,6 +81,10 @@ export function requestDetail(req: Pick<PendingRequest, 'toolName' | 'input'>, p
   const lines = [rawReason(req, projectDir)];
   if (req.toolName === 'Bash') {
     lines.push('', str(i.command) ?? '');
+    if (str(i.description)) lines.push('', `(${str(i.description)})`);
+  } else if (req.toolName === 'Edit' && typeof i.diff === 'string') {
+    // A Codex file change carries its unified diff and the model's reason (codex-app-server.ts).
+    lines.push('', ...i.diff.split('\n'));
     if (str(i.description)) lines.push('', `(${str(i.description)})`);
   } else if (req.toolName === 'Edit') {
     lines.push('', ...(str(i.old_string) ?? '').split('\n').map((l) => `- ${l}`));

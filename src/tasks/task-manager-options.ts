@@ -2,7 +2,7 @@
  * The task manager's options and their defaults, in one place.
  */
 import { mergedPrices, type AgentPrices } from './agent-prices.js';
-import type { AgentEnvPolicy } from './backends/agent-backend.js';
+import type { AgentEnvPolicy, BackendConfig } from './backends/agent-backend.js';
 import type { IsolationMode } from '../shared/settings-values.js';
 import type { PermissionPromptSpec } from '../permissions/channel.js';
 import type { Runner } from './runner.js';
@@ -49,6 +49,8 @@ export interface TaskManagerOptions {
   codexPath?: string;
   /** The gemini executable: a name looked up on PATH (default `gemini`) or a path. */
   geminiPath?: string;
+  /** Per agent: `ask` through voice-orch (an approval host) or stay in the `sandbox` (default; approval-launch.ts). */
+  agentApprovals?: BackendConfig['agentApprovals'];
   /** The agent of a spawn that names none, per project folder name or absolute path (else `backend`). */
   projectAgents?: Record<string, BackendKind>;
   /** Token prices for codex/gemini cost estimates, over the built-in ones (src/tasks/agent-prices.ts). */
@@ -95,12 +97,14 @@ export type ResolvedOptions = Required<
     | 'projectAllowedTools'
     | 'codexPath'
     | 'geminiPath'
+    | 'agentApprovals'
     | 'projectAgents'
     | 'agentPrices'
   >
 > & {
   codexPath?: string;
   geminiPath?: string;
+  agentApprovals?: BackendConfig['agentApprovals'];
   projectAgents?: Record<string, BackendKind>;
   agentPrices: AgentPrices;
   defaultMaxBudgetUsd?: number;
@@ -138,6 +142,7 @@ export function resolveOptions(opts: TaskManagerOptions): ResolvedOptions {
     commandArgv: opts.commandArgv,
     codexPath: opts.codexPath,
     geminiPath: opts.geminiPath,
+    agentApprovals: opts.agentApprovals,
     projectAgents: opts.projectAgents,
     agentPrices: mergedPrices(opts.agentPrices),
     tailPollMs: opts.tailPollMs ?? 150,

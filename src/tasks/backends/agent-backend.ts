@@ -23,12 +23,24 @@ export interface AgentRunArgs {
   /** Session to continue (`--resume`), for follow-ups. */
   resumeSessionId?: string;
   /** Where the agent asks for permission (`--mcp-config` JSON and `--permission-prompt-tool`). */
-  permissionPrompt?: { mcpConfig: string; tool: string };
+  permissionPrompt?: { mcpConfig: string; tool: string; bridge?: ApprovalBridge };
   /** Rules the CLI allows without asking (`--allowedTools`, in its own rule syntax). */
   allowedTools?: readonly string[];
   /** Reasoning effort, for agents that take one (codex). */
   reasoningEffort?: string;
 }
+
+/** Where an approval host sends a run's requests (the permission socket, the task's token; see approval-host.ts). */
+export interface ApprovalBridge {
+  socket: string;
+  token: string;
+  task: number;
+  run: number;
+  timeoutMs: number;
+}
+
+/** Whether codex/gemini ask through voice-orch (`ask`, an approval host) or stay in their sandbox (`sandbox`). */
+export type AgentApprovals = 'ask' | 'sandbox';
 
 /** How voice-orch is configured for the backends. */
 export interface BackendConfig {
@@ -40,6 +52,8 @@ export interface BackendConfig {
   codexPath?: string;
   /** The `gemini` executable: a name looked up on PATH (default `gemini`) or a path. */
   geminiPath?: string;
+  /** Per agent: ask through voice-orch or stay in the sandbox (default `sandbox`; approval-launch.ts). */
+  agentApprovals?: Partial<Record<'codex' | 'gemini', AgentApprovals>>;
 }
 
 /** A ready-to-start agent command. */

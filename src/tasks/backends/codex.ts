@@ -13,6 +13,7 @@
  */
 import type { PermissionMode } from '../types.js';
 import { agentEnv, locateAgent, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
+import { approvalHostCommand } from './approval-launch.js';
 import { parseCodexLine } from './codex-stream.js';
 import { streamAgentOutcome } from './stream-agent-outcome.js';
 
@@ -31,6 +32,9 @@ export function codexSandbox(mode: PermissionMode): 'read-only' | 'workspace-wri
   if (mode === 'bypassPermissions') return 'danger-full-access';
   return 'workspace-write';
 }
+
+/** The argv of `codex app-server` under the approval host (the model and effort go in its requests). */
+export const CODEX_SERVER_ARGS = ['-c', 'analytics.enabled=false', '-c', 'features.plugins=false', 'app-server'];
 
 /** The argv (without the executable) of one `codex exec` run. */
 export function codexArgs(o: AgentRunArgs): string[] {
@@ -67,7 +71,17 @@ export const codexBackend: AgentBackend = {
     if (run.resumeSessionId !== undefined && !SESSION_ID.test(run.resumeSessionId)) {
       return { ok: false, message: 'could not start: the task has no Codex thread id that can be resumed.' };
     }
-    return { ok: true, value: { file, args: codexArgs(run) } };
+    // With approvals asked through voice-orch, the approval host runs `codex app-server` instead.
+    const host = approvalHostCommand({
+      agent: 'codex',
+      file,
+      args: CODEX_SERVER_ARGS,
+      run,
+      config,
+      resumeId: run.resumeSessionId,
+      sandbox: codexSandbox(run.permissionMode),
+    });
+    return { ok: true, value: host ?? { file, args: codexArgs(run) } };
   },
   env: (base, policy) => agentEnv(base, { ...policy, drop: [...OTHER_AGENT_KEYS, ...(policy.drop ?? [])] }),
   parseLine: parseCodexLine,

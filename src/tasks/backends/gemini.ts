@@ -14,6 +14,7 @@
  */
 import type { PermissionMode } from '../types.js';
 import { agentEnv, locateAgent, type AgentBackend, type AgentRunArgs } from './agent-backend.js';
+import { approvalHostCommand } from './approval-launch.js';
 import { SESSION_ID } from './codex.js';
 import { parseGeminiLine } from './gemini-stream.js';
 import { streamAgentOutcome } from './stream-agent-outcome.js';
@@ -41,6 +42,13 @@ export function geminiArgs(o: AgentRunArgs): string[] {
   if (o.model !== undefined && o.model !== '') args.push(`--model=${o.model}`);
   if (o.resumeSessionId !== undefined && SESSION_ID.test(o.resumeSessionId)) args.push(`--resume=${o.resumeSessionId}`);
   args.push(`--prompt=${o.prompt}`);
+  return args;
+}
+
+/** The argv of `gemini --acp` under the approval host (same approval mode and model; the prompt goes in its requests). */
+export function geminiServerArgs(o: AgentRunArgs): string[] {
+  const args = ['--acp', '--skip-trust', '--approval-mode', geminiApprovalMode(o.permissionMode)];
+  if (o.model !== undefined && o.model !== '') args.push(`--model=${o.model}`);
   return args;
 }
 
@@ -82,7 +90,16 @@ export const geminiBackend: AgentBackend = {
     if (run.resumeSessionId !== undefined && !SESSION_ID.test(run.resumeSessionId)) {
       return { ok: false, message: 'could not start: the task has no Gemini session id that can be resumed.' };
     }
-    return { ok: true, value: { file, args: geminiArgs(run) } };
+    // With approvals asked through voice-orch, the approval host runs `gemini --acp` instead.
+    const host = approvalHostCommand({
+      agent: 'gemini',
+      file,
+      args: geminiServerArgs(run),
+      run,
+      config,
+      resumeId: run.resumeSessionId,
+    });
+    return { ok: true, value: host ?? { file, args: geminiArgs(run) } };
   },
   env: (base, policy) => ({
     ...agentEnv(base, { ...policy, drop: [...OTHER_AGENT_KEYS, ...(policy.drop ?? [])] }),
