@@ -25,7 +25,8 @@ export async function liveFollowUp(
 ): Promise<CommandResult | undefined> {
   if (t.status !== 'running' && t.status !== 'queued') return undefined;
   if (when === 'now' && t.status === 'running') {
-    if (!ctx.tasks.steer) return refusedAnswer(`Could not steer task ${t.id}`, 'this engine cannot interrupt a run; use when "after"');
+    if (!ctx.tasks.steer)
+      return refusedAnswer(`Could not steer task ${t.id}`, 'this engine cannot interrupt a run; use when "after"');
     const r = await ctx.tasks.steer(t.id, prompt);
     if (!r.ok) return refusedAnswer(`Could not steer task ${t.id} now`, r.message);
     ctx.store.dispatch({ type: 'task/upsert', task: r.value });

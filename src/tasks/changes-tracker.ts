@@ -25,7 +25,12 @@ export async function changeScopeOf(rec: TaskRecord): Promise<ChangeScope | { er
   if (wt) {
     if (!(await worktreeExists(wt.path, rec.host))) {
       // Read from git, like the worktree list: both gone is a discard (X, or by hand).
-      const branch = await gitAt(rec.host, wt.repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]);
+      const branch = await gitAt(rec.host, wt.repoRoot, [
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `refs/heads/${wt.branch}`,
+      ]);
       return {
         error: branch.ok
           ? `its worktree ${wt.path} no longer exists (its branch ${wt.branch} is kept)`

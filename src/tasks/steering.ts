@@ -22,7 +22,8 @@ export function steerRefusal(st: TaskState, prompt: string, runner: Runner): str
   if (prompt.trim() === '') return 'What should the task be told?';
   if (rec.status !== 'running') return `${who} is ${rec.status}, not running; there is no run to interrupt.`;
   if (st.cancelling) return `${who} is being cancelled.`;
-  if (rec.backend === 'command') return `${who} runs a plain command, which has no session to continue after an interrupt.`;
+  if (rec.backend === 'command')
+    return `${who} runs a plain command, which has no session to continue after an interrupt.`;
   if (rec.host !== undefined || runner.interrupt === undefined)
     return `${who} runs on ${rec.host ?? 'a runner'} where a run cannot be interrupted; use when "after" instead.`;
   if (!st.run || rec.claudeSessionId === undefined || rec.claudeSessionId === '')

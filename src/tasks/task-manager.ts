@@ -97,7 +97,12 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     this.o = resolveOptions(opts);
     this.store = new TaskStore(opts.stateDir ?? defaultStateDir(this.o.env));
     const tasks = () => this.tasks.values();
-    this.saver = new RegistrySaver({ store: this.store, tasks, nextId: () => this.nextId, error: (e) => this.fire('error', e) });
+    this.saver = new RegistrySaver({
+      store: this.store,
+      tasks,
+      nextId: () => this.nextId,
+      error: (e) => this.fire('error', e),
+    });
     const runner = (this.runner = opts.runner ?? new LocalRunner());
     this.output = new OutputPipeline({
       tailSize: this.o.tailSize,

@@ -133,7 +133,14 @@ describe('the follow-up form (f)', () => {
     form.fields[0]!.value = 'use the other file';
     expect(formArgs(form)).toEqual({ task: 3, prompt: 'use the other file' });
     form.fields[1]!.value = ' now ';
-    const ctx: CommandContext = { tasks, voice: new FakeVoice(), store, quit: () => undefined, now: () => T0, followUps };
+    const ctx: CommandContext = {
+      tasks,
+      voice: new FakeVoice(),
+      store,
+      quit: () => undefined,
+      now: () => T0,
+      followUps,
+    };
     const r = await dispatchCommand(ctx, 'follow_up_task', formArgs(form), 'key');
     expect(r.ok).toBe(true);
     expect(tasks.calls).toEqual(['steer 3 use the other file']);

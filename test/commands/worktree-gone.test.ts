@@ -41,6 +41,8 @@ describe('a worktree task whose worktree is gone', () => {
     const { wt, d } = await setup();
     rmSync(wt.path, { recursive: true, force: true });
     const v = await d.press('view_diff');
-    expect(v.say).toBe(`Task 7 (gone): its worktree ${wt.path} no longer exists (its branch voice-orch/7-gone is kept).`);
+    expect(v.say).toBe(
+      `Task 7 (gone): its worktree ${wt.path} no longer exists (its branch voice-orch/7-gone is kept).`,
+    );
   });
 });

@@ -34,7 +34,10 @@ function model(outputs: string[]): (ctx: ReplyContext) => ScriptedReply {
     if (ctx.newUserText && /waiting/i.test(ctx.newUserText))
       return { text: 'Checking.', functionCalls: [{ name: 'list_requests', arguments: {} }] };
     if (ctx.newUserText && /allow/i.test(ctx.newUserText))
-      return { text: 'Allowing.', functionCalls: [{ name: 'answer_request', arguments: { task: 1, decision: 'allow' } }] };
+      return {
+        text: 'Allowing.',
+        functionCalls: [{ name: 'answer_request', arguments: { task: 1, decision: 'allow' } }],
+      };
     return { text: 'OK.' };
   };
 }

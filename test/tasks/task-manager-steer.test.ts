@@ -19,10 +19,14 @@ afterEach(async () => {
 async function running(m: TaskManager, prompt: string): Promise<TaskRecord> {
   const r = await m.spawn({ name: 'story', prompt, projectDir: w.dir('story') });
   if (!r.ok) throw new Error(r.message);
-  return waitFor(() => {
-    const t = m.get(r.value.id);
-    return t?.status === 'running' && t.claudeSessionId ? t : undefined;
-  }, 15_000, 'the run to report its session');
+  return waitFor(
+    () => {
+      const t = m.get(r.value.id);
+      return t?.status === 'running' && t.claudeSessionId ? t : undefined;
+    },
+    15_000,
+    'the run to report its session',
+  );
 }
 
 describe('steer now', () => {
@@ -77,7 +81,10 @@ describe('steer now', () => {
     if (!r.ok) throw new Error(r.message);
     await finished(m, r.value.id);
     const refused = await m.steer!(r.value.id, 'more');
-    expect(refused).toEqual({ ok: false, message: 'Task 1 (quick) is completed, not running; there is no run to interrupt.' });
+    expect(refused).toEqual({
+      ok: false,
+      message: 'Task 1 (quick) is completed, not running; there is no run to interrupt.',
+    });
     const cmd = await m.spawn({ name: 'cmd', prompt: 'x', projectDir: w.dir('cmd'), backend: 'command' });
     if (!cmd.ok) throw new Error(cmd.message);
     await waitFor(() => m.get(cmd.value.id)?.status === 'running', 10_000, 'the command to run');
