@@ -178,8 +178,8 @@ describe('footer hints and help rows', () => {
 
   it('help rows come from the registry with keys, tool names and reasons', () => {
     const rows = helpRows();
-    // select ×2, scroll ×5, worktrees ×17, answer ×13, log search ×3, help ×5, card scroll ×4 share rows.
-    expect(rows).toHaveLength(commands.length - 1 - 4 - 16 - 12 - 2 - 4 - 3);
+    // select ×2, scroll ×5, worktrees ×17, answer ×15, log search ×3, help ×5, card scroll ×4 share rows.
+    expect(rows).toHaveLength(commands.length - 1 - 4 - 16 - 14 - 2 - 4 - 3);
     // h and N have rows of their own.
     expect(rows.find((r) => r.id === 'toggle_finished')).toMatchObject({ keys: 'h', title: 'hide done' });
     expect(rows.find((r) => r.id === 'notice_log')).toMatchObject({ keys: 'N', title: 'notice log' });
