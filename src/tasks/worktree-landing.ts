@@ -81,6 +81,12 @@ function refuseLive(rec: TaskRecord): LandingResult | undefined {
     return { ok: false, message: `Task ${rec.id} (${rec.name}) works in place, not in a worktree of its own.` };
   if (isLive(rec.status))
     return { ok: false, message: `Task ${rec.id} (${rec.name}) is still ${rec.status}; wait for it to finish.` };
+  // Landing runs git here; a remote worktree lives on its host, where nothing here may touch it.
+  if (rec.host !== undefined)
+    return {
+      ok: false,
+      message: `Task ${rec.id} (${rec.name}) worked on ${rec.host}: land its branch ${rec.worktree.branch} with git there (${rec.worktree.repoRoot}); voice-orch merges, commits and discards local worktrees only.`,
+    };
   return undefined;
 }
 
@@ -144,6 +150,7 @@ export async function discardTask(rec: TaskRecord, force: boolean): Promise<Land
 export async function listWorktrees(tasks: readonly TaskRecord[]): Promise<WorktreeInfo[]> {
   const out: WorktreeInfo[] = [];
   for (const t of tasks) {
+    if (t.host !== undefined) continue; // on its host: not visible to git here
     const info = await worktreeInfo(t, true);
     if (info) out.push(info);
   }
