@@ -64,11 +64,11 @@ async function start(outputs: string[], config: object = {}): Promise<{ s: TmuxS
 async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
   s.keys('n');
   await s.waitFor(/New task/);
-  s.literal(name);
-  s.keys('Tab');
   s.literal('api');
   s.keys('Tab');
   s.literal(prompt);
+  s.keys('Tab');
+  s.literal(name);
   s.keys('Enter');
 }
 
@@ -124,7 +124,7 @@ describe('answering a waiting task by voice', () => {
     await say(s, 'Allow it.');
     await until(() => outputs.length > 0, 'the answer_request output');
     expect(outputs.join('\n')).toMatch(/high-risk \("touch"\); it needs a key press: select task 1 and press a/);
-    expect(s.screen()).toMatch(/needs you\s+risky/);
+    await s.waitFor(/needs you\s+risky/, 10_000);
     expect(audit(state).filter((a) => a.decision !== 'asked')).toEqual([]);
     s.keys('a');
     await s.waitFor(/completed\s+risky/, 20_000);

@@ -35,11 +35,11 @@ function start(): { s: TmuxSession; state: string } {
 async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
   s.keys('n');
   await s.waitFor(/New task/);
-  s.literal(name);
-  s.keys('Tab');
   s.literal('api');
   s.keys('Tab');
   s.literal(prompt);
+  s.keys('Tab');
+  s.literal(name);
   s.keys('Enter');
 }
 
@@ -56,8 +56,8 @@ describe('steering a running task in tmux', () => {
     const { s, state } = start();
     await s.waitFor(/No tasks yet/, 20_000);
     await spawnTask(s, 'story', 'Tell me a long story. scenario:slow-sigint');
-    // The agent has started (its session is known) and writes.
-    await s.waitFor(/running\s+story.*(started|writing)/, 20_000);
+    // The agent writes, so its first line (which names its session) has been read.
+    await s.waitFor(/running\s+story.*writing/, 20_000);
     s.keys('f');
     await s.waitFor(/Follow-up to task 1 story/);
     await s.waitFor(/When.*now to interrupt/);

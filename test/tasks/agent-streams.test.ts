@@ -64,10 +64,13 @@ function replay(backend: 'codex' | 'gemini', name: string, cancelled = false): R
 }
 
 function names(backend: string): string[] {
-  return readdirSync(join(FIXTURES, `${backend}-cli`))
-    .filter((f) => f.endsWith('.jsonl'))
-    .map((f) => f.slice(0, -'.jsonl'.length))
-    .sort();
+  return (
+    readdirSync(join(FIXTURES, `${backend}-cli`))
+      // Approval exchanges (*.exchange.jsonl) are JSON-RPC recordings, not headless streams: approval-host tests read them.
+      .filter((f) => f.endsWith('.jsonl') && !f.endsWith('.exchange.jsonl'))
+      .map((f) => f.slice(0, -'.jsonl'.length))
+      .sort()
+  );
 }
 
 const CODEX_STATUS: Record<string, Outcome['status']> = {
