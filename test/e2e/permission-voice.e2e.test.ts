@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeRealtimeServer, type ReplyContext, type ScriptedReply } from '../helpers/fake-realtime-server.js';
 import { TmuxSession } from '../helpers/tmux-session.js';
+import { startTaskByForm } from '../helpers/new-task-form.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -61,15 +62,8 @@ async function start(outputs: string[], config: object = {}): Promise<{ s: TmuxS
   return { s, state };
 }
 
-async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
-  s.keys('n');
-  await s.waitFor(/New task/);
-  s.literal('api');
-  s.keys('Tab');
-  s.literal(prompt);
-  s.keys('Tab');
-  s.literal(name);
-  s.keys('Enter');
+function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
+  return startTaskByForm(s, 'api', prompt, name);
 }
 
 /** Polls until `fn` is true (the transcript is hidden while the request panel shows). */

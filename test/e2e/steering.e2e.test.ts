@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
+import { startTaskByForm } from '../helpers/new-task-form.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -32,15 +33,8 @@ function start(): { s: TmuxSession; state: string } {
   return { s, state };
 }
 
-async function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
-  s.keys('n');
-  await s.waitFor(/New task/);
-  s.literal('api');
-  s.keys('Tab');
-  s.literal(prompt);
-  s.keys('Tab');
-  s.literal(name);
-  s.keys('Enter');
+function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
+  return startTaskByForm(s, 'api', prompt, name);
 }
 
 type Run = { status: string; steered?: boolean; prompt: string; exitCode?: number };
