@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     // Real subprocesses, sockets and tmux sessions: generous timeouts, limited parallelism (2 cores in CI).
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 90_000,
     maxWorkers: 2,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
