@@ -51,8 +51,13 @@ export function useTerminalSize(): { columns: number; rows: number } {
   const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [size, setSize] = useState(read);
   useEffect(() => {
-    const onResize = () => setSize(read());
+    const onResize = () => {
+      const next = read();
+      setSize((prev) => (prev.columns === next.columns && prev.rows === next.rows ? prev : next));
+    };
     stdout.on('resize', onResize);
+    // A resize between the first render and this effect had no listener yet: read the size again.
+    onResize();
     return () => {
       stdout.off('resize', onResize);
     };
