@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
 import { startTaskByForm } from '../helpers/new-task-form.js';
 
@@ -62,10 +62,15 @@ describe('steering a running task in tmux', () => {
     await s.waitFor(/completed\s+story/, 30_000);
     const screen = s.screen();
     expect(screen).not.toMatch(/failed|interrupted before it finished/);
-    expect(runsOf(state, 1).map((r) => [r.status, r.steered === true, r.prompt])).toEqual([
-      ['interrupted', true, 'Tell me a long story. scenario:slow-sigint'],
-      ['completed', false, 'Make it short. scenario:plain'],
-    ]);
+    // The registry is saved a moment after the screen shows the change.
+    await vi.waitFor(
+      () =>
+        expect(runsOf(state, 1).map((r) => [r.status, r.steered === true, r.prompt])).toEqual([
+          ['interrupted', true, 'Tell me a long story. scenario:slow-sigint'],
+          ['completed', false, 'Make it short. scenario:plain'],
+        ]),
+      { timeout: 10_000, interval: 200 },
+    );
     expect(runsOf(state, 1)[0]?.exitCode).toBe(0);
   }, 90_000);
 
@@ -81,9 +86,13 @@ describe('steering a running task in tmux', () => {
     await s.waitFor(/running\s+tale.*⏭ follow-up queued: Then a poem/, 10_000);
     await s.waitFor(/Queued follow-up sent to task 1/, 30_000);
     await s.waitFor(/completed\s+tale/, 20_000);
-    expect(runsOf(state, 1).map((r) => [r.status, r.steered === true])).toEqual([
-      ['completed', false],
-      ['completed', false],
-    ]);
+    await vi.waitFor(
+      () =>
+        expect(runsOf(state, 1).map((r) => [r.status, r.steered === true])).toEqual([
+          ['completed', false],
+          ['completed', false],
+        ]),
+      { timeout: 10_000, interval: 200 },
+    );
   }, 90_000);
 });
