@@ -126,3 +126,88 @@ describe('landing a worktree task', () => {
     expect(store.getState().overlay).toBeNull();
   });
 });
+
+describe('C: commit with a message the user edits', () => {
+  /** The commit form C opened, or a failure. */
+  function commitForm(store: Awaited<ReturnType<typeof setup>>['store']) {
+    const o = store.getState().overlay;
+    if (o?.kind !== 'form' || o.form.kind !== 'commit-message') throw new Error('no commit form');
+    return o.form;
+  }
+  /** Replaces the message in the open form, as Ctrl+U and typing do. */
+  function retype(d: Awaited<ReturnType<typeof setup>>['d'], text: string) {
+    d.formKey({ name: 'end' });
+    d.formKey({ name: 'delete-to-start' });
+    if (text) d.formKey({ name: 'text', text });
+  }
+
+  it('C opens the dialog pre-filled; the edited message is the commit message (real git)', async () => {
+    const { wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const opened = await d.press('commit_task');
+    expect(opened.ok).toBe(true);
+    const form = commitForm(store);
+    expect(form.title).toBe("Commit task 5's work?");
+    expect(form.detail).toContain(wt.branch);
+    expect(form.fields[0]?.value).toBe('feature: Added the feature file.');
+    retype(d, 'Add the feature file, edited');
+    later();
+    const r = await d.submitForm();
+    expect(r?.ok).toBe(true);
+    expect(r?.say).toMatch(/committed 1 file on voice-orch\/5-feature/);
+    expect(store.getState().overlay).toBeNull();
+    expect(sh(wt.path, 'log', '-1', '--format=%B').trim()).toBe('Add the feature file, edited');
+    expect(sh(wt.path, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a message that looks like an option is a message: --amend makes a new commit', async () => {
+    const { wt, later, d } = await setup();
+    const before = sh(wt.path, 'rev-parse', 'HEAD').trim();
+    write(wt.path, 'feature.txt', 'f\n');
+    await d.press('commit_task');
+    retype(d, '--amend');
+    later();
+    expect((await d.submitForm())?.ok).toBe(true);
+    expect(sh(wt.path, 'log', '-1', '--format=%B').trim()).toBe('--amend');
+    expect(sh(wt.path, 'rev-parse', 'HEAD~1').trim()).toBe(before);
+  });
+
+  it('control sequences and line breaks are taken out of the message before git sees it', async () => {
+    const { wt, ctx } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const message = 'first\u001b[31m red\u0007\nsecond\rline';
+    const r = await dispatchCommand(ctx, 'commit_task', { task: 5, message }, 'key');
+    expect(r.ok).toBe(true);
+    expect(sh(wt.path, 'log', '-1', '--format=%B').trim()).toBe('first red second line');
+  });
+
+  it('an empty message is refused with a clear line and commits nothing; Esc commits nothing', async () => {
+    const { wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const head = sh(wt.path, 'rev-parse', 'HEAD');
+    await d.press('commit_task');
+    retype(d, '   ');
+    later();
+    const r = await d.submitForm();
+    expect(r?.ok).toBe(false);
+    expect(commitForm(store).error).toBe(
+      'Not committed: the commit message is empty; type one, or press Esc to commit nothing',
+    );
+    d.close();
+    expect(store.getState().overlay).toBeNull();
+    expect(sh(wt.path, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sh(wt.path, 'status', '--porcelain')).toContain('feature.txt');
+  });
+
+  it('an Enter that runs on from the C that opened the dialog commits nothing', async () => {
+    const { wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const head = sh(wt.path, 'rev-parse', 'HEAD');
+    await d.press('commit_task');
+    expect(await d.submitForm()).toBeUndefined();
+    expect(sh(wt.path, 'rev-parse', 'HEAD')).toBe(head);
+    later();
+    expect((await d.submitForm())?.ok).toBe(true);
+    expect(store.getState().overlay).toBeNull();
+  });
+});
