@@ -90,6 +90,46 @@ describe('landing a worktree task', () => {
     expect(sh(repo, 'branch', '--list', wt.branch).trim()).toBe('');
   });
 
+  it('discard_task by voice only opens the dialog; nothing is deleted until y by key', async () => {
+    const { repo, wt, store, ctx, later, d } = await setup();
+    const r = await dispatchCommand(ctx, 'discard_task', { task: 5 }, 'voice');
+    expect(r.ok).toBe(true);
+    expect(r.say).toMatch(/press y/);
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.title).toBe('Discard task 5 "feature"?');
+    expect(existsSync(wt.path)).toBe(true);
+    expect(sh(repo, 'branch', '--list', wt.branch)).toContain(wt.branch);
+    later();
+    expect((await d.answerConfirm('y'))?.say).toMatch(/removed the worktree and the branch/);
+    expect(existsSync(wt.path)).toBe(false);
+  });
+
+  it('v on an in-place task shows the files it touched against HEAD, not the user’s other edits', async () => {
+    const repo = makeRepo({ 'a.txt': 'one\n', 'b.txt': 'two\n' });
+    write(repo, 'a.txt', 'one\nmore\n');
+    write(repo, 'b.txt', 'the user edits this\n');
+    write(repo, 'new.txt', 'made by the agent\n');
+    const t = task({
+      id: 3,
+      name: 'inplace',
+      status: 'completed',
+      projectDir: repo,
+      filesTouched: ['a.txt', 'new.txt'],
+    });
+    const store = createStore(reducer, createInitialState({ tasks: [t], pttMode: new FakePtt().mode() }), {
+      sync: true,
+    });
+    const d = createDispatcher({ tasks: new FakeTasks([t]), store, quit: () => undefined, now: () => T0 });
+    store.dispatch({ type: 'select/set', taskId: 3 });
+    expect((await d.press('view_diff')).ok).toBe(true);
+    const o = store.getState().overlay;
+    if (o?.kind !== 'diff') throw new Error('no diff view');
+    expect(o.title).toContain('(files it touched, against HEAD)');
+    expect(o.lines).toContain('+more');
+    expect(o.lines).toContain('+++ b/new.txt');
+    expect(o.lines.join('\n')).not.toContain('b.txt');
+  });
+
   it('show_changes gives the model the files and counts, paths fenced', async () => {
     const { ctx } = await setup();
     const r = await dispatchCommand(ctx, 'show_changes', { task: 5 }, 'voice');
