@@ -239,6 +239,20 @@ describe('C: commit with a message the user edits', () => {
     expect(sh(wt.path, 'status', '--porcelain')).toContain('feature.txt');
   });
 
+  it('C on a task that worked on a remote host opens no dialog: it says where to land the branch', async () => {
+    const wt = { repoRoot: '/srv/api', path: '/srv/wt/9-far', branch: 'voice-orch/9-far', baseCommit: 'a'.repeat(40) };
+    const t = task({ id: 9, name: 'far', status: 'completed', projectDir: wt.path, worktree: wt, host: 'box' });
+    const store = createStore(reducer, createInitialState({ tasks: [t], pttMode: new FakePtt().mode() }), {
+      sync: true,
+    });
+    const d = createDispatcher({ tasks: new FakeTasks([t]), store, quit: () => undefined, now: () => T0 });
+    store.dispatch({ type: 'select/set', taskId: 9 });
+    const r = await d.press('commit_task');
+    expect(r.ok).toBe(false);
+    expect(r.say).toMatch(/worked on box: land its branch voice-orch\/9-far with git there/);
+    expect(store.getState().overlay).toBeNull();
+  });
+
   it('an Enter that runs on from the C that opened the dialog commits nothing', async () => {
     const { wt, store, later, d } = await setup();
     write(wt.path, 'feature.txt', 'f\n');
