@@ -257,6 +257,8 @@ export function createDispatcher(
       const o = store.getState().overlay;
       if (o?.kind !== 'form' || o.form.busy) return undefined;
       const form = o.form;
+      // A pre-filled form is a confirm dialog: an Enter that ran on from the key that opened it is not an answer.
+      if (form.opened && !confirmAccepts(form.opened, { at: now() })) return undefined;
       const blocked = formUnavailable(store.getState(), registry);
       if (blocked) {
         const say = notSent(blocked);

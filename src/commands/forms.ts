@@ -4,6 +4,7 @@
 import { deriveTaskName } from './task-name.js';
 import { focusedTask } from '../state/selectors.js';
 import type { AppState, FormField, FormKind, FormState } from '../state/types.js';
+import { commitMessageForm } from './commit-message-form.js';
 import { denyReasonForm } from './deny-reason-form.js';
 
 /** The follow-up form's choice for a running task: empty is "after". */
@@ -94,6 +95,8 @@ export function createForm(kind: FormKind, commandId: string, state: AppState): 
       };
     case 'deny-reason':
       return denyReasonForm(commandId, state);
+    case 'commit-message':
+      return commitMessageForm(commandId, focusedTask(state));
   }
 }
 

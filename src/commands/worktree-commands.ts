@@ -20,6 +20,7 @@ import {
   type WorktreeInfo,
 } from '../tasks/worktree-landing.js';
 import { defineCommand, knownTask, needsTask, selectedArgs, taskRef } from './define.js';
+import { commitMessageForm, EMPTY_COMMIT_MESSAGE } from './commit-message-form.js';
 import type { CommandResult, RunContext } from './types.js';
 import { refusedAnswer } from './wording/task-answers.js';
 import { lookupTask, untrusted } from './wording/speech.js';
@@ -157,29 +158,37 @@ export const mergeTaskCommand = defineCommand({
   },
 });
 
+const commitArgs = taskParams.extend({
+  /** The message as the user left it in the commit form; absent: the key was just pressed. */
+  message: z.string().max(4000).optional(),
+});
+
 export const commitTaskCommand = defineCommand({
   id: 'commit_task',
   helpGroup: 'worktrees',
   title: 'commit',
-  description: 'Commit what is uncommitted in a finished worktree task’s worktree (message from its name and result).',
+  description:
+    'Commit what is uncommitted in a finished worktree task’s worktree: the message (from its name and result) is editable; Enter commits, Esc cancels.',
   keys: { main: ['C'], result: ['C'] },
-  noVoiceReason: 'Merging commits the work first; by key it is confirmed in a dialog.',
+  noVoiceReason: 'Merging commits the work first; by key the message is edited and confirmed in a dialog.',
+  args: commitArgs,
   argsFromState: selectedArgs,
   disabledReason: landingDisabled,
-  confirm(a, state) {
-    const t = knownTask(state, a);
-    if (!t) return undefined;
-    return {
-      kind: 'worktree',
-      title: `Commit task ${t.id}'s work?`,
-      detail: `Commits everything uncommitted in ${t.worktree?.path ?? ''} on ${t.worktree?.branch ?? ''} as "${sanitizeLine(commitMessage(t))}".`,
-      choices: yesNo('yes, commit'),
-    };
-  },
-  async run(ctx, a: { task?: unknown }) {
+  async run(ctx, a: z.output<typeof commitArgs>) {
     const found = worktreeTask(ctx, a.task);
     if (!found.ok) return found.result;
-    const r = await commitTask(found.task);
+    const t = found.task;
+    // A remote task is refused by commitTask with where to land it; nothing to edit for it.
+    if (a.message === undefined && t.host === undefined) {
+      // The key opens the dialog, pre-filled, before anything awaits: keys that came in the same
+      // read then reach the form, and its guard keeps them from committing unread.
+      ctx.store.dispatch({ type: 'select/set', taskId: t.id });
+      ctx.store.dispatch({ type: 'form/open', form: commitMessageForm('commit_task', t, { at: ctx.now() }) });
+      return { ok: true, say: '', activity: 'commit: edit the message', data: { pending: true } };
+    }
+    if (a.message !== undefined && sanitizeLine(a.message) === '')
+      return refusedAnswer('Not committed', EMPTY_COMMIT_MESSAGE);
+    const r = await commitTask(t, a.message);
     return r.ok ? { ok: true, say: r.message, notice: r.message } : refusedAnswer('Not committed', r.message);
   },
 });

@@ -21,6 +21,7 @@ import { RequestPanel } from './RequestPanel.js';
 import { DenyReasonForm } from './DenyReasonForm.js';
 import { picksOf, scrollOf } from '../state/request-ui.js';
 import { REQUEST_HELP_IDS } from '../commands/request-commands.js';
+import { CommitMessageForm } from './CommitMessageForm.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DiffView } from './DiffView.js';
 import { AppContext, useApp, useNow, useTerminalSize, type AppContextValue } from './context.js';
@@ -113,6 +114,8 @@ function Screen({ tickMs }: { tickMs: number }) {
         <DenyReasonForm form={overlay.form} request={requestOf(s, overlay.form.taskId)} width={fw} blocked={blocked} />
       ) : overlay.form.kind === 'follow-up' ? (
         <FollowUpForm form={overlay.form} width={fw} blocked={blocked} />
+      ) : overlay.form.kind === 'commit-message' ? (
+        <CommitMessageForm form={overlay.form} width={fw} blocked={blocked} />
       ) : (
         <MessageInput form={overlay.form} connection={s.connection} width={fw} blocked={blocked} />
       );

@@ -13,6 +13,8 @@ export interface FormViewProps {
   children?: ReactNode;
   /** Why the form cannot be sent right now; typing still works and Enter keeps the text. */
   blocked?: string | undefined;
+  /** The key line under the form, when Enter does something more particular than "submit". */
+  hint?: string;
 }
 
 /** What a field shows in `w` columns: a window of its value around the cursor (line breaks as ↵). */
@@ -33,12 +35,17 @@ function fieldWindow(value: string, cursor: number, w: number): { before: string
  * A form: one line per field, the focused one marked with a cursor; the refusal of the last
  * submit shown inline in red. Long values show their end, where the typing happens.
  */
-export function FormView({ form, width, children, blocked }: FormViewProps) {
+export function FormView({ form, width, children, blocked, hint }: FormViewProps) {
   const labelW = Math.max(...form.fields.map((f) => f.label.length)) + 1;
   const valueW = Math.max(10, width - labelW - 8);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.max(24, width)}>
       <Text bold>{form.title}</Text>
+      {form.detail ? (
+        <Text dimColor wrap="wrap">
+          {form.detail}
+        </Text>
+      ) : null}
       {form.fields.map((f, i) => {
         const focused = i === form.focus;
         const v = f.value;
@@ -73,7 +80,8 @@ export function FormView({ form, width, children, blocked }: FormViewProps) {
           ? 'working…'
           : blocked
             ? 'Tab next/complete · ↑/↓ field · Esc close'
-            : 'Enter submit · Alt+Enter new line · ←/→ Ctrl+A/E/W/U/K edit · Tab next/complete · ↑/↓ field · Esc cancel'}
+            : (hint ??
+              'Enter submit · Alt+Enter new line · ←/→ Ctrl+A/E/W/U/K edit · Tab next/complete · ↑/↓ field · Esc cancel')}
       </Text>
     </Box>
   );

@@ -173,8 +173,11 @@ function cleaned(action: Action): Action {
     case 'audio/input':
     case 'audio/output':
       return { ...action, status: keep(action.status, cleanAudio(action.status)) };
-    case 'form/open':
-      return { ...action, form: keep(action.form, { ...action.form, title: sanitizeLine(action.form.title) }) };
+    case 'form/open': {
+      const form = { ...action.form, title: sanitizeLine(action.form.title) };
+      if (action.form.detail !== undefined) form.detail = sanitizeText(action.form.detail);
+      return { ...action, form: keep(action.form, form) };
+    }
     case 'form/projects': {
       // Completions become the typed value: a name that would need cleaning is left out, not changed.
       // So is a start folder that would (and with it the `.` that stands for it).

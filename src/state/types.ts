@@ -61,7 +61,7 @@ export type BaseView =
   | { kind: 'result'; taskId: number; scroll?: number };
 
 /** Forms that collect text before a command runs. */
-export type FormKind = 'new-task' | 'follow-up' | 'message' | 'deny-reason';
+export type FormKind = 'new-task' | 'follow-up' | 'message' | 'deny-reason' | 'commit-message';
 
 /** One text field of a form. */
 export interface FormField {
@@ -81,6 +81,8 @@ export interface FormState {
   /** The command the form submits to. */
   commandId: string;
   title: string;
+  /** One or two sentences under the title: what submitting does (the commit form says where it commits). */
+  detail?: string;
   fields: FormField[];
   /** Index of the focused field. */
   focus: number;
@@ -94,6 +96,11 @@ export interface FormState {
   error?: string;
   /** True while the submitted command runs. */
   busy?: boolean;
+  /**
+   * For a form that stands in for a confirm dialog (it opens pre-filled): the key press that opened
+   * it. Enter from that read, or right after it, submits nothing (`confirmAccepts` in dispatch.ts).
+   */
+  opened?: KeyArrival;
   /** Which earlier entry ↑/↓ shows in the focused field (0 = newest); absent: not browsing (state/form-history.ts). */
   historyIndex?: number;
   /** What was typed before browsing the history, given back past the newest entry. */

@@ -6,7 +6,7 @@
  * by hand. Every action returns a value with a sentence; nothing is forced without the caller
  * saying so (after the user confirmed).
  */
-import { oneLine } from '../shared/sanitize.js';
+import { oneLine, sanitizeLine, sanitizeText } from '../shared/sanitize.js';
 import { git, trimmed } from './git/git-run.js';
 import { commitAll, mergeBranch } from './git/landing.js';
 import { dirtyPaths, headCommit, isMerged } from './git/repo.js';
@@ -72,8 +72,14 @@ export async function worktreeInfo(rec: TaskRecord, withDisk = false): Promise<W
 
 /** The commit message of a task's work: its name and the first line of its result. */
 export function commitMessage(rec: TaskRecord): string {
-  const first = oneLine(rec.resultText ?? '', 72);
-  return first === '' ? rec.name : `${rec.name}: ${first}`;
+  const first = oneLine(
+    sanitizeText(rec.resultText ?? '')
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? '',
+    72,
+  );
+  const name = sanitizeLine(rec.name);
+  return first === '' ? name : `${name}: ${first}`;
 }
 
 function refuseLive(rec: TaskRecord): LandingResult | undefined {
@@ -90,13 +96,19 @@ function refuseLive(rec: TaskRecord): LandingResult | undefined {
   return undefined;
 }
 
-/** Commits everything uncommitted in the task's worktree with `message` (default {@link commitMessage}). */
+/**
+ * Commits everything uncommitted in the task's worktree with `message` (default {@link commitMessage};
+ * the user may have edited it). The message becomes one line without control characters, and
+ * reaches git as the value of `-m` in an argv, so one that starts with `-` is still a message.
+ */
 export async function commitTask(rec: TaskRecord, message = commitMessage(rec)): Promise<LandingResult> {
   const refused = refuseLive(rec);
   if (refused) return refused;
   const wt = rec.worktree as TaskWorktree;
+  const clean = sanitizeLine(message);
+  if (clean === '') return { ok: false, message: `Task ${rec.id} not committed: the commit message is empty.` };
   if (!(await worktreeExists(wt.path))) return { ok: false, message: `The worktree ${wt.path} no longer exists.` };
-  const r = await commitAll(wt.path, message);
+  const r = await commitAll(wt.path, clean);
   return r.ok ? { ok: true, message: `Task ${rec.id}: ${r.message} on ${wt.branch}.` } : r;
 }
 

@@ -90,6 +90,46 @@ describe('landing a worktree task', () => {
     expect(sh(repo, 'branch', '--list', wt.branch).trim()).toBe('');
   });
 
+  it('discard_task by voice only opens the dialog; nothing is deleted until y by key', async () => {
+    const { repo, wt, store, ctx, later, d } = await setup();
+    const r = await dispatchCommand(ctx, 'discard_task', { task: 5 }, 'voice');
+    expect(r.ok).toBe(true);
+    expect(r.say).toMatch(/press y/);
+    const o = store.getState().overlay;
+    expect(o?.kind === 'confirm' && o.request.title).toBe('Discard task 5 "feature"?');
+    expect(existsSync(wt.path)).toBe(true);
+    expect(sh(repo, 'branch', '--list', wt.branch)).toContain(wt.branch);
+    later();
+    expect((await d.answerConfirm('y'))?.say).toMatch(/removed the worktree and the branch/);
+    expect(existsSync(wt.path)).toBe(false);
+  });
+
+  it('v on an in-place task shows the files it touched against HEAD, not the user’s other edits', async () => {
+    const repo = makeRepo({ 'a.txt': 'one\n', 'b.txt': 'two\n' });
+    write(repo, 'a.txt', 'one\nmore\n');
+    write(repo, 'b.txt', 'the user edits this\n');
+    write(repo, 'new.txt', 'made by the agent\n');
+    const t = task({
+      id: 3,
+      name: 'inplace',
+      status: 'completed',
+      projectDir: repo,
+      filesTouched: ['a.txt', 'new.txt'],
+    });
+    const store = createStore(reducer, createInitialState({ tasks: [t], pttMode: new FakePtt().mode() }), {
+      sync: true,
+    });
+    const d = createDispatcher({ tasks: new FakeTasks([t]), store, quit: () => undefined, now: () => T0 });
+    store.dispatch({ type: 'select/set', taskId: 3 });
+    expect((await d.press('view_diff')).ok).toBe(true);
+    const o = store.getState().overlay;
+    if (o?.kind !== 'diff') throw new Error('no diff view');
+    expect(o.title).toContain('(files it touched, against HEAD)');
+    expect(o.lines).toContain('+more');
+    expect(o.lines).toContain('+++ b/new.txt');
+    expect(o.lines.join('\n')).not.toContain('b.txt');
+  });
+
   it('show_changes gives the model the files and counts, paths fenced', async () => {
     const { ctx } = await setup();
     const r = await dispatchCommand(ctx, 'show_changes', { task: 5 }, 'voice');
@@ -123,6 +163,105 @@ describe('landing a worktree task', () => {
     await d.press('diff_end');
     expect(store.getState().overlay).toMatchObject({ scroll: o.lines.length - 1 });
     await d.press('diff_close');
+    expect(store.getState().overlay).toBeNull();
+  });
+});
+
+describe('C: commit with a message the user edits', () => {
+  /** The commit form C opened, or a failure. */
+  function commitForm(store: Awaited<ReturnType<typeof setup>>['store']) {
+    const o = store.getState().overlay;
+    if (o?.kind !== 'form' || o.form.kind !== 'commit-message') throw new Error('no commit form');
+    return o.form;
+  }
+  /** Replaces the message in the open form, as Ctrl+U and typing do. */
+  function retype(d: Awaited<ReturnType<typeof setup>>['d'], text: string) {
+    d.formKey({ name: 'end' });
+    d.formKey({ name: 'delete-to-start' });
+    if (text) d.formKey({ name: 'text', text });
+  }
+
+  it('C opens the dialog pre-filled; the edited message is the commit message (real git)', async () => {
+    const { wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const opened = await d.press('commit_task');
+    expect(opened.ok).toBe(true);
+    const form = commitForm(store);
+    expect(form.title).toBe("Commit task 5's work?");
+    expect(form.detail).toContain(wt.branch);
+    expect(form.fields[0]?.value).toBe('feature: Added the feature file.');
+    retype(d, 'Add the feature file, edited');
+    later();
+    const r = await d.submitForm();
+    expect(r?.ok).toBe(true);
+    expect(r?.say).toMatch(/committed 1 file on voice-orch\/5-feature/);
+    expect(store.getState().overlay).toBeNull();
+    expect(sh(wt.path, 'log', '-1', '--format=%B').trim()).toBe('Add the feature file, edited');
+    expect(sh(wt.path, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a message that looks like an option is a message: --amend makes a new commit', async () => {
+    const { wt, later, d } = await setup();
+    const before = sh(wt.path, 'rev-parse', 'HEAD').trim();
+    write(wt.path, 'feature.txt', 'f\n');
+    await d.press('commit_task');
+    retype(d, '--amend');
+    later();
+    expect((await d.submitForm())?.ok).toBe(true);
+    expect(sh(wt.path, 'log', '-1', '--format=%B').trim()).toBe('--amend');
+    expect(sh(wt.path, 'rev-parse', 'HEAD~1').trim()).toBe(before);
+  });
+
+  it('control sequences and line breaks are taken out of the message before git sees it', async () => {
+    const { wt, ctx } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const message = 'first\u001b[31m red\u0007\nsecond\rline';
+    const r = await dispatchCommand(ctx, 'commit_task', { task: 5, message }, 'key');
+    expect(r.ok).toBe(true);
+    expect(sh(wt.path, 'log', '-1', '--format=%B').trim()).toBe('first red second line');
+  });
+
+  it('an empty message is refused with a clear line and commits nothing; Esc commits nothing', async () => {
+    const { wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const head = sh(wt.path, 'rev-parse', 'HEAD');
+    await d.press('commit_task');
+    retype(d, '   ');
+    later();
+    const r = await d.submitForm();
+    expect(r?.ok).toBe(false);
+    expect(commitForm(store).error).toBe(
+      'Not committed: the commit message is empty; type one, or press Esc to commit nothing',
+    );
+    d.close();
+    expect(store.getState().overlay).toBeNull();
+    expect(sh(wt.path, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sh(wt.path, 'status', '--porcelain')).toContain('feature.txt');
+  });
+
+  it('C on a task that worked on a remote host opens no dialog: it says where to land the branch', async () => {
+    const wt = { repoRoot: '/srv/api', path: '/srv/wt/9-far', branch: 'voice-orch/9-far', baseCommit: 'a'.repeat(40) };
+    const t = task({ id: 9, name: 'far', status: 'completed', projectDir: wt.path, worktree: wt, host: 'box' });
+    const store = createStore(reducer, createInitialState({ tasks: [t], pttMode: new FakePtt().mode() }), {
+      sync: true,
+    });
+    const d = createDispatcher({ tasks: new FakeTasks([t]), store, quit: () => undefined, now: () => T0 });
+    store.dispatch({ type: 'select/set', taskId: 9 });
+    const r = await d.press('commit_task');
+    expect(r.ok).toBe(false);
+    expect(r.say).toMatch(/worked on box: land its branch voice-orch\/9-far with git there/);
+    expect(store.getState().overlay).toBeNull();
+  });
+
+  it('an Enter that runs on from the C that opened the dialog commits nothing', async () => {
+    const { wt, store, later, d } = await setup();
+    write(wt.path, 'feature.txt', 'f\n');
+    const head = sh(wt.path, 'rev-parse', 'HEAD');
+    await d.press('commit_task');
+    expect(await d.submitForm()).toBeUndefined();
+    expect(sh(wt.path, 'rev-parse', 'HEAD')).toBe(head);
+    later();
+    expect((await d.submitForm())?.ok).toBe(true);
     expect(store.getState().overlay).toBeNull();
   });
 });

@@ -112,4 +112,34 @@ describe('a git worktree per task', () => {
     expect(after.changes?.files.map((f) => f.path)).toEqual(['g1.txt', 'g2.txt']);
     expect(sh(r, 'status', '--porcelain')).toBe('');
   });
+  it('re-adopts a worktree task still running at a restart: it finishes in its worktree, a follow-up runs there too', async () => {
+    const r = repo('live');
+    const m1 = w.make();
+    await m1.start();
+    const t = ok(
+      await m1.spawn({
+        name: 'delta',
+        prompt: 'write:d1.txt scenario:slow speed:4',
+        projectDir: r,
+        isolation: 'worktree',
+      }),
+    );
+    await waitFor(() => m1.get(t.id)?.claudeSessionId, 10_000, 'init');
+    await m1.shutdown('keep');
+    const m2 = w.make();
+    await m2.start();
+    const back = m2.get(t.id) as TaskRecord;
+    expect(back.status).toBe('running');
+    expect(back.worktree).toEqual(t.worktree);
+    expect(back.projectDir).toBe(t.projectDir);
+    const done = await finished(m2, t.id, 30_000);
+    expect(done.status).toBe('completed');
+    expect(done.changes?.files.map((f) => f.path)).toEqual(['d1.txt']);
+    ok(await m2.followUp(t.id, 'write:d2.txt scenario:plain'));
+    const after = await finished(m2, t.id, 30_000);
+    expect(after.status).toBe('completed');
+    expect(existsSync(join(t.projectDir, 'd2.txt'))).toBe(true);
+    expect(after.changes?.files.map((f) => f.path)).toEqual(['d1.txt', 'd2.txt']);
+    expect(sh(r, 'status', '--porcelain')).toBe('');
+  });
 });
