@@ -33,5 +33,5 @@ export async function liveFollowUp(
     return steeredAnswer(r.value);
   }
   if (!ctx.followUps) return undefined;
-  return queuedFollowUpAnswer(t, ctx.followUps.add(t.id, prompt));
+  return queuedFollowUpAnswer(t, await ctx.followUps.add(t.id, prompt));
 }
