@@ -66,6 +66,7 @@ export function FormView({ form, width, children, blocked }: FormViewProps) {
       {form.error ? (
         <Text color="red" wrap="wrap">
           {form.error}
+          {form.errorRepeats ? ` (sent again: same answer, ${form.errorRepeats} tries)` : ''}
         </Text>
       ) : null}
       <Text dimColor wrap="truncate-end">
