@@ -271,7 +271,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   async steer(ref: number, prompt: string): Promise<ActionResult<TaskRecord>> {
     const st = this.tasks.get(ref);
     if (!st) return { ok: false, message: `There is no task ${ref}.` };
-    const r = beginSteer(st, prompt, this.runner);
+    const r = beginSteer(st, prompt, this.runner, this.o.agentApprovals);
     if (r.ok) this.output.markDirty(st);
     return r.ok ? { ok: true, value: snapshot(st.rec) } : r;
   }
