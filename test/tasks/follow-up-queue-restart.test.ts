@@ -81,6 +81,30 @@ describe('queued follow-ups across a restart', () => {
     await finished(m2, id);
   }, 60_000);
 
+  it('a run that ends while voice-orch is down gets its follow-up at the next start', async () => {
+    const m1 = w.make();
+    await m1.start();
+    const r = await m1.spawn({ name: 'ends', prompt: 'scenario:slow speed:4', projectDir: w.dir('e') });
+    if (!r.ok) throw new Error(r.message);
+    const id = r.value.id;
+    await waitFor(() => m1.get(id)?.claudeSessionId, 10_000, 'init');
+    const pid = m1.get(id)?.runs[0]?.pid as number;
+    const q1 = new FollowUpQueue(m1);
+    await q1.add(id, 'scenario:plain and then?');
+    q1.close();
+    await m1.shutdown('keep');
+    await waitFor(() => procState(pid) === undefined, 20_000, 'the agent to end on its own');
+
+    const m2 = w.make();
+    await m2.start();
+    expect(m2.get(id)?.status).toBe('completed');
+    const q2 = new FollowUpQueue(m2);
+    const sent = new Promise<TaskRecord>((resolve) => q2.on('sent', resolve));
+    m2.emitStartupEvents();
+    expect((await sent).runs.map((x) => x.prompt)).toEqual(['scenario:slow speed:4', 'scenario:plain and then?']);
+    expect((await finished(m2, id, 20_000)).status).toBe('completed');
+  }, 60_000);
+
   it('a run that dies while voice-orch is down drops them with a notice, and the record forgets them', async () => {
     const m1 = w.make();
     await m1.start();
