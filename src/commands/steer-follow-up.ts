@@ -14,7 +14,7 @@ export type FollowUpWhen = 'after' | 'now';
 
 /** The model-facing and help text of `when`. */
 export const WHEN_TEXT =
-  'Only for a task that is still running: "after" (default) queues the message as the task\'s next run, sent as soon as the current run ends; "now" interrupts the current run (the agent stops mid-turn, nothing is lost) and continues the same conversation with the message at once. For a finished task both just continue it.';
+  'Only for a task that is still running: "after" (default) queues the message as the task\'s next run, sent as soon as the current run ends; "now" interrupts the current run (the agent stops mid-turn, nothing is lost) and continues the same conversation with the message at once (Claude and Gemini tasks; a Codex task cannot be interrupted, use "after"). For a finished task both just continue it.';
 
 /** The answer to a follow-up to the live task `t`, or undefined when `t` is not live (an ordinary follow-up). */
 export async function liveFollowUp(
@@ -33,5 +33,5 @@ export async function liveFollowUp(
     return steeredAnswer(r.value);
   }
   if (!ctx.followUps) return undefined;
-  return queuedFollowUpAnswer(t, ctx.followUps.add(t.id, prompt));
+  return queuedFollowUpAnswer(t, await ctx.followUps.add(t.id, prompt));
 }

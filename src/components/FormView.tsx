@@ -73,6 +73,7 @@ export function FormView({ form, width, children, blocked, hint }: FormViewProps
       {form.error ? (
         <Text color="red" wrap="wrap">
           {form.error}
+          {form.errorRepeats ? ` (sent again: same answer, ${form.errorRepeats} tries)` : ''}
         </Text>
       ) : null}
       <Text dimColor wrap="truncate-end">

@@ -21,6 +21,7 @@ export function bindFollowUps(store: AppStore, queue: FollowUpQueue, now: () => 
     });
   const onChanged = (taskId: number, prompts: readonly string[]): void =>
     store.dispatch({ type: 'followUps/set', taskId, prompts });
+  for (const [taskId, prompts] of queue.all()) onChanged(taskId, prompts);
   queue.on('sent', onSent);
   queue.on('dropped', onDropped);
   queue.on('changed', onChanged);

@@ -422,7 +422,11 @@ export function reducer(state: AppState, raw: Action): AppState {
     case 'form/error': {
       const o = state.overlay;
       if (o?.kind !== 'form') return state;
-      return { ...state, overlay: { kind: 'form', form: { ...o.form, error: action.error, busy: false } } };
+      // The same refusal again: counted, or a retry by Enter would look like nothing happened.
+      const errorRepeats = o.form.error === action.error ? (o.form.errorRepeats ?? 1) + 1 : undefined;
+      const form = { ...o.form, error: action.error, busy: false, errorRepeats };
+      if (errorRepeats === undefined) delete form.errorRepeats;
+      return { ...state, overlay: { kind: 'form', form } };
     }
     case 'form/remember': {
       const o = state.overlay;

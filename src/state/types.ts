@@ -94,6 +94,8 @@ export interface FormState {
   startDir?: string;
   /** Why the last submit was refused (shown inline). */
   error?: string;
+  /** How many submits in a row got this same refusal, from the second on (shown, so a retry is seen to happen). */
+  errorRepeats?: number;
   /** True while the submitted command runs. */
   busy?: boolean;
   /**

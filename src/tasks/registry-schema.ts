@@ -82,6 +82,7 @@ const record = z.looseObject({
     })
     .optional()
     .catch(undefined),
+  queuedFollowUps: z.array(z.string()).optional().catch(undefined),
 });
 
 const persistedTask = z.looseObject({

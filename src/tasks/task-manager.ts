@@ -29,6 +29,7 @@ import { RegistrySaver } from './registry-saver.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunSupervisor } from './run-supervisor.js';
 import { busyRefusal, planSchedule } from './scheduler.js';
+import { StartupEvents } from './startup-events.js';
 import { beginSteer, continueSteered, takeSteer } from './steering.js';
 import { followUpRefusal, newTaskRecord, validateSpawn } from './spawn-validation.js';
 import { placeSpawn } from './task-placement.js';
@@ -40,6 +41,7 @@ import {
   currentRun,
   markRunning,
   newTaskState,
+  setQueuedFollowUps,
   snapshot,
   type RunExitFacts,
   type TaskState,
@@ -87,8 +89,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   private readonly runs: RunLifecycle;
   private readonly saver: RegistrySaver;
   /** While start() runs: its `error` and `finished` events, kept for {@link emitStartupEvents}. */
-  private startupEvents: (['error', Error] | ['finished', TaskRecord])[] = [];
-  private startingUp = false;
+  private readonly startup = new StartupEvents();
   /** Runs between schedule and a recorded pid; shutdown waits for them so their pids are saved. */
   private readonly launching = new Set<Promise<unknown>>();
 
@@ -181,23 +182,12 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.startingUp = true;
-    try {
-      await this.load();
-    } finally {
-      this.startingUp = false;
-    }
+    await this.startup.during(() => this.load());
   }
 
-  /**
-   * Fires again the `error` and `finished` events that start() fired (a registry moved aside, a
-   * bad record skipped, tasks that ended while voice-orch was not running), for listeners bound
-   * after it: the screen and the voice session are bound once start() has returned. Once only.
-   */
+  /** Fires again, once, the `error` and `finished` events of start() for listeners bound after it (startup-events.ts). */
   emitStartupEvents(): void {
-    const events = this.startupEvents;
-    this.startupEvents = [];
-    for (const [event, arg] of events) {
+    for (const [event, arg] of this.startup.take()) {
       if (event === 'error') this.fire('error', arg);
       else this.fire('finished', arg);
     }
@@ -281,9 +271,19 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
   async steer(ref: number, prompt: string): Promise<ActionResult<TaskRecord>> {
     const st = this.tasks.get(ref);
     if (!st) return { ok: false, message: `There is no task ${ref}.` };
-    const r = beginSteer(st, prompt, this.runner);
+    const r = beginSteer(st, prompt, this.runner, this.o.agentApprovals);
     if (r.ok) this.output.markDirty(st);
     return r.ok ? { ok: true, value: snapshot(st.rec) } : r;
+  }
+
+  /** Sets the follow-ups waiting behind a task's run (follow-up-queue.ts); saved before it resolves. */
+  async setQueuedFollowUps(ref: number, prompts: readonly string[]): Promise<ActionResult<TaskRecord>> {
+    const st = this.tasks.get(ref);
+    if (!st) return { ok: false, message: `There is no task ${ref}.` };
+    setQueuedFollowUps(st.rec, prompts);
+    this.output.markDirty(st);
+    await this.saver.now();
+    return { ok: true, value: snapshot(st.rec) };
   }
 
   /** With `sameDirPolicy` 'refuse': the refusal when a live task works in or around `dir` on `host`. */
@@ -487,8 +487,7 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
 
   /** Every event goes out isolated (SafeEmitter); those of start() are also kept for a late binding. */
   protected override fire<K extends keyof TaskManagerEvents>(event: K, ...args: TaskManagerEvents[K]): void {
-    if (this.startingUp && event === 'error') this.startupEvents.push(['error', args[0] as Error]);
-    if (this.startingUp && event === 'finished') this.startupEvents.push(['finished', args[0] as TaskRecord]);
+    this.startup.keep(event, args[0]);
     super.fire(event, ...args);
   }
 }

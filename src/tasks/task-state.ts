@@ -103,6 +103,12 @@ export function snapshot(rec: TaskRecord): TaskRecord {
   return copy;
 }
 
+/** Sets the follow-ups waiting behind the task's run (a new array: snapshots share it); none removes the field. */
+export function setQueuedFollowUps(rec: TaskRecord, prompts: readonly string[]): void {
+  if (prompts.length > 0) rec.queuedFollowUps = [...prompts];
+  else delete rec.queuedFollowUps;
+}
+
 /** The newest run of a task (every record has at least one). */
 export function currentRun(rec: TaskRecord): TaskRun {
   return rec.runs[rec.runs.length - 1] as TaskRun;

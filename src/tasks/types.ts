@@ -154,6 +154,11 @@ export interface TaskRecord {
   worktree?: TaskWorktree;
   /** What the task changed, counted by git when its latest run ended. */
   changes?: TaskChanges;
+  /**
+   * Follow-ups said while the task ran, waiting to become its next run when the current run ends
+   * (follow-up-queue.ts). Kept in the registry so a restart of voice-orch does not lose them.
+   */
+  queuedFollowUps?: readonly string[];
 }
 
 /** One entry of a task's output, as shown by tail views and read back to the user. */
@@ -293,6 +298,8 @@ export interface TaskManagerPort extends EventSource<TaskManagerEvents> {
   cancel(ref: number): Promise<ActionResult<TaskRecord>>;
   /** Interrupts a running task's run and continues its session with `prompt` at once (steering.ts). */
   steer?(ref: number, prompt: string): Promise<ActionResult<TaskRecord>>;
+  /** Sets the follow-ups waiting behind a task's run (follow-up-queue.ts); saved before it resolves. */
+  setQueuedFollowUps?(ref: number, prompts: readonly string[]): Promise<ActionResult<TaskRecord>>;
   resolve(text: string): ResolveResult;
   list(): TaskRecord[];
   get(id: number): TaskRecord | undefined;

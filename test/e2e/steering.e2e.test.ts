@@ -1,7 +1,8 @@
 /**
  * End to end in tmux with the built binary: steering a running task with `f`. "now" interrupts
  * the run (fake-claude replays a run the genuine CLI ended on SIGINT) and continues the session at
- * once; an empty When queues the follow-up, the row shows it, and it runs when the run ends.
+ * once; an empty When queues the follow-up, the row shows it, and it runs when the run ends —
+ * also when voice-orch was quit (tasks kept running) and started again meanwhile.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,7 @@ afterEach(() => {
   for (const s of sessions.splice(0)) s.kill();
 });
 
-function start(): { s: TmuxSession; state: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'vo-e2e-steer-'));
+function start(dir = mkdtempSync(join(tmpdir(), 'vo-e2e-steer-'))): { s: TmuxSession; state: string; dir: string } {
   mkdirSync(join(dir, 'projects', 'api'), { recursive: true });
   const state = join(dir, 'state');
   const s = new TmuxSession(120, 36);
@@ -30,7 +30,7 @@ function start(): { s: TmuxSession; state: string } {
     { OPENAI_API_KEY: '', HOME: dir, CLAUDE_CONFIG_DIR: join(dir, '.claude') },
     join(dir, 'projects'),
   );
-  return { s, state };
+  return { s, state, dir };
 }
 
 function spawnTask(s: TmuxSession, name: string, prompt: string): Promise<void> {
@@ -95,4 +95,32 @@ describe('steering a running task in tmux', () => {
       { timeout: 10_000, interval: 200 },
     );
   }, 90_000);
+
+  it('a queued follow-up survives quitting voice-orch with the task kept running, and is sent after the restart', async () => {
+    const first = start();
+    await first.s.waitFor(/No tasks yet/, 20_000);
+    await spawnTask(first.s, 'saga', 'Tell me a story. scenario:slow speed:0.5');
+    await first.s.waitFor(/running\s+saga/, 20_000);
+    first.s.keys('f');
+    await first.s.waitFor(/Follow-up to task 1 saga/);
+    first.s.literal('Then a poem. scenario:plain');
+    first.s.keys('Enter');
+    await first.s.waitFor(/running\s+saga.*⏭ follow-up queued: Then a poem/, 10_000);
+    first.s.keys('C-c');
+    await first.s.waitFor(/Quit/);
+    // The quit question refuses an answer that comes too soon after it opened.
+    await new Promise((r) => setTimeout(r, 400));
+    first.s.keys('k'); // keep them running
+    await first.s.waitFor(/\[exited 0\]/);
+    first.s.kill();
+
+    const second = start(first.dir);
+    await second.s.waitFor(/running\s+saga.*⏭ follow-up queued: Then a poem/, 20_000);
+    await second.s.waitFor(/Queued follow-up sent to task 1/, 40_000);
+    await second.s.waitFor(/completed\s+saga/, 20_000);
+    expect(runsOf(second.state, 1).map((r) => [r.status, r.prompt])).toEqual([
+      ['completed', 'Tell me a story. scenario:slow speed:0.5'],
+      ['completed', 'Then a poem. scenario:plain'],
+    ]);
+  }, 120_000);
 });
