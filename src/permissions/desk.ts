@@ -117,8 +117,26 @@ export class RequestDesk {
       this.saveRules(this.rules);
       return { ok: true, say: `Allowed, and task ${task} may now run ${ruleText(rule)} without asking.` };
     }
+    const planRule = req.toolName === 'ExitPlanMode' && kind === 'allow' ? this.editsAfterPlan(task) : undefined;
+    if (planRule) return { ok: true, say: `Plan approved: task ${task} goes on and may make ${ruleText(planRule)}.` };
     if (kind === 'deny') return { ok: true, say: `Denied: task ${task} ${what.replace(/^wants to/, 'will not')}.` };
     return { ok: true, say: `Allowed: task ${task} ${what}.` };
+  }
+
+  /**
+   * An approved plan goes on "with edits allowed", but the CLI itself resumes in its default mode
+   * and would ask for every edit; so voice-orch answers the task's edits in its own folder itself
+   * (edits elsewhere stay high-risk and still ask). Undefined when the folder is not known.
+   */
+  private editsAfterPlan(task: number): AllowRule | undefined {
+    const dir = this.projectDirOf(task);
+    if (dir === undefined) return undefined;
+    const rule: AllowRule = { task, toolName: 'Edit', scope: dir };
+    if (!this.rules.some((r) => r.task === task && r.toolName === 'Edit' && r.scope === dir)) {
+      this.rules.push(rule);
+      this.saveRules(this.rules);
+    }
+    return rule;
   }
 
   private decision(req: PendingRequest, kind: AnswerKind, o: AnswerOptions): Decision | string {

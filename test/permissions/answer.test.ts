@@ -113,6 +113,36 @@ describe('answering by key', () => {
   });
 });
 
+describe('approving a plan', () => {
+  it("a on a plan lets the task's later edits in its folder go on without asking; edits elsewhere still ask", async () => {
+    const r = await rig();
+    const plan = await r.ask('ExitPlanMode', { plan: '1. Add the route\n2. Test it' });
+    await plan.seen;
+    const res = await r.d.press('allow_request');
+    expect(res.say).toBe('Plan approved: task 3 goes on and may make edits in /p/api.');
+    expect(await plan.answer()).toMatchObject({ behavior: 'allow' });
+    const inside = await r.ask('Edit', { file_path: '/p/api/src/route.ts', old_string: 'a', new_string: 'b' });
+    expect(await inside.answer()).toMatchObject({ behavior: 'allow' });
+    const outside = await r.ask('Write', { file_path: '/p/web/index.ts', content: 'x' });
+    await outside.seen;
+    expect(r.store.getState().requests).toHaveLength(1);
+    expect(r.perms.desk.allowRules()).toEqual([{ task: 3, toolName: 'Edit', scope: '/p/api' }]);
+  });
+
+  it('a rejected plan makes no rule: the next edit asks', async () => {
+    const r = await rig();
+    const plan = await r.ask('ExitPlanMode', { plan: 'Rewrite everything' });
+    await plan.seen;
+    await r.d.press('deny_request');
+    expect((await r.d.submitForm())?.ok).toBe(true);
+    expect(await plan.answer()).toMatchObject({ behavior: 'deny' });
+    const edit = await r.ask('Edit', { file_path: '/p/api/src/route.ts', old_string: 'a', new_string: 'b' });
+    await edit.seen;
+    expect(r.store.getState().requests).toHaveLength(1);
+    expect(r.perms.desk.allowRules()).toEqual([]);
+  });
+});
+
 describe('answering by voice', () => {
   it('lists requests fenced, allows a routine command, refuses allow_always and a high-risk allow', async () => {
     const r = await rig();
