@@ -47,3 +47,6 @@ export const warning = (name: string, detail: string): DoctorFinding => ({
 });
 /** A finding that is an error. */
 export const error = (name: string, detail: string): DoctorFinding => ({ name, ok: false, severity: 'error', detail });
+
+/** A duration for a finding: "0.6 s". */
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
