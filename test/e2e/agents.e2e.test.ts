@@ -231,16 +231,19 @@ describe('codex and gemini tasks in tmux', () => {
     await spawnByForm(first, 'gm-long', 'site', 'Tell me a long story. scenario:slow', 'gemini');
     await first.waitFor(/2\s+\S+\s+running\s+gm-long\s+site\s+gemini/, 20_000);
     await waitUntil(() => jsonLines(w.pidsFile).length === 4, 20_000, 'both agents to start');
-    const launchers = jsonLines<{ role: string; pid: number }>(w.pidsFile).filter((p) => p.role === 'launcher');
+    const launchers = jsonLines<{ role: string; agent: string; pid: number }>(w.pidsFile).filter(
+      (p) => p.role === 'launcher',
+    );
 
     first.keys('C-c');
     await first.waitFor(/Quit/);
     await readTheQuestion();
     first.keys('k'); // keep them running
     await first.waitFor(/\[exited 0\]/);
+    // The codex run (4 lines) may end by itself before the quit on a busy machine; gemini's 20 cannot.
     expect(
-      launchers.every((p) => pidAlive(p.pid)),
-      'the agents outlive the UI',
+      launchers.filter((p) => p.agent === 'gemini').every((p) => pidAlive(p.pid)),
+      'the gemini agent outlives the UI',
     ).toBe(true);
     first.kill();
 

@@ -41,7 +41,7 @@ export async function fakeAgentMain(o) {
   }
   if (process.env.FAKE_AGENT_CHILD !== '1') {
     note(process.env.FAKE_AGENT_ARGV_FILE, argv);
-    note(process.env.FAKE_AGENT_PIDS_FILE, { role: 'launcher', pid: process.pid });
+    note(process.env.FAKE_AGENT_PIDS_FILE, { role: 'launcher', agent: o.agent, pid: process.pid });
     const child = spawn(process.execPath, [process.argv[1], ...argv], {
       stdio: 'inherit',
       env: { ...process.env, FAKE_AGENT_CHILD: '1' },
