@@ -82,7 +82,7 @@ async function checkClaude(ctx: DoctorContext): Promise<DoctorFinding[]> {
     claudePath: file,
     env: ctx.env,
     cwd: ctx.settings.cwd,
-    timeoutMs: ctx.timeoutMs * 2,
+    timeoutMs: ctx.headlessTimeoutMs ?? 2 * ctx.timeoutMs,
   });
   if (!probe.ok) {
     return [

@@ -36,6 +36,7 @@ export const otherAgentsCheck: DoctorCheck = {
       cwd: s.cwd,
       timeoutMs: ctx.timeoutMs,
       probe: used,
+      probeTimeoutMs: ctx.headlessTimeoutMs ?? 2 * ctx.timeoutMs,
     });
     return checks
       .filter((c): c is typeof c & { agent: Other } => c.agent !== 'claude' && used.has(c.agent))

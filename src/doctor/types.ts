@@ -24,6 +24,8 @@ export interface DoctorContext {
   env: NodeJS.ProcessEnv;
   /** Longest wait for a network connection or an external command (ms). */
   timeoutMs: number;
+  /** Longest wait for an agent started headless to print its first event (ms; Gemini CLI needs 3–9 s; default twice `timeoutMs`). */
+  headlessTimeoutMs?: number;
   /** A line before a slow step ("Recording 2 s — say something…"). */
   progress: (line: string) => void;
 }

@@ -25,7 +25,7 @@ let n = 0;
 async function doctor(
   settings: Partial<Settings>,
   env: Record<string, string> = {},
-  timeoutMs = 10_000,
+  headlessTimeoutMs = 20_000,
 ): Promise<{ findings: DoctorFinding[]; code: number; pids: string; probes: string }> {
   const pids = join(dir, `pids-${++n}.jsonl`);
   const probes = join(dir, `probes-${n}.jsonl`);
@@ -46,7 +46,8 @@ async function doctor(
         DOCTOR_CLAUDE_PROBE_FILE: probes,
         ...env,
       },
-      timeoutMs,
+      timeoutMs: 20_000,
+      headlessTimeoutMs,
       checks: [agentCliCheck, otherAgentsCheck],
     },
   );
@@ -122,11 +123,11 @@ describe('doctor: each configured agent starts headless', () => {
   });
 
   it('an agent that hangs before its first event is stopped with all it started; a warning when not the default', async () => {
-    const r = await doctor({ agent: 'gemini' }, { FAKE_AGENT_SCENARIO: 'hang' }, 3000);
+    const r = await doctor({ agent: 'gemini' }, { FAKE_AGENT_SCENARIO: 'hang' }, 2000);
     const c = finding(r.findings, 'agent:codex');
     expect(c.severity).toBe('warning');
     expect(c.detail).toMatch(
-      /fake-codex \(codex-cli 0\.171\.0\) started headless but printed no event within 6 s \(stopped\) — codex tasks would fail$/,
+      /fake-codex \(codex-cli 0\.171\.0\) started headless but printed no event within 2 s \(stopped\) — codex tasks would fail$/,
     );
     expect(finding(r.findings, 'agent:gemini').severity).toBe('error');
     expect(r.code).toBe(1);
@@ -145,7 +146,7 @@ describe('doctor: each configured agent starts headless', () => {
     // A claude-only setup gets no codex or gemini lines.
     expect(failed.findings.map((x) => x.name)).toEqual(['agent-cli']);
 
-    const hung = await doctor(claudeOnly, { DOCTOR_CLAUDE_HEADLESS: 'hang' }, 1000);
+    const hung = await doctor(claudeOnly, { DOCTOR_CLAUDE_HEADLESS: 'hang' }, 2000);
     expect(finding(hung.findings, 'agent-cli')).toMatchObject({ severity: 'error' });
     expect(finding(hung.findings, 'agent-cli').detail).toMatch(
       /started headless but printed no event within 2 s \(stopped\)/,

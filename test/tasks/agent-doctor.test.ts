@@ -46,6 +46,7 @@ describe('checkAgents', () => {
       settings: { agent, codexPath: join(dir, 'codex'), geminiPath: join(dir, 'no-gemini'), cwd: dir } as Settings,
       env: { PATH: dir },
       timeoutMs: 5000,
+      headlessTimeoutMs: 20_000,
       progress: () => undefined,
     });
     const asCodex = await otherAgentsCheck.run(ctx('codex'));
