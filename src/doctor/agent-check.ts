@@ -81,6 +81,7 @@ async function checkClaude(ctx: DoctorContext): Promise<DoctorFinding[]> {
     agent: 'claude',
     claudePath: file,
     env: ctx.env,
+    envPolicy: ctx.settings.agentEnv,
     cwd: ctx.settings.cwd,
     timeoutMs: ctx.headlessTimeoutMs ?? 2 * ctx.timeoutMs,
   });

@@ -36,6 +36,7 @@ export const otherAgentsCheck: DoctorCheck = {
       cwd: s.cwd,
       timeoutMs: ctx.timeoutMs,
       probe: used,
+      envPolicy: s.agentEnv,
       probeTimeoutMs: ctx.headlessTimeoutMs ?? 2 * ctx.timeoutMs,
     });
     return checks

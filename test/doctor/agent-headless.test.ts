@@ -81,7 +81,9 @@ function isZombie(pid: number): boolean {
 
 describe('doctor: each configured agent starts headless', () => {
   it('claude, codex and gemini that print their first event pass, and the probe leaves no process', async () => {
-    const r = await doctor({ agent: 'codex' });
+    // The configured agentEnv applies as for tasks; voice-orch's own key never reaches an agent.
+    const agentEnv = { drop: ['DOCTOR_DROPPED'], pass: [] };
+    const r = await doctor({ agent: 'codex', agentEnv }, { DOCTOR_DROPPED: '1', OPENAI_API_KEY: 'sk-voice' });
     expect(r.findings.map((f) => [f.name, f.severity])).toEqual([
       ['agent-cli', 'ok'],
       ['agent:codex', 'ok'],
@@ -101,7 +103,9 @@ describe('doctor: each configured agent starts headless', () => {
       args: string[];
       cwd: string;
       ANTHROPIC_BASE_URL: string | null;
+      withheld: string[];
     };
+    expect(seen.withheld).toEqual([]);
     expect(seen.args.slice(-3)).toEqual(['-p', '--', PROBE_PROMPT]);
     expect(seen.args).toEqual(expect.arrayContaining(['--permission-mode', 'plan', '--output-format', 'stream-json']));
     expect(seen.cwd).not.toBe(dir);

@@ -8,7 +8,7 @@
 import { oneLine } from '../../shared/sanitize.js';
 import { runShort } from '../spawn.js';
 import type { BackendKind } from '../types.js';
-import { agentEnv, findExecutable } from './agent-backend.js';
+import { agentEnv, findExecutable, type AgentEnvPolicy } from './agent-backend.js';
 import { probeHeadless } from './headless-probe.js';
 
 /** Which agent CLI an agent name is (each unset one is looked up on PATH by its own name). */
@@ -43,6 +43,8 @@ export interface AgentDoctorOptions extends AgentPathConfig {
   probe?: ReadonlySet<'claude' | 'codex' | 'gemini'>;
   /** How long a headless start may take to print its first event (default twice `timeoutMs`). */
   probeTimeoutMs?: number;
+  /** The configured `agentEnv`, applied to the headless start as to tasks. */
+  envPolicy?: AgentEnvPolicy;
 }
 
 /** Checks every agent CLI (see this file's header). */
@@ -72,6 +74,7 @@ export async function checkAgents(o: AgentDoctorOptions): Promise<AgentCheck[]> 
         codexPath: o.codexPath,
         geminiPath: o.geminiPath,
         env: o.env,
+        envPolicy: o.envPolicy,
         cwd: o.cwd,
         timeoutMs: o.probeTimeoutMs ?? timeoutMs * 2,
       });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { oneLine } from '../../shared/sanitize.js';
 import { runUntilLine } from '../spawn.js';
+import type { AgentEnvPolicy } from './agent-backend.js';
 import type { AgentPathConfig } from './agent-doctor.js';
 import { backendFor } from './registry.js';
 
@@ -27,8 +28,10 @@ export type HeadlessProbe = { ok: true; ms: number } | { ok: false; problem: str
 /** Inputs of {@link probeHeadless}. */
 export interface HeadlessProbeOptions extends AgentPathConfig {
   agent: 'claude' | 'codex' | 'gemini';
-  /** The inherited environment (the backend applies its own policy). */
+  /** The inherited environment (the backend applies its own rule and `envPolicy`, as for tasks). */
   env: Record<string, string | undefined>;
+  /** The configured `agentEnv` (drop / pass). */
+  envPolicy?: AgentEnvPolicy;
   /** Where a relative executable path is resolved. */
   cwd: string;
   timeoutMs: number;
@@ -55,7 +58,7 @@ function lastLine(text: string): string {
 /** Starts the agent headless and stops it at its first event (see this file's header); never throws. */
 export async function probeHeadless(o: HeadlessProbeOptions): Promise<HeadlessProbe> {
   const backend = backendFor(o.agent);
-  const env = backend.env(o.env, {});
+  const env = backend.env(o.env, o.envPolicy ?? {});
   const config = {
     claudePath: o.claudePath ?? 'claude',
     ...(o.codexPath !== undefined ? { codexPath: o.codexPath } : {}),
