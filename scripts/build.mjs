@@ -61,11 +61,14 @@ await build({
     js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
   },
 });
-// The approval host runs as its own process per codex/gemini run (src/tasks/backends/approval-host.ts).
+// The approval host runs as its own process per codex/gemini run (src/tasks/backends/approval-host.ts):
+// one file with no imports outside Node, so it starts wherever voice-orch is installed. Minified:
+// it is parsed at every start of such a run, and nearly all of it is zod.
 await build({
   entryPoints: [join(src, 'tasks', 'backends', 'approval-host-main.ts')],
   outfile: join(dist, 'approval-host.js'),
   bundle: true,
+  minify: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',

@@ -1,13 +1,16 @@
 /**
- * The agent CLI check: the executable is found the way tasks find it, answers `--version`, and its
- * `--help` lists the flags voice-orch passes (src/tasks/backends/claude.ts builds that argv).
- * A configured `agentCommand` replaces claude: only its program is looked up.
+ * The agent CLI check: the executable is found the way tasks find it, answers `--version`, its
+ * `--help` lists the flags voice-orch passes (src/tasks/backends/claude.ts builds that argv), and
+ * it starts headless with that argv, stopped at its first event before any model request
+ * (src/tasks/backends/headless-probe.ts). A configured `agentCommand` replaces claude: only its
+ * program is looked up (an arbitrary command has no first event to wait for).
  */
 import { execa } from 'execa';
 import { agentEnv, findExecutable } from '../tasks/backends/agent-backend.js';
+import { probeHeadless } from '../tasks/backends/headless-probe.js';
 import { errorText } from '../shared/errors.js';
 import { oneLine } from '../shared/sanitize.js';
-import { error, ok, warning, type DoctorCheck, type DoctorContext, type DoctorFinding } from './types.js';
+import { error, ok, seconds, warning, type DoctorCheck, type DoctorContext, type DoctorFinding } from './types.js';
 
 /** Flags of the claude argv that `claude --help` must list (`--max-turns` is accepted but unlisted). */
 export const CLAUDE_FLAGS_USED = [
@@ -74,7 +77,28 @@ async function checkClaude(ctx: DoctorContext): Promise<DoctorFinding[]> {
       ),
     ];
   }
-  return [ok('agent-cli', `${file} (${shown}) supports the flags voice-orch uses`)];
+  const probe = await probeHeadless({
+    agent: 'claude',
+    claudePath: file,
+    env: ctx.env,
+    envPolicy: ctx.settings.agentEnv,
+    cwd: ctx.settings.cwd,
+    timeoutMs: ctx.headlessTimeoutMs ?? 2 * ctx.timeoutMs,
+  });
+  if (!probe.ok) {
+    return [
+      error(
+        'agent-cli',
+        `${file} (${shown}) supports the flags voice-orch uses but ${probe.problem}; tasks would fail.`,
+      ),
+    ];
+  }
+  return [
+    ok(
+      'agent-cli',
+      `${file} (${shown}) supports the flags voice-orch uses and starts headless (first event after ${seconds(probe.ms)})`,
+    ),
+  ];
 }
 
 async function checkCommand(argv: string[], ctx: DoctorContext): Promise<DoctorFinding[]> {

@@ -1,12 +1,13 @@
 /**
- * The codex and gemini CLIs: found and answering `--version` (tasks/backends/agent-doctor.ts).
+ * The codex and gemini CLIs: found, answering `--version`, and starting headless the way a task
+ * starts them, stopped at their first event (tasks/backends/agent-doctor.ts, headless-probe.ts).
  * Only the agents the settings use are checked (the default agent, one with a configured path, or
  * one a project names), so a claude-only setup gets no lines about them. Missing is an error for
  * the default agent, otherwise a warning. Claude has its own, deeper check (agent-check.ts).
  */
 import { checkAgents } from '../tasks/backends/agent-doctor.js';
 import type { Settings } from '../config/config.js';
-import { error, ok, warning, type DoctorCheck, type DoctorFinding } from './types.js';
+import { error, ok, seconds, warning, type DoctorCheck, type DoctorFinding } from './types.js';
 
 type Other = 'codex' | 'gemini';
 
@@ -25,6 +26,7 @@ export const otherAgentsCheck: DoctorCheck = {
   run: async (ctx): Promise<DoctorFinding[]> => {
     const s = ctx.settings;
     const defaultAgent = s.agent ?? (s.agentCommand ? 'command' : 'claude');
+    const used = usedAgents(s);
     const checks = await checkAgents({
       claudePath: s.claudePath,
       codexPath: s.codexPath,
@@ -33,12 +35,24 @@ export const otherAgentsCheck: DoctorCheck = {
       env: ctx.env,
       cwd: s.cwd,
       timeoutMs: ctx.timeoutMs,
+      probe: used,
+      envPolicy: s.agentEnv,
+      probeTimeoutMs: ctx.headlessTimeoutMs ?? 2 * ctx.timeoutMs,
     });
     return checks
-      .filter((c): c is typeof c & { agent: Other } => c.agent !== 'claude' && usedAgents(s).has(c.agent))
+      .filter((c): c is typeof c & { agent: Other } => c.agent !== 'claude' && used.has(c.agent))
       .map((c) => {
         const name = `agent:${c.agent}`;
-        if (!c.problem) return ok(name, `${c.agent} ${c.version ?? ''} (${c.path ?? ''})`.replace(/\s+/g, ' '));
+        if (!c.problem) {
+          const started =
+            c.headlessMs === undefined ? '' : `, starts headless (first event after ${seconds(c.headlessMs)})`;
+          return ok(name, `${c.agent} ${c.version ?? ''} (${c.path ?? ''})${started}`.replace(/\s+/g, ' '));
+        }
+        // Found and answering, but it did not start headless.
+        if (c.version !== undefined)
+          return c.agent === defaultAgent
+            ? error(name, `${c.problem} — it is the default agent, so tasks would fail`)
+            : warning(name, `${c.problem} — ${c.agent} tasks would fail`);
         if (c.agent === defaultAgent)
           return error(
             name,

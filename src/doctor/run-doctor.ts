@@ -36,6 +36,8 @@ export function doctorChecks(audio: AudioCheckOptions = {}): DoctorCheck[] {
 export interface RunDoctorOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Default twice `timeoutMs`. */
+  headlessTimeoutMs?: number;
   progress?: (line: string) => void;
   checks?: DoctorCheck[];
 }
@@ -52,6 +54,7 @@ export async function runDoctorChecks(settings: Settings, opts: RunDoctorOptions
     settings,
     env: opts.env ?? process.env,
     timeoutMs: opts.timeoutMs ?? DOCTOR_TIMEOUT_MS,
+    headlessTimeoutMs: opts.headlessTimeoutMs ?? 2 * (opts.timeoutMs ?? DOCTOR_TIMEOUT_MS),
     progress: opts.progress ?? (() => {}),
   };
   const hidden = secrets(settings);

@@ -24,6 +24,8 @@ export interface DoctorContext {
   env: NodeJS.ProcessEnv;
   /** Longest wait for a network connection or an external command (ms). */
   timeoutMs: number;
+  /** Longest wait for an agent started headless to print its first event (ms; Gemini CLI needs 3–9 s; default twice `timeoutMs`). */
+  headlessTimeoutMs?: number;
   /** A line before a slow step ("Recording 2 s — say something…"). */
   progress: (line: string) => void;
 }
@@ -47,3 +49,6 @@ export const warning = (name: string, detail: string): DoctorFinding => ({
 });
 /** A finding that is an error. */
 export const error = (name: string, detail: string): DoctorFinding => ({ name, ok: false, severity: 'error', detail });
+
+/** A duration for a finding: "0.6 s". */
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -9,6 +9,8 @@ import { errorText } from '../shared/errors.js';
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 import { lowerAgentPriority } from './agent-priority.js';
+import { LineSplitter } from './line-splitter.js';
+import { descendantsOf, listProcesses, signalGroup, signalRefs } from './process-tree.js';
 import type { ChildExit, RunSpec } from './runner.js';
 import type { ActionResult } from './types.js';
 
@@ -132,4 +134,88 @@ export async function runShort(
   } catch (e) {
     return { exitCode: null, stdout: '', stderr: '', error: errorText(e) };
   }
+}
+
+/** How a {@link runUntilLine} probe ended. */
+export interface ProbeRun {
+  /** The line `until` accepted, when one came in time. */
+  line?: string;
+  /** Milliseconds from the start to that line, or to the end of the probe. */
+  ms: number;
+  /** Set when the process ended on its own before such a line. */
+  exit?: { exitCode: number | null; signal: string | null };
+  /** True when neither a line nor an exit came within the time allowed. */
+  timedOut: boolean;
+  /** The end of what it wrote to stderr (at most 4 KiB). */
+  stderr: string;
+  /** Why it could not be started. */
+  error?: string;
+}
+
+/**
+ * Starts a command as agents are started (own process group, stdin closed, the given environment
+ * only), reads its stdout line by line until `until` accepts a line, it exits, or `timeoutMs`
+ * passes, and then ends it with everything it started (the group and every descendant, SIGKILL:
+ * nothing of it is worth keeping). For doctor's "starts headless" probe; never throws.
+ */
+export async function runUntilLine(
+  file: string,
+  args: readonly string[],
+  o: { env: Record<string, string>; cwd: string; timeoutMs: number; until: (line: string) => boolean },
+): Promise<ProbeRun> {
+  const started = Date.now();
+  let sub: ReturnType<typeof execa>;
+  try {
+    sub = execa(file, [...args], {
+      cwd: o.cwd,
+      env: o.env,
+      extendEnv: false,
+      stdin: 'ignore',
+      detached: true,
+      cleanup: false,
+      reject: false,
+      buffer: false,
+      windowsHide: true,
+    });
+  } catch (e) {
+    return { ms: 0, timedOut: false, stderr: '', error: errorText(e) };
+  }
+  let stderr = '';
+  sub.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString('utf8')).slice(-4096);
+  });
+  const splitter = new LineSplitter({ maxLineBytes: 64 * 1024 });
+  const found = new Promise<{ line: string }>((resolve) => {
+    sub.stdout?.on('data', (d: Buffer) => {
+      for (const l of splitter.push(d)) if (o.until(l.text)) resolve({ line: l.text });
+    });
+  });
+  const exited = sub.then(
+    (r) => ({
+      exitCode: r.exitCode ?? null,
+      signal: r.signal ?? null,
+      error: r.exitCode === undefined && r.signal === undefined ? r.shortMessage : undefined,
+    }),
+    (e: unknown) => ({ exitCode: null, signal: null, error: errorText(e) }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), o.timeoutMs);
+  });
+  const first = await Promise.race([found, exited, timeout]);
+  clearTimeout(timer);
+  const ms = Date.now() - started;
+  const pid = sub.pid;
+  if (pid !== undefined && pid > 0) {
+    // Launchers that ignore SIGTERM or leave a native child (Codex, Gemini CLI) end with their whole group.
+    const below = descendantsOf([pid], await listProcesses());
+    signalGroup(pid, 'SIGKILL');
+    signalRefs(below, 'SIGKILL');
+  }
+  // Its pipes close once it has gone; bounded in case a descendant kept one open.
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  if (first === undefined) return { ms, timedOut: true, stderr };
+  if ('line' in first) return { line: first.line, ms, timedOut: false, stderr };
+  if (first.error !== undefined && pid === undefined) return { ms, timedOut: false, stderr, error: first.error };
+  return { ms, timedOut: false, stderr, exit: { exitCode: first.exitCode, signal: first.signal } };
 }

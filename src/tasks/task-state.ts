@@ -4,6 +4,7 @@
  * events and run outcomes make to the record. No I/O here.
  */
 import { estimateRunCost, type AgentPrices } from './agent-prices.js';
+import { withUnbackedChangeNote } from './backends/codex-claims.js';
 import { FilesTouched } from './files-touched.js';
 import type { LogTailer } from './log-tailer.js';
 import type { Outcome } from './outcome.js';
@@ -73,6 +74,8 @@ export interface TaskState {
   steerPrompts?: string[];
   /** Turns and cost of the running run from the stream's usage, until its `result` line. */
   estimate?: RunEstimate;
+  /** Tool items of the current run (since its `init`): a Codex answer without any is checked (codex-claims.ts). */
+  runToolUses?: number;
 }
 
 /** Longest text kept as {@link TaskState.lastText}. */
@@ -149,9 +152,11 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent, pr
   switch (ev.type) {
     case 'init':
       if (ev.sessionId !== '') rec.claudeSessionId = ev.sessionId;
+      st.runToolUses = 0;
       return false;
     case 'tool_use':
     case 'tool_result': {
+      st.runToolUses = (st.runToolUses ?? 0) + 1;
       const changed = st.files.apply(ev);
       if (changed !== undefined) rec.filesTouched.push(changed);
       return false;
@@ -179,7 +184,9 @@ export function applyAgentEvent(st: TaskState, runNo: number, ev: AgentEvent, pr
       if (ev.tokensOnly && run.usage) run.costUsd = estimateRunCost(rec.backend, rec.model, run.usage, prices) ?? 0;
       run.sessionCostUsd = cost.sessionCostUsd;
       if (sessionId !== undefined) run.sessionId = sessionId;
-      const resultText = ev.text ?? st.lastText?.trim();
+      let resultText = ev.text ?? st.lastText?.trim();
+      if (rec.backend === 'codex' && !ev.isError && resultText !== undefined && st.runToolUses !== undefined)
+        resultText = withUnbackedChangeNote(resultText, st.runToolUses);
       if (resultText !== undefined) {
         run.resultText = resultText;
         rec.resultText = resultText;

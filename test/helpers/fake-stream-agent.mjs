@@ -1,7 +1,9 @@
 // The shared body of test/helpers/fake-codex and fake-gemini: a launcher process that starts a
 // "native" child which replays a genuine recorded stream from test/fixtures/<agent>-cli/.
 //
-// The scenario is the word after "scenario:" in the prompt (default plain). Lines come
+// `--version` prints the recorded CLI's version. The scenario is the word after "scenario:" in the
+// prompt, else FAKE_AGENT_SCENARIO, else plain; scenario `hang` prints nothing and waits for a
+// signal (a CLI stuck at startup), in launcher and child alike. Lines come
 // FAKE_AGENT_LINE_MS apart (default 10). A recording without a final line (a run that was killed)
 // is replayed and then the child waits for a signal, as the real CLI would still be working.
 // Scenario names ending "-sleep" also start `sleep 60` as a tool command (codex: in the agent's
@@ -26,15 +28,20 @@ function note(file, value) {
 /**
  * @param {object} o
  * @param {'codex'|'gemini'} o.agent
+ * @param {string} o.version what `--version` prints
  * @param {(argv: string[]) => {prompt: string, resumeId?: string}} o.parse
  * @param {'forward'|'ignore'} o.launcherSignals codex forwards SIGTERM/SIGINT to its child; gemini's launcher ignores them
  * @param {(line: object, resumeId: string) => object} o.withSession
  */
 export async function fakeAgentMain(o) {
   const argv = process.argv.slice(2);
+  if (argv[0] === '--version') {
+    process.stdout.write(`${o.version}\n`);
+    process.exit(0);
+  }
   if (process.env.FAKE_AGENT_CHILD !== '1') {
     note(process.env.FAKE_AGENT_ARGV_FILE, argv);
-    note(process.env.FAKE_AGENT_PIDS_FILE, { role: 'launcher', pid: process.pid });
+    note(process.env.FAKE_AGENT_PIDS_FILE, { role: 'launcher', agent: o.agent, pid: process.pid });
     const child = spawn(process.execPath, [process.argv[1], ...argv], {
       stdio: 'inherit',
       env: { ...process.env, FAKE_AGENT_CHILD: '1' },
@@ -54,7 +61,13 @@ export async function fakeAgentMain(o) {
   }
   note(process.env.FAKE_AGENT_PIDS_FILE, { role: 'child', pid: process.pid });
   const { prompt, resumeId } = o.parse(argv);
-  const scenario = /scenario:([\w-]+)/.exec(prompt)?.[1] ?? 'plain';
+  const scenario = /scenario:([\w-]+)/.exec(prompt)?.[1] ?? process.env.FAKE_AGENT_SCENARIO ?? 'plain';
+  if (scenario === 'hang') {
+    // Stuck before its first line, deaf to SIGTERM like Gemini CLI's launcher.
+    process.on('SIGTERM', () => undefined);
+    setInterval(() => undefined, 1000);
+    return;
+  }
   const file = resumeId !== undefined && scenario === 'plain' ? 'resume' : scenario;
   const dir = join(here, `../fixtures/${o.agent}-cli`);
   const name = file.endsWith('-sleep') ? file.slice(0, -'-sleep'.length) : file;

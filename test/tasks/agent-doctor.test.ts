@@ -37,11 +37,16 @@ describe('checkAgents', () => {
   });
 
   it('doctor: a missing default agent is an error, a missing other one a warning; claude is left to its own check', async () => {
-    script('codex', 'echo "codex-cli 0.171.0"');
+    // Started headless (`codex exec …`) it prints its first event and waits, as for the model.
+    script(
+      'codex',
+      'if [ "$1" = exec ]; then echo \'{"type":"thread.started","thread_id":"t-1"}\'; exec sleep 30; fi\necho "codex-cli 0.171.0"',
+    );
     const ctx = (agent: Settings['agent']): DoctorContext => ({
       settings: { agent, codexPath: join(dir, 'codex'), geminiPath: join(dir, 'no-gemini'), cwd: dir } as Settings,
       env: { PATH: dir },
       timeoutMs: 5000,
+      headlessTimeoutMs: 20_000,
       progress: () => undefined,
     });
     const asCodex = await otherAgentsCheck.run(ctx('codex'));

@@ -3,6 +3,7 @@
  * backend's parser, the task state and the backend's outcome rules: final status, result text,
  * files changed, errors and usage.
  */
+import { UNBACKED_CHANGE_NOTE } from '../../src/tasks/backends/codex-claims.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,10 +161,15 @@ describe('codex streams', () => {
     expect(r.st.rec.resultText).toBe('Created NOTES.md with a short note.');
     expect(r.events.find((e) => e.type === 'tool_use')).toMatchObject({ summary: 'Write NOTES.md' });
   });
-  it('write-file-readonly: the refused patch leaves no changed file (the stream shows no item for it)', () => {
+  it('write-file-readonly: the refused patch leaves no changed file, and the result says the claimed change was not made', () => {
     const r = replay('codex', 'write-file-readonly');
     expect(r.st.rec.filesTouched).toEqual([]);
-    expect(r.st.rec.resultText).toBe('Created NOTES.md with a short note.');
+    expect(r.outcome.status).toBe('completed');
+    expect(r.st.rec.resultText).toBe(`Created NOTES.md with a short note.\n\n${UNBACKED_CHANGE_NOTE}`);
+    // Runs with tool items, or answers that claim nothing, are left as the agent wrote them.
+    expect(replay('codex', 'write-file').st.rec.resultText).toBe('Created NOTES.md with a short note.');
+    expect(replay('codex', 'plain').st.rec.resultText).toBe('Hello from the fake Responses API.');
+    expect(replay('codex', 'shell-touch-readonly').st.rec.resultText).not.toContain(UNBACKED_CHANGE_NOTE);
   });
   it('shell: the command without its bash wrapper, its output as the tool result', () => {
     const r = replay('codex', 'shell');

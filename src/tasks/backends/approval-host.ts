@@ -6,7 +6,7 @@
  * its stdout — the task log — in the agent's own headless line format, so the backend's one parser
  * reads both (codex-stream.ts, gemini-stream.ts), and turns every approval request into a
  * permission request over voice-orch's socket with the same token scheme as the Claude bridge
- * (src/permissions/bridge.ts `BrokerLink`): it waits in the pending list, is answered by key, voice
+ * (src/permissions/broker-link.ts `BrokerLink`): it waits in the pending list, is answered by key, voice
  * or rule, and is sent again when voice-orch restarts. The host exits when the turn ends; its exit
  * code is the backend's usual one, but the last log line decides the outcome.
  *
@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { z } from 'zod';
-import { BrokerLink } from '../../permissions/bridge.js';
+import { BrokerLink } from '../../permissions/broker-link.js';
 import type { Decision } from '../../permissions/protocol.js';
 import { JsonRpcPeer } from './json-rpc-peer.js';
 
