@@ -118,7 +118,7 @@ describe('voice-orch voice-check with the Realtime engine', () => {
     const dead = await freePortUrl();
     const r = await voiceCheck(['--wav', wav], { VOICE_ORCH_REALTIME_URL: dead });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`problem: Could not connect to the Realtime endpoint ${dead}`);
+    expect(r.stdout).toContain(`problem: Could not connect to the Realtime endpoint ${dead} (connect ECONNREFUSED`);
     expect(r.stdout).toContain('check --realtime-url');
   });
 
@@ -129,6 +129,13 @@ describe('voice-orch voice-check with the Realtime engine', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('problem: The speech was not transcribed: Audio could not be understood.');
     expect(r.stdout).toMatch(/problem: .*The server had an error/);
+  });
+
+  it('a connection dropped during the answer is reported; exit 1', async () => {
+    realtime.queueReply({ text: 'This answer is cut off in the middle of its audio.', dropAfterDeltas: 1 });
+    const r = await voiceCheck(['--wav', wav]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`problem: Lost the connection to the Realtime endpoint ${realtime.url}`);
   });
 
   it('without a key it says what to set', async () => {

@@ -37,10 +37,12 @@ function stamping(
   inner: TransportFactory,
   sent: (type: string, at: number) => void,
   received: (ev: ServerEvent, at: number) => void,
+  warning: (message: string) => void,
 ): TransportFactory {
   return (opts) => {
     const t = inner(opts);
     t.on('event', (ev, at) => received(ev, at));
+    t.on('warning', warning);
     return {
       connect: () => t.connect(),
       isOpen: () => t.isOpen(),
@@ -83,6 +85,8 @@ export async function runRealtimeCheck(
   let transcriptSeen = false;
   let responseSeen = false;
   let transcriptGrace: ReturnType<typeof after<boolean>> | null = null;
+  /** The socket's own words for a failed connect ("connect ECONNREFUSED …"), clearer than a close code. */
+  let lastWarning = '';
   const progress = (): void => {
     if (transcriptSeen && responseSeen) settle();
     else if (responseSeen && !transcriptGrace) {
@@ -120,6 +124,7 @@ export async function runRealtimeCheck(
       } else return;
       progress();
     },
+    (message) => (lastWarning = message),
   );
   const engine = new RealtimeEngine({
     apiKey: settings.apiKey,
@@ -148,7 +153,15 @@ export async function runRealtimeCheck(
   const ready = new Promise<ConnectionState>((resolve) => {
     engine.on('state', (s) => {
       if (s.kind === 'ready' || s.kind === 'failed' || s.kind === 'reconnecting' || s.kind === 'disabled') resolve(s);
-      if (s.kind === 'failed' || s.kind === 'reconnecting') settle();
+      if ((s.kind === 'failed' || s.kind === 'reconnecting') && talkEndAt !== null) {
+        problem(
+          connectProblem(s, settings.realtimeUrl, lastWarning).replace(
+            'Could not connect to',
+            'Lost the connection to',
+          ),
+        );
+        settle();
+      }
     });
   });
   engine.start();
@@ -169,7 +182,7 @@ export async function runRealtimeCheck(
   } else {
     // The engine's own line ("Voice unavailable: …") says the same without the URL.
     if (state?.kind === 'failed') report.problems = report.problems.filter((p) => !p.includes(state.message));
-    report.problems.push(connectProblem(state, settings.realtimeUrl));
+    report.problems.push(connectProblem(state, settings.realtimeUrl, lastWarning));
   }
   (transcriptGrace as ReturnType<typeof after<boolean>> | null)?.cancel();
   await engine.close();
@@ -179,12 +192,12 @@ export async function runRealtimeCheck(
 }
 
 /** Why the session did not become ready, naming the endpoint. */
-function connectProblem(state: ConnectionState | null, url: string): string {
+function connectProblem(state: ConnectionState | null, url: string, warning: string): string {
   switch (state?.kind) {
     case 'failed':
       return `Realtime endpoint ${url}: ${state.message}`;
     case 'reconnecting':
-      return `Could not connect to the Realtime endpoint ${url}${state.lastError ? ` (${state.lastError})` : ''}; check --realtime-url and that the server is running.`;
+      return `Could not connect to the Realtime endpoint ${url} (${warning || state.lastError || 'no answer'}); check --realtime-url and that the server is running.`;
     case 'disabled':
       return state.reason;
     default:
