@@ -18,7 +18,7 @@ import { acquireStateLock } from './config/state-lock.js';
 import { App } from './components/App.js';
 import { SCREEN_MAX_FPS } from './components/render-options.js';
 import { createEditorOpener } from './shared/open-editor.js';
-import { formatVoiceCheck, formatVoiceCheckJson, runVoiceCheck } from './session/cascade/voice-check.js';
+import { formatVoiceCheck, formatVoiceCheckJson, runVoiceCheck } from './session/voice-check.js';
 import { releaseTerminal } from './shared/terminal-input.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -210,7 +210,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Text fields as strings; file fields as `{filename, bytes, head}` (head: first 4 bytes as text). */
+/** Text fields as strings; file fields as `{filename, bytes, head, data}` (head: first 4 bytes as text). */
 function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const sep = Buffer.from(`--${boundary}`);
@@ -227,7 +227,7 @@ function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> 
     if (name)
       out[name] =
         filename !== undefined
-          ? { filename, bytes: body.length, head: body.subarray(0, 4).toString('latin1') }
+          ? { filename, bytes: body.length, head: body.subarray(0, 4).toString('latin1'), data: Buffer.from(body) }
           : body.toString('utf8');
     pos = next;
   }

@@ -55,7 +55,7 @@ describe('cascade engine turns', () => {
     );
     const upload = rig.server.to('/v1/audio/transcriptions')[0]!.body;
     expect(upload.model).toBe('gpt-4o-mini-transcribe');
-    expect(upload.file).toEqual({ filename: 'turn.wav', bytes: 44 + 500 * 48, head: 'RIFF' });
+    expect(upload.file).toMatchObject({ filename: 'turn.wav', bytes: 44 + 500 * 48, head: 'RIFF' });
     expect(lastFinal(rig, 'user')).toBe('start the tests in the api project');
     expect(chatMessages(rig, 0).at(-1)).toEqual({ role: 'user', content: 'start the tests in the api project' });
     const line = JSON.parse(readFileSync(rig.latencyLog, 'utf8').trim().split('\n')[0]!) as {

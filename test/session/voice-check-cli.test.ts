@@ -125,15 +125,12 @@ describe('voice-orch voice-check', () => {
     expect(r.stdout).toMatch(/problem: .*[Cc]hat.*(key|401)/);
   });
 
-  it('refuses a file that is not a WAV, and the Realtime engine, with what to do', async () => {
+  it('refuses a file that is not a WAV, with what to do, and needs --wav', async () => {
     const bad = join(dir, 'not.wav');
     writeFileSync(bad, 'hello');
     const r = await voiceCheck(['--wav', bad]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('not a WAV file. Give a 16-bit PCM WAV file');
-    const rt = await voiceCheck(['--wav', wav], { VOICE_ORCH_VOICE_ENGINE: 'realtime' });
-    expect(rt.code).toBe(1);
-    expect(rt.stdout).toContain('--voice-engine cascade');
     const none = await voiceCheck([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('voice-check needs --wav FILE');
