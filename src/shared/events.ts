@@ -31,12 +31,13 @@ export type ErrorEvents = { error: [error: Error] };
 export class SafeEmitter<E extends EventMap<E> & ErrorEvents> extends EventEmitter<E> {
   /** Calls every listener of `event` with `args`; never throws. */
   protected fire<K extends keyof E>(event: K, ...args: E[K]): void {
-    // rawListeners: a once() wrapper removes itself when called, as emit() would do
-    const listeners = this.rawListeners(event as never) as unknown as ((...a: unknown[]) => void)[];
-    if (event === 'error' && listeners.length === 0) {
-      this.unheardError(args[0] as Error);
+    // listenerCount copies nothing: most fires (every streamed transcript delta) have no listener.
+    if (this.listenerCount(event as never) === 0) {
+      if (event === 'error') this.unheardError(args[0] as Error);
       return;
     }
+    // rawListeners: a once() wrapper removes itself when called, as emit() would do
+    const listeners = this.rawListeners(event as never) as unknown as ((...a: unknown[]) => void)[];
     for (const listener of listeners) {
       try {
         listener.apply(this, args);

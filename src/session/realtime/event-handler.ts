@@ -198,18 +198,11 @@ export class ServerEventHandler {
   ): void {
     const { e } = this;
     if (item.status !== 'completed') return;
-    const rec = e.tools.begin({
-      callId: item.call_id,
-      name: item.name,
-      args: item.arguments,
-      gen: conn.gen,
-      responseId,
-      receivedAt,
-    });
+    const rec = e.tools.begin(item, conn.gen, responseId, receivedAt);
     if (!rec) return;
-    const entry = conn.responseCalls.get(responseId) ?? { callIds: [], done: false, requested: false };
-    entry.callIds.push(rec.callId);
-    conn.responseCalls.set(responseId, entry);
+    const calls = conn.responseCalls.get(responseId);
+    if (calls) calls.callIds.push(rec.callId);
+    else conn.responseCalls.set(responseId, { callIds: [rec.callId], done: false, requested: false });
     e.transcript.upsert({
       id: `tool_${rec.callId}`,
       role: 'tool',
@@ -217,7 +210,13 @@ export class ServerEventHandler {
       final: false,
       at: e.now(),
     });
-    void e.tools.run(rec).then((result) => e.guard(() => this.onToolResult(rec, result)));
+    e.tools.run(rec, (result) => {
+      try {
+        this.onToolResult(rec, result);
+      } catch (err) {
+        e.fireError(err);
+      }
+    });
   }
 
   private onToolResult(rec: CallRecord, result: string): void {

@@ -183,7 +183,14 @@ export class ConnectionLifecycle {
   private openConn(): Conn {
     const conn = newConn(++this.gen, this.opts.transport(this.opts.client));
     const client = conn.client;
-    client.on('event', (ev, receivedAt) => this.guard(() => this.onServerEvent(conn, ev, receivedAt)));
+    client.on('event', (ev, receivedAt) => {
+      // Guarded inline, not through guard(): one closure less per frame.
+      try {
+        this.onServerEvent(conn, ev, receivedAt);
+      } catch (err) {
+        this.hooks.error(err);
+      }
+    });
     client.on('close', (info) => this.guard(() => this.onClose(conn, info)));
     client.on('warning', (msg) => this.guard(() => this.onWarning(conn, msg)));
     conn.connectTimer = setTimeout(() => {

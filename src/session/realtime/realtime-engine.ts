@@ -74,16 +74,16 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
     this.notices = new NoticeQueue(opts.noticeMode ?? DEFAULT_NOTICE_MODE, opts);
     const onFileError = (err: Error): void => this.fireInfo(`Could not write a session log: ${err.message}`);
     const transcriptPath = opts.transcriptPath ?? (opts.stateDir ? join(opts.stateDir, 'transcript.jsonl') : undefined);
-    this.transcript = new TranscriptLog((e) => this.fire('transcript', e), transcriptPath, onFileError);
+    this.transcript = new TranscriptLog((e) => super.fire('transcript', e), transcriptPath, onFileError);
     this.cost = new CostMeter(model, opts.pricing);
-    this.latency = new LatencyMarks((s) => this.fire('latency', s), opts.latencyLogPath, onFileError);
+    this.latency = new LatencyMarks((s) => super.fire('latency', s), opts.latencyLogPath, onFileError);
     this.tools = new ToolCalls(opts.toolHost, opts.toolTimeoutMs);
     this.poll = new PollTimer(() => this.guard(() => this.pump()));
     this.turns = new Turns(this);
     this.events = new ServerEventHandler(this);
     this.conns = new ConnectionLifecycle(lifecycleOptions(opts, this.now), {
       sessionUpdate: () => this.sessionConfig(),
-      event: (conn, ev, receivedAt) => this.events.handle(conn, ev, receivedAt),
+      event: this.events.handle.bind(this.events),
       beforeReady: (conn, restored) => {
         if (restored) this.restoreContext(conn);
       },
@@ -454,26 +454,26 @@ export class RealtimeEngine extends SafeEmitter<VoiceEngineEvents> implements Vo
   private setState(state: ConnectionState): void {
     if (state.kind === 'closed' && this.connState.kind === 'closed') return;
     this.connState = state;
-    this.fire('state', state);
+    super.fire('state', state);
   }
 
   setSpeaking(v: boolean): void {
     if (this.speakingFlag === v) return;
     this.speakingFlag = v;
-    this.fire('speaking', v);
+    super.fire('speaking', v);
   }
 
   fireInfo(message: string): void {
-    this.fire('info', message);
+    super.fire('info', message);
   }
 
   fireError(err: unknown): void {
-    this.fire('error', toError(err));
+    super.fire('error', toError(err));
   }
 
   /**
-   * Emits without ever throwing (a listener's bug must not break the engine; it becomes an
-   * `error` event). Public because the engine's parts emit through their shared core.
+   * Emits without ever throwing (a listener's bug becomes an `error` event). Public for the
+   * engine's parts; the engine itself calls super.fire, one layer less per streamed delta.
    */
   override fire<K extends keyof VoiceEngineEvents>(event: K, ...args: VoiceEngineEvents[K]): void {
     super.fire(event, ...args);

@@ -7,6 +7,10 @@ import { errorText } from '../../shared/errors.js';
 import type { ResponseRequest } from '../response-gate.js';
 import type { ToolHost } from '../types.js';
 import { ExecutedCalls } from './executed-calls.js';
+import type { OutputItem } from './server-events.js';
+
+/** A parsed function-call output item. */
+type FunctionCallItem = Extract<OutputItem, { type: 'function_call' }>;
 
 /** A tool call being run or answered; kept until the model has answered its output. */
 export interface CallRecord {
@@ -40,54 +44,58 @@ export class ToolCalls {
   ) {}
 
   /** Starts tracking a completed call; null when this call id already ran (any socket). */
-  begin(call: Omit<CallRecord, 'result' | 'outputSent' | 'late'>): CallRecord | null {
-    if (!call.callId || !this.executed.claim(call.callId)) return null;
-    // Built field by field: a spread of `call` here cost more than the rest of the hand-off (bench:voice).
+  begin(item: FunctionCallItem, gen: number, responseId: string, receivedAt: number): CallRecord | null {
+    const callId = item.call_id;
+    if (!callId || !this.executed.claim(callId)) return null;
+    // Built field by field from the parsed item: a spread here cost more than the rest of the hand-off (bench:voice).
     const rec: CallRecord = {
-      callId: call.callId,
-      name: call.name,
-      args: call.args,
-      gen: call.gen,
-      responseId: call.responseId,
-      receivedAt: call.receivedAt,
+      callId,
+      name: item.name,
+      args: item.arguments,
+      gen,
+      responseId,
+      receivedAt,
       outputSent: false,
       late: false,
     };
-    this.inflight.set(rec.callId, rec);
+    this.inflight.set(callId, rec);
     return rec;
   }
 
   /**
-   * Runs the call through the tool host. Resolves with the result, a failure sentence, or a
-   * timeout sentence (a tool that never answers would hold every notice and rotation back).
-   * Never rejects.
+   * Runs the call through the tool host and hands `done` the result, a failure sentence, or a
+   * timeout sentence (a tool that never answers would hold every notice and rotation back), once
+   * and never synchronously; not at all after `close`. `done` must not throw. Plain callbacks,
+   * no wrapping promise: this is the function_call → output window of bench:voice.
    */
-  run(rec: CallRecord): Promise<string> {
+  run(rec: CallRecord, done: (result: string) => void): void {
     let pending: Promise<unknown>;
     try {
       pending = Promise.resolve(this.host.callTool(rec.name, rec.args, rec.callId));
     } catch (err) {
       pending = Promise.reject(err);
     }
-    return new Promise<string>((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve(
+    // The timer is in `timers` until the call settles: whoever removes it first answers.
+    const timer = setTimeout(() => {
+      if (this.timers.delete(timer))
+        done(
           `The tool ${rec.name} did not answer within ${Math.round(this.timeoutMs / 1000)} s; it may still be running.`,
         );
-      }, this.timeoutMs);
-      timer.unref();
-      this.timers.add(timer);
-      const settle = (result: string): void => {
+    }, this.timeoutMs);
+    timer.unref();
+    this.timers.add(timer);
+    pending.then(
+      (r) => {
+        if (!this.timers.delete(timer)) return;
         clearTimeout(timer);
-        this.timers.delete(timer);
-        resolve(result);
-      };
-      pending.then(
-        (r) => settle(typeof r === 'string' ? r : (JSON.stringify(r) ?? '')),
-        (err: unknown) => settle(`The tool ${rec.name} failed: ${errorText(err)}`),
-      );
-    });
+        done(typeof r === 'string' ? r : (JSON.stringify(r) ?? ''));
+      },
+      (err: unknown) => {
+        if (!this.timers.delete(timer)) return;
+        clearTimeout(timer);
+        done(`The tool ${rec.name} failed: ${errorText(err)}`);
+      },
+    );
   }
 
   /** Whether every one of these calls has its output on the wire. */

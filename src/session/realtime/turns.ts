@@ -33,7 +33,12 @@ export class Turns {
   private turn: UserTurn | null = null;
   private capWarned = false;
 
-  constructor(private readonly host: TurnHost) {}
+  /** The commit's `onSent`, made once: a closure per commit sat in the talk-end window (bench:voice). */
+  private readonly commitSent: () => void;
+
+  constructor(private readonly host: TurnHost) {
+    this.commitSent = () => host.latency.commitSent();
+  }
 
   /** Whether the key is down. */
   isTalking(): boolean {
@@ -146,7 +151,8 @@ export class Turns {
   }
 
   private commit(conn: Conn, turn: UserTurn): void {
-    this.flush();
+    // Audio goes out as it is appended; usually nothing is left to send here.
+    if (!turn.allSentOn(conn.gen)) this.flush();
     if (!turn.allSentOn(conn.gen)) {
       turn.ended = true;
       return;
@@ -154,6 +160,6 @@ export class Turns {
     this.turn = null;
     this.host.beforeUserTurn(conn);
     this.host.send(conn, { type: 'input_audio_buffer.commit', event_id: this.host.nextId('commit') });
-    conn.gate.request({ kind: 'user', onSent: () => this.host.latency.commitSent() });
+    conn.gate.request({ kind: 'user', onSent: this.commitSent });
   }
 }
