@@ -38,6 +38,7 @@ async function cascadeApp() {
   const dir = mkdtempSync(join(tmpdir(), 'vo-cascade-rig-'));
   const projects = join(dir, 'code');
   mkdirSync(join(projects, 'api'), { recursive: true });
+  mkdirSync(join(projects, 'web'), { recursive: true });
   const server = new FakeOpenAiServer({ speechBytes: 9_600 });
   const url = await server.start();
   cleanups.push(() => server.close());
@@ -92,6 +93,67 @@ describe('app rig with the cascade engine', () => {
     expect(messages.at(-1)!.content.startsWith(NOTICE_PREFIX)).toBe(true);
     expect(messages.at(-1)!.content).toContain('notes');
     expect(server.to('/v1/chat/completions')[0]!.body.tools).toBeDefined();
+  });
+
+  it('voice: spawn_task twice, get_task_status (ambiguous), cancel_task, a refused folder and broken arguments, as with Realtime', async () => {
+    const { app, server, frame } = await cascadeApp();
+    // Each typed sentence maps to one tool call; a request whose last message is a tool output (the
+    // follow-up after the calls) or a notice gets a short answer. Keyed by what was said, since a
+    // notice may come between two turns.
+    const calls: [RegExp, string, string][] = [
+      [/login fix in api/, 'spawn_task', '{"name":"login fix","prompt":"Slowly. scenario:slow","project":"api"}'],
+      [/login tests in web/, 'spawn_task', '{"name":"login tests","prompt":"Slowly. scenario:slow","project":"web"}'],
+      [/how is login/, 'get_task_status', '{"task":"login"}'],
+      [/cancel the login fix/, 'cancel_task', '{"task":"login fix"}'],
+      [/in etc/, 'spawn_task', '{"name":"escape","prompt":"x","project":"/etc"}'],
+      [/broken arguments/, 'cancel_task', '{"task": '],
+    ];
+    let n = 0;
+    server.chatFor = (messages) => {
+      const last = messages.at(-1);
+      if (last?.role !== 'user' || typeof last.content !== 'string') return { text: 'Done.' };
+      const hit = calls.find(([re]) => re.test(last.content as string));
+      return hit ? { toolCalls: [{ id: `call_${++n}`, name: hit[1], arguments: hit[2] }] } : { text: 'Done.' };
+    };
+    /** Tool outputs the model was given, in order (from the last request, which holds the history). */
+    const outputs = (): string[] => {
+      const reqs = server.to('/v1/chat/completions');
+      const msgs = (reqs.at(-1)?.body.messages ?? []) as { role: string; content?: unknown }[];
+      return msgs.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    };
+    const say = async (text: string, count: number, what: string) => {
+      app.voice.sendText(text);
+      await until(
+        () => outputs().length >= count,
+        () => `${what}; outputs so far ${JSON.stringify(outputs())}`,
+      );
+    };
+
+    await say('start the login fix in api', 1, 'spawn output');
+    expect(outputs()[0]).toMatch(/Started task 1 "login fix" in api/);
+    await until(
+      () => /→ spawn task|→ started task/.test(frame()),
+      () => `the activity line:\n${frame()}`,
+    );
+
+    await say('and the login tests in web', 2, 'second spawn output');
+    expect(app.tasks.list().map((t) => t.status)).toEqual(['running', 'running']);
+
+    await say('how is login doing?', 3, 'status output');
+    expect(outputs()[2]).toMatch(/which/i);
+    expect(outputs()[2]).toMatch(/login fix/);
+    expect(outputs()[2]).toMatch(/login tests/);
+
+    await say('cancel the login fix', 4, 'cancel output');
+    await until(() => app.tasks.get(1)?.status === 'cancelled', 'task 1 cancelled');
+    expect(app.tasks.get(2)?.status).toBe('running');
+
+    await say('start something in etc', 5, 'refusal output');
+    expect(outputs()[4]).toMatch(/outside the allowed project folders/);
+
+    await say('cancel, with broken arguments', 6, 'malformed-arguments output');
+    expect(outputs()[5]).toMatch(/JSON|arguments/i);
+    expect(app.tasks.list()).toHaveLength(2);
   });
 
   it('tap to talk: the microphone turn is uploaded as WAV, its words are shown and answered aloud', async () => {

@@ -58,6 +58,11 @@ export class FakeOpenAiServer {
   readonly transcripts: (string | FakeFailure)[] = [];
   /** Chat replies in order; a plain "OK." when exhausted. */
   readonly chat: FakeChatReply[] = [];
+  /**
+   * Picks a reply from the request's messages before the `chat` queue is used (undefined: the
+   * queue): lets a test answer by what was said rather than by order, as notices may come between.
+   */
+  chatFor: ((messages: readonly { role: string; content?: unknown }[]) => FakeChatReply | undefined) | undefined;
   /** Failures for the next speech requests, in order (then normal PCM). */
   readonly speechFailures: FakeFailure[] = [];
   private server: Server | null = null;
@@ -141,7 +146,10 @@ export class FakeOpenAiServer {
   }
 
   private async chatReply(record: FakeRequest, res: ServerResponse): Promise<void> {
-    const reply = this.chat.shift() ?? { text: 'OK.' };
+    const messages = Array.isArray(record.body.messages)
+      ? (record.body.messages as { role: string; content?: unknown }[])
+      : [];
+    const reply = this.chatFor?.(messages) ?? this.chat.shift() ?? { text: 'OK.' };
     if ('fail' in reply) return sendError(res, reply, String(record.body.model));
     const model = String(record.body.model ?? 'fake');
     const id = `chatcmpl-${this.requests.length}`;
