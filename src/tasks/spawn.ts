@@ -1,5 +1,5 @@
 /**
- * The one place that starts agent processes (and the only execa import of the project).
+ * The one place that starts agent processes (on the spawn thread, spawn-off-thread.ts).
  *
  * Agents must outlive voice-orch, so the child gets its own process group (detached), is
  * unref'd, and writes straight into its log files: stdout and stderr are file descriptors
@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { lowerAgentPriority } from './agent-priority.js';
 import { LineSplitter } from './line-splitter.js';
 import { descendantsOf, listProcesses, signalGroup, signalRefs } from './process-tree.js';
+import { startOffThread } from './spawn-off-thread.js';
 import type { ChildExit, RunSpec } from './runner.js';
 import type { ActionResult } from './types.js';
 
@@ -28,14 +29,14 @@ export interface DetachedChild {
  * Returns a refusal (never throws) when the files cannot be opened or the process cannot start.
  */
 export async function spawnDetached(opts: DetachedSpawnOptions): Promise<ActionResult<DetachedChild>> {
-  const started = startChild(opts);
+  const started = await startChild(opts);
   if (!started.ok || started.value.pid > 0) return started;
   // No pid: the spawn failed (ENOENT, EACCES, bad cwd) and execa reports why through the promise.
   const exit = await started.value.exited;
   return { ok: false, message: exit.error ?? 'the process did not start' };
 }
 
-function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
+async function startChild(opts: DetachedSpawnOptions): Promise<ActionResult<DetachedChild>> {
   let outFd: number | undefined;
   let errFd: number | undefined;
   try {
@@ -45,42 +46,35 @@ function startChild(opts: DetachedSpawnOptions): ActionResult<DetachedChild> {
     closeQuietly(outFd);
     return { ok: false, message: `cannot open the task log: ${errorText(e)}` };
   }
-  // execa's types only list the literals 3–9 for a bare descriptor; at run time any fd is handed
-  // to the child as is (no stream through us), which is the point.
-  const stdout = outFd as 3;
-  const stderr = errFd as 3;
   try {
-    const sub = execa(opts.file, [...opts.args], {
+    // Started on the spawn thread (spawn-off-thread.ts): this thread draws the screen meanwhile.
+    // The descriptors are handed to the child as they are (no stream through us), which is the point.
+    const sub = await startOffThread(opts.file, [...opts.args], {
       cwd: opts.cwd,
       env: opts.env,
       extendEnv: false,
       stdin: 'ignore',
-      stdout,
-      stderr,
+      stdout: outFd,
+      stderr: errFd,
       detached: true,
       cleanup: false,
       reject: false,
       buffer: false,
       windowsHide: true,
     });
-    const pid = sub.pid;
-    const exited: Promise<ChildExit> = sub.then(
-      (r) => {
-        const exit: ChildExit = { exitCode: r.exitCode ?? null, signal: r.signal ?? null };
-        if (r.failed && r.exitCode === undefined && r.signal === undefined)
-          exit.error = r.originalMessage || r.shortMessage;
-        return exit;
-      },
-      (e: unknown) => ({ exitCode: null, signal: null, error: errorText(e) }),
-    );
-    if (pid === undefined) return { ok: true, value: { pid: -1, exited } };
-    lowerAgentPriority(pid);
-    // The child holds its own copies of the descriptors; ours are not needed any more.
-    sub.unref();
-    return { ok: true, value: { pid, exited } };
-  } catch (e) {
-    return { ok: false, message: errorText(e) };
+    const exited: Promise<ChildExit> = sub.exited.then((o) => {
+      if (!o.ok) return { exitCode: null, signal: null, error: o.message };
+      const r = o.facts;
+      const exit: ChildExit = { exitCode: r.exitCode ?? null, signal: r.signal ?? null };
+      if (r.failed && r.exitCode === undefined && r.signal === undefined)
+        exit.error = r.originalMessage || r.shortMessage;
+      return exit;
+    });
+    if (sub.pid === undefined) return { ok: true, value: { pid: -1, exited } };
+    lowerAgentPriority(sub.pid);
+    return { ok: true, value: { pid: sub.pid, exited } };
   } finally {
+    // The child holds its own copies of the descriptors; ours are not needed any more.
     closeQuietly(outFd);
     closeQuietly(errFd);
   }

@@ -386,9 +386,8 @@ export class TaskManager extends SafeEmitter<TaskManagerEvents> implements TaskM
     this.closing = true;
     if (policy === 'cancel') {
       const live = [...this.tasks.values()].filter((s) => isLive(s.rec.status));
-      // Queued ones first, so none of them starts when a running one frees its slot.
-      for (const s of live) if (s.rec.status === 'queued') await this.cancel(s.rec.id);
-      await Promise.all(live.filter((s) => s.rec.status === 'running').map((s) => this.cancel(s.rec.id)));
+      // All at once: a run still starting is marked cancelling before it could take this for 'keep'.
+      await Promise.all(live.map((s) => this.cancel(s.rec.id)));
     }
     this.watchdogs.stop();
     // A run still starting must get its pid on disk before the last save (the next start adopts it).

@@ -3,8 +3,7 @@
  * paths or names from outside only ever follow `--`; a failure is a value carrying the reason git
  * gave, never an exception.
  */
-import { execa } from 'execa';
-import { errorText } from '../../shared/errors.js';
+import { runOffThread } from '../spawn-off-thread.js';
 
 /** What one git call produced: its stdout (trailing newline kept) or the reason it failed. */
 export type GitResult =
@@ -23,19 +22,18 @@ export interface GitRunOptions {
  * prompts turned off (git never waits for a password on our terminal) and messages in English.
  */
 export async function git(cwd: string, args: readonly string[], opts: GitRunOptions = {}): Promise<GitResult> {
-  try {
-    const r = await execa('git', ['-C', cwd, ...args], {
-      reject: false,
-      stdin: 'ignore',
-      stripFinalNewline: false,
-      maxBuffer: opts.maxBuffer ?? 32 * 1024 * 1024,
-      env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' },
-      windowsHide: true,
-    });
-    return gitOutcome(r.exitCode ?? -1, String(r.stdout), String(r.stderr), opts, r.shortMessage);
-  } catch (e) {
-    return { ok: false, message: errorText(e) };
-  }
+  // On the spawn thread: a git call costs the screen no wait for the process to start.
+  const o = await runOffThread('git', ['-C', cwd, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    maxBuffer: opts.maxBuffer ?? 32 * 1024 * 1024,
+    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' },
+    windowsHide: true,
+  });
+  if (!o.ok) return { ok: false, message: o.message };
+  const r = o.facts;
+  return gitOutcome(r.exitCode ?? -1, String(r.stdout), String(r.stderr), opts, r.shortMessage);
 }
 
 /** One finished git call as a {@link GitResult} (shared by git run here and on a host). */
