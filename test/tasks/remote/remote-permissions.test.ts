@@ -23,7 +23,7 @@ const perms: Permissions[] = [];
 
 beforeAll(async () => {
   sshd = await startLoopbackSshd();
-});
+}, 120_000);
 afterAll(async () => {
   await sshd?.close();
 });
@@ -36,13 +36,13 @@ afterEach(async () => {
   for (const p of perms.splice(0)) await p.close();
 });
 
-async function manager(): Promise<{ m: TaskManager; p: Permissions }> {
+async function manager(controlPersistSeconds = 5): Promise<{ m: TaskManager; p: Permissions; runner: PlacedRunner }> {
   const p = await startPermissions({ stateDir: w.stateDir });
   perms.push(p);
   const runner = new PlacedRunner([
     new SshRunner({
       name: 'build',
-      target: { destination: TEST_HOST_ALIAS, configFile: sshd.sshConfigFile, controlPersistSeconds: 5 },
+      target: { destination: TEST_HOST_ALIAS, configFile: sshd.sshConfigFile, controlPersistSeconds },
       localDir: join(w.stateDir, 'hosts', 'build'),
       remoteStateDir: join(w.root, '.remote-state'),
       agentPath: FAKE_CLAUDE,
@@ -59,7 +59,7 @@ async function manager(): Promise<{ m: TaskManager; p: Permissions }> {
   });
   p.desk.projectDirOf = (id) => m.get(id)?.projectDir;
   await m.start();
-  return { m, p };
+  return { m, p, runner };
 }
 
 describe('the prompt channel of a remote run', () => {
@@ -145,4 +145,39 @@ describe('permission requests from a task on a host (loopback sshd)', () => {
     const done = await finished(m, r.value.id, 30_000);
     expect(done.status).toBe('completed');
   }, 90_000);
+
+  for (const drop of [false, true]) {
+    it(`a request survives a restart of voice-orch${drop ? ' with the connection cut while it is down' : ''}: it reappears and the answer reaches the agent`, async () => {
+      // The shared connection outlives voice-orch (as with the default 60 s): the new process
+      // finds it up, with the old forward on it, unless the connection was cut meanwhile.
+      const first = await manager(60);
+      const asked = new Promise<PendingRequest>((r) => first.p.broker.once('request', r));
+      const r = await first.m.spawn({
+        name: 'restart',
+        prompt: 'scenario:bash-touch-prompt-tool',
+        projectDir: w.dir('restart'),
+        host: 'build',
+      });
+      if (!r.ok) throw new Error(r.message);
+      const req = await asked;
+      await waitFor(() => first.p.broker.list()[0]?.connected === true, 30_000, 'the bridge to be connected');
+      const master = join(w.stateDir, 'hosts', 'build', 'ctl', 'master');
+      const before = statSync(master).ino;
+      // voice-orch goes away (the run goes on on the host, its bridge retrying), then starts again
+      // on the same state folder: the run is re-adopted and the host's socket forwarded to it again.
+      await first.m.shutdown('keep');
+      first.runner.close();
+      await first.p.close();
+      if (drop) sshd.dropConnections();
+      const second = await manager(60);
+      expect(second.p.desk.list().map((x) => x.id)).toEqual([req.id]);
+      await waitFor(() => second.p.broker.list()[0]?.connected === true, 60_000, 'the bridge to come back');
+      expect(second.p.broker.list()[0]?.askedAt).toBe(req.askedAt);
+      if (drop) expect(statSync(master).ino).not.toBe(before);
+      else expect(statSync(master).ino).toBe(before);
+      expect(second.p.desk.answer(r.value.id, 'allow', { source: 'key' })).toMatchObject({ ok: true });
+      const done = await finished(second.m, r.value.id, 120_000);
+      expect(done.status).toBe('completed');
+    }, 300_000);
+  }
 });
