@@ -173,8 +173,8 @@ describe('permission requests from a task on a host (loopback sshd)', () => {
       expect(second.p.desk.list().map((x) => x.id)).toEqual([req.id]);
       await waitFor(() => second.p.broker.list()[0]?.connected === true, 60_000, 'the bridge to come back');
       expect(second.p.broker.list()[0]?.askedAt).toBe(req.askedAt);
-      if (drop) expect(statSync(master).ino).not.toBe(before);
-      else expect(statSync(master).ino).toBe(before);
+      // (After a cut a new connection may get the same inode number: only the kept one is checked.)
+      if (!drop) expect(statSync(master).ino).toBe(before);
       expect(second.p.desk.answer(r.value.id, 'allow', { source: 'key' })).toMatchObject({ ok: true });
       const done = await finished(second.m, r.value.id, 120_000);
       expect(done.status).toBe('completed');
