@@ -3,6 +3,7 @@
 // host's state folder and run with the host's node, its socket forwarded over the shared SSH
 // connection to voice-orch's own; the request answered by key, also across a dropped connection.
 import { readdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PendingRequest } from '../../../src/permissions/broker.js';
@@ -60,6 +61,20 @@ async function manager(controlPersistSeconds = 5): Promise<{ m: TaskManager; p: 
   p.desk.projectDirOf = (id) => m.get(id)?.projectDir;
   await m.start();
   return { m, p, runner };
+}
+
+/** True when the one socket in the host's `.sock/` folder takes a connection (it is forwarded). */
+function hostSocketAccepts(dir: string): Promise<boolean> {
+  const files = readdirSync(dir);
+  if (files.length !== 1) return Promise.resolve(false);
+  return new Promise((res) => {
+    const c = connect(join(dir, files[0] as string));
+    c.once('connect', () => {
+      c.destroy();
+      res(true);
+    });
+    c.once('error', () => res(false));
+  });
 }
 
 describe('the prompt channel of a remote run', () => {
@@ -175,6 +190,9 @@ describe('permission requests from a task on a host (loopback sshd)', () => {
       expect(second.p.broker.list()[0]?.askedAt).toBe(req.askedAt);
       // (After a cut a new connection may get the same inode number: only the kept one is checked.)
       if (!drop) expect(statSync(master).ino).toBe(before);
+      // The host's socket leads to this voice-orch again, for any bridge that connects from now on
+      // (a new run on the host uses the same socket): a connection made on the host is accepted.
+      await waitFor(() => hostSocketAccepts(join(w.root, '.remote-state', '.sock')), 30_000, 'the forward');
       expect(second.p.desk.answer(r.value.id, 'allow', { source: 'key' })).toMatchObject({ ok: true });
       const done = await finished(second.m, r.value.id, 120_000);
       expect(done.status).toBe('completed');
