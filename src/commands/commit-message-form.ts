@@ -20,7 +20,11 @@ export function commitMessageForm(commandId: string, t: TaskRecord | undefined, 
     kind: 'commit-message',
     commandId,
     title: t ? `Commit task ${t.id}'s work?` : 'Commit',
-    ...(wt ? { detail: `Commits everything uncommitted in ${wt.path} on ${wt.branch}, with this message.` } : {}),
+    ...(wt
+      ? {
+          detail: `Commits everything uncommitted in ${wt.path}${t?.host !== undefined ? ` on ${sanitizeLine(t.host)}` : ''} on ${wt.branch}, with this message.`,
+        }
+      : {}),
     focus: 0,
     ...(t ? { taskId: t.id } : {}),
     ...(opened ? { opened } : {}),

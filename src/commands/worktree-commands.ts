@@ -69,13 +69,16 @@ const yesNo = (yes: string, args: Record<string, unknown> = {}): ConfirmRequest[
   { key: 'escape', label: 'back', args: null, alsoKeys: ['ctrl+c'] },
 ];
 
+/** " on <host>" for a task that worked on a host (its git runs there), else nothing. */
+const onHost = (t: TaskRecord): string => (t.host !== undefined ? ` on ${sanitizeLine(t.host)}` : '');
+
 function mergeRequest(t: TaskRecord): ConfirmRequest {
   const wt = t.worktree;
   return {
     kind: 'worktree',
     title: `Merge task ${t.id} "${t.name}"?`,
     detail: wt
-      ? `Commits what is uncommitted in its worktree as "${sanitizeLine(commitMessage(t))}", then merges ${wt.branch} into the branch checked out in ${wt.repoRoot} (fast-forward when possible, else a merge commit). Refused, with nothing changed, on a conflict or on uncommitted changes there in the same files.`
+      ? `Commits what is uncommitted in its worktree as "${sanitizeLine(commitMessage(t))}", then merges ${wt.branch} into the branch checked out in ${wt.repoRoot}${onHost(t)} (fast-forward when possible, else a merge commit). Refused, with nothing changed, on a conflict or on uncommitted changes there in the same files.`
       : 'It has no worktree.',
     choices: yesNo('yes, merge'),
   };
@@ -89,7 +92,7 @@ function discardRequest(t: TaskRecord, force: boolean, why?: string): ConfirmReq
     title: force ? `Really discard task ${t.id}'s work?` : `Discard task ${t.id} "${t.name}"?`,
     detail: force
       ? `${why ?? ''} Deletes them for good.`.trim()
-      : `Deletes its worktree ${wt?.path ?? ''} and the branch ${wt?.branch ?? ''}${changed}.`,
+      : `Deletes its worktree ${wt?.path ?? ''}${onHost(t)} and the branch ${wt?.branch ?? ''}${changed}.`,
     choices: yesNo(force ? 'yes, delete the work' : 'yes, discard', force ? { force: true } : {}),
   };
 }
@@ -178,8 +181,7 @@ export const commitTaskCommand = defineCommand({
     const found = worktreeTask(ctx, a.task);
     if (!found.ok) return found.result;
     const t = found.task;
-    // A remote task is refused by commitTask with where to land it; nothing to edit for it.
-    if (a.message === undefined && t.host === undefined) {
+    if (a.message === undefined) {
       // The key opens the dialog, pre-filled, before anything awaits: keys that came in the same
       // read then reach the form, and its guard keeps them from committing unread.
       ctx.store.dispatch({ type: 'select/set', taskId: t.id });

@@ -4,10 +4,12 @@
  * and keep the list of worktrees tidy. The state of a worktree is read from git and the disk each
  * time (running, finished, merged, discarded, missing), so it is right even after the user acted
  * by hand. Every action returns a value with a sentence; nothing is forced without the caller
- * saying so (after the user confirmed).
+ * saying so (after the user confirmed). A task that worked on a host is landed there: every git
+ * call goes to that host (git/git-host.ts), and an unreachable host refuses before anything runs.
  */
 import { oneLine, sanitizeLine, sanitizeText } from '../shared/sanitize.js';
-import { git, trimmed } from './git/git-run.js';
+import { gitAt } from './git/git-host.js';
+import { trimmed } from './git/git-run.js';
 import { commitAll, mergeBranch } from './git/landing.js';
 import { dirtyPaths, headCommit, isMerged } from './git/repo.js';
 import { diskUse, removeWorktree, worktreeExists } from './git/worktrees.js';
@@ -33,8 +35,8 @@ export interface WorktreeInfo {
 /** A landing action's outcome; `needsConfirm` when it would lose work and was not forced. */
 export type LandingResult = { ok: true; message: string } | { ok: false; message: string; needsConfirm?: boolean };
 
-async function branchTip(wt: TaskWorktree): Promise<string | undefined> {
-  const r = await git(wt.repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]);
+async function branchTip(wt: TaskWorktree, host: string | undefined): Promise<string | undefined> {
+  const r = await gitAt(host, wt.repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]);
   return r.ok ? trimmed(r) : undefined;
 }
 
@@ -42,11 +44,12 @@ async function branchTip(wt: TaskWorktree): Promise<string | undefined> {
 export async function worktreeInfo(rec: TaskRecord, withDisk = false): Promise<WorktreeInfo | undefined> {
   const wt = rec.worktree;
   if (!wt) return undefined;
-  const exists = await worktreeExists(wt.path);
-  const tip = await branchTip(wt);
-  const head = await headCommit(wt.repoRoot);
-  const unmerged = tip !== undefined && head !== undefined && !(await isMerged(wt.repoRoot, tip, head));
-  const dirty = exists ? await dirtyPaths(wt.path) : [];
+  const host = rec.host;
+  const exists = await worktreeExists(wt.path, host);
+  const tip = await branchTip(wt, host);
+  const head = await headCommit(wt.repoRoot, host);
+  const unmerged = tip !== undefined && head !== undefined && !(await isMerged(wt.repoRoot, tip, head, host));
+  const dirty = exists ? await dirtyPaths(wt.path, host) : [];
   const uncommitted = Array.isArray(dirty) ? dirty.length : 0;
   let state: WorktreeStateName;
   if (isLive(rec.status)) state = 'running';
@@ -63,7 +66,7 @@ export async function worktreeInfo(rec: TaskRecord, withDisk = false): Promise<W
     uncommitted,
     unmerged,
   };
-  if (withDisk && exists) {
+  if (withDisk && exists && host === undefined) {
     const bytes = await diskUse(wt.path);
     if (bytes !== undefined) info.diskBytes = bytes;
   }
@@ -82,17 +85,22 @@ export function commitMessage(rec: TaskRecord): string {
   return first === '' ? name : `${name}: ${first}`;
 }
 
-function refuseLive(rec: TaskRecord): LandingResult | undefined {
+async function refuseLive(rec: TaskRecord): Promise<LandingResult | undefined> {
   if (!rec.worktree)
     return { ok: false, message: `Task ${rec.id} (${rec.name}) works in place, not in a worktree of its own.` };
   if (isLive(rec.status))
     return { ok: false, message: `Task ${rec.id} (${rec.name}) is still ${rec.status}; wait for it to finish.` };
-  // Landing runs git here; a remote worktree lives on its host, where nothing here may touch it.
-  if (rec.host !== undefined)
-    return {
-      ok: false,
-      message: `Task ${rec.id} (${rec.name}) worked on ${rec.host}: land its branch ${rec.worktree.branch} with git there (${rec.worktree.repoRoot}); voice-orch merges, commits and discards local worktrees only.`,
-    };
+  // On a host, every step below is a git call there: one that cannot connect would read as
+  // "no branch" or "no worktree", so an unreachable host refuses first, with nothing done.
+  if (rec.host !== undefined) {
+    const r = await gitAt(rec.host, rec.worktree.repoRoot, ['rev-parse', '--git-dir']);
+    // 255: ssh could not connect; no exit code: the host is not in the config (any more).
+    if (!r.ok && (r.exitCode === 255 || r.exitCode === undefined))
+      return {
+        ok: false,
+        message: `Task ${rec.id} (${rec.name}) worked on ${rec.host}: ${r.message}; nothing was changed.`,
+      };
+  }
   return undefined;
 }
 
@@ -102,13 +110,14 @@ function refuseLive(rec: TaskRecord): LandingResult | undefined {
  * reaches git as the value of `-m` in an argv, so one that starts with `-` is still a message.
  */
 export async function commitTask(rec: TaskRecord, message = commitMessage(rec)): Promise<LandingResult> {
-  const refused = refuseLive(rec);
+  const refused = await refuseLive(rec);
   if (refused) return refused;
   const wt = rec.worktree as TaskWorktree;
   const clean = sanitizeLine(message);
   if (clean === '') return { ok: false, message: `Task ${rec.id} not committed: the commit message is empty.` };
-  if (!(await worktreeExists(wt.path))) return { ok: false, message: `The worktree ${wt.path} no longer exists.` };
-  const r = await commitAll(wt.path, clean);
+  if (!(await worktreeExists(wt.path, rec.host)))
+    return { ok: false, message: `The worktree ${wt.path} no longer exists.` };
+  const r = await commitAll(wt.path, clean, rec.host);
   return r.ok ? { ok: true, message: `Task ${rec.id}: ${r.message} on ${wt.branch}.` } : r;
 }
 
@@ -118,14 +127,19 @@ export async function commitTask(rec: TaskRecord, message = commitMessage(rec)):
  * checkout) on a conflict or on uncommitted changes there in the same files.
  */
 export async function mergeTask(rec: TaskRecord): Promise<LandingResult> {
-  const refused = refuseLive(rec);
+  const refused = await refuseLive(rec);
   if (refused) return refused;
   const wt = rec.worktree as TaskWorktree;
-  if (await worktreeExists(wt.path)) {
-    const c = await commitAll(wt.path, commitMessage(rec));
+  if (await worktreeExists(wt.path, rec.host)) {
+    const c = await commitAll(wt.path, commitMessage(rec), rec.host);
     if (!c.ok) return { ok: false, message: `Task ${rec.id} not merged: ${c.message}` };
   }
-  const m = await mergeBranch(wt.repoRoot, wt.branch, `Merge task ${rec.id} "${oneLine(rec.name, 60)}" (${wt.branch})`);
+  const m = await mergeBranch(
+    wt.repoRoot,
+    wt.branch,
+    `Merge task ${rec.id} "${oneLine(rec.name, 60)}" (${wt.branch})`,
+    rec.host,
+  );
   return m.ok
     ? { ok: true, message: `Task ${rec.id}: ${m.message}.` }
     : { ok: false, message: `Task ${rec.id} ${m.message}` };
@@ -136,7 +150,7 @@ export async function mergeTask(rec: TaskRecord): Promise<LandingResult> {
  * uncommitted work or commits not merged into the main checkout (the caller asks again).
  */
 export async function discardTask(rec: TaskRecord, force: boolean): Promise<LandingResult> {
-  const refused = refuseLive(rec);
+  const refused = await refuseLive(rec);
   if (refused) return refused;
   const wt = rec.worktree as TaskWorktree;
   const info = (await worktreeInfo(rec)) as WorktreeInfo;
@@ -154,7 +168,7 @@ export async function discardTask(rec: TaskRecord, force: boolean): Promise<Land
       message: `Task ${rec.id}'s worktree holds ${what}; discarding deletes them.`,
     };
   }
-  const r = await removeWorktree(wt.repoRoot, wt.path, wt.branch, true);
+  const r = await removeWorktree(wt.repoRoot, wt.path, wt.branch, true, rec.host);
   return r.ok ? { ok: true, message: `Task ${rec.id}: removed the worktree and the branch ${wt.branch}.` } : r;
 }
 

@@ -239,18 +239,24 @@ describe('C: commit with a message the user edits', () => {
     expect(sh(wt.path, 'status', '--porcelain')).toContain('feature.txt');
   });
 
-  it('C on a task that worked on a remote host opens no dialog: it says where to land the branch', async () => {
+  it('C on a task that worked on a remote host opens the same dialog, naming the host; a host not reachable commits nothing', async () => {
     const wt = { repoRoot: '/srv/api', path: '/srv/wt/9-far', branch: 'voice-orch/9-far', baseCommit: 'a'.repeat(40) };
     const t = task({ id: 9, name: 'far', status: 'completed', projectDir: wt.path, worktree: wt, host: 'box' });
     const store = createStore(reducer, createInitialState({ tasks: [t], pttMode: new FakePtt().mode() }), {
       sync: true,
     });
-    const d = createDispatcher({ tasks: new FakeTasks([t]), store, quit: () => undefined, now: () => T0 });
+    let now = T0;
+    const d = createDispatcher({ tasks: new FakeTasks([t]), store, quit: () => undefined, now: () => now });
     store.dispatch({ type: 'select/set', taskId: 9 });
-    const r = await d.press('commit_task');
-    expect(r.ok).toBe(false);
-    expect(r.say).toMatch(/worked on box: land its branch voice-orch\/9-far with git there/);
-    expect(store.getState().overlay).toBeNull();
+    await d.press('commit_task');
+    expect(commitForm(store).detail).toBe(
+      'Commits everything uncommitted in /srv/wt/9-far on box on voice-orch/9-far, with this message.',
+    );
+    now += CONFIRM_GUARD_MS;
+    const r = await d.submitForm();
+    expect(r?.ok).toBe(false);
+    // "box" is in no config here: git there cannot run, and nothing runs here instead.
+    expect(commitForm(store).error).toMatch(/worked on box: there is no host box in the config; nothing was changed/);
   });
 
   it('an Enter that runs on from the C that opened the dialog commits nothing', async () => {

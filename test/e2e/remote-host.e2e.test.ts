@@ -1,9 +1,12 @@
 /**
  * End to end against a real sshd on loopback: the built binary in tmux, a host named "build" in
  * config.json reached through an ssh_config alias, the claude stand-in run "on the host". A task on
- * the host survives a dropped connection and a restart of voice-orch; cancel ends it on the host.
+ * the host survives a dropped connection and a restart of voice-orch; cancel ends it on the host;
+ * its permission request is answered by `a`; a worktree task there shows its diff with `v` and is
+ * merged on the host with `M`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +33,7 @@ afterEach(() => {
   for (const s of sessions.splice(0)) s.kill();
 });
 
-function workspace(): { dir: string; state: string; config: string; home: string } {
+function workspace(extra: Record<string, unknown> = {}): { dir: string; state: string; config: string; home: string } {
   const dir = mkdtempSync(join(tmpdir(), 'vo-e2e-remote-'));
   mkdirSync(join(dir, 'projects', 'api'), { recursive: true });
   const home = join(dir, 'home');
@@ -48,7 +51,7 @@ function workspace(): { dir: string; state: string; config: string; home: string
       passEnv: ['HOME', 'CLAUDE_CONFIG_DIR'],
     },
   };
-  writeFileSync(config, JSON.stringify({ hosts }));
+  writeFileSync(config, JSON.stringify({ hosts, ...extra }));
   return { dir, state, config, home };
 }
 
@@ -160,4 +163,59 @@ describe('voice-orch with a remote host (loopback sshd)', () => {
     s.keys('C-c');
     await s.waitFor(/\[exited 0\]/);
   }, 120_000);
+
+  it('a permission request from the task on the host waits in the table and a lets it go on', async () => {
+    const ws = workspace();
+    const s = start(ws);
+    await s.waitFor(/No tasks yet/, 20_000);
+    await newRemoteTask(s, 'remote-ask', 'scenario:bash-touch-prompt-tool');
+    await s.waitFor(/needs you\s+remote-ask.*wants to run `env touch APPRO/, 60_000);
+    await s.waitFor(/Task 1 needs you — a allow once/);
+    // The bridge ran on the host: copied into the host's state folder.
+    expect(readdirSync(join(ws.dir, 'remote-state', '.bridge')).some((f) => f.endsWith('.mjs'))).toBe(true);
+    s.keys('a');
+    await s.waitFor(/completed\s+remote-ask/, 60_000);
+    const audit = readFileSync(join(ws.state, 'permissions', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { decision: string; source?: string });
+    expect(audit.filter((a) => a.decision !== 'asked').map((a) => [a.decision, a.source])).toEqual([['allow', 'key']]);
+    s.keys('C-c');
+    await s.waitFor(/\[exited 0\]/);
+  }, 180_000);
+
+  it('a worktree task on the host: v shows its diff from git there, M merges it there', async () => {
+    const ws = workspace({ isolation: 'worktree' });
+    const repo = join(ws.dir, 'projects', 'api');
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        encoding: 'utf8',
+      });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'README.md'), 'hello\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'first');
+    const s = start(ws);
+    await s.waitFor(/No tasks yet/, 20_000);
+    await newRemoteTask(s, 'notes', 'Add notes. write:NOTES.md');
+    // The project column names the worktree folder on the host (build:1-notes).
+    await s.waitFor(/completed\s+⎇ notes\s+build:/, 90_000);
+    const branch = 'voice-orch/1-notes';
+    expect(git('branch', '--list', branch)).toContain(branch);
+    expect(existsSync(join(repo, 'NOTES.md'))).toBe(false);
+    s.keys('v');
+    const diff = await s.waitFor(/NOTES\.md[\s\S]*\+Add notes/, 30_000);
+    expect(diff).toContain(branch);
+    s.keys('Escape');
+    await s.waitFor(/completed\s+⎇ notes/);
+    s.keys('M');
+    await s.waitFor(/Merge task 1 "notes"\?/);
+    await readTheQuestion();
+    s.keys('y');
+    await s.waitFor(/fast-forwarded main to voice-orch\/1-notes/, 60_000);
+    expect(readFileSync(join(repo, 'NOTES.md'), 'utf8')).toContain('write:NOTES.md');
+    expect(git('status', '--porcelain')).toBe('');
+    s.keys('C-c');
+    await s.waitFor(/\[exited 0\]/);
+  }, 240_000);
 });

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { commitTask, discardTask, listWorktrees, mergeTask } from '../../src/tasks/worktree-landing.js';
 import { runningRecord } from './record.fixture.js';
 
-// A finished task that worked in a worktree on a remote host; its paths do not exist here.
+// A finished task that worked in a worktree on a host that is not (any more) in the config; its
+// paths do not exist here. Landing on a reachable host is tested against the loopback sshd in
+// test/tasks/remote/remote-landing.test.ts.
 const remote = runningRecord({
   id: 7,
   name: 'api-fix',
   status: 'completed',
-  host: 'build',
+  host: 'gone',
   worktree: {
     repoRoot: '/srv/src/api',
     path: '/home/u/.voice-orch/.worktrees/api-7',
@@ -17,12 +19,13 @@ const remote = runningRecord({
   runs: [{ runNo: 1, prompt: 'p', status: 'completed' }],
 });
 
-describe('landing a remote worktree', () => {
-  it('merge, commit and discard refuse with the host and branch named, and report nothing as done', async () => {
+describe('landing a worktree on a host that cannot be reached', () => {
+  it('merge, commit and discard refuse with the host named, never acting on this machine', async () => {
     for (const r of [await mergeTask(remote), await commitTask(remote), await discardTask(remote, true)]) {
       expect(r.ok).toBe(false);
-      expect(r.message).toContain('worked on build');
-      expect(r.message).toContain('voice-orch/7-api-fix');
+      expect(r.message).toBe(
+        'Task 7 (api-fix) worked on gone: there is no host gone in the config; nothing was changed.',
+      );
     }
   });
 

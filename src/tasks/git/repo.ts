@@ -3,7 +3,7 @@
  * branch, and whether it has uncommitted changes. Each is a value; "not a repository" is a value too.
  */
 import { gitAt } from './git-host.js';
-import { git, trimmed } from './git-run.js';
+import { trimmed } from './git-run.js';
 
 /** The repository a folder is in. */
 export interface RepoInfo {
@@ -36,15 +36,15 @@ export async function headCommit(dir: string, host?: string): Promise<string | u
   return r.ok ? trimmed(r) : undefined;
 }
 
-/** The branch checked out in `dir`, or undefined when HEAD is detached. */
-export async function currentBranch(dir: string): Promise<string | undefined> {
-  const r = await git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+/** The branch checked out in `dir` (on `host`, or here), or undefined when HEAD is detached. */
+export async function currentBranch(dir: string, host?: string): Promise<string | undefined> {
+  const r = await gitAt(host, dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
   return r.ok ? trimmed(r) : undefined;
 }
 
-/** Paths (relative to the top) with uncommitted changes in `dir`'s checkout, untracked ones included. */
-export async function dirtyPaths(dir: string): Promise<string[] | { error: string }> {
-  const r = await git(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+/** Paths (relative to the top) with uncommitted changes in `dir`'s checkout (on `host`, or here), untracked ones included. */
+export async function dirtyPaths(dir: string, host?: string): Promise<string[] | { error: string }> {
+  const r = await gitAt(host, dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
   if (!r.ok) return { error: r.message };
   const out: string[] = [];
   const parts = r.stdout.split('\0');
@@ -58,8 +58,8 @@ export async function dirtyPaths(dir: string): Promise<string[] | { error: strin
   return out.filter((p) => p !== '');
 }
 
-/** True when `commit` is already contained in `into` (merged). */
-export async function isMerged(dir: string, commit: string, into: string): Promise<boolean> {
-  const r = await git(dir, ['merge-base', '--is-ancestor', commit, into], { okCodes: [1] });
+/** True when `commit` is already contained in `into` (merged), in `dir`'s repository on `host` or here. */
+export async function isMerged(dir: string, commit: string, into: string, host?: string): Promise<boolean> {
+  const r = await gitAt(host, dir, ['merge-base', '--is-ancestor', commit, into], { okCodes: [1] });
   return r.ok && r.exitCode === 0;
 }

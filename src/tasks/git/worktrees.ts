@@ -79,24 +79,26 @@ export async function worktreeExists(path: string, host?: string): Promise<boole
 }
 
 /**
- * Removes a task's worktree and its branch. `force` also drops uncommitted work and an unmerged
- * branch: the caller asks the user first. A folder already deleted by hand is pruned, not an error.
+ * Removes a task's worktree and its branch (on `host`, or here). `force` also drops uncommitted
+ * work and an unmerged branch: the caller asks the user first. A folder already deleted by hand is
+ * pruned, not an error.
  */
 export async function removeWorktree(
   repoRoot: string,
   path: string,
   branch: string,
   force: boolean,
+  host?: string,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-  if (await worktreeExists(path)) {
-    const r = await git(repoRoot, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', path]);
+  if (await worktreeExists(path, host)) {
+    const r = await gitAt(host, repoRoot, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', path]);
     if (!r.ok) return { ok: false, message: `could not remove the worktree ${path}: ${r.message}` };
   } else {
-    await git(repoRoot, ['worktree', 'prune']);
+    await gitAt(host, repoRoot, ['worktree', 'prune']);
   }
-  const exists = await git(repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-  if (!exists.ok) return { ok: true };
-  const b = await git(repoRoot, ['branch', force ? '-D' : '-d', '--', branch]);
+  const exists = await gitAt(host, repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+  if (!exists.ok) return exists.exitCode === 255 ? exists : { ok: true };
+  const b = await gitAt(host, repoRoot, ['branch', force ? '-D' : '-d', '--', branch]);
   if (!b.ok) return { ok: false, message: `could not delete the branch ${branch}: ${b.message}` };
   return { ok: true };
 }

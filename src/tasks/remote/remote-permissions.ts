@@ -7,7 +7,8 @@
  * (OpenSSH stream-local forwarding, `ssh -O forward -R`). Each task proves itself with its own
  * token, as locally. The forward lives as long as the connection: every new shared connection
  * (after a drop) forwards it again, and the bridge, which retries every second, reconnects and
- * sends its open requests again, so a request survives a dropped connection.
+ * sends its open requests again, so a request survives a dropped connection. A run's index entry
+ * keeps its local socket, so a restarted voice-orch that re-adopts the run forwards it again too.
  *
  * A host without `node` (20 or later) has no channel: its runs start without the prompt tool and
  * the task's output says so.
@@ -38,6 +39,8 @@ export interface RemoteRunArgs {
   passEnv: string[];
   /** Why the run has no prompt channel, for the task's output. */
   note?: string;
+  /** The local socket the host's socket is forwarded to (kept so a restarted voice-orch forwards it again). */
+  socket?: string;
 }
 
 const MIN_NODE_MAJOR = 20;
@@ -127,7 +130,7 @@ export class RemotePermissions {
         note: `voice-orch: permission requests of this run cannot reach voice-orch (${b.message}); it runs without asking.`,
       };
     }
-    return { args: withRemoteBridge(args, b.value), passEnv: ['MCP_TOOL_TIMEOUT'] };
+    return { args: withRemoteBridge(args, b.value), passEnv: ['MCP_TOOL_TIMEOUT'], socket: local };
   }
 
   /** The bridge on the host and the forward to `local`, made when missing. */
@@ -156,7 +159,10 @@ export class RemotePermissions {
     if (id === this.forwardedOn) return this.forwarding ?? Promise.resolve(undefined);
     this.forwardedOn = id;
     this.forwarding = (async () => {
-      // A socket left by an earlier connection would make the host refuse to listen there.
+      // A shared connection that outlived an earlier voice-orch may still hold this forward: ssh
+      // would take a second one as done, so it is cancelled first (nothing when there is none).
+      // Then a socket left by an earlier connection would make the host refuse to listen there.
+      await forwardSocket(this.target, b.socket, local, 'cancel');
       const rm = await runSsh(this.target, ['rm', '-f', '--', b.socket]);
       const r = rm.exitCode === 0 ? await forwardSocket(this.target, b.socket, local) : rm;
       if (r.exitCode === 0) return undefined;

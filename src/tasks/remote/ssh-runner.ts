@@ -67,6 +67,8 @@ interface IndexEntry {
   marker?: string;
   pid?: number;
   startTime?: number;
+  /** The local permission socket the run's bridge reaches through the host's forward, if any. */
+  socket?: string;
 }
 
 interface LiveRun {
@@ -182,6 +184,7 @@ export class SshRunner implements Runner {
     };
     const marker = spec.env[TASK_MARKER_VAR];
     if (marker !== undefined) entry.marker = marker;
+    if (channel.socket !== undefined) entry.socket = channel.socket;
     try {
       for (const p of [spec.stdoutPath, spec.stderrPath]) closeSync(openSync(p, 'a', 0o600));
       if (channel.note !== undefined) writeFileSync(spec.stderrPath, `${channel.note}\n`, { flag: 'a', mode: 0o600 });
@@ -286,6 +289,9 @@ export class SshRunner implements Runner {
   private follow(run: LiveRun): Promise<ChildExit> {
     if (run.exit) return run.exit;
     const { entry } = run;
+    // A run re-adopted after a restart may be waiting for a decision: its bridge retries until the
+    // host's socket is forwarded again, to this voice-orch (a no-op for a run started here).
+    if (entry.socket !== undefined) void this.permissions.prepare(entry.socket);
     run.exit = (async (): Promise<ChildExit> => {
       const f = followRemoteLog({
         target: this.target,

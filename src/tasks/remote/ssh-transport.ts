@@ -100,9 +100,15 @@ export function masterId(t: SshTarget): number | undefined {
 /**
  * Asks the host's shared connection to forward a Unix socket on the host (`remote`) to one here
  * (`local`): OpenSSH stream-local forwarding (`ssh -O forward -R remote:local`). It lasts as long
- * as that connection; {@link onNewMaster} says when to ask again.
+ * as that connection; {@link onNewMaster} says when to ask again. `cancel` takes such a forward
+ * back (`-O cancel`; a forward that is not there is no error).
  */
-export async function forwardSocket(t: SshTarget, remote: string, local: string): Promise<SshResult> {
+export async function forwardSocket(
+  t: SshTarget,
+  remote: string,
+  local: string,
+  op: 'forward' | 'cancel' = 'forward',
+): Promise<SshResult> {
   // `-R` splits its argument at ":"; a path with one (or a space) cannot be said there.
   if (/[:\s]/.test(remote) || /[:\s]/.test(local)) {
     return {
@@ -115,7 +121,7 @@ export async function forwardSocket(t: SshTarget, remote: string, local: string)
   try {
     const r = await execa(
       'ssh',
-      [...baseOptions(t, false), '-O', 'forward', '-R', `${remote}:${local}`, '--', t.destination],
+      [...baseOptions(t, false), '-O', op, '-R', `${remote}:${local}`, '--', t.destination],
       { reject: false, stdin: 'ignore', timeout: 15_000 },
     );
     const exitCode = r.exitCode ?? -1;

@@ -3,6 +3,7 @@
 // host's state folder and run with the host's node, its socket forwarded over the shared SSH
 // connection to voice-orch's own; the request answered by key, also across a dropped connection.
 import { readdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PendingRequest } from '../../../src/permissions/broker.js';
@@ -23,7 +24,7 @@ const perms: Permissions[] = [];
 
 beforeAll(async () => {
   sshd = await startLoopbackSshd();
-});
+}, 120_000);
 afterAll(async () => {
   await sshd?.close();
 });
@@ -36,13 +37,13 @@ afterEach(async () => {
   for (const p of perms.splice(0)) await p.close();
 });
 
-async function manager(): Promise<{ m: TaskManager; p: Permissions }> {
+async function manager(controlPersistSeconds = 5): Promise<{ m: TaskManager; p: Permissions; runner: PlacedRunner }> {
   const p = await startPermissions({ stateDir: w.stateDir });
   perms.push(p);
   const runner = new PlacedRunner([
     new SshRunner({
       name: 'build',
-      target: { destination: TEST_HOST_ALIAS, configFile: sshd.sshConfigFile, controlPersistSeconds: 5 },
+      target: { destination: TEST_HOST_ALIAS, configFile: sshd.sshConfigFile, controlPersistSeconds },
       localDir: join(w.stateDir, 'hosts', 'build'),
       remoteStateDir: join(w.root, '.remote-state'),
       agentPath: FAKE_CLAUDE,
@@ -59,7 +60,21 @@ async function manager(): Promise<{ m: TaskManager; p: Permissions }> {
   });
   p.desk.projectDirOf = (id) => m.get(id)?.projectDir;
   await m.start();
-  return { m, p };
+  return { m, p, runner };
+}
+
+/** True when the one socket in the host's `.sock/` folder takes a connection (it is forwarded). */
+function hostSocketAccepts(dir: string): Promise<boolean> {
+  const files = readdirSync(dir);
+  if (files.length !== 1) return Promise.resolve(false);
+  return new Promise((res) => {
+    const c = connect(join(dir, files[0] as string));
+    c.once('connect', () => {
+      c.destroy();
+      res(true);
+    });
+    c.once('error', () => res(false));
+  });
 }
 
 describe('the prompt channel of a remote run', () => {
@@ -145,4 +160,42 @@ describe('permission requests from a task on a host (loopback sshd)', () => {
     const done = await finished(m, r.value.id, 30_000);
     expect(done.status).toBe('completed');
   }, 90_000);
+
+  for (const drop of [false, true]) {
+    it(`a request survives a restart of voice-orch${drop ? ' with the connection cut while it is down' : ''}: it reappears and the answer reaches the agent`, async () => {
+      // The shared connection outlives voice-orch (as with the default 60 s): the new process
+      // finds it up, with the old forward on it, unless the connection was cut meanwhile.
+      const first = await manager(60);
+      const asked = new Promise<PendingRequest>((r) => first.p.broker.once('request', r));
+      const r = await first.m.spawn({
+        name: 'restart',
+        prompt: 'scenario:bash-touch-prompt-tool',
+        projectDir: w.dir('restart'),
+        host: 'build',
+      });
+      if (!r.ok) throw new Error(r.message);
+      const req = await asked;
+      await waitFor(() => first.p.broker.list()[0]?.connected === true, 30_000, 'the bridge to be connected');
+      const master = join(w.stateDir, 'hosts', 'build', 'ctl', 'master');
+      const before = statSync(master).ino;
+      // voice-orch goes away (the run goes on on the host, its bridge retrying), then starts again
+      // on the same state folder: the run is re-adopted and the host's socket forwarded to it again.
+      await first.m.shutdown('keep');
+      first.runner.close();
+      await first.p.close();
+      if (drop) sshd.dropConnections();
+      const second = await manager(60);
+      expect(second.p.desk.list().map((x) => x.id)).toEqual([req.id]);
+      await waitFor(() => second.p.broker.list()[0]?.connected === true, 60_000, 'the bridge to come back');
+      expect(second.p.broker.list()[0]?.askedAt).toBe(req.askedAt);
+      // (After a cut a new connection may get the same inode number: only the kept one is checked.)
+      if (!drop) expect(statSync(master).ino).toBe(before);
+      // The host's socket leads to this voice-orch again, for any bridge that connects from now on
+      // (a new run on the host uses the same socket): a connection made on the host is accepted.
+      await waitFor(() => hostSocketAccepts(join(w.root, '.remote-state', '.sock')), 30_000, 'the forward');
+      expect(second.p.desk.answer(r.value.id, 'allow', { source: 'key' })).toMatchObject({ ok: true });
+      const done = await finished(second.m, r.value.id, 120_000);
+      expect(done.status).toBe('completed');
+    }, 300_000);
+  }
 });
