@@ -116,11 +116,16 @@ describe('steering a running task in tmux', () => {
 
     const second = start(first.dir);
     await second.s.waitFor(/running\s+saga.*⏭ follow-up queued: Then a poem/, 20_000);
-    await second.s.waitFor(/Queued follow-up sent to task 1/, 40_000);
+    // The kept run lasts about 42 s from its start (the recording at half speed).
+    await second.s.waitFor(/Queued follow-up sent to task 1/, 75_000);
     await second.s.waitFor(/completed\s+saga/, 20_000);
-    expect(runsOf(second.state, 1).map((r) => [r.status, r.prompt])).toEqual([
-      ['completed', 'Tell me a story. scenario:slow speed:0.5'],
-      ['completed', 'Then a poem. scenario:plain'],
-    ]);
-  }, 120_000);
+    await vi.waitFor(
+      () =>
+        expect(runsOf(second.state, 1).map((r) => [r.status, r.prompt])).toEqual([
+          ['completed', 'Tell me a story. scenario:slow speed:0.5'],
+          ['completed', 'Then a poem. scenario:plain'],
+        ]),
+      { timeout: 10_000, interval: 200 },
+    );
+  }, 180_000);
 });
