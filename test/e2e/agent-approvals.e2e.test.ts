@@ -8,19 +8,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
+import { CLI, FAKE_CLAUDE, ROOT, tmuxSessions } from '../helpers/e2e-binary.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
 const FAKE_CODEX = join(ROOT, 'test', 'helpers', 'fake-codex');
 const FAKE_GEMINI = join(ROOT, 'test', 'helpers', 'fake-gemini');
 
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 interface World {
   dir: string;

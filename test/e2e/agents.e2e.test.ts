@@ -7,12 +7,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
+import { CLI, FAKE_CLAUDE, ROOT, tmuxSessions } from '../helpers/e2e-binary.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
 const FAKE_CODEX = join(ROOT, 'test', 'helpers', 'fake-codex');
 const FAKE_GEMINI = join(ROOT, 'test', 'helpers', 'fake-gemini');
 
@@ -115,10 +113,7 @@ async function selectTask(s: TmuxSession, id: number): Promise<void> {
   throw new Error(`could not select task ${id}`);
 }
 
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 function tmux(): TmuxSession {
   const s = new TmuxSession(140, 40);

@@ -7,18 +7,12 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
+import { CLI, FAKE_CLAUDE, tmuxSessions } from '../helpers/e2e-binary.js';
 import { startTaskByForm } from '../helpers/new-task-form.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
-
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 describe('a multi-select question in tmux', () => {
   it('1–9 toggle options, Enter sends the picks to the agent', async () => {

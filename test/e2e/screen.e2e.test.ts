@@ -5,20 +5,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TaskManager } from '../../src/tasks/task-manager.js';
 import type { TaskRecord } from '../../src/tasks/types.js';
 import { startTaskByForm } from '../helpers/new-task-form.js';
 import { TmuxSession } from '../helpers/tmux-session.js';
+import { CLI, FAKE_CLAUDE, tmuxSessions } from '../helpers/e2e-binary.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
-
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 interface Registry {
   tasks: { record: { id: number; prompt: string; status: string } }[];

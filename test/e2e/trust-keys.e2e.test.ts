@@ -7,12 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
+import { CLI, FAKE_CLAUDE, tmuxSessions } from '../helpers/e2e-binary.js';
 
 interface Registry {
   tasks: { record: { id: number; status: string; runs: { pid?: number }[] } }[];
@@ -50,10 +47,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
  */
 const readTheQuestion = () => new Promise((r) => setTimeout(r, 400));
 
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 describe('typed text in tmux (voice off)', () => {
   it('is built before the end-to-end runs', () => {

@@ -8,13 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTaskByForm } from '../helpers/new-task-form.js';
 import { TmuxSession } from '../helpers/tmux-session.js';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
+import { CLI, FAKE_CLAUDE, tmuxSessions } from '../helpers/e2e-binary.js';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
@@ -22,10 +19,7 @@ const git = (cwd: string, ...args: string[]): string =>
 /** A confirm dialog refuses answers within 150 ms of the key that opened it: read it first. */
 const readTheQuestion = () => new Promise((r) => setTimeout(r, 400));
 
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 describe('C in tmux', () => {
   it('commits a worktree task’s work with the message as the user edited it', async () => {

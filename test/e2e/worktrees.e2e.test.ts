@@ -10,12 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux-session.js';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FAKE_CLAUDE = join(ROOT, 'test', 'fixtures', 'fake-claude');
+import { startTaskByForm } from '../helpers/new-task-form.js';
+import { CLI, FAKE_CLAUDE, tmuxSessions } from '../helpers/e2e-binary.js';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
@@ -37,21 +35,11 @@ function workspace(): { dir: string; state: string; repo: string } {
 /** A confirm dialog refuses answers within 150 ms of the key that opened it: read it first. */
 const readTheQuestion = () => new Promise((r) => setTimeout(r, 400));
 
-const sessions: TmuxSession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
+const sessions = tmuxSessions();
 
 /** Opens the new-task form and sends it: name, project, prompt. */
 async function newTask(s: TmuxSession, name: string, project: string, prompt: string): Promise<void> {
-  s.keys('n');
-  await s.waitFor(/New task/);
-  s.literal(project);
-  s.keys('Tab');
-  s.literal(prompt);
-  s.keys('Tab');
-  s.literal(name);
-  s.keys('Enter');
+  await startTaskByForm(s, project, prompt, name);
   await s.waitFor(new RegExp(`\\d\\s+\\S+\\s+running\\s+.*${name}`));
 }
 
