@@ -17,6 +17,7 @@ import {
   discardTask,
   listWorktrees,
   mergeTask,
+  type UnreachableHost,
   type WorktreeInfo,
 } from '../tasks/worktree-landing.js';
 import { defineCommand, knownTask, needsTask, selectedArgs, taskRef } from './define.js';
@@ -32,9 +33,11 @@ const MERGE_TEXT =
 const DISCARD_TEXT =
   "Prepare discarding a finished worktree task's worktree and branch (its work is deleted). It only opens a confirm dialog: the user must press y; tell them so.";
 const LIST_TEXT =
-  "List voice-orch's git worktrees with their task, branch, state (running, finished, merged, discarded, missing) and disk use.";
+  "List voice-orch's git worktrees, here and on remote hosts (prefixed `host:`), with their task, branch, state (running, finished, merged, discarded, missing) and disk use; a host that cannot be reached is named.";
 const CLEAN_TEXT =
-  'Remove the worktrees and branches of tasks whose work is merged or empty; any with uncommitted or unmerged work is kept and named.';
+  'Remove the worktrees and branches of tasks whose work is merged or empty, here and on remote hosts; any with uncommitted or unmerged work is kept and named.';
+
+const NO_WORKTREES = 'No task has a worktree of its own.';
 
 const taskParams = z.object({ task: taskRef });
 
@@ -240,9 +243,21 @@ export const discardTaskCommand = defineCommand({
 });
 
 function worktreeLine(w: WorktreeInfo): string {
-  const disk = w.diskBytes !== undefined ? `, ${(w.diskBytes / 1_048_576).toFixed(1)} MB` : '';
+  const disk =
+    w.diskBytes !== undefined
+      ? `, ${(w.diskBytes / 1_048_576).toFixed(1)} MB`
+      : w.host !== undefined && (w.state === 'running' || w.state === 'finished' || w.state === 'merged')
+        ? ', disk use unknown'
+        : '';
   const dirty = w.uncommitted > 0 ? `, ${w.uncommitted} uncommitted` : '';
-  return `task ${w.taskId} "${sanitizeLine(w.taskName)}": ${w.branch}, ${w.state}${dirty}${disk}`;
+  const where = w.host !== undefined ? `${sanitizeLine(w.host)}: ` : '';
+  return `${where}task ${w.taskId} "${sanitizeLine(w.taskName)}": ${w.branch}, ${w.state}${dirty}${disk}`;
+}
+
+/** "host build unreachable: task 3, task 4 not checked" — its worktrees are left as they are. */
+function unreachableLine(u: UnreachableHost): string {
+  const what = u.reason === 'unreachable' ? 'unreachable' : 'is not in the config';
+  return `host ${sanitizeLine(u.host)} ${what}: ${u.taskIds.map((id) => `task ${id}`).join(', ')} not checked`;
 }
 
 export const listWorktreesCommand = defineCommand({
@@ -253,15 +268,17 @@ export const listWorktreesCommand = defineCommand({
   noKeyReason: 'The task table marks worktree tasks; the result card shows the branch.',
   voice: { name: 'list_worktrees', modelDescription: LIST_TEXT, parameters: z.object({}) },
   async run(ctx) {
-    const list = await listWorktrees(ctx.tasks.list());
-    if (list.length === 0) return { ok: true, say: 'No task has a worktree of its own.', activity: '0 worktrees' };
+    const { worktrees: list, unreachable } = await listWorktrees(ctx.tasks.list());
+    const down = unreachable.map((u) => `\n${unreachableLine(u)}.`).join('');
+    if (list.length === 0)
+      return { ok: true, say: down ? `No worktree could be read.${down}` : NO_WORKTREES, activity: '0 worktrees' };
     const missing = list.filter((w) => w.state === 'missing');
     const note = missing.length
       ? `\nThe folder of ${missing.map((w) => `task ${w.taskId}`).join(', ')} was deleted by hand; its branch is kept.`
       : '';
     return {
       ok: true,
-      say: `${list.length} worktrees:\n${list.map(worktreeLine).join('\n')}${note}`,
+      say: `${list.length} worktrees:\n${list.map(worktreeLine).join('\n')}${note}${down}`,
       activity: `${list.length} worktrees`,
     };
   },
@@ -279,15 +296,16 @@ export const cleanWorktreesCommand = defineCommand({
       kind: 'worktree',
       title: 'Remove merged worktrees?',
       detail:
-        'Removes the worktrees and branches of finished tasks whose work is merged or empty. Any with uncommitted or unmerged work is kept and named.',
+        'Removes the worktrees and branches of finished tasks whose work is merged or empty, here and on remote hosts. Any with uncommitted or unmerged work is kept and named.',
       choices: yesNo('yes, remove them'),
     };
   },
   async run(ctx) {
     const finished = ctx.tasks.list().filter((t) => !isLive(t.status));
-    const { removed, kept } = await cleanWorktrees(finished);
+    const { removed, kept, unreachable } = await cleanWorktrees(finished);
     const keptText = kept.length ? ` Kept, with work in them: ${kept.map(worktreeLine).join('; ')}.` : '';
-    const say = `Removed ${removed.length} ${removed.length === 1 ? 'worktree' : 'worktrees'}.${keptText}`;
+    const down = unreachable.map((u) => ` ${unreachableLine(u)}, left as they are.`).join('');
+    const say = `Removed ${removed.length} ${removed.length === 1 ? 'worktree' : 'worktrees'}.${keptText}${down}`;
     return { ok: true, say, notice: say };
   },
 });

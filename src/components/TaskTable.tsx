@@ -5,6 +5,7 @@ import type { TaskRecord } from '../tasks/types.js';
 import { needsAttention, tableWindow } from '../state/task-order.js';
 import { queuedPrefix } from '../state/queued-follow-ups.js';
 import { agentRunMs } from './run-prompts.js';
+import { projectName } from './project-name.js';
 import { fit, shortDuration, taskCost, STATUS_COLOR, statusGlyph } from './format.js';
 
 /** Props of {@link TaskTable}. */
@@ -31,11 +32,6 @@ interface Column {
   width: number;
   cell(t: TaskRecord, now: number, frame: number): string;
   color?(t: TaskRecord): string | undefined;
-}
-
-function projectName(dir: string): string {
-  const parts = dir.split('/').filter(Boolean);
-  return parts[parts.length - 1] ?? dir;
 }
 
 function elapsed(t: TaskRecord, now: number): string {
@@ -86,7 +82,7 @@ export function columnsFor(
       key: 'project',
       title: 'project',
       width: projectW,
-      cell: (t) => (t.host ? `${t.host}:` : '') + projectName(t.projectDir),
+      cell: projectName,
     });
   if (withFigures) cols.push({ key: 'agent', title: 'agent', width: 6, cell: (t) => t.backend });
   cols.push({ key: 'elapsed', title: 'time', width: 6, cell: elapsed });

@@ -21,6 +21,8 @@ export type WorktreeStateName = 'running' | 'finished' | 'merged' | 'discarded' 
 /** One row of the worktree list. */
 export interface WorktreeInfo {
   taskId: number;
+  /** The host the worktree is on; undefined: this machine. */
+  host?: string;
   taskName: string;
   path: string;
   branch: string;
@@ -30,6 +32,20 @@ export interface WorktreeInfo {
   /** The branch holds commits the main checkout's HEAD does not. */
   unmerged: boolean;
   diskBytes?: number;
+}
+
+/** A host whose worktrees could not be read now: named in the list, its worktrees left as they are. */
+export interface UnreachableHost {
+  host: string;
+  /** `unreachable`: ssh could not connect; `unconfigured`: the host is no longer in the config. */
+  reason: 'unreachable' | 'unconfigured';
+  taskIds: number[];
+}
+
+/** The worktree list: every worktree that could be read, and the hosts that could not be asked. */
+export interface WorktreeList {
+  worktrees: WorktreeInfo[];
+  unreachable: UnreachableHost[];
 }
 
 /** A landing action's outcome; `needsConfirm` when it would lose work and was not forced. */
@@ -59,6 +75,7 @@ export async function worktreeInfo(rec: TaskRecord, withDisk = false): Promise<W
   else state = 'finished';
   const info: WorktreeInfo = {
     taskId: rec.id,
+    ...(host !== undefined ? { host } : {}),
     taskName: rec.name,
     path: wt.path,
     branch: wt.branch,
@@ -66,8 +83,8 @@ export async function worktreeInfo(rec: TaskRecord, withDisk = false): Promise<W
     uncommitted,
     unmerged,
   };
-  if (withDisk && exists && host === undefined) {
-    const bytes = await diskUse(wt.path);
+  if (withDisk && exists) {
+    const bytes = await diskUse(wt.path, host);
     if (bytes !== undefined) info.diskBytes = bytes;
   }
   return info;
@@ -93,14 +110,26 @@ async function refuseLive(rec: TaskRecord): Promise<LandingResult | undefined> {
   // On a host, every step below is a git call there: one that cannot connect would read as
   // "no branch" or "no worktree", so an unreachable host refuses first, with nothing done.
   if (rec.host !== undefined) {
-    const r = await gitAt(rec.host, rec.worktree.repoRoot, ['rev-parse', '--git-dir']);
-    // 255: ssh could not connect; no exit code: the host is not in the config (any more).
-    if (!r.ok && (r.exitCode === 255 || r.exitCode === undefined))
+    const down = await hostDown(rec.host, rec.worktree.repoRoot);
+    if (down)
       return {
         ok: false,
-        message: `Task ${rec.id} (${rec.name}) worked on ${rec.host}: ${r.message}; nothing was changed.`,
+        message: `Task ${rec.id} (${rec.name}) worked on ${rec.host}: ${down.message}; nothing was changed.`,
       };
   }
+  return undefined;
+}
+
+/** Why `host` cannot answer git about `dir` now, or undefined when it can. */
+async function hostDown(
+  host: string,
+  dir: string,
+): Promise<{ reason: UnreachableHost['reason']; message: string } | undefined> {
+  const r = await gitAt(host, dir, ['rev-parse', '--git-dir']);
+  if (r.ok) return undefined;
+  // 255: ssh could not connect; no exit code: the host is not in the config (any more).
+  if (r.exitCode === 255) return { reason: 'unreachable', message: r.message };
+  if (r.exitCode === undefined) return { reason: 'unconfigured', message: r.message };
   return undefined;
 }
 
@@ -172,36 +201,59 @@ export async function discardTask(rec: TaskRecord, force: boolean): Promise<Land
   return r.ok ? { ok: true, message: `Task ${rec.id}: removed the worktree and the branch ${wt.branch}.` } : r;
 }
 
-/** Every worktree task's state, with disk use. */
-export async function listWorktrees(tasks: readonly TaskRecord[]): Promise<WorktreeInfo[]> {
-  const out: WorktreeInfo[] = [];
+/**
+ * Every worktree task's state, with disk use, here and on each host (read by git there). A host
+ * that cannot be asked is named with its tasks instead; its worktrees are neither guessed at nor
+ * counted as gone. Each host is asked alongside this machine, so a dead one holds up no other.
+ */
+export async function listWorktrees(tasks: readonly TaskRecord[]): Promise<WorktreeList> {
+  const byHost = new Map<string | undefined, TaskRecord[]>();
+  for (const t of tasks) if (t.worktree) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
+  const parts = await Promise.all([...byHost].map(([host, list]) => listOn(host, list)));
+  const order = new Map(tasks.map((t, i) => [t.id, i]));
+  return {
+    worktrees: parts
+      .flatMap((p) => p.worktrees)
+      .sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0)),
+    unreachable: parts.flatMap((p) => p.unreachable),
+  };
+}
+
+async function listOn(host: string | undefined, tasks: TaskRecord[]): Promise<WorktreeList> {
+  const first = tasks[0]?.worktree;
+  const down = host !== undefined && first ? await hostDown(host, first.repoRoot) : undefined;
+  if (host !== undefined && down)
+    return { worktrees: [], unreachable: [{ host, reason: down.reason, taskIds: tasks.map((t) => t.id) }] };
+  const worktrees: WorktreeInfo[] = [];
   for (const t of tasks) {
-    if (t.host !== undefined) continue; // on its host: not visible to git here
     const info = await worktreeInfo(t, true);
-    if (info) out.push(info);
+    if (info) worktrees.push(info);
   }
-  return out;
+  return { worktrees, unreachable: [] };
 }
 
 /**
  * Removes the worktrees (and branches) of merged tasks and the leftovers of missing ones whose
- * branch is merged; anything with uncommitted or unmerged work is kept and named.
+ * branch is merged, here and on their hosts; anything with uncommitted or unmerged work is kept
+ * and named, and so are hosts that cannot be reached. The removal is never forced, so git itself
+ * refuses one that gained uncommitted work since it was read.
  */
 export async function cleanWorktrees(
   tasks: readonly TaskRecord[],
-): Promise<{ removed: WorktreeInfo[]; kept: WorktreeInfo[] }> {
+): Promise<{ removed: WorktreeInfo[]; kept: WorktreeInfo[]; unreachable: UnreachableHost[] }> {
   const removed: WorktreeInfo[] = [];
   const kept: WorktreeInfo[] = [];
-  for (const info of await listWorktrees(tasks)) {
+  const { worktrees, unreachable } = await listWorktrees(tasks);
+  for (const info of worktrees) {
     const rec = tasks.find((t) => t.id === info.taskId) as TaskRecord;
     const wt = rec.worktree as TaskWorktree;
     const clean = info.uncommitted === 0 && !info.unmerged;
     if ((info.state === 'merged' || info.state === 'missing' || info.state === 'finished') && clean) {
-      const r = await removeWorktree(wt.repoRoot, wt.path, wt.branch, false);
+      const r = await removeWorktree(wt.repoRoot, wt.path, wt.branch, false, rec.host);
       (r.ok ? removed : kept).push(info);
     } else if (info.state !== 'discarded') {
       kept.push(info);
     }
   }
-  return { removed, kept };
+  return { removed, kept, unreachable };
 }

@@ -198,8 +198,8 @@ describe('voice-orch with a remote host (loopback sshd)', () => {
     const s = start(ws);
     await s.waitFor(/No tasks yet/, 20_000);
     await newRemoteTask(s, 'notes', 'Add notes. write:NOTES.md');
-    // The project column names the worktree folder on the host (build:1-notes).
-    await s.waitFor(/completed\s+⎇ notes\s+build:/, 90_000);
+    // The project column names the project on the host, not the worktree folder (build:1-notes).
+    await s.waitFor(/completed\s+⎇ notes\s+build:api\s/, 90_000);
     const branch = 'voice-orch/1-notes';
     expect(git('branch', '--list', branch)).toContain(branch);
     expect(existsSync(join(repo, 'NOTES.md'))).toBe(false);

@@ -29,7 +29,10 @@ describe('landing a worktree on a host that cannot be reached', () => {
     }
   });
 
-  it('the worktree list leaves remote worktrees out instead of calling them discarded', async () => {
-    expect(await listWorktrees([remote])).toEqual([]);
+  it('the worktree list names the host instead of calling its worktrees discarded', async () => {
+    expect(await listWorktrees([remote])).toEqual({
+      worktrees: [],
+      unreachable: [{ host: 'gone', reason: 'unconfigured', taskIds: [7] }],
+    });
   });
 });

@@ -14,6 +14,8 @@ export interface GitHost {
   exec: GitExec;
   /** The absolute folder on the host that holds voice-orch's task worktrees (made when missing). */
   worktreeRoot(): Promise<{ ok: true; value: string } | { ok: false; message: string }>;
+  /** Disk use of a folder on the host in bytes (`du -sk`), undefined when it cannot be measured. */
+  diskUse?(path: string): Promise<number | undefined>;
 }
 
 const hosts = new Map<string, GitHost>();

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { gitAt } from './git-host.js';
+import { gitAt, gitHost } from './git-host.js';
 import { git, trimmed } from './git-run.js';
 
 /** Prefix of every branch voice-orch makes for a task. */
@@ -113,9 +113,22 @@ export async function listTaskBranches(repoRoot: string): Promise<string[]> {
     : [];
 }
 
-/** Disk use of a folder in bytes (`du -sk`), or undefined when it cannot be measured. */
-export async function diskUse(path: string): Promise<number | undefined> {
-  const r = await execa('du', ['-sk', '--', path], { reject: false, stdin: 'ignore' });
-  const kb = Number(String(r.stdout).split('\t')[0]);
-  return r.exitCode === 0 && Number.isFinite(kb) ? kb * 1024 : undefined;
+/** The argv that measures a folder's disk use, here or on a host. */
+export const duArgv = (path: string): string[] => ['du', '-sk', '--', path];
+
+/** Bytes from what `du -sk` printed, or undefined when it failed or printed something else. */
+export function duBytes(exitCode: number | undefined, stdout: string): number | undefined {
+  const kb = stdout.split('\t')[0]?.trim() ?? '';
+  return exitCode === 0 && /^\d+$/.test(kb) ? Number(kb) * 1024 : undefined;
+}
+
+/**
+ * Disk use of a folder in bytes (`du -sk`, on `host` or here), or undefined when it cannot be
+ * measured (a host that cannot measure it, or cannot be reached, says nothing).
+ */
+export async function diskUse(path: string, host?: string): Promise<number | undefined> {
+  if (host !== undefined) return gitHost(host)?.diskUse?.(path);
+  const [cmd, ...args] = duArgv(path) as [string, ...string[]];
+  const r = await execa(cmd, args, { reject: false, stdin: 'ignore' });
+  return duBytes(r.exitCode, String(r.stdout));
 }

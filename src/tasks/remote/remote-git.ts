@@ -5,6 +5,7 @@
  */
 import type { GitHost } from '../git/git-host.js';
 import { gitOutcome } from '../git/git-run.js';
+import { duArgv, duBytes } from '../git/worktrees.js';
 import { runSsh, type SshTarget } from './ssh-transport.js';
 
 /** `sh -c MKROOT <name> <folder>`: makes the folder (private) and prints its absolute path. */
@@ -35,6 +36,10 @@ export function sshGitHost(name: string, t: SshTarget, stateDir: string): GitHos
       }
       root = path;
       return { ok: true, value: path };
+    },
+    async diskUse(path) {
+      const r = await runSsh(t, duArgv(path), 30_000);
+      return r.connectionFailed ? undefined : duBytes(r.exitCode, r.stdout);
     },
   };
 }
