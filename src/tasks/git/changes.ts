@@ -51,18 +51,10 @@ export async function changeSummary(scope: ChangeScope): Promise<ChangeSummary |
   ]);
   if (!tracked.ok) return { error: tracked.message };
   const files = parseNumstat(tracked.stdout);
-  const untracked = await untrackedFiles(scope.checkout, paths, scope.host);
+  const untracked = await untrackedDiffs(scope, paths, ['--numstat', '-z']);
   if ('error' in untracked) return untracked;
-  for (const path of untracked.slice(0, MAX_UNTRACKED)) {
-    const r = await gitAt(
-      scope.host,
-      scope.checkout,
-      ['diff', '--no-index', '--numstat', '-z', '--', '/dev/null', path],
-      {
-        okCodes: [1],
-      },
-    );
-    files.push({ ...(r.ok ? countsOf(r.stdout) : {}), path, untracked: true });
+  for (const { path, diff } of untracked) {
+    files.push({ ...(diff !== undefined ? countsOf(diff) : {}), path, untracked: true });
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return {
@@ -86,21 +78,9 @@ export async function changeDiff(scope: ChangeScope): Promise<string | { error: 
     ...(paths ?? []),
   ]);
   if (!tracked.ok) return { error: tracked.message };
-  let out = tracked.stdout;
-  const untracked = await untrackedFiles(scope.checkout, paths, scope.host);
+  const untracked = await untrackedDiffs(scope, paths, ['--no-color', '--no-ext-diff']);
   if ('error' in untracked) return untracked;
-  for (const path of untracked.slice(0, MAX_UNTRACKED)) {
-    const r = await gitAt(
-      scope.host,
-      scope.checkout,
-      ['diff', '--no-index', '--no-color', '--no-ext-diff', '--', '/dev/null', path],
-      {
-        okCodes: [1],
-      },
-    );
-    if (r.ok) out += r.stdout;
-  }
-  return out;
+  return tracked.stdout + untracked.map((u) => u.diff ?? '').join('');
 }
 
 /** "3 files, +40 −12" (or "no changes"). */
@@ -108,6 +88,27 @@ export function changeLine(s: ChangeSummary): string {
   if (s.files.length === 0) return 'no changes';
   const n = s.files.length;
   return `${n} ${n === 1 ? 'file' : 'files'}, +${s.added} \u2212${s.removed}`;
+}
+
+/**
+ * Each untracked file of the scope (the first MAX_UNTRACKED) diffed as new against /dev/null with
+ * `diffOptions`; `diff` is undefined where git failed for that file (it is still listed).
+ */
+async function untrackedDiffs(
+  scope: ChangeScope,
+  paths: string[] | undefined,
+  diffOptions: readonly string[],
+): Promise<{ path: string; diff?: string }[] | { error: string }> {
+  const untracked = await untrackedFiles(scope.checkout, paths, scope.host);
+  if ('error' in untracked) return untracked;
+  const out: { path: string; diff?: string }[] = [];
+  for (const path of untracked.slice(0, MAX_UNTRACKED)) {
+    const args = ['diff', '--no-index', ...diffOptions, '--', '/dev/null', path];
+    // `git diff --no-index` exits 1 when the files differ, which they always do here.
+    const r = await gitAt(scope.host, scope.checkout, args, { okCodes: [1] });
+    out.push(r.ok ? { path, diff: r.stdout } : { path });
+  }
+  return out;
 }
 
 async function untrackedFiles(
