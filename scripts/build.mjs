@@ -48,33 +48,28 @@ await build({
     js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
   },
 });
-// The permission bridge runs as its own process (the agent CLI starts it): one file, no imports.
-await build({
-  entryPoints: [join(src, 'permissions', 'bridge-main.ts')],
-  outfile: join(dist, 'permission-bridge.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
-  },
-});
-// The approval host runs as its own process per codex/gemini run (src/tasks/backends/approval-host.ts):
-// one file with no imports outside Node, so it starts wherever voice-orch is installed. Minified:
-// it is parsed at every start of such a run, and nearly all of it is zod.
-await build({
-  entryPoints: [join(src, 'tasks', 'backends', 'approval-host-main.ts')],
-  outfile: join(dist, 'approval-host.js'),
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
-  },
-});
+/**
+ * A helper process as one file with no imports outside Node, so it starts wherever voice-orch is
+ * installed. Minified: it is parsed at every start (of each claude task's permission bridge, of
+ * each codex/gemini run's approval host), and nearly all of it is its libraries.
+ */
+async function bundleAlone(entry, outName) {
+  await build({
+    entryPoints: [join(src, ...entry)],
+    outfile: join(dist, outName),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __voCreateRequire } from 'node:module'; const require = __voCreateRequire(import.meta.url);",
+    },
+  });
+}
+// The permission bridge runs as its own process (the agent CLI starts it).
+await bundleAlone(['permissions', 'bridge-main.ts'], 'permission-bridge.js');
+// The approval host runs as its own process per codex/gemini run (src/tasks/backends/approval-host.ts).
+await bundleAlone(['tasks', 'backends', 'approval-host-main.ts'], 'approval-host.js');
 chmodSync(join(dist, 'cli.js'), 0o755);
